@@ -1,0 +1,44 @@
+"""Roles, what each may open, and where each lands after login.
+
+One role per account. That keeps the three separated administrators of 等保 (system, security,
+audit) apart by construction: no account can hold two of them.
+"""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Role(models.TextChoices):
+    PLANNER = "planner", _("计划人员")
+    INSPECTOR = "inspector", _("执法人员")
+    LEGAL_REVIEWER = "legal_reviewer", _("法制审核人员")
+    DEPARTMENT_ADMIN = "department_admin", _("部门管理员")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+    SECURITY_ADMIN = "security_admin", _("安全管理员")
+    AUDIT_ADMIN = "audit_admin", _("审计管理员")
+
+
+# The three administrators that 等保 requires to be held by different people.
+SEPARATED_ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN})
+
+HOME_URL_NAME = {
+    Role.PLANNER: "accounts:home-planner",
+    Role.INSPECTOR: "accounts:home-inspector",
+    Role.LEGAL_REVIEWER: "accounts:home-legal",
+    Role.DEPARTMENT_ADMIN: "accounts:home-department",
+    Role.SYSTEM_ADMIN: "accounts:home-system",
+    Role.SECURITY_ADMIN: "accounts:home-security",
+    Role.AUDIT_ADMIN: "audit:events",
+}
+
+# Navigation per role: (label, url name). Later features add their pages here, so that one
+# table says who sees which menu entry; the views themselves still check the role.
+NAVIGATION: dict[str, list[tuple[str, str]]] = {
+    Role.PLANNER: [(_("工作台"), "accounts:home-planner")],
+    Role.INSPECTOR: [(_("我的检查"), "accounts:home-inspector")],
+    Role.LEGAL_REVIEWER: [(_("法制审核"), "accounts:home-legal")],
+    Role.DEPARTMENT_ADMIN: [(_("本部门"), "accounts:home-department")],
+    Role.SYSTEM_ADMIN: [(_("用户与部门"), "accounts:home-system"), (_("后台维护"), "admin:index")],
+    Role.SECURITY_ADMIN: [(_("账户安全"), "accounts:home-security")],
+    Role.AUDIT_ADMIN: [(_("审计日志"), "audit:events")],
+}

@@ -1,0 +1,14 @@
+from django.urls import include, path
+from rest_framework.routers import DefaultRouter
+
+from backend.api import views
+
+router = DefaultRouter()
+router.register("departments", views.DepartmentViewSet, basename="department")
+
+urlpatterns = [
+    path("auth/token/", views.ObtainToken.as_view(), name="token"),
+    path("me/", views.MeView.as_view(), name="me"),
+    path("audit-events/", views.AuditEventList.as_view(), name="audit-events"),
+    path("", include(router.urls)),
+]

@@ -1,0 +1,46 @@
+from django.contrib import admin
+
+from backend.audit.models import AuditEvent
+from backend.audit.services import record_event
+
+
+class AuditedModelAdmin(admin.ModelAdmin):
+    """Back-office fixes in the admin are writes like any other: each one is audited."""
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        record_event(
+            action="admin.change" if change else "admin.add",
+            actor=request.user,
+            obj=obj,
+            detail={"fields": sorted(form.changed_data)},
+        )
+
+    def delete_model(self, request, obj):
+        label, pk = obj._meta.label_lower, obj.pk
+        super().delete_model(request, obj)
+        record_event(action="admin.delete", actor=request.user, object_type=label, object_id=pk)
+
+    def delete_queryset(self, request, queryset):
+        label, pks = queryset.model._meta.label_lower, list(queryset.values_list("pk", flat=True))
+        super().delete_queryset(request, queryset)
+        for pk in pks:
+            record_event(action="admin.delete", actor=request.user, object_type=label, object_id=pk)
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    """Read-only: the audit trail is appended by the services, never edited by hand."""
+
+    list_display = ["id", "created_at", "actor_username", "action", "outcome", "object_type"]
+    list_filter = ["outcome"]
+    search_fields = ["actor_username", "action", "object_id", "request_id"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,25 @@
+import django_filters
+
+from backend.audit.models import AuditEvent
+
+
+class AuditEventFilter(django_filters.FilterSet):
+    since = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__gte", label="起始日期"
+    )
+    until = django_filters.DateFilter(
+        field_name="created_at", lookup_expr="date__lte", label="截止日期"
+    )
+    actor = django_filters.CharFilter(
+        field_name="actor_username", lookup_expr="icontains", label="账号"
+    )
+    action = django_filters.CharFilter(field_name="action", lookup_expr="startswith", label="操作")
+    department = django_filters.CharFilter(field_name="department_code", label="部门代码")
+    object_type = django_filters.CharFilter(field_name="object_type", label="对象类型")
+    object_id = django_filters.CharFilter(field_name="object_id", label="对象标识")
+    request_id = django_filters.CharFilter(field_name="request_id", label="请求编号")
+    ip = django_filters.CharFilter(field_name="ip", label="IP地址")
+
+    class Meta:
+        model = AuditEvent
+        fields = ["outcome"]

@@ -1,0 +1,20 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from backend.accounts import views as account_views
+from backend.api.views import healthz
+
+admin.site.site_header = "双随机、一公开 监管平台 后台维护"
+admin.site.site_title = "后台维护"
+
+urlpatterns = [
+    path("", account_views.home, name="home"),
+    path("healthz", healthz, name="healthz"),
+    path("accounts/", include("backend.accounts.urls")),
+    path("audit/", include("backend.audit.urls")),
+    path("api/v1/", include(("backend.api.urls", "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,154 @@
+"""Shared personas and builders.
+
+The cast: the city Science and Technology Bureau (KJ) leads; the Public Security Bureau (GA) is
+the other department. Each persona holds one role:
+
+- Li the planner, KJ                 - Wang the inspector, KJ    - Zhou the inspector, GA
+- Zhao the legal reviewer, KJ        - Sun the KJ department administrator
+- Wu the GA department administrator - the system, security and audit administrators
+- the public: an anonymous client
+"""
+
+import pytest
+from django.db import connection
+
+from backend.accounts.models import User
+from backend.accounts.roles import Role
+from personnel.models import Department
+
+PASSWORD = "Correct-Horse-Battery-9"
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        skip = pytest.mark.skip(reason="needs PostgreSQL (runs in the PostgreSQL pass of .ci/run)")
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _let_tests_flush_append_only_tables():
+    """Transactional tests end with a TRUNCATE, which the append-only triggers refuse.
+
+    The test database runs as the PostgreSQL superuser, who may turn ordinary triggers off for
+    the flush with session_replication_role; the application's production account may not.
+    """
+    from django.db.backends.postgresql.operations import DatabaseOperations
+
+    original = DatabaseOperations.sql_flush
+
+    def sql_flush(self, style, tables, **kwargs):
+        statements = original(self, style, tables, **kwargs)
+        if not statements:
+            return statements
+        return [
+            "SET session_replication_role = replica",
+            *statements,
+            "SET session_replication_role = DEFAULT",
+        ]
+
+    DatabaseOperations.sql_flush = sql_flush
+    yield
+    DatabaseOperations.sql_flush = original
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # The real hasher is slow on purpose; tests check who may log in, not PBKDF2.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def on_postgresql():
+    return connection.vendor == "postgresql"
+
+
+@pytest.fixture
+def kj(db):
+    return Department.objects.create(code="KJ", name="市科学技术局", region_code="220100")
+
+
+@pytest.fixture
+def ga(db):
+    return Department.objects.create(code="GA", name="市公安局", region_code="220100")
+
+
+@pytest.fixture
+def make_user(db):
+    def make(username: str, role: str, department: Department, **extra) -> User:
+        user = User(
+            username=username,
+            role=role,
+            department=department,
+            display_name=extra.pop("display_name", username),
+            is_staff=role == Role.SYSTEM_ADMIN,
+            **extra,
+        )
+        user.set_password(PASSWORD)
+        user.save()
+        return user
+
+    return make
+
+
+@pytest.fixture
+def planner(make_user, kj):
+    return make_user("li_planner", Role.PLANNER, kj, display_name="李计划")
+
+
+@pytest.fixture
+def inspector(make_user, kj):
+    return make_user("wang_inspector", Role.INSPECTOR, kj, display_name="王执法")
+
+
+@pytest.fixture
+def ga_inspector(make_user, ga):
+    return make_user("zhou_inspector", Role.INSPECTOR, ga, display_name="周警官")
+
+
+@pytest.fixture
+def legal_reviewer(make_user, kj):
+    return make_user("zhao_legal", Role.LEGAL_REVIEWER, kj, display_name="赵法制")
+
+
+@pytest.fixture
+def department_admin(make_user, kj):
+    return make_user("sun_admin", Role.DEPARTMENT_ADMIN, kj, display_name="孙管理")
+
+
+@pytest.fixture
+def ga_department_admin(make_user, ga):
+    return make_user("wu_admin", Role.DEPARTMENT_ADMIN, ga, display_name="吴管理")
+
+
+@pytest.fixture
+def system_admin(make_user, kj):
+    return make_user("qian_sys", Role.SYSTEM_ADMIN, kj)
+
+
+@pytest.fixture
+def security_admin(make_user, kj):
+    return make_user("feng_sec", Role.SECURITY_ADMIN, kj)
+
+
+@pytest.fixture
+def audit_admin(make_user, kj):
+    return make_user("chen_audit", Role.AUDIT_ADMIN, kj)
+
+
+@pytest.fixture
+def persona(request):
+    """Indirect access to a persona by fixture name, for tests parametrised over roles."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture
+def login(client):
+    def log_in(user):
+        client.force_login(user)
+        return client
+
+    return log_in
