@@ -1,0 +1,826 @@
+"""DR-1, the publicly verifiable draw (see shared/draw-spec.md, which is normative).
+
+Pure standard library and no Django: the public, auditors and the application must all be able to
+recompute a draw with nothing but SHA-256. Nothing here uses floating point or a library random
+generator to define a result.
+
+Python compares ``str`` by code point, and UTF-8 preserves code point order, so sorting ``str``
+values gives exactly the "sorted by UTF-8 bytes" order the spec asks for. Lowercase hex preserves
+byte order too, so comparing raw digests orders tickets like comparing their hex strings.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import json
+import re
+import secrets
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal, InvalidOperation
+from fractions import Fraction
+from math import ceil
+from typing import Any, NoReturn
+
+SPEC = "DR-1"
+NONCE_BYTES = 32
+
+POOL_HEADER = "key,stratum,excluded"
+CONFLICTS_HEADER = "officer,firm"
+FIRMS_RESULT_HEADER = "stratum,rank,key,ticket"
+TEAMS_RESULT_HEADER = "firm,department,seat,officer,ticket"
+
+_HEX64 = re.compile(r"[0-9a-f]{64}")
+_POSITIVE_INT = re.compile(r"[1-9][0-9]*")
+_FORBIDDEN_IN_FIELDS = (",", '"', "\r", "\n")
+
+_COMMON_FIELDS = {
+    "spec",
+    "draw",
+    "task",
+    "purpose",
+    "pool_sha256",
+    "pool_size",
+    "nonce_sha256",
+    "witnesses",
+    "announced_at",
+}
+_PURPOSE_FIELDS = {
+    "firms": {"quota"},
+    "teams": {"team", "cap", "conflicts_sha256", "firms_result_sha256"},
+}
+_OPTIONAL_FIELDS = {"replaces", "reason"}
+
+
+# --- Errors -----------------------------------------------------------------------------------
+
+
+class DrawError(ValueError):
+    """A draw cannot be performed or verified. ``code`` is stable; the message is zh / en."""
+
+    def __init__(self, code: str, message_zh: str, message_en: str) -> None:
+        self.code = code
+        self.message_zh = message_zh
+        self.message_en = message_en
+        super().__init__(f"{message_zh} / {message_en}")
+
+
+class FileFormatError(DrawError):
+    """A pool, conflicts or result file (or a value for one) breaks the DR-1 file format."""
+
+    def __init__(self, message_en: str, *, what: str = "file") -> None:
+        super().__init__("format", f"{what} 文件格式不符合 DR-1", message_en)
+
+
+class AnnouncementError(DrawError):
+    """The announcement lacks a field, has an unknown one, or a value of the wrong shape."""
+
+
+class RevealError(DrawError):
+    """The reveal is malformed (fields, nonce format, witness value types)."""
+
+
+class NonceMismatch(DrawError):
+    """The revealed nonce does not hash to the ``nonce_sha256`` committed in the announcement."""
+
+
+class WitnessCountMismatch(DrawError):
+    """The reveal does not carry exactly one value per announced witness."""
+
+
+class QuotaError(DrawError):
+    """A quota is missing, malformed, or larger than its stratum's eligible count."""
+
+
+class TeamShortfall(DrawError):
+    """A department cannot fill its seats for a firm; the whole teams draw fails."""
+
+    def __init__(self, *, firm: str, department: str, missing: int) -> None:
+        self.firm = firm
+        self.department = department
+        self.missing = missing
+        super().__init__(
+            "team-shortfall",
+            f"企业 {firm} 的 {department} 部门缺少 {missing} 个执法人员席位",
+            f"firm {firm}: department {department} is short of {missing} officer seat(s)",
+        )
+
+
+# --- Hashing and canonical JSON ---------------------------------------------------------------
+
+
+def sha256_hex(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _reject_floats(obj: Any, path: str = "$") -> None:
+    # Floats have no exact, portable text form; every DR-1 number is an integer.
+    if isinstance(obj, float):
+        raise TypeError(f"{path}: floats are not allowed in DR-1 JSON (use integers or strings)")
+    if isinstance(obj, Mapping):
+        for k, v in obj.items():
+            if not isinstance(k, str):
+                raise TypeError(f"{path}: JSON object keys must be str, got {k!r}")
+            _reject_floats(v, f"{path}.{k}")
+    elif isinstance(obj, list | tuple):
+        for i, v in enumerate(obj):
+            _reject_floats(v, f"{path}[{i}]")
+
+
+def canonical_json(obj: Any) -> bytes:
+    """Canonical JSON per DR-1: sorted keys, no spaces, non-ASCII as itself, UTF-8."""
+    _reject_floats(obj)
+    text = json.dumps(obj, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return text.encode("utf-8")
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:
+            # json.loads would silently keep the last value: what a reader sees and what is
+            # hashed could then differ.
+            raise ValueError(f"duplicate JSON key {key!r}")
+        result[key] = value
+    return result
+
+
+def _no_float(text: str) -> Any:
+    raise ValueError(f"non-integer number {text!r} is not allowed in DR-1 JSON")
+
+
+def parse_json(data: bytes) -> Any:
+    """Strictly parse a published announcement or reveal (UTF-8, no duplicate keys, no floats)."""
+    return json.loads(
+        data.decode("utf-8"),
+        object_pairs_hook=_no_duplicate_keys,
+        parse_float=_no_float,
+        parse_constant=_no_float,
+    )
+
+
+# --- Files ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class PoolRow:
+    key: str
+    stratum: str
+    excluded: str = ""  # empty: eligible; otherwise a short ASCII reason code
+
+    @property
+    def eligible(self) -> bool:
+        return self.excluded == ""
+
+
+@dataclass(frozen=True, slots=True)
+class FirmPick:
+    stratum: str
+    rank: int
+    key: str
+    ticket: str
+
+
+@dataclass(frozen=True, slots=True)
+class TeamSeat:
+    firm: str
+    department: str
+    seat: int
+    officer: str
+    ticket: str
+
+
+def _check_field(value: object, name: str, *, allow_empty: bool = False) -> str:
+    if not isinstance(value, str):
+        raise FileFormatError(f"{name} must be a str, got {type(value).__name__}")
+    if not value and not allow_empty:
+        raise FileFormatError(f"{name} must not be empty")
+    for bad in _FORBIDDEN_IN_FIELDS:
+        if bad in value:
+            raise FileFormatError(f"{name} {value!r} contains a forbidden character {bad!r}")
+    return value
+
+
+def _check_reason_code(value: object) -> str:
+    _check_field(value, "excluded", allow_empty=True)
+    assert isinstance(value, str)
+    if not value.isascii():
+        raise FileFormatError(f"exclusion code {value!r} must be ASCII")
+    return value
+
+
+def _check_positive_int(value: object, name: str) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
+        raise FileFormatError(f"{name} must be a positive int, got {value!r}")
+    return value
+
+
+def _check_ticket(value: object) -> str:
+    if not isinstance(value, str) or not _HEX64.fullmatch(value):
+        raise FileFormatError(f"ticket must be 64 lowercase hex digits, got {value!r}")
+    return value
+
+
+def _join(header: str, rows: Iterable[Sequence[str]]) -> bytes:
+    lines = [header]
+    lines.extend(",".join(row) for row in rows)
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def _split(data: bytes, *, header: str, what: str) -> list[list[str]]:
+    """Split a DR-1 file into rows of fields, checking only the layout shared by all files."""
+    if not isinstance(data, bytes | bytearray):
+        raise TypeError(f"{what} file must be bytes")
+    try:
+        text = bytes(data).decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise FileFormatError(f"not valid UTF-8: {exc}", what=what) from None
+    if "\r" in text:
+        raise FileFormatError("CR found: DR-1 files use LF line endings only", what=what)
+    if not text.endswith("\n"):
+        raise FileFormatError("the file must end with a newline", what=what)
+    lines = text[:-1].split("\n")
+    if lines[0] != header:
+        raise FileFormatError(f"header must be {header!r}, got {lines[0]!r}", what=what)
+    columns = header.count(",") + 1
+    rows = []
+    for number, line in enumerate(lines[1:], start=2):
+        fields = line.split(",")
+        if len(fields) != columns:
+            raise FileFormatError(
+                f"line {number}: expected {columns} fields, got {len(fields)}", what=what
+            )
+        if '"' in line:
+            raise FileFormatError(f"line {number}: quotes are not allowed", what=what)
+        rows.append(fields)
+    return rows
+
+
+def _parse_positive_int(text: str, name: str, number: int, what: str) -> int:
+    # Only the canonical spelling (no sign, no leading zero) keeps files byte-for-byte comparable.
+    if not _POSITIVE_INT.fullmatch(text):
+        raise FileFormatError(
+            f"line {number}: {name} {text!r} is not a positive integer", what=what
+        )
+    return int(text)
+
+
+def format_pool(rows: Iterable[PoolRow]) -> bytes:
+    """Pool file bytes: rows sorted by key; keys must be unique."""
+    ordered = sorted(rows, key=lambda row: row.key)
+    for i, row in enumerate(ordered):
+        _check_field(row.key, "key")
+        _check_field(row.stratum, "stratum")
+        _check_reason_code(row.excluded)
+        if i and ordered[i - 1].key == row.key:
+            raise FileFormatError(f"duplicate pool key {row.key!r}", what="pool")
+    return _join(POOL_HEADER, ((r.key, r.stratum, r.excluded) for r in ordered))
+
+
+def parse_pool(data: bytes) -> list[PoolRow]:
+    """Parse a pool file, insisting on the canonical form (sorted, unique keys)."""
+    rows = []
+    previous = None
+    for number, (key, stratum, excluded) in enumerate(
+        _split(data, header=POOL_HEADER, what="pool"), start=2
+    ):
+        if not key or not stratum:
+            raise FileFormatError(f"line {number}: key and stratum must not be empty", what="pool")
+        if not excluded.isascii():
+            raise FileFormatError(f"line {number}: exclusion code must be ASCII", what="pool")
+        if previous is not None and key <= previous:
+            raise FileFormatError(
+                f"line {number}: key {key!r} is not after {previous!r} (sorted, unique)",
+                what="pool",
+            )
+        previous = key
+        rows.append(PoolRow(key, stratum, excluded))
+    return rows
+
+
+def format_conflicts(pairs: Iterable[tuple[str, str]]) -> bytes:
+    """Conflicts file bytes from (officer, firm) pairs: unique, sorted by officer, then firm."""
+    unique = set()
+    for officer, firm in pairs:
+        unique.add((_check_field(officer, "officer"), _check_field(firm, "firm")))
+    return _join(CONFLICTS_HEADER, sorted(unique))
+
+
+def parse_conflicts(data: bytes) -> set[tuple[str, str]]:
+    """Parse a conflicts file into a set of (officer, firm) pairs; rows must be sorted, unique."""
+    pairs = set()
+    previous = None
+    for number, (officer, firm) in enumerate(
+        _split(data, header=CONFLICTS_HEADER, what="conflicts"), start=2
+    ):
+        if not officer or not firm:
+            raise FileFormatError(f"line {number}: empty field", what="conflicts")
+        if previous is not None and (officer, firm) <= previous:
+            raise FileFormatError(f"line {number}: rows not sorted and unique", what="conflicts")
+        previous = (officer, firm)
+        pairs.add(previous)
+    return pairs
+
+
+def format_firms_result(picks: Iterable[FirmPick]) -> bytes:
+    """Firms result bytes, rows in the order given (the draw's order)."""
+    rows = []
+    for p in picks:
+        rank = _check_positive_int(p.rank, "rank")
+        fields = (_check_field(p.stratum, "stratum"), str(rank), _check_field(p.key, "key"))
+        rows.append((*fields, _check_ticket(p.ticket)))
+    return _join(FIRMS_RESULT_HEADER, rows)
+
+
+def parse_firms_result(data: bytes) -> list[FirmPick]:
+    what = "firms result"
+    picks = []
+    for number, (stratum, rank, key, ticket_) in enumerate(
+        _split(data, header=FIRMS_RESULT_HEADER, what=what), start=2
+    ):
+        if not stratum or not key or not _HEX64.fullmatch(ticket_):
+            raise FileFormatError(f"line {number}: malformed row", what=what)
+        picks.append(
+            FirmPick(stratum, _parse_positive_int(rank, "rank", number, what), key, ticket_)
+        )
+    return picks
+
+
+def format_teams_result(seats: Iterable[TeamSeat]) -> bytes:
+    """Teams result bytes, rows in the order taken."""
+    rows = []
+    for s in seats:
+        seat = _check_positive_int(s.seat, "seat")
+        fields = (_check_field(s.firm, "firm"), _check_field(s.department, "department"))
+        rows.append(
+            (*fields, str(seat), _check_field(s.officer, "officer"), _check_ticket(s.ticket))
+        )
+    return _join(TEAMS_RESULT_HEADER, rows)
+
+
+def parse_teams_result(data: bytes) -> list[TeamSeat]:
+    what = "teams result"
+    seats = []
+    for number, (firm, department, seat, officer, ticket_) in enumerate(
+        _split(data, header=TEAMS_RESULT_HEADER, what=what), start=2
+    ):
+        if not firm or not department or not officer or not _HEX64.fullmatch(ticket_):
+            raise FileFormatError(f"line {number}: malformed row", what=what)
+        seat_number = _parse_positive_int(seat, "seat", number, what)
+        seats.append(TeamSeat(firm, department, seat_number, officer, ticket_))
+    return seats
+
+
+# --- Quotas -----------------------------------------------------------------------------------
+
+
+def quota_from_ratio(n: int, ratio: Decimal | str | int) -> int:
+    """ceil(n × ratio) in exact arithmetic, capped at n.
+
+    ``n`` is the stratum's eligible count. Floats are refused: 0.1 as a float is not one tenth, and
+    a quota must not depend on binary rounding.
+    """
+    if not isinstance(n, int) or isinstance(n, bool):
+        raise TypeError(f"n must be an int, got {type(n).__name__}")
+    if n < 0:
+        raise ValueError(f"n must not be negative, got {n}")
+    if isinstance(ratio, float | bool) or not isinstance(ratio, Decimal | str | int):
+        raise TypeError(
+            f"ratio must be a Decimal, str or int, not {type(ratio).__name__}: floats are not exact"
+        )
+    try:
+        exact = Decimal(ratio) if isinstance(ratio, str) else ratio
+        # Fraction is exact at any size; Decimal arithmetic would round past 28 digits.
+        value = Fraction(exact)
+    except (InvalidOperation, ValueError, OverflowError):
+        raise ValueError(f"ratio {ratio!r} is not a finite decimal number") from None
+    if value < 0:
+        raise ValueError(f"ratio must not be negative, got {ratio!r}")
+    return min(n, ceil(n * value))
+
+
+def eligible_counts(pool_rows: Iterable[PoolRow]) -> dict[str, int]:
+    """Eligible rows per stratum, the ``n`` of the quota rule (strata with none are omitted)."""
+    return dict(Counter(row.stratum for row in pool_rows if row.excluded == ""))
+
+
+# --- Commitment, reveal and seed --------------------------------------------------------------
+
+
+def new_nonce() -> bytes:
+    """The system's secret contribution; only its SHA-256 is published at announcement."""
+    return secrets.token_bytes(NONCE_BYTES)
+
+
+def make_reveal(nonce: bytes, witness_values: Sequence[str]) -> dict[str, Any]:
+    if not isinstance(nonce, bytes) or len(nonce) != NONCE_BYTES:
+        raise ValueError(f"nonce must be {NONCE_BYTES} bytes")
+    values = list(witness_values)
+    if not all(isinstance(v, str) for v in values):
+        raise TypeError("witness values must be str")
+    return {"nonce": nonce.hex(), "witness_values": values}
+
+
+def _is_hex64(value: object) -> bool:
+    return isinstance(value, str) and _HEX64.fullmatch(value) is not None
+
+
+def _is_count(value: object, minimum: int = 0) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and value >= minimum
+
+
+def _label_map_problem(value: object) -> str | None:
+    if not isinstance(value, dict):
+        return "must be an object"
+    for label, count in value.items():
+        if (
+            not isinstance(label, str)
+            or not label
+            or any(bad in label for bad in _FORBIDDEN_IN_FIELDS)
+        ):
+            return f"has an invalid label {label!r}"
+        if not _is_count(count):
+            return f"{label!r} must be a non-negative integer, got {count!r}"
+    return None
+
+
+def check_announcement(announcement: Mapping[str, Any]) -> None:
+    """Raise AnnouncementError unless the announcement has exactly the shape DR-1 defines."""
+
+    def fail(code: str, zh: str, en: str) -> NoReturn:
+        raise AnnouncementError(code, f"公告无效：{zh}", f"invalid announcement: {en}")
+
+    if not isinstance(announcement, Mapping):
+        fail("announcement-type", "公告必须是 JSON 对象", "must be a JSON object")
+    if announcement.get("spec") != SPEC:
+        fail("spec", "规范不是 DR-1", f"spec must be {SPEC!r}, got {announcement.get('spec')!r}")
+    purpose = announcement.get("purpose")
+    if not isinstance(purpose, str) or purpose not in _PURPOSE_FIELDS:
+        fail("purpose", "用途必须是 firms 或 teams", f"unknown purpose {purpose!r}")
+    required = _COMMON_FIELDS | _PURPOSE_FIELDS[purpose]
+    missing = sorted(required - announcement.keys())
+    unknown = sorted(announcement.keys() - required - _OPTIONAL_FIELDS)
+    if missing:
+        fail("announcement-fields", f"缺少字段 {missing}", f"missing fields {missing}")
+    if unknown:
+        fail("announcement-fields", f"含未定义字段 {unknown}", f"unknown fields {unknown}")
+
+    problems = []
+    for name in ("draw", "task"):
+        if not isinstance(announcement[name], str) or not announcement[name]:
+            problems.append(f"{name} must be a non-empty string")
+    digests = ["pool_sha256", "nonce_sha256"]
+    if purpose == "teams":
+        digests += ["conflicts_sha256", "firms_result_sha256"]
+    problems += [f"{d} must be 64 lowercase hex" for d in digests if not _is_hex64(announcement[d])]
+    if not _is_count(announcement["pool_size"]):
+        problems.append("pool_size must be a non-negative integer")
+    witnesses = announcement["witnesses"]
+    if not isinstance(witnesses, list) or not all(isinstance(w, str) for w in witnesses):
+        problems.append("witnesses must be a list of strings")
+    try:
+        announced_at = datetime.fromisoformat(announcement["announced_at"])
+        if announced_at.tzinfo is None:
+            problems.append("announced_at must carry a UTC offset")
+    except (TypeError, ValueError):
+        problems.append("announced_at must be an ISO 8601 time with offset")
+    if purpose == "firms":
+        problem = _label_map_problem(announcement["quota"])
+        if problem:
+            problems.append(f"quota {problem}")
+    else:
+        problem = _label_map_problem(announcement["team"])
+        if problem:
+            problems.append(f"team {problem}")
+        if not _is_count(announcement["cap"], minimum=1):
+            problems.append("cap must be a positive integer")
+    if ("replaces" in announcement) != ("reason" in announcement):
+        problems.append("replaces and reason go together")
+    for name in _OPTIONAL_FIELDS & announcement.keys():
+        if not isinstance(announcement[name], str) or not announcement[name]:
+            problems.append(f"{name} must be a non-empty string")
+    if problems:
+        fail("announcement-values", "字段取值不符合 DR-1", "; ".join(problems))
+
+
+def compute_seed(announcement: Mapping[str, Any], reveal: Mapping[str, Any]) -> str:
+    """Check the reveal against the announcement's commitment, then derive the draw's seed."""
+    check_announcement(announcement)
+    if not isinstance(reveal, Mapping) or set(reveal) != {"nonce", "witness_values"}:
+        raise RevealError(
+            "reveal-fields",
+            "揭示内容必须恰好包含 nonce 和 witness_values",
+            "the reveal must have exactly the fields nonce and witness_values",
+        )
+    nonce = reveal["nonce"]
+    if not _is_hex64(nonce):
+        raise RevealError(
+            "nonce-format",
+            "随机数必须是 64 位小写十六进制",
+            "the nonce must be 64 lowercase hex digits",
+        )
+    if sha256_hex(bytes.fromhex(nonce)) != announcement["nonce_sha256"]:
+        raise NonceMismatch(
+            "nonce-mismatch",
+            "揭示的随机数与公告中的承诺（nonce_sha256）不符",
+            "the revealed nonce does not match the announced nonce_sha256",
+        )
+    values = reveal["witness_values"]
+    if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+        raise RevealError(
+            "witness-values", "见证值必须是字符串列表", "witness_values must be a list of strings"
+        )
+    expected = len(announcement["witnesses"])
+    if len(values) != expected:
+        raise WitnessCountMismatch(
+            "witness-count",
+            f"公告有 {expected} 位见证人，揭示却有 {len(values)} 个见证值",
+            f"{expected} witness(es) announced but {len(values)} value(s) revealed",
+        )
+    inner = hashlib.sha256(canonical_json(announcement)).digest()
+    inner += hashlib.sha256(canonical_json(reveal)).digest()
+    return sha256_hex(SPEC.encode("ascii") + b"\x00" + inner)
+
+
+def ticket(seed: str, purpose: str, key: str) -> str:
+    """hex(SHA-256(UTF-8(seed + ":" + purpose + ":" + key))); for teams, purpose is "teams:FIRM"."""
+    return sha256_hex(f"{seed}:{purpose}:{key}".encode())
+
+
+# --- Draws ------------------------------------------------------------------------------------
+
+
+def _check_unique_keys(pool_rows: Sequence[PoolRow]) -> None:
+    keys = [row.key for row in pool_rows]
+    if len(set(keys)) != len(keys):
+        duplicates = sorted(key for key, n in Counter(keys).items() if n > 1)
+        raise FileFormatError(f"duplicate pool keys {duplicates[:5]}", what="pool")
+
+
+def _eligible_by_stratum(pool_rows: Iterable[PoolRow]) -> dict[str, list[str]]:
+    groups: dict[str, list[str]] = {}
+    for row in pool_rows:
+        if row.excluded == "":
+            groups.setdefault(row.stratum, []).append(row.key)
+    return groups
+
+
+def _smallest(digests: list[bytes], keys: list[str], count: int) -> list[tuple[bytes, str]]:
+    """The ``count`` smallest (digest, key) pairs, ascending; equal to sorted(...)[:count].
+
+    Digests are uniform, so a cut-off slightly above the expected count-th digest keeps only a few
+    more candidates than needed, and sorting those is much cheaper than sorting (or heap-selecting
+    from) all of them. Exactness does not rest on the estimate: every pair not kept is >= the
+    cut-off > every pair kept, so if at least ``count`` are kept they include the ``count``
+    smallest; otherwise the cut-off is raised and we try again.
+    """
+    n = len(digests)
+    if count <= 0:
+        return []
+    # Expected count plus ~5% and a fixed margin, as a 64-bit prefix; integers only.
+    expected = count + count // 20 + 64
+    while expected < n:
+        cut = (expected << 64) // n
+        if cut >= 1 << 64:
+            break
+        limit = cut.to_bytes(8, "big")
+        kept = [pair for pair in zip(digests, keys, strict=True) if pair[0] < limit]
+        if len(kept) >= count:
+            kept.sort()
+            return kept[:count]
+        expected *= 2
+    return sorted(zip(digests, keys, strict=True))[:count]
+
+
+def draw_firms(
+    *, seed: str, pool_rows: Sequence[PoolRow], quota: Mapping[str, int]
+) -> list[FirmPick]:
+    """Per stratum (sorted), the eligible rows with the smallest (ticket, key), quota of them.
+
+    Every stratum that has eligible rows needs a quota entry (0 is fine): a missing entry is
+    refused rather than read as 0, so an omission cannot silently skip a stratum.
+    """
+    if not _is_hex64(seed):
+        raise ValueError("seed must be 64 lowercase hex digits")
+    _check_unique_keys(pool_rows)
+    by_stratum = _eligible_by_stratum(pool_rows)
+    for stratum, count in quota.items():
+        if not _is_count(count):
+            raise QuotaError(
+                "quota-invalid",
+                f"{stratum} 层的抽取数必须是非负整数",
+                f"quota for stratum {stratum!r} must be a non-negative int, got {count!r}",
+            )
+        eligible = len(by_stratum.get(stratum, ()))
+        if count > eligible:
+            raise QuotaError(
+                "quota-exceeds-eligible",
+                f"{stratum} 层要抽取 {count} 家，但只有 {eligible} 家符合条件",
+                f"stratum {stratum!r}: quota {count} exceeds its {eligible} eligible row(s)",
+            )
+    unquoted = sorted(set(by_stratum) - set(quota))
+    if unquoted:
+        raise QuotaError(
+            "quota-missing",
+            f"以下分层没有抽取数：{'、'.join(unquoted)}",
+            f"no quota given for stratum/strata {unquoted}",
+        )
+
+    prefix = f"{seed}:firms:".encode()
+    sha256 = hashlib.sha256
+    picks = []
+    for stratum in sorted(quota):
+        keys = by_stratum.get(stratum, [])
+        if quota[stratum] == 0:
+            continue
+        digests = [sha256(prefix + key.encode()).digest() for key in keys]
+        for rank, (digest, key) in enumerate(_smallest(digests, keys, quota[stratum]), start=1):
+            picks.append(FirmPick(stratum, rank, key, digest.hex()))
+    return picks
+
+
+def draw_teams(
+    *,
+    seed: str,
+    firms: Sequence[str],
+    pool_rows: Sequence[PoolRow],
+    team: Mapping[str, int],
+    cap: int,
+    conflicts: Collection[tuple[str, str]],
+) -> list[TeamSeat]:
+    """Staff each firm (in firms-result order) with ``team[department]`` officers per department.
+
+    ``conflicts`` holds (officer, firm) pairs. Raises TeamShortfall, and returns nothing, as soon as
+    a department cannot fill its seats: a partial team is never a result.
+    """
+    if not _is_hex64(seed):
+        raise ValueError("seed must be 64 lowercase hex digits")
+    if not _is_count(cap, minimum=1):
+        raise ValueError(f"cap must be a positive int, got {cap!r}")
+    if len(set(firms)) != len(firms):
+        raise ValueError("firms must be unique")
+    for department, seats in team.items():
+        if not _is_count(seats):
+            raise ValueError(f"seats for department {department!r} must be a non-negative int")
+    _check_unique_keys(pool_rows)
+    officers = _eligible_by_stratum(pool_rows)
+    encoded = {dept: [(o.encode(), o) for o in keys] for dept, keys in officers.items()}
+    conflicted = set(conflicts)
+    load: dict[str, int] = {}
+    sha256 = hashlib.sha256
+    result = []
+    for firm in firms:
+        prefix = f"{seed}:teams:{firm}:".encode()
+        for department in sorted(team):
+            seats = team[department]
+            if seats == 0:
+                continue
+            # A heap walks candidates in (ticket, officer) order without sorting the whole list.
+            candidates = [
+                (sha256(prefix + raw).digest(), officer)
+                for raw, officer in encoded.get(department, [])
+            ]
+            heapq.heapify(candidates)
+            taken = 0
+            while taken < seats and candidates:
+                digest, officer = heapq.heappop(candidates)
+                if (officer, firm) in conflicted or load.get(officer, 0) >= cap:
+                    continue
+                load[officer] = load.get(officer, 0) + 1
+                taken += 1
+                result.append(TeamSeat(firm, department, taken, officer, digest.hex()))
+            if taken < seats:
+                raise TeamShortfall(firm=firm, department=department, missing=seats - taken)
+    return result
+
+
+def _perform(
+    announcement: Mapping[str, Any],
+    seed: str,
+    pool_rows: Sequence[PoolRow],
+    conflicts_bytes: bytes | None,
+    firms_result_bytes: bytes | None,
+) -> bytes:
+    if announcement["purpose"] == "firms":
+        picks = draw_firms(seed=seed, pool_rows=pool_rows, quota=announcement["quota"])
+        return format_firms_result(picks)
+    if conflicts_bytes is None or firms_result_bytes is None:
+        raise ValueError("a teams draw needs the conflicts file and the firms result file")
+    seats = draw_teams(
+        seed=seed,
+        firms=[pick.key for pick in parse_firms_result(firms_result_bytes)],
+        pool_rows=pool_rows,
+        team=announcement["team"],
+        cap=announcement["cap"],
+        conflicts=parse_conflicts(conflicts_bytes),
+    )
+    return format_teams_result(seats)
+
+
+def compute_result(
+    announcement: Mapping[str, Any],
+    reveal: Mapping[str, Any],
+    pool_bytes: bytes,
+    *,
+    conflicts_bytes: bytes | None = None,
+    firms_result_bytes: bytes | None = None,
+) -> bytes:
+    """Perform the announced draw from its published inputs; returns the result file's bytes.
+
+    Does not check the files' digests against the announcement (``verify`` does): the caller that
+    performs a draw has just written those files itself.
+    """
+    seed = compute_seed(announcement, reveal)
+    return _perform(announcement, seed, parse_pool(pool_bytes), conflicts_bytes, firms_result_bytes)
+
+
+# --- Verification -----------------------------------------------------------------------------
+
+
+@dataclass
+class VerifyReport:
+    """What ``verify`` checked (``checks``) and what it found wrong (``problems``)."""
+
+    seed: str | None = None
+    checks: list[str] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _first_difference(expected: bytes, published: bytes) -> str:
+    want = expected.decode("utf-8").split("\n")
+    try:
+        got = published.decode("utf-8").split("\n")
+    except UnicodeDecodeError:
+        return "the published result is not valid UTF-8"
+    for number, (a, b) in enumerate(zip(want, got, strict=False), start=1):
+        if a != b:
+            return f"line {number}: expected {a!r}, published {b!r}"
+    return f"expected {len(want) - 1} line(s), published {len(got) - 1}"
+
+
+def verify(
+    announcement: Mapping[str, Any],
+    reveal: Mapping[str, Any],
+    pool_bytes: bytes,
+    result_bytes: bytes,
+    conflicts_bytes: bytes | None = None,
+    firms_result_bytes: bytes | None = None,
+) -> VerifyReport:
+    """Recompute a published draw from its files and compare with the published result.
+
+    Every file is bound by a digest in the announcement; the result must match byte for byte.
+    """
+    report = VerifyReport()
+    try:
+        report.seed = compute_seed(announcement, reveal)
+    except DrawError as exc:
+        report.problems.append(str(exc))
+        return report
+    report.checks += ["announcement well-formed", "nonce matches nonce_sha256", "witness count"]
+
+    def check_digest(name: str, data: bytes) -> None:
+        if sha256_hex(data) == announcement[name]:
+            report.checks.append(name)
+        else:
+            report.problems.append(f"{name} mismatch: the file is not the announced one")
+
+    check_digest("pool_sha256", pool_bytes)
+    try:
+        pool_rows = parse_pool(pool_bytes)
+    except DrawError as exc:
+        report.problems.append(str(exc))
+        return report
+    if len(pool_rows) == announcement["pool_size"]:
+        report.checks.append("pool_size")
+    else:
+        report.problems.append(
+            f"pool_size mismatch: announced {announcement['pool_size']}, file has {len(pool_rows)}"
+        )
+    if announcement["purpose"] == "teams":
+        for name, data in (
+            ("conflicts_sha256", conflicts_bytes),
+            ("firms_result_sha256", firms_result_bytes),
+        ):
+            if data is None:
+                report.problems.append(f"a teams draw needs the file bound by {name}")
+                return report
+            check_digest(name, data)
+    try:
+        expected = _perform(
+            announcement, report.seed, pool_rows, conflicts_bytes, firms_result_bytes
+        )
+    except ValueError as exc:  # DrawError included: quota, shortfall, malformed files
+        report.problems.append(f"the draw cannot be recomputed: {exc}")
+        return report
+    if expected == result_bytes:
+        report.checks.append("result recomputed byte for byte")
+    else:
+        report.problems.append(f"result differs: {_first_difference(expected, result_bytes)}")
+    return report
