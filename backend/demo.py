@@ -48,16 +48,16 @@ DEMO_ACCOUNTS = [
 
 
 @transaction.atomic
-def seed_demo() -> dict[str, int]:
-    """Create what is missing; leave what exists alone. Returns counts of what was created."""
-    created = {"departments": 0, "users": 0}
+def seed_accounts() -> dict[str, int]:
+    """The three bureaus and one account per role. Returns counts of what was created."""
+    created = {"部门": 0, "账号": 0}
     departments = {}
     for code, name in DEPARTMENTS:
         department, was_created = Department.objects.get_or_create(
             code=code, defaults={"name": name, "region_code": CITY_REGION}
         )
         departments[code] = department
-        created["departments"] += was_created
+        created["部门"] += was_created
     existing = set(User.objects.values_list("username", flat=True))
     for account in DEMO_ACCOUNTS:
         if account.username in existing:
@@ -70,5 +70,5 @@ def seed_demo() -> dict[str, int]:
             department=departments[account.department],
             display_name=account.display_name,
         )
-        created["users"] += 1
+        created["账号"] += 1
     return created

@@ -1,7 +1,14 @@
 from django.core.management.base import BaseCommand
+from django.db import transaction
 
 from backend.accounts.roles import Role
-from backend.demo import DEMO_ACCOUNTS, seed_demo
+from backend.demo import DEMO_ACCOUNTS, seed_accounts
+
+# Each part of the demo, in dependency order: (what it is, the function that loads it).
+# Every function creates what is missing and leaves what exists alone.
+DEMO_PARTS = [
+    ("部门与账号", seed_accounts),
+]
 
 
 class Command(BaseCommand):
@@ -10,10 +17,12 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--quiet-accounts", action="store_true", help="不打印演示账号")
 
+    @transaction.atomic
     def handle(self, *args, quiet_accounts=False, **options):
-        created = seed_demo()
-        departments, users = created["departments"], created["users"]
-        self.stdout.write(f"演示数据已就绪：新建部门 {departments} 个，新建账号 {users} 个。")
+        for label, seed in DEMO_PARTS:
+            created = seed()
+            summary = "，".join(f"{name} {count}" for name, count in created.items())
+            self.stdout.write(f"演示数据【{label}】已就绪，本次新建：{summary}。")
         if quiet_accounts:
             return
         self.stdout.write("\n演示账号（仅用于演示环境）：")
