@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "backend.accounts",
     "backend.audit",
     "backend.api",
+    "backend.imports",
     "personnel",
     "inspections",
 ]
@@ -185,6 +186,13 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", "1")
     SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", "1")
+
+# --- Imports ------------------------------------------------------------------------------------
+
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_MB", 200) * 1024 * 1024
+# Large imports run in a thread while the page shows progress; tests run them inline.
+IMPORTS_IN_BACKGROUND = envbool("IMPORTS_IN_BACKGROUND", "1")
+FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Language and time ------------------------------------------------------------------------
 

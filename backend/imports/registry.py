@@ -1,0 +1,20 @@
+from backend.imports.base import Importer
+
+_IMPORTERS: dict[str, type[Importer]] = {}
+
+
+def register(importer: type[Importer]) -> type[Importer]:
+    """Class decorator: make an importer available to the upload page and the commands."""
+    _IMPORTERS[importer.kind] = importer
+    return importer
+
+
+def get_importer(kind: str) -> type[Importer]:
+    try:
+        return _IMPORTERS[kind]
+    except KeyError:
+        raise LookupError(f"unknown import kind {kind!r}") from None
+
+
+def all_importers() -> dict[str, type[Importer]]:
+    return dict(_IMPORTERS)

@@ -1,0 +1,213 @@
+"""Running an import: read and check every row, report, then write everything at once."""
+
+import io
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, BinaryIO
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import close_old_connections, connections, transaction
+from django.utils import timezone
+
+from backend.audit.services import record_event
+from backend.imports.base import Counts, ImportContext, RowInvalid
+from backend.imports.models import ImportJob, Mode, Status
+from backend.imports.registry import get_importer
+from backend.tabular import CellError, TableError, column_letter, read_table, write_error_report
+
+log = logging.getLogger(__name__)
+
+CHUNK_ROWS = 5_000
+PROGRESS_EVERY = 2_000
+
+
+class _RollBack(Exception):
+    """Raised inside the transaction of a dry run so that nothing it wrote is kept."""
+
+    def __init__(self, counts: Counts):
+        self.counts = counts
+
+
+def _save(job: ImportJob, **changes: Any) -> None:
+    for name, value in changes.items():
+        setattr(job, name, value)
+    job.heartbeat_at = timezone.now()
+    job.save(update_fields=[*changes, "heartbeat_at"])
+
+
+def _describe(problems: dict[str, str], importer, column_index: dict[str, int]) -> str:
+    headers = {c.key: c.header for c in importer.columns}
+    parts = []
+    for key, message in problems.items():
+        if key in column_index:
+            parts.append(f"{column_letter(column_index[key])} 列“{headers[key]}”：{message}")
+        elif key in headers:
+            parts.append(f"“{headers[key]}”：{message}")
+        else:
+            parts.append(message)
+    return "；".join(parts)
+
+
+def run_import(
+    job: ImportJob,
+    source: str | BinaryIO,
+    *,
+    on_progress: Callable[[ImportJob], None] | None = None,
+) -> ImportJob:
+    """Run `job` on `source` (a path or an open binary file). Returns the finished job."""
+    importer = get_importer(job.kind)(
+        ImportContext(actor=job.created_by, department=job.department)
+    )
+    _save(job, status=Status.READING, started_at=timezone.now())
+    errors: list[tuple[int, list, str]] = []
+    try:
+        table = read_table(
+            source,
+            filename=job.filename,
+            columns=importer.columns,
+            max_bytes=settings.IMPORT_MAX_BYTES,
+        )
+        seen: dict[Any, int] = {}
+        chunk: list[Any] = []
+        for row in table.rows:
+            job.total_rows += 1
+            try:
+                try:
+                    record = importer.parse_row(row.values)
+                except CellError as exc:  # an importer may let a parser's error through
+                    raise RowInvalid({"": exc.message}) from None
+                key = importer.row_key(record)
+                if key is not None:
+                    if key in seen:
+                        raise RowInvalid({"": f"与第 {seen[key]} 行重复（{key}）"})
+                    seen[key] = row.number
+                chunk.append(record)
+            except RowInvalid as exc:
+                errors.append(
+                    (row.number, row.raw, _describe(exc.problems, importer, table.column_index))
+                )
+            if len(chunk) >= CHUNK_ROWS:
+                importer.stage(chunk)
+                chunk = []
+            if job.total_rows % PROGRESS_EVERY == 0:
+                _save(job, processed_rows=job.total_rows, total_rows=job.total_rows)
+                if on_progress:
+                    on_progress(job)
+        if chunk:
+            importer.stage(chunk)
+        del seen
+    except TableError as exc:
+        importer.discard()
+        return _finish(job, Status.REJECTED, exc.message)
+    except Exception as exc:
+        importer.discard()
+        log.exception("import %s failed while reading", job.pk)
+        return _finish(job, Status.FAILED, f"读取文件时出错，未导入任何数据：{exc}")
+
+    job.rejected = len(errors)
+    job.processed_rows = job.total_rows
+    if errors:
+        buffer = io.BytesIO()
+        write_error_report(buffer, headers=table.headers, rows=errors)
+        job.error_report.save(f"errors-{job.pk}.xlsx", ContentFile(buffer.getvalue()), save=False)
+    if job.total_rows == 0:
+        return _finish(job, Status.REJECTED, "文件中只有表头，没有数据行。")
+    valid = job.total_rows - job.rejected
+    if errors and job.mode == Mode.ALL_OR_NOTHING:
+        importer.discard()
+        return _finish(
+            job,
+            Status.REJECTED,
+            f"共 {job.total_rows} 行，其中 {job.rejected} 行有错误。按“全部有效才导入”，"
+            "未导入任何数据。请下载错误报告修改后重新导入，或选择“只导入有效行”。",
+        )
+    if valid == 0:
+        importer.discard()
+        return _finish(
+            job, Status.REJECTED, f"共 {job.total_rows} 行，全部有错误，未导入任何数据。"
+        )
+
+    _save(job, status=Status.APPLYING, processed_rows=job.processed_rows, rejected=job.rejected)
+    if on_progress:
+        on_progress(job)
+    try:
+        with transaction.atomic():
+            counts = importer.apply()
+            if job.dry_run:
+                raise _RollBack(counts)
+            record_event(
+                action=f"import.{job.kind}",
+                actor=job.created_by,
+                obj=job,
+                detail={
+                    "file": job.filename,
+                    "sha256": job.file_sha256,
+                    "mode": job.mode,
+                    "inserted": counts.inserted,
+                    "updated": counts.updated,
+                    "unchanged": counts.unchanged,
+                    "rejected": job.rejected,
+                },
+            )
+    except _RollBack as dry:
+        counts = dry.counts
+    except Exception as exc:
+        log.exception("import %s failed while writing", job.pk)
+        return _finish(job, Status.FAILED, f"写入时出错，已全部撤销，数据保持导入前的状态：{exc}")
+    finally:
+        importer.discard()
+
+    job.inserted, job.updated, job.unchanged = counts.inserted, counts.updated, counts.unchanged
+    verb = "试算完成（未写入）" if job.dry_run else "导入完成"
+    summary = (
+        f"{verb}：新增 {counts.inserted}，更新 {counts.updated}，"
+        f"未变化 {counts.unchanged}，错误 {job.rejected}。"
+    )
+    return _finish(job, Status.DONE, summary)
+
+
+def _finish(job: ImportJob, status: str, message: str) -> ImportJob:
+    job.status = status
+    job.message = message
+    job.finished_at = timezone.now()
+    job.heartbeat_at = job.finished_at
+    job.save()
+    return job
+
+
+def run_job(job_id: int) -> ImportJob:
+    """Run a web upload's job from its stored file (in a background thread, or inline)."""
+    job = ImportJob.objects.get(pk=job_id)
+    try:
+        with job.file.open("rb") as source:
+            return run_import(job, source)
+    except Exception as exc:  # noqa: BLE001 - the page must say something, whatever happened
+        log.exception("import job %s crashed", job_id)
+        job.refresh_from_db()
+        return _finish(job, Status.FAILED, f"导入失败，未导入任何数据：{exc}")
+
+
+def _run_in_thread(job_id: int) -> None:
+    try:
+        close_old_connections()
+        run_job(job_id)
+    finally:
+        connections.close_all()
+
+
+def start(job: ImportJob) -> None:
+    """Start the job once the transaction that created it commits.
+
+    Large files take minutes; a request must not wait for them, so the job runs in a thread and
+    the page follows its progress. IMPORTS_IN_BACKGROUND=False runs it inline (tests).
+    """
+
+    def go():
+        if settings.IMPORTS_IN_BACKGROUND:
+            threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True).start()
+        else:
+            run_job(job.pk)
+
+    transaction.on_commit(go)

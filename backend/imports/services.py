@@ -1,0 +1,109 @@
+"""Creating import jobs (the running is in runner.py)."""
+
+import hashlib
+from pathlib import Path
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from backend.audit.services import record_event
+from backend.imports import runner
+from backend.imports.models import ImportJob, Mode
+from backend.imports.registry import get_importer
+from backend.tabular import SUPPORTED_SUFFIXES
+
+
+def check_may_import(*, actor, kind: str) -> None:
+    importer = get_importer(kind)
+    if not (actor.is_authenticated and actor.has_role(*importer.allowed_roles)):
+        raise PermissionDenied(f"您的角色无权导入{importer.label}")
+
+
+@transaction.atomic
+def upload_import(
+    *, actor, kind: str, uploaded_file, mode: str, dry_run: bool = False
+) -> ImportJob:
+    """Store an uploaded file as a new job and start it. The file is kept with the job."""
+    check_may_import(actor=actor, kind=kind)
+    if mode not in Mode.values:
+        raise ValidationError({"mode": "请选择导入方式"})
+    name = Path(uploaded_file.name).name
+    if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
+        raise ValidationError({"file": f"不支持的文件类型“{name}”，请上传 .xlsx 或 .csv 文件。"})
+    if uploaded_file.size > settings.IMPORT_MAX_BYTES:
+        limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
+        raise ValidationError({"file": f"文件过大，上限为 {limit} MB。请拆分后分批导入。"})
+    digest = hashlib.sha256()
+    for block in uploaded_file.chunks():
+        digest.update(block)
+    uploaded_file.seek(0)
+    job = ImportJob(
+        kind=kind,
+        filename=name[:255],
+        file_sha256=digest.hexdigest(),
+        size=uploaded_file.size,
+        mode=mode,
+        dry_run=dry_run,
+        created_by=actor,
+        department=actor.department,
+    )
+    job.file.save(name, uploaded_file, save=False)
+    job.full_clean()
+    job.save(force_insert=True)
+    record_event(
+        action="import.upload",
+        actor=actor,
+        obj=job,
+        detail={"kind": kind, "file": job.filename, "size": job.size, "mode": mode},
+    )
+    runner.start(job)
+    return job
+
+
+@transaction.atomic
+def rerun_valid_only(*, actor, job: ImportJob) -> ImportJob:
+    """Run a rejected all-or-nothing import again on the same file, importing the valid rows."""
+    check_may_import(actor=actor, kind=job.kind)
+    if not job.file:
+        raise ValidationError("该导入没有保存文件，请重新上传。")
+    again = ImportJob(
+        kind=job.kind,
+        filename=job.filename,
+        file=job.file.name,
+        file_sha256=job.file_sha256,
+        size=job.size,
+        mode=Mode.VALID_ONLY,
+        dry_run=False,
+        created_by=actor,
+        department=actor.department,
+    )
+    again.full_clean()
+    again.save(force_insert=True)
+    record_event(
+        action="import.rerun", actor=actor, obj=again, detail={"of": job.pk, "mode": again.mode}
+    )
+    runner.start(again)
+    return again
+
+
+def create_command_job(
+    *, kind: str, path: str, mode: str, dry_run: bool, actor=None, department=None
+) -> ImportJob:
+    """A job for an import run from the shell; the file stays where it is."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    job = ImportJob(
+        kind=kind,
+        filename=Path(path).name[:255],
+        file_sha256=digest.hexdigest(),
+        size=Path(path).stat().st_size,
+        mode=mode,
+        dry_run=dry_run,
+        created_by=actor,
+        department=department,
+    )
+    job.save(force_insert=True)
+    return job

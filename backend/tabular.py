@@ -1,0 +1,510 @@
+"""Reading the spreadsheets users bring, and writing the ones they take away.
+
+Plain Python, no Django: the readers turn an .xlsx, .xls or .csv file into numbered rows keyed by
+column, and say in Chinese exactly what is wrong with a file that cannot be read. Cell parsers
+turn what Excel stored (numbers for dates, floats for digits, text with stray spaces) into clean
+values or a message naming the problem.
+
+.xlsx is read with python-calamine (about ten times openpyxl's read-only mode, see
+../shared/baselines.md); openpyxl writes the templates and reports, which need styles.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import re
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import Any, BinaryIO
+
+EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+SUPPORTED_SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
+ERROR_COLUMN = "错误说明"
+
+
+class TableError(ValueError):
+    """The file as a whole cannot be used: not a spreadsheet, empty, wrong columns."""
+
+    def __init__(self, message: str, *, code: str):
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class CellError(ValueError):
+    """One cell's value is unusable; the message says why, in Chinese."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str
+    header: str
+    required: bool = True
+    aliases: tuple[str, ...] = ()
+    note: str = ""
+    example: Any = ""
+    # Text columns whose digits matter (codes, ID numbers): the template formats them as text so
+    # that Excel does not turn 18 digits into 9.11E+17.
+    text: bool = False
+    width: int = 16
+
+
+@dataclass
+class SourceRow:
+    number: int  # the row number Excel shows, header = 1
+    values: dict[str, Any]
+    raw: list[Any] = field(repr=False)
+
+
+@dataclass
+class Table:
+    headers: list[str]  # the file's own header cells, in order, for the error report
+    column_index: dict[str, int]  # column key -> position in the file
+    rows: Iterator[SourceRow]
+    sheet_name: str = ""
+
+
+# --- reading ------------------------------------------------------------------------------------
+
+
+def _normalise_header(value: Any) -> str:
+    text = "" if value is None else str(value)
+    # Templates mark required columns with *, people add spaces and line breaks.
+    return re.sub(r"\s+", "", text).replace("*", "").replace("＊", "")
+
+
+def _match_columns(headers: Sequence[Any], columns: Sequence[Column]) -> dict[str, int]:
+    normalised = [_normalise_header(h) for h in headers]
+    seen: dict[str, int] = {}
+    for position, name in enumerate(normalised):
+        if not name:
+            continue
+        if name in seen:
+            raise TableError(
+                f"表头第 {_letter(seen[name])} 列和第 {_letter(position)} 列都是“{name}”，"
+                "请删除重复的列。",
+                code="duplicate_header",
+            )
+        seen[name] = position
+    index: dict[str, int] = {}
+    missing = []
+    for column in columns:
+        for name in (column.header, *column.aliases):
+            position = seen.get(_normalise_header(name))
+            if position is not None:
+                index[column.key] = position
+                break
+        else:
+            if column.required:
+                missing.append(column.header)
+    if missing:
+        found = "、".join(n for n in normalised if n) or "（空）"
+        raise TableError(
+            f"缺少必填列：{'、'.join(missing)}。文件第 1 行的表头为：{found}。"
+            "请使用下载的模板，不要修改表头。",
+            code="missing_columns",
+        )
+    return index
+
+
+def _letter(position: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: the column letters Excel shows."""
+    letters = ""
+    position += 1
+    while position:
+        position, rem = divmod(position - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def column_letter(position: int) -> str:
+    return _letter(position)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _rows_from(
+    raw_rows: Iterable[Sequence[Any]], index: dict[str, int], first_number: int
+) -> Iterator[SourceRow]:
+    for offset, raw in enumerate(raw_rows):
+        # A sheet may carry a million formatted but empty rows: they are not data.
+        if all(_is_blank(v) for v in raw):
+            continue
+        raw = list(raw)
+        values = {key: (raw[pos] if pos < len(raw) else None) for key, pos in index.items()}
+        yield SourceRow(number=first_number + offset, values=values, raw=raw)
+
+
+def read_table(
+    source: str | Path | BinaryIO,
+    *,
+    filename: str,
+    columns: Sequence[Column],
+    max_bytes: int | None = None,
+) -> Table:
+    """Open a spreadsheet and check its header; the rows are read lazily from `Table.rows`."""
+    suffix = Path(filename).suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise TableError(
+            f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx 或 .csv 文件。",
+            code="unsupported_type",
+        )
+    data = _read_bytes(source, max_bytes=max_bytes)
+    if not data.strip():
+        raise TableError("文件是空的，没有任何内容。", code="empty_file")
+    if suffix == ".csv":
+        return _read_csv(data, columns)
+    return _read_excel(data, suffix, columns)
+
+
+def _read_bytes(source: str | Path | BinaryIO, *, max_bytes: int | None) -> bytes:
+    if isinstance(source, str | Path):
+        size = Path(source).stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise _too_large(size, max_bytes)
+        return Path(source).read_bytes()
+    data = source.read(max_bytes + 1 if max_bytes is not None else -1)
+    if max_bytes is not None and len(data) > max_bytes:
+        raise _too_large(None, max_bytes)
+    return data
+
+
+def _too_large(size: int | None, max_bytes: int) -> TableError:
+    limit = f"{max_bytes / 1024 / 1024:.0f} MB"
+    actual = f"（{size / 1024 / 1024:.1f} MB）" if size is not None else ""
+    return TableError(
+        f"文件过大{actual}，上限为 {limit}。请拆分成多个文件分批导入。", code="too_large"
+    )
+
+
+def _read_excel(data: bytes, suffix: str, columns: Sequence[Column]) -> Table:
+    import python_calamine
+
+    if suffix in (".xlsx", ".xlsm") and not data.startswith(b"PK\x03\x04"):
+        raise TableError(
+            "文件扩展名是 .xlsx，但内容不是 Excel 工作簿（可能是改了扩展名的其他文件）。"
+            "请在 Excel 中打开后“另存为”Excel 工作簿（.xlsx）再上传。",
+            code="not_excel",
+        )
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        sheet = workbook.get_sheet_by_index(0)
+    except python_calamine.PasswordError:
+        raise TableError("工作簿设有密码，请取消密码保护后再上传。", code="encrypted") from None
+    except Exception:  # noqa: BLE001 - calamine raises several types for a damaged file
+        raise TableError(
+            "无法读取该 Excel 文件，文件可能已损坏或不是 Excel 格式。请用 Excel 打开并另存后再试。",
+            code="not_excel",
+        ) from None
+    header_merges = [
+        (start, end)
+        for start, end in (sheet.merged_cell_ranges or [])
+        if start[0] == 0 or end[0] == 0
+    ]
+    if header_merges:
+        (r0, c0), (r1, c1) = header_merges[0]
+        raise TableError(
+            f"表头（第 1 行）有合并单元格 {_letter(c0)}{r0 + 1}:{_letter(c1)}{r1 + 1}，"
+            "请取消合并，每列只保留一个列名。",
+            code="merged_header",
+        )
+    rows = sheet.iter_rows()
+    try:
+        headers = list(next(rows))
+    except StopIteration:
+        raise TableError("工作表是空的，没有表头和数据。", code="empty_file") from None
+    index = _match_columns(headers, columns)
+    return Table(
+        headers=[("" if h is None else str(h)) for h in headers],
+        column_index=index,
+        rows=_rows_from(rows, index, first_number=2),
+        sheet_name=sheet.name,
+    )
+
+
+def _decode_csv(data: bytes) -> str:
+    if data.startswith(codecs.BOM_UTF8):
+        return data[len(codecs.BOM_UTF8) :].decode("utf-8")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        # Excel on a Chinese Windows saves CSV in GBK; GB 18030 is its superset.
+        return data.decode("gb18030")
+    except UnicodeDecodeError:
+        raise TableError(
+            "无法识别 CSV 文件的编码，请另存为“CSV UTF-8（逗号分隔）”后再上传。", code="encoding"
+        ) from None
+
+
+def _read_csv(data: bytes, columns: Sequence[Column]) -> Table:
+    text = _decode_csv(data)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        headers = next(reader)
+    except StopIteration:
+        raise TableError("文件是空的，没有表头和数据。", code="empty_file") from None
+    except csv.Error as exc:
+        raise TableError(f"CSV 文件格式错误：{exc}", code="csv_format") from None
+    index = _match_columns(headers, columns)
+
+    def guarded() -> Iterator[list[str]]:
+        try:
+            yield from reader
+        except csv.Error as exc:
+            raise TableError(
+                f"CSV 文件第 {reader.line_num} 行格式错误：{exc}", code="csv_format"
+            ) from None
+
+    return Table(headers=headers, column_index=index, rows=_rows_from(guarded(), index, 2))
+
+
+# --- cell parsers -------------------------------------------------------------------------------
+
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
+_FULLWIDTH = str.maketrans(
+    {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+)
+
+
+def text(value: Any, *, required: bool = True, max_length: int | None = None) -> str:
+    """Free text: trimmed; numbers written as Excel shows them (3.0 -> "3")."""
+    if _is_blank(value):
+        if required:
+            raise CellError("不能为空（如果单元格里是公式，请改为直接填写数值）")
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    result = str(value).strip()
+    if max_length is not None and len(result) > max_length:
+        raise CellError(f"不能超过 {max_length} 个字符（当前 {len(result)} 个）")
+    return result
+
+
+def code_text(value: Any, *, required: bool = True, what: str = "代码") -> str:
+    """A code whose every character matters: refuse what Excel turned into a number."""
+    if isinstance(value, bool) or isinstance(value, int | float | Decimal):
+        raise CellError(
+            f"{what}被 Excel 读成了数字（{value}），字母或前导零可能已丢失。"
+            "请把该列设置为“文本”格式后重新填写。"
+        )
+    if isinstance(value, datetime | date):
+        raise CellError(f"{what}被 Excel 读成了日期，请把该列设置为“文本”格式后重新填写")
+    result = text(value, required=required).translate(_FULLWIDTH).strip().upper()
+    if _SCIENTIFIC.match(result):
+        raise CellError(
+            f"{what}被 Excel 改成了科学计数法（{result}），原值已丢失。"
+            "请把该列设置为“文本”格式后重新填写。"
+        )
+    return result
+
+
+def checked_code(
+    value: Any, check: Callable[[str], str], *, what: str = "代码", required: bool = True
+) -> str:
+    """A code read as text and then checked by a validator of backend.codes (or any function
+    raising ValueError with a Chinese message)."""
+    raw = code_text(value, required=required, what=what)
+    if not raw and not required:
+        return ""
+    try:
+        return check(raw)
+    except ValueError as exc:
+        raise CellError(getattr(exc, "message", None) or str(exc)) from None
+
+
+_EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_PATTERNS = [
+    re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})$"),
+    re.compile(r"^(\d{4})/(\d{1,2})/(\d{1,2})$"),
+    re.compile(r"^(\d{4})\.(\d{1,2})\.(\d{1,2})$"),
+    re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日?$"),
+    re.compile(r"^(\d{4})(\d{2})(\d{2})$"),
+]
+
+
+def date_value(value: Any, *, required: bool = True) -> date | None:
+    """A date from a date cell, an Excel serial number or text such as 2021-06-01 / 2021年6月1日."""
+    if _is_blank(value):
+        if required:
+            raise CellError("日期不能为空")
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # Excel's serial day number (1900 system). 60 is Excel's phantom 1900-02-29.
+        if 1 <= value < 2958466 and float(value).is_integer():
+            return _EXCEL_EPOCH + timedelta(days=int(value))
+        raise CellError(f"“{value}”不是有效的日期")
+    raw = str(value).strip().split(" ")[0].split("T")[0]
+    for pattern in _DATE_PATTERNS:
+        match = pattern.match(raw)
+        if match:
+            year, month, day = (int(g) for g in match.groups())
+            try:
+                return date(year, month, day)
+            except ValueError:
+                raise CellError(f"“{value}”不是真实存在的日期") from None
+    raise CellError(f"“{value}”不是可识别的日期，请填写如 2021-06-01 的格式")
+
+
+def int_value(
+    value: Any, *, required: bool = True, minimum: int | None = None, maximum: int | None = None
+) -> int | None:
+    if _is_blank(value):
+        if required:
+            raise CellError("不能为空")
+        return None
+    try:
+        number = Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise CellError(f"“{value}”不是整数") from None
+    if number != number.to_integral_value():
+        raise CellError(f"“{value}”不是整数")
+    result = int(number)
+    if minimum is not None and result < minimum:
+        raise CellError(f"不能小于 {minimum}")
+    if maximum is not None and result > maximum:
+        raise CellError(f"不能大于 {maximum}")
+    return result
+
+
+def decimal_value(value: Any, *, required: bool = True) -> Decimal | None:
+    if _is_blank(value):
+        if required:
+            raise CellError("不能为空")
+        return None
+    try:
+        # Through str(): a float 0.1 becomes Decimal("0.1"), not its binary expansion.
+        return Decimal(str(value).strip().replace(",", ""))
+    except InvalidOperation:
+        raise CellError(f"“{value}”不是数字") from None
+
+
+def choice(value: Any, options: dict[str, Any], *, required: bool = True) -> Any:
+    """One of the listed labels (e.g. 在岗 / 离岗); the message lists what is allowed."""
+    label = text(value, required=required)
+    if not label and not required:
+        return None
+    try:
+        return options[label]
+    except KeyError:
+        allowed = " / ".join(options)
+        raise CellError(f"“{label}”不是可选值，只能填写：{allowed}") from None
+
+
+def bool_value(value: Any, *, required: bool = False) -> bool:
+    if _is_blank(value):
+        if required:
+            raise CellError("不能为空")
+        return False
+    if isinstance(value, bool):
+        return value
+    label = str(value).strip().lower()
+    if label in {"是", "y", "yes", "true", "1", "√", "有"}:
+        return True
+    if label in {"否", "n", "no", "false", "0", "×", "无"}:
+        return False
+    raise CellError(f"“{value}”只能填写“是”或“否”")
+
+
+def list_value(value: Any) -> list[str]:
+    """Several values in one cell, separated by 、 , ， ; ； or line breaks."""
+    if _is_blank(value):
+        return []
+    return [p.strip() for p in re.split(r"[、,，;；\n]+", str(value)) if p.strip()]
+
+
+# --- writing ------------------------------------------------------------------------------------
+
+
+def write_template(
+    out: BinaryIO | str | Path,
+    *,
+    columns: Sequence[Column],
+    sheet_title: str,
+    notes: Sequence[str] = (),
+) -> None:
+    """The blank template: styled header, one example row, and a sheet explaining each column."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = sheet_title
+    header_fill = PatternFill("solid", fgColor="DDE7F3")
+    for position, column in enumerate(columns, start=1):
+        cell = sheet.cell(row=1, column=position, value=column.header)
+        cell.font = Font(bold=True, color="B42318" if column.required else "1F2933")
+        cell.fill = header_fill
+        cell.alignment = Alignment(horizontal="center")
+        letter = get_column_letter(position)
+        sheet.column_dimensions[letter].width = column.width
+        example = sheet.cell(row=2, column=position, value=column.example)
+        if column.text:
+            # Format the column as text for the rows people will fill in, not only the example.
+            for row in range(2, 2002):
+                sheet.cell(row=row, column=position).number_format = "@"
+        elif isinstance(column.example, date):
+            example.number_format = "yyyy-mm-dd"
+    sheet.freeze_panes = "A2"
+
+    help_sheet = workbook.create_sheet("填写说明")
+    help_sheet.append(["列名", "是否必填", "说明", "示例"])
+    for cell in help_sheet[1]:
+        cell.font = Font(bold=True)
+    for column in columns:
+        example = column.example.isoformat() if isinstance(column.example, date) else column.example
+        help_sheet.append(
+            [column.header, "必填" if column.required else "选填", column.note, example]
+        )
+    help_sheet.append([])
+    for line in (
+        "第 1 行为表头，请勿修改；红色列名为必填列。第 2 行为示例，导入前请删除或替换。",
+        "代码、证件号码等列已设置为文本格式，请勿改为数值，否则字母和前导零会丢失。",
+        "日期可填写 2021-06-01、2021/6/1 或 2021年6月1日。",
+        *notes,
+    ):
+        help_sheet.append([line])
+    help_sheet.column_dimensions["A"].width = 22
+    help_sheet.column_dimensions["B"].width = 10
+    help_sheet.column_dimensions["C"].width = 70
+    help_sheet.column_dimensions["D"].width = 24
+    workbook.save(out)
+
+
+def write_error_report(
+    out: BinaryIO | str | Path,
+    *,
+    headers: Sequence[str],
+    rows: Iterable[tuple[int, Sequence[Any], str]],
+) -> int:
+    """The rejected rows as the user sent them, with the row number and what is wrong.
+
+    `rows` holds (row number, original cells, message). Returns how many rows were written.
+    """
+    from backend.excel import write_xlsx
+
+    def lines():
+        for number, raw, message in rows:
+            cells = list(raw) + [None] * (len(headers) - len(raw))
+            yield [number, message, *cells]
+
+    return write_xlsx(
+        out, headers=["原行号", ERROR_COLUMN, *headers], rows=lines(), sheet_title="错误行"
+    )
