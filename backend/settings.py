@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "backend.audit",
     "backend.api",
     "backend.imports",
+    "backend.workdays",
     "personnel",
     "inspections",
 ]

@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("backend.accounts.urls")),
     path("audit/", include("backend.audit.urls")),
     path("imports/", include("backend.imports.urls")),
+    path("calendar/", include("backend.workdays.urls")),
     path("api/v1/", include(("backend.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -38,7 +38,11 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.INSPECTOR: [(_("我的检查"), "accounts:home-inspector")],
     Role.LEGAL_REVIEWER: [(_("法制审核"), "accounts:home-legal")],
     Role.DEPARTMENT_ADMIN: [(_("本部门"), "accounts:home-department")],
-    Role.SYSTEM_ADMIN: [(_("用户与部门"), "accounts:home-system"), (_("后台维护"), "admin:index")],
+    Role.SYSTEM_ADMIN: [
+        (_("用户与部门"), "accounts:home-system"),
+        (_("工作日历"), "workdays:years"),
+        (_("后台维护"), "admin:index"),
+    ],
     Role.SECURITY_ADMIN: [(_("账户安全"), "accounts:home-security")],
     Role.AUDIT_ADMIN: [(_("审计日志"), "audit:events")],
 }

@@ -26,6 +26,7 @@ PAGES = {
     "audit:events": {Role.AUDIT_ADMIN},
     "audit:export": {Role.AUDIT_ADMIN},
     "accounts:profile": set(Role.values),
+    "workdays:years": {Role.SYSTEM_ADMIN},
 }
 
 CASES = [
