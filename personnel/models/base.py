@@ -1,4 +1,6 @@
-from django.core.validators import RegexValidator
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -29,6 +31,20 @@ class Department(models.Model):
         on_delete=models.PROTECT,
         related_name="children",
     )
+    # Local rules differ on the annual training minimum, and on whether an officer short of it
+    # may still be drawn; each department sets both (domain.md, Personnel).
+    training_min_hours = models.DecimalField(
+        _("年度培训最低学时"),
+        max_digits=5,
+        decimal_places=1,
+        default=Decimal("40"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    training_required = models.BooleanField(
+        _("培训学时不足不得参加抽查"),
+        default=False,
+        help_text=_("勾选后，上一年度培训学时不足的人员不参加随机抽取"),
+    )
 
     class Meta:
         verbose_name = _("部门")
@@ -37,6 +53,10 @@ class Department(models.Model):
         constraints = [
             models.CheckConstraint(
                 condition=~models.Q(parent=models.F("pk")), name="department_not_own_parent"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(training_min_hours__gte=0),
+                name="department_training_hours_not_negative",
             ),
         ]
 

@@ -1,0 +1,152 @@
+"""Officers (执法检查人员名录库) and the expert pool (专家库)."""
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from backend.codes import CodeError, check_citizen_id, gender_from_citizen_id
+from personnel.models.base import Department
+from personnel.validators import validate_citizen_id, validate_phone, validate_region_code
+
+# --------------------------------------------------------------------------- officers
+
+
+class OfficerCategory(models.TextChoices):
+    CIVIL_SERVANT = "civil_servant", _("行政执法类公务员")
+    CERTIFIED_STAFF = "certified_staff", _("具有行政执法资格的工作人员")
+    ROUTINE = "routine", _("从事日常监管工作的人员")
+
+
+class OfficerStatus(models.TextChoices):
+    ON_DUTY = "on_duty", _("在岗")
+    OFF_DUTY = "off_duty", _("离岗")
+    TRANSFERRED = "transferred", _("调离")
+    RETIRED = "retired", _("退休")
+
+
+# Officers still on a department's roster: the pools list them. 离岗 (leave, secondment) stays on
+# the roster and is excluded at the draw with its reason; 调离 and 退休 have left the roster.
+ON_ROSTER = (OfficerStatus.ON_DUTY, OfficerStatus.OFF_DUTY)
+
+
+class Gender(models.TextChoices):
+    MALE = "M", _("男")
+    FEMALE = "F", _("女")
+
+
+class Officer(models.Model):
+    """Someone who may be drawn as an inspector (执法检查人员名录库).
+
+    The citizen ID number and the phone are personal data: pages, the API and exports show them
+    through `personnel.selectors.shown_citizen_id` / `shown_phone`, never directly.
+    """
+
+    name = models.CharField(_("姓名"), max_length=50)
+    # Stored normalised (18 characters, upper-case X), so that the unique constraint holds.
+    citizen_id = models.CharField(
+        _("公民身份号码"), max_length=18, validators=[validate_citizen_id]
+    )
+    gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
+    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    department = models.ForeignKey(
+        Department, verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="officers"
+    )
+    position = models.CharField(_("职务"), max_length=50, blank=True)
+    category = models.CharField(_("人员类别"), max_length=20, choices=OfficerCategory.choices)
+    expertise = models.CharField(
+        _("业务专长"), max_length=200, blank=True, help_text=_("多个专长用顿号“、”分隔")
+    )
+    jurisdiction_area = models.CharField(
+        _("管辖片区"),
+        max_length=6,
+        blank=True,
+        validators=[validate_region_code],
+        help_text=_("6位行政区划代码，如220102；交叉检查时不检查本片区企业"),
+    )
+    status = models.CharField(
+        _("状态"), max_length=20, choices=OfficerStatus.choices, default=OfficerStatus.ON_DUTY
+    )
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登录账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="officer",
+    )
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("执法人员")
+        verbose_name_plural = _("执法人员")
+        ordering = ["department__code", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["citizen_id"], name="officer_citizen_id_unique"),
+            models.CheckConstraint(
+                condition=models.Q(category__in=OfficerCategory.values),
+                name="officer_category_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=OfficerStatus.values),
+                name="officer_status_is_known",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(gender__in=Gender.values), name="officer_gender_is_known"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def expertise_tags(self) -> list[str]:
+        return [tag for tag in self.expertise.split("、") if tag]
+
+    def clean(self):
+        errors = {}
+        if self.citizen_id:
+            try:
+                self.citizen_id = check_citizen_id(self.citizen_id)
+            except CodeError:
+                pass  # the field validator reports it
+            else:
+                if self.gender and self.gender != gender_from_citizen_id(self.citizen_id):
+                    errors["gender"] = _("性别与公民身份号码第17位不符")
+        if self.user_id and self.department_id and self.user.department_id != self.department_id:
+            errors["user"] = _("登录账号必须属于同一部门")
+        if errors:
+            raise ValidationError(errors)
+
+
+# --------------------------------------------------------------------------- experts
+
+
+class Expert(models.Model):
+    """Someone in the expert pool (专家库): advises on an inspection, never counts as an inspector.
+
+    Deliberately not an `Officer`: nothing that draws or counts inspectors can pick an expert.
+    """
+
+    department = models.ForeignKey(
+        Department, verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="experts"
+    )
+    name = models.CharField(_("姓名"), max_length=50)
+    field = models.CharField(_("专业领域"), max_length=100)
+    organisation = models.CharField(_("工作单位"), max_length=100)
+    title = models.CharField(_("职称"), max_length=50, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("专家")
+        verbose_name_plural = _("专家")
+        ordering = ["department__code", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["department", "name", "organisation"], name="expert_unique_per_department"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
