@@ -1,1 +1,0 @@
-# The item list, target directory, plans, draws and inspections arrive with their issues.
