@@ -120,9 +120,6 @@ class Eligibility:
     def codes(self) -> list[str]:
         return [reason.code for reason in self.reasons]
 
-    def __bool__(self) -> bool:
-        return self.eligible
-
 
 def _d(day: date) -> str:
     return f"{day:%Y-%m-%d}"

@@ -34,14 +34,30 @@ HOME_URL_NAME = {
 # Navigation per role: (label, url name). Later features add their pages here, so that one
 # table says who sees which menu entry; the views themselves still check the role.
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
-    Role.PLANNER: [(_("工作台"), "accounts:home-planner")],
-    Role.INSPECTOR: [(_("我的检查"), "accounts:home-inspector")],
-    Role.LEGAL_REVIEWER: [(_("法制审核"), "accounts:home-legal")],
-    Role.DEPARTMENT_ADMIN: [(_("本部门"), "accounts:home-department")],
+    Role.PLANNER: [
+        (_("工作台"), "accounts:home-planner"),
+        (_("执法人员"), "personnel:officers"),
+        (_("人员库"), "personnel:pools"),
+    ],
+    Role.INSPECTOR: [
+        (_("我的检查"), "accounts:home-inspector"),
+        (_("我的执法信息"), "personnel:me"),
+    ],
+    Role.LEGAL_REVIEWER: [
+        (_("法制审核"), "accounts:home-legal"),
+        (_("执法人员"), "personnel:officers"),
+    ],
+    Role.DEPARTMENT_ADMIN: [
+        (_("本部门"), "accounts:home-department"),
+        (_("执法人员"), "personnel:officers"),
+        (_("人员库"), "personnel:pools"),
+        (_("统计报表"), "personnel:reports"),
+    ],
     Role.SYSTEM_ADMIN: [
         (_("用户与部门"), "accounts:home-system"),
         (_("工作日历"), "workdays:years"),
         (_("后台维护"), "admin:index"),
+        (_("人员库"), "personnel:pools"),
     ],
     Role.SECURITY_ADMIN: [(_("账户安全"), "accounts:home-security")],
     Role.AUDIT_ADMIN: [(_("审计日志"), "audit:events")],

@@ -98,7 +98,7 @@ class Certificate(models.Model):
         return CertificateStatus.VALID
 
     def status_label_on(self, day: date) -> str:
-        return CertificateStatus(self.status_on(day)).label
+        return str(CertificateStatus(self.status_on(day)).label)
 
     def is_valid_on(self, day: date) -> bool:
         return self.status_on(day) == CertificateStatus.VALID

@@ -33,7 +33,7 @@ def _ask(officer, item, **kwargs):
 
 def test_a_certified_officer_on_duty_is_eligible(certified_officer, item):
     result = _ask(certified_officer, item)
-    assert result.eligible and bool(result)
+    assert result.eligible
     assert result.reasons == []
     assert result.certificate == certified_officer.certificates.get()
 

@@ -1,0 +1,1 @@
+"""The personnel pages: thin views over the selectors (reads) and services (writes)."""
