@@ -10,5 +10,6 @@ urlpatterns = [
     path("auth/token/", views.ObtainToken.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
     path("audit-events/", views.AuditEventList.as_view(), name="audit-events"),
+    path("personnel/", include("personnel.api.urls")),
     path("", include(router.urls)),
 ]
