@@ -138,6 +138,14 @@ class Firm(models.Model):
     def __str__(self) -> str:
         return f"{self.name}（{self.uscc}）"
 
+    def clean_fields(self, exclude=None) -> None:
+        # Fold " 91220102ma0y… " to its 18 characters before the length check sees it.
+        try:
+            self.uscc = check_uscc(self.uscc)
+        except CodeError:
+            pass  # clean() names the problem
+        super().clean_fields(exclude=exclude)
+
     def clean(self) -> None:
         """Normalise and check the codes; a region must exist in the region table."""
         from inspections.models.reference import Region
