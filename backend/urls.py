@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("backend.accounts.urls")),
     path("audit/", include("backend.audit.urls")),
     path("personnel/", include("personnel.urls")),
+    path("directory/", include("inspections.urls")),
     path("imports/", include("backend.imports.urls")),
     path("calendar/", include("backend.workdays.urls")),
     path("api/v1/", include(("backend.api.urls", "api"), namespace="api")),

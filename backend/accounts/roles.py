@@ -36,6 +36,8 @@ HOME_URL_NAME = {
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.PLANNER: [
         (_("工作台"), "accounts:home-planner"),
+        (_("抽查事项清单"), "directory:items"),
+        (_("检查对象名录"), "directory:firms"),
         (_("执法人员"), "personnel:officers"),
         (_("人员库"), "personnel:pools"),
     ],
