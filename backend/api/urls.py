@@ -12,4 +12,5 @@ urlpatterns = [
     path("audit-events/", views.AuditEventList.as_view(), name="audit-events"),
     path("personnel/", include("personnel.api.urls")),
     path("", include(router.urls)),
+    path("", include("inspections.api.urls")),
 ]
