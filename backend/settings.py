@@ -238,6 +238,12 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Choice sets that share a field name with another app's get a name of their own.
+    "ENUM_NAME_OVERRIDES": {
+        "ItemCategoryEnum": "inspections.models.ItemCategory",
+        "ItemVersionStatusEnum": "inspections.models.VersionStatus",
+        "FirmStatusEnum": "inspections.models.FirmStatus",
+    },
 }
 
 # --- Logging ----------------------------------------------------------------------------------
