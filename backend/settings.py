@@ -243,6 +243,8 @@ SPECTACULAR_SETTINGS = {
         "ItemCategoryEnum": "inspections.models.ItemCategory",
         "ItemVersionStatusEnum": "inspections.models.VersionStatus",
         "FirmStatusEnum": "inspections.models.FirmStatus",
+        "OfficerStatusEnum": "personnel.models.OfficerStatus",
+        "CertificateStatusEnum": "personnel.models.CertificateStatus",
     },
 }
 
