@@ -91,7 +91,8 @@ class FirmFilter(django_filters.FilterSet):
             if len(code) == 18:
                 return queryset.filter(uscc=code)
             return queryset.filter(uscc__startswith=code)
-        # Chinese has no case: only a term with Latin letters pays for UPPER() on every name.
+        # Chinese has no case: only a term with Latin letters pays for UPPER() on every name;
+        # a plain LIKE can use the trigram index on PostgreSQL (migration 0003).
         if any("a" <= ch.lower() <= "z" for ch in text):
             return queryset.filter(name__icontains=text)
         return queryset.filter(name__contains=text)

@@ -15,6 +15,7 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from inspections import exports
+from inspections.classifications import industry_name, region_full_name
 from inspections.filters import FirmFilter
 from inspections.forms import ItemCreateForm, ItemReviseForm, ItemVersionForm, RetireForm
 from inspections.models import FIRM_FLAGS, InspectionItemVersion, RiskClass, VersionStatus
@@ -111,8 +112,6 @@ def firm_counts(request):
 @role_required(*DIRECTORY_READERS)
 def firm_detail(request, pk: int):
     firm = get_object_or_404(firms_visible_to(request.user).prefetch_related("tags"), pk=pk)
-    from inspections.classifications import industry_name, region_full_name
-
     return render(
         request,
         "inspections/firm_detail.html",

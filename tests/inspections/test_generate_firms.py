@@ -2,6 +2,7 @@
 
 from collections import Counter
 
+import pytest
 from django.core.management import call_command
 
 from backend.audit.models import AuditEvent
@@ -61,3 +62,16 @@ def test_tags_arrive_with_their_firms(db):
     tagged = FirmTag.objects.filter(name=FOREIGN_EMPLOYER_TAG)
     assert tagged.exists()
     assert all(1 <= tag.detail["foreign_staff"] <= 30 for tag in tagged)
+
+
+@pytest.mark.postgres
+def test_a_load_into_an_empty_directory_rebuilds_the_name_index(db):
+    from django.db import connection
+
+    call_command("generate_firms", 100, seed=11)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexdef FROM pg_indexes WHERE indexname = 'firm_name_trgm'")
+        (definition,) = cursor.fetchone()
+    assert "gin_trgm_ops" in definition
+    name = Firm.objects.order_by("id").first().name
+    assert Firm.objects.filter(name__contains=name[2:6]).exists()
