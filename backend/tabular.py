@@ -138,8 +138,10 @@ def _rows_from(
     raw_rows: Iterable[Sequence[Any]], index: dict[str, int], first_number: int
 ) -> Iterator[SourceRow]:
     for offset, raw in enumerate(raw_rows):
-        # A sheet may carry a million formatted but empty rows: they are not data.
-        if all(_is_blank(v) for v in raw):
+        # A sheet may carry a million formatted but empty rows: they are not data. (The first
+        # cell of a data row is usually filled, which settles it without looking further.)
+        first = raw[0] if raw else None
+        if not (type(first) is str and first.strip()) and all(_is_blank(v) for v in raw):
             continue
         raw = list(raw)
         values = {key: (raw[pos] if pos < len(raw) else None) for key, pos in index.items()}
@@ -273,7 +275,9 @@ def _read_csv(data: bytes, columns: Sequence[Column]) -> Table:
 
 # --- cell parsers -------------------------------------------------------------------------------
 
-_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?[eE]\+?\d+$")
+# What Excel shows for a long number: 9.12201E+17. Real codes may contain an E followed by
+# digits (91220104...E6197798), but never a "+".
+_SCIENTIFIC = re.compile(r"^\d+(\.\d+)?E\+\d+$")
 _FULLWIDTH = str.maketrans(
     {chr(c): chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
 )
@@ -281,6 +285,10 @@ _FULLWIDTH = str.maketrans(
 
 def text(value: Any, *, required: bool = True, max_length: int | None = None) -> str:
     """Free text: trimmed; numbers written as Excel shows them (3.0 -> "3")."""
+    if type(value) is str:  # the common case, first: imports call this millions of times
+        result = value.strip()
+        if result and (max_length is None or len(result) <= max_length):
+            return result
     if _is_blank(value):
         if required:
             raise CellError("不能为空（如果单元格里是公式，请改为直接填写数值）")
@@ -302,6 +310,10 @@ def code_text(value: Any, *, required: bool = True, what: str = "代码") -> str
         )
     if isinstance(value, datetime | date):
         raise CellError(f"{what}被 Excel 读成了日期，请把该列设置为“文本”格式后重新填写")
+    if type(value) is str and value.isascii():
+        result = value.strip().upper()
+        if result and "+" not in result:
+            return result
     result = text(value, required=required).translate(_FULLWIDTH).strip().upper()
     if _SCIENTIFIC.match(result):
         raise CellError(
@@ -341,6 +353,11 @@ def date_value(value: Any, *, required: bool = True) -> date | None:
         if required:
             raise CellError("日期不能为空")
         return None
+    if type(value) is str and len(value) == 10 and value[4] == "-" and value[7] == "-":
+        try:
+            return date.fromisoformat(value)  # 2021-06-01, the common case, quickly
+        except ValueError:
+            pass
     if isinstance(value, datetime):
         return value.date()
     if isinstance(value, date):

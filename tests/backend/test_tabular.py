@@ -140,6 +140,8 @@ def test_code_text_refuses_what_excel_turned_into_a_number():
     with pytest.raises(CellError, match="科学计数法"):
         code_text("9.11101E+17")
     assert code_text(" 91110108551385082q ") == "91110108551385082Q"
+    # A real code may hold an E between digits; only Excel's "E+" is scientific notation.
+    assert code_text("9122010490E6197798") == "9122010490E6197798"
     assert code_text("９１１１") == "9111"  # full-width digits typed with a Chinese IME
 
 

@@ -1,0 +1,446 @@
+"""Importing the target directory from Excel, at the scale of a province.
+
+Each row is checked in Python (codes, region table, dates, labels); the valid rows are streamed
+into a temporary staging table as the file is read (PostgreSQL COPY, sqlite3 executemany), so a
+million rows never sit in memory as objects. The write is then a few set-based statements in the
+runner's single transaction: count what is new and what differs, then one upsert.
+
+What a cell means:
+- an empty optional cell leaves the firm's current value as it is (and takes the default for a
+  new firm), so a file with fewer columns never wipes what another source filled in;
+- 标记 lists the flags the firm has, exactly; "无" clears them;
+- 标签 adds or updates the listed tags; tags not listed are kept.
+A file exported from the directory imports back as all unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from datetime import date
+from typing import Any, NamedTuple
+
+from django.db import connection
+from django.utils import timezone
+
+from backend.accounts.roles import Role
+from backend.codes import check_uscc, make_uscc
+from backend.imports.base import Counts, Importer, RowInvalid
+from backend.imports.registry import register
+from backend.tabular import (
+    CellError,
+    Column,
+    checked_code,
+    choice,
+    date_value,
+    list_value,
+    text,
+)
+from inspections.classifications import (
+    FOREIGN_EMPLOYER_TAG,
+    check_known_region,
+    normalise_industry_code,
+    region_names,
+)
+from inspections.models import Firm, FirmStatus, FirmTag, RiskClass, TargetType
+from inspections.models.firms import TAG_DETAIL_LABELS, target_type_from_uscc
+from inspections.selectors import directory_changed
+
+FLAG_LABELS = {
+    "经营异常": "abnormal_operation",
+    "严重违法失信": "serious_violation",
+    "投诉举报": "complaints",
+}
+FLAG_ALIASES = {
+    "列入经营异常名录": "经营异常",
+    "经营异常名录": "经营异常",
+    "列入严重违法失信名单": "严重违法失信",
+    "严重违法失信名单": "严重违法失信",
+    "有投诉举报": "投诉举报",
+}
+_DETAIL_KEYS = {str(label): key for key, label in TAG_DETAIL_LABELS.items()}
+_TAG = re.compile(r"^(?P<name>[^（(]+?)\s*(?:[（(](?P<detail>[^）)]*)[）)])?$")
+
+COLUMNS = [
+    Column("uscc", "统一社会信用代码", text=True, width=22,
+           example=make_uscc(region="220104", org_body8="MA17XKQ6"),
+           note="18 位，含校验位；按此代码识别对象，已存在的更新，不存在的新增"),
+    Column("name", "名称", width=30, example="长春华信汽车零部件有限公司"),
+    Column("target_type", "对象类型", required=False, example="企业",
+           note="企业 / 个体工商户 / 农民专业合作社 / 其他组织；留空按代码第 2 位判断"),
+    Column("region_code", "行政区划代码", text=True, example="220104",
+           note="6 位 GB/T 2260 代码，须为本系统区划表中存在的代码"),
+    Column("industry_code", "行业代码", required=False, text=True, example="C3670",
+           note="GB/T 4754-2017，如 C3670 或 3670"),
+    Column("address", "住所（经营场所）", required=False, aliases=("住所", "经营场所", "地址"),
+           width=30, example="长春市朝阳区人民大街100号"),
+    Column("legal_representative", "法定代表人（负责人）", required=False,
+           aliases=("法定代表人", "负责人"), example="王伟"),
+    Column("registered_on", "成立日期", required=False, example=date(2015, 3, 18)),
+    Column("status", "登记状态", required=False, example="存续",
+           note="存续 / 注销 / 吊销 / 撤销 / 迁出；新对象留空为存续"),
+    Column("risk_class", "信用风险分类", required=False, example="B",
+           note="A / B / C / D；内部使用，不对外公开；新对象留空为 B"),
+    Column("flags", "标记", required=False, example="投诉举报",
+           note="经营异常、严重违法失信、投诉举报，多个用顿号分隔；填“无”表示清除全部标记"),
+    Column("tags", "标签", required=False, width=30, example="外籍员工用人单位（外籍员工人数 3）",
+           note="多个用分号分隔；外籍员工用人单位可在括号中注明外籍员工人数"),
+]  # fmt: skip
+
+_EARLIEST = date(1949, 1, 1)
+TARGET_TYPES = {str(label): value for value, label in TargetType.choices}
+STATUSES = {str(label): value for value, label in FirmStatus.choices}
+RISKS = {value: value for value in RiskClass.values} | {f"{v}类": v for v in RiskClass.values}
+
+# The columns of the staging table, in order. NULL means "leave as it is".
+STAGE_COLUMNS = (
+    "uscc", "name", "target_type", "region_code", "industry_code", "address",
+    "legal_representative", "registered_on", "status", "risk_class", "abnormal_operation",
+    "serious_violation", "complaints",
+)  # fmt: skip
+# For a new firm, what an empty optional cell becomes.
+DEFAULTS = {
+    "industry_code": "''",
+    "address": "''",
+    "legal_representative": "''",
+    "registered_on": "NULL",
+    "status": f"'{FirmStatus.ACTIVE}'",
+    "risk_class": f"'{RiskClass.B}'",
+    "abnormal_operation": "FALSE",
+    "serious_violation": "FALSE",
+    "complaints": "FALSE",
+}
+
+
+class FirmRecord(NamedTuple):
+    values: tuple  # in STAGE_COLUMNS order
+    tags: dict[str, dict[str, int]]
+
+
+def parse_tags(value: Any) -> dict[str, dict[str, int]]:
+    """外籍员工用人单位（外籍员工人数 12）；重点企业 -> {name: detail}; the export's own wording."""
+    tags: dict[str, dict[str, int]] = {}
+    if value is None or not str(value).strip():
+        return tags
+    for part in re.split(r"[;；\n]+", str(value)):
+        part = part.strip()
+        if not part:
+            continue
+        match = _TAG.match(part)
+        if not match:
+            raise CellError(f"标签“{part}”无法识别")
+        name = match.group("name").strip()
+        if len(name) > 30:
+            raise CellError(f"标签“{name}”超过 30 个字符")
+        detail: dict[str, int] = {}
+        for item in re.split(r"[,，]", match.group("detail") or ""):
+            item = item.strip()
+            if not item:
+                continue
+            found = re.match(r"^(?P<label>\D*?)\s*(?P<number>\d+)\s*人?$", item)
+            if not found:
+                raise CellError(f"标签“{part}”括号中的“{item}”应为“外籍员工人数 12”的形式")
+            label = found.group("label").strip() or str(TAG_DETAIL_LABELS["foreign_staff"])
+            key = _DETAIL_KEYS.get(label)
+            if key is None:
+                raise CellError(f"标签“{part}”中的“{label}”不是可识别的说明项")
+            detail[key] = int(found.group("number"))
+        if detail and name != FOREIGN_EMPLOYER_TAG:
+            raise CellError(f"只有“{FOREIGN_EMPLOYER_TAG}”标签可以注明外籍员工人数")
+        tags[name] = detail
+    return tags
+
+
+def parse_flags(value: Any) -> tuple[bool, bool, bool] | tuple[None, None, None]:
+    names = list_value(value)
+    if not names:
+        return (None, None, None)
+    if names == ["无"]:
+        return (False, False, False)
+    chosen = set()
+    for name in names:
+        name = FLAG_ALIASES.get(name, name)
+        if name not in FLAG_LABELS:
+            raise CellError(
+                f"“{name}”不是可选标记，只能填写：经营异常、严重违法失信、投诉举报，或“无”"
+            )
+        chosen.add(FLAG_LABELS[name])
+    return tuple(field in chosen for field in FLAG_LABELS.values())  # type: ignore[return-value]
+
+
+@register
+class FirmImporter(Importer):
+    kind = "firms"
+    label = "检查对象名录"
+    columns = COLUMNS
+    allowed_roles = frozenset({Role.PLANNER, Role.DEPARTMENT_ADMIN})
+    needs_department = False
+    template_notes = (
+        "按统一社会信用代码识别对象：已存在的更新，不存在的新增；同一文件中同一代码只能出现一次。",
+        "选填列留空表示不修改已有的值（新对象取默认值）。",
+        "从本系统导出的名录文件可以直接导入，未修改的行计为“未变化”。",
+    )
+
+    def __init__(self, context):
+        super().__init__(context)
+        self.regions = region_names()
+        self.today = timezone.localdate()
+        self.industries: dict[str, str] = {}
+        self.stage_table = f"firm_import_stage_{id(self)}"
+        self.tag_table = f"firm_import_tags_{id(self)}"
+        self.staged_count = 0
+        self.created_tables = False
+
+    def parse_row(self, values: dict[str, Any]) -> FirmRecord:
+        # Written out column by column, without helpers per cell: this runs a million times
+        # for a province's directory, and every call counts.
+        problems: dict[str, str] = {}
+        absent = None  # a column missing from the file: leave the firm's value as it is
+        uscc = name = region = None
+        target_type = industry = address = legal_rep = registered_on = status = risk = absent
+        flags: tuple = (None, None, None)
+        tags: dict = {}
+        try:
+            uscc = checked_code(values.get("uscc"), check_uscc, what="统一社会信用代码")
+        except CellError as exc:
+            problems["uscc"] = exc.message
+        try:
+            name = text(values.get("name"), max_length=200)
+        except CellError as exc:
+            problems["name"] = exc.message
+        try:
+            region = checked_code(
+                values.get("region_code"), self._known_region, what="行政区划代码"
+            )
+        except CellError as exc:
+            problems["region_code"] = exc.message
+        if "target_type" in values:
+            try:
+                target_type = choice(values["target_type"], TARGET_TYPES, required=False)
+            except CellError as exc:
+                problems["target_type"] = exc.message
+        if "industry_code" in values:
+            try:
+                industry = checked_code(
+                    values["industry_code"],
+                    self._industry,
+                    what="行业代码",
+                    required=False,
+                )
+            except CellError as exc:
+                problems["industry_code"] = exc.message
+            industry = industry or None
+        for key, limit in (("address", 300), ("legal_representative", 100)):
+            if key in values:
+                try:
+                    value = text(values[key], required=False, max_length=limit) or None
+                except CellError as exc:
+                    problems[key] = exc.message
+                else:
+                    if key == "address":
+                        address = value
+                    else:
+                        legal_rep = value
+        if "registered_on" in values:
+            try:
+                registered_on = date_value(values["registered_on"], required=False)
+                if registered_on is not None and not (_EARLIEST <= registered_on <= self.today):
+                    raise CellError(f"成立日期 {registered_on} 不在合理范围内（1949-01-01 至今天）")
+            except CellError as exc:
+                problems["registered_on"] = exc.message
+        for key, options in (("status", STATUSES), ("risk_class", RISKS)):
+            if key in values:
+                try:
+                    value = choice(values[key], options, required=False)
+                except CellError as exc:
+                    problems[key] = exc.message
+                else:
+                    if key == "status":
+                        status = value
+                    else:
+                        risk = value
+        if "flags" in values:
+            try:
+                flags = parse_flags(values["flags"])
+            except CellError as exc:
+                problems["flags"] = exc.message
+        if "tags" in values:
+            try:
+                tags = parse_tags(values["tags"])
+            except CellError as exc:
+                problems["tags"] = exc.message
+        if problems:
+            raise RowInvalid(problems)
+        return FirmRecord(
+            values=(
+                uscc, name, target_type, region, industry, address, legal_rep, registered_on,
+                status, risk, *flags,
+            ),
+            tags=tags,
+        )  # fmt: skip
+
+    def _industry(self, code: str) -> str:
+        # A directory uses a few hundred industry codes over and over.
+        try:
+            return self.industries[code]
+        except KeyError:
+            self.industries[code] = normalise_industry_code(code)
+            return self.industries[code]
+
+    def _known_region(self, code: str) -> str:
+        if code in self.regions:  # the table as a dict: no query per row
+            return code
+        return check_known_region(code, self.regions)
+
+    def row_key(self, record: FirmRecord) -> str:
+        return record.values[0]
+
+    # --- staging ---------------------------------------------------------------------------
+
+    def _create_tables(self, cursor) -> None:
+        pg = connection.vendor == "postgresql"
+        boolean = "boolean" if pg else "integer"
+        cursor.execute(
+            f"CREATE TEMP TABLE {self.stage_table} (uscc varchar(18) PRIMARY KEY, name text, "
+            "target_type text, region_code text, industry_code text, address text, "
+            f"legal_representative text, registered_on {'date' if pg else 'text'}, status text, "
+            f"risk_class text, abnormal_operation {boolean}, serious_violation {boolean}, "
+            f"complaints {boolean})"
+        )
+        cursor.execute(
+            f"CREATE TEMP TABLE {self.tag_table} (uscc varchar(18), name text, detail text, "
+            "PRIMARY KEY (uscc, name))"
+        )
+        self.created_tables = True
+
+    def stage(self, records: list[FirmRecord]) -> None:
+        with connection.cursor() as cursor:
+            if not self.created_tables:
+                self._create_tables(cursor)
+            tags = [
+                (r.values[0], name, _detail_json(detail))
+                for r in records
+                for name, detail in r.tags.items()
+            ]
+            if connection.vendor == "postgresql":
+                with cursor.copy(f"COPY {self.stage_table} FROM STDIN") as copy:
+                    for record in records:
+                        copy.write_row(record.values)
+                if tags:
+                    with cursor.copy(f"COPY {self.tag_table} FROM STDIN") as copy:
+                        for row in tags:
+                            copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
+                date_at = STAGE_COLUMNS.index("registered_on")
+                cursor.executemany(
+                    f"INSERT INTO {self.stage_table} VALUES ({marks})",
+                    [
+                        (*v[:date_at], v[date_at] and v[date_at].isoformat(), *v[date_at + 1 :])
+                        for v in (r.values for r in records)
+                    ],
+                )
+                if tags:
+                    cursor.executemany(f"INSERT INTO {self.tag_table} VALUES (%s, %s, %s)", tags)
+        self.staged_count += len(records)
+
+    def discard(self) -> None:
+        if self.created_tables:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DROP TABLE IF EXISTS {self.stage_table}")
+                cursor.execute(f"DROP TABLE IF EXISTS {self.tag_table}")
+            self.created_tables = False
+
+    # --- writing ---------------------------------------------------------------------------
+
+    def apply(self) -> Counts:
+        pg = connection.vendor == "postgresql"
+        firm, stage, tags = Firm._meta.db_table, self.stage_table, self.tag_table
+        distinct = "IS DISTINCT FROM" if pg else "IS NOT"
+        updatable = [c for c in STAGE_COLUMNS if c != "uscc"]
+
+        def differs_from(alias: str) -> str:
+            """SQL: the staged row names a value that the firm `alias` does not have."""
+            return " OR ".join(
+                f"(s.{c} IS NOT NULL AND s.{c} {distinct} {alias}.{c})" for c in updatable
+            )
+
+        differs = differs_from("f")
+        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {stage} s JOIN {firm} f ON f.uscc = s.uscc")
+            existing = cursor.fetchone()[0]
+            cursor.execute(
+                f"SELECT count(*) FROM {stage} s JOIN {firm} f ON f.uscc = s.uscc WHERE {differs}"
+            )
+            changed_firms = cursor.fetchone()[0]
+            # Firms whose row is unchanged but whose listed tags are new or different.
+            tag_differs = (
+                "t.detail::jsonb IS DISTINCT FROM ft.detail" if pg else "t.detail IS NOT ft.detail"
+            )
+            cursor.execute(
+                f"SELECT count(DISTINCT t.uscc) FROM {tags} t "
+                f"JOIN {stage} s ON s.uscc = t.uscc JOIN {firm} f ON f.uscc = t.uscc "
+                f"LEFT JOIN {FirmTag._meta.db_table} ft ON ft.firm_id = f.id AND ft.name = t.name "
+                f"WHERE (ft.id IS NULL OR {tag_differs}) AND NOT ({differs})"
+            )
+            changed_tags_only = cursor.fetchone()[0]
+
+            target_type = (
+                "COALESCE(s.target_type, CASE substr(s.uscc, 1, 2) "
+                + " ".join(
+                    f"WHEN '{head}' THEN '{target_type_from_uscc(head + '0' * 16)}'"
+                    for head in ("91", "92", "93")
+                )
+                + f" ELSE '{TargetType.ORGANISATION}' END)"
+            )
+            inserted_values = ", ".join(
+                "s.uscc" if c == "uscc" else
+                "s.name" if c == "name" else
+                target_type if c == "target_type" else
+                "s.region_code" if c == "region_code" else
+                f"COALESCE(s.{c}, {DEFAULTS[c]})"
+                for c in STAGE_COLUMNS
+            )  # fmt: skip
+            # Existing firms first, from the stage (not from "excluded", which would already
+            # carry the defaults a new firm gets), then the new ones.
+            updates = ", ".join(f"{c} = COALESCE(s.{c}, {firm}.{c})" for c in updatable)
+            cursor.execute(
+                f"UPDATE {firm} SET {updates}, updated_at = %s FROM {stage} s "
+                f"WHERE {firm}.uscc = s.uscc AND ({differs_from(firm)})",
+                [now],
+            )
+            cursor.execute(
+                f"INSERT INTO {firm} ({', '.join(STAGE_COLUMNS)}, created_at, updated_at) "
+                f"SELECT {inserted_values}, %s, %s FROM {stage} s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {firm} f WHERE f.uscc = s.uscc)",
+                [now, now],
+            )
+            detail = "t.detail::jsonb" if pg else "t.detail"
+            cursor.execute(
+                f"INSERT INTO {FirmTag._meta.db_table} (firm_id, name, detail) "
+                f"SELECT f.id, t.name, {detail} FROM {tags} t JOIN {firm} f ON f.uscc = t.uscc "
+                "WHERE true ON CONFLICT (firm_id, name) DO UPDATE SET detail = excluded.detail "
+                f"WHERE excluded.detail {distinct} {FirmTag._meta.db_table}.detail"
+            )
+            if pg and self.staged_count - existing > 10_000:
+                # Fresh statistics after a large load, or the list page's plans go wrong.
+                cursor.execute(f"ANALYZE {firm}")
+        directory_changed_on_commit()
+        updated = changed_firms + changed_tags_only
+        return Counts(
+            inserted=self.staged_count - existing,
+            updated=updated,
+            unchanged=existing - updated,
+        )
+
+
+def directory_changed_on_commit() -> None:
+    from django.db import transaction
+
+    transaction.on_commit(directory_changed)
+
+
+def _detail_json(detail: dict) -> str:
+    # Exactly as Django's JSONField stores it on SQLite, so that equal details compare equal.
+    return json.dumps(detail)
