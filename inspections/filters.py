@@ -61,10 +61,18 @@ class FirmFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"placeholder": "如 C36 或 6513"}),
     )
     risk_class = django_filters.MultipleChoiceFilter(
-        field_name="risk_class", choices=RiskClass.choices, label="信用风险分类", distinct=False
+        field_name="risk_class",
+        choices=RiskClass.choices,
+        label="信用风险分类",
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     status = django_filters.MultipleChoiceFilter(
-        field_name="status", choices=FirmStatus.choices, label="登记状态", distinct=False
+        field_name="status",
+        choices=FirmStatus.choices,
+        label="登记状态",
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     target_type = django_filters.ChoiceFilter(
         field_name="target_type",
@@ -73,7 +81,11 @@ class FirmFilter(django_filters.FilterSet):
         empty_label="全部类型",
     )
     flag = django_filters.MultipleChoiceFilter(
-        method="filter_flags", choices=FIRM_FLAGS, label="标记", distinct=False
+        method="filter_flags",
+        choices=FIRM_FLAGS,
+        label="标记",
+        distinct=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     tag = django_filters.CharFilter(method="filter_tag", label="标签")
 
