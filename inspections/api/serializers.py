@@ -163,6 +163,12 @@ class ItemReviseSerializer(VersionInputSerializer):
                 field.required = False
 
 
+class DraftEditSerializer(ItemReviseSerializer):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["change_reason"].required = False
+
+
 class PublishSerializer(serializers.Serializer):
     version = serializers.IntegerField(
         required=False, help_text="要发布的版本号；省略时发布当前草稿"

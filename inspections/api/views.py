@@ -25,6 +25,7 @@ from inspections.services import (
     retire_item,
     revise_item,
     set_item_firm_list,
+    update_draft,
 )
 
 Readers = HasRole.of(*DIRECTORY_READERS)
@@ -97,6 +98,17 @@ class ItemViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
         data = s.ItemReviseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         revise_item(actor=request.user, item=item, **data.validated_data)
+        return self._item_response(item)
+
+    @extend_schema(request=s.ItemReviseSerializer, responses=s.ItemSerializer, summary="修改草稿")
+    @action(detail=True, methods=["post"], url_path="edit-draft")
+    def edit_draft(self, request, pk=None):
+        """Change the open draft; a published version is refused by the service."""
+        item = self.get_object()
+        data = s.DraftEditSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        draft = get_object_or_404(item.versions.all(), status=VersionStatus.DRAFT)
+        update_draft(actor=request.user, version=draft, **data.validated_data)
         return self._item_response(item)
 
     @extend_schema(request=s.PublishSerializer, responses=s.ItemSerializer, summary="发布版本")

@@ -113,6 +113,19 @@ def test_service_refusals_come_back_in_the_error_shape(api, planner, foreign_wor
     assert again.status_code == 400 and "没有已发布的版本" in again.json()["message"]
 
 
+def test_a_draft_is_edited_through_the_api_but_never_a_published_version(
+    api, planner, foreign_work
+):
+    client = api(planner)
+    item = client.post(ITEMS, ITEM, content_type="application/json").json()
+    url = f"{ITEMS}{item['id']}/"
+    edited = client.post(f"{url}edit-draft/", {"name": "新名称"}, content_type="application/json")
+    assert edited.json()["versions"][0]["name"] == "新名称"
+    client.post(f"{url}publish/", {}, content_type="application/json")
+    refused = client.post(f"{url}edit-draft/", {"name": "再改"}, content_type="application/json")
+    assert refused.status_code == 404  # no open draft: a published version is not editable
+
+
 def test_only_planners_write_items(api, inspector, foreign_work):
     response = api(inspector).post(ITEMS, ITEM, content_type="application/json")
     assert response.status_code == 403
