@@ -90,11 +90,6 @@ class ReasonCode(StrEnum):
     TRAINING_SHORT = "training-short"
 
 
-CERTIFICATE_REASONS = frozenset(
-    {ReasonCode.CERT_MISSING, ReasonCode.CERT_EXPIRED, ReasonCode.CERT_FIELD}
-)
-
-
 @dataclass(frozen=True)
 class Reason:
     code: str

@@ -121,9 +121,10 @@ def update_officer(*, actor: User | None, officer: Officer, **changes) -> Office
     if "citizen_id" in changes:
         changes["citizen_id"] = _normalised_citizen_id(changes["citizen_id"])
         _ensure_citizen_id_is_free(changes["citizen_id"], exclude_pk=officer.pk)
-        # A corrected number carries its own gender, unless the gender is corrected too.
-        if not changes.get("gender"):
-            changes["gender"] = gender_from_citizen_id(changes["citizen_id"])
+    # A corrected number carries its own gender, unless the gender is given too; an empty
+    # gender means "as the number says", as on creation.
+    if ("citizen_id" in changes or "gender" in changes) and not changes.get("gender"):
+        changes["gender"] = gender_from_citizen_id(changes.get("citizen_id", officer.citizen_id))
     if "expertise" in changes:
         changes["expertise"] = _normalised_expertise(changes["expertise"])
     for key in ("name", "phone", "position", "jurisdiction_area"):

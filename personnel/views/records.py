@@ -4,7 +4,7 @@ conflicts of interest and recusal requests; and the expert pool."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 
@@ -38,7 +38,7 @@ def _officer_url(officer) -> str:
     return reverse("personnel:officer", args=[officer.pk])
 
 
-def _save(request, form, write, *, success: str, back_url: str, **page) -> object:
+def _save(request, form, write, *, success: str, back_url: str, **page) -> HttpResponse:
     """Run the service `write` on a valid form; back to the officer on success, the form with
     the service's messages otherwise."""
     if request.method == "POST" and form.is_valid():

@@ -109,6 +109,20 @@ def test_an_update_records_the_status_change(department_admin, kj):
     assert AuditEvent.objects.filter(action="personnel.officer.update").count() == 1
 
 
+def test_an_empty_gender_on_update_means_as_the_id_number_says(department_admin, kj):
+    officer = _create(kj, actor=department_admin, citizen_id=make_citizen_id(
+        birth=date(1985, 3, 14), seq="021"
+    ))  # fmt: skip
+    assert officer.gender == "M"
+    officer = services.update_officer(
+        actor=department_admin, officer=officer, gender="", position="科员"
+    )
+    assert officer.gender == "M" and officer.position == "科员"
+    woman = make_citizen_id(birth=date(1985, 3, 14), seq="022")
+    officer = services.update_officer(actor=department_admin, officer=officer, citizen_id=woman)
+    assert officer.gender == "F"
+
+
 def test_the_department_is_not_editable_by_the_update_service(department_admin, kj, ga):
     officer = _create(kj, actor=department_admin)
     with pytest.raises(ValueError):
