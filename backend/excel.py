@@ -2,6 +2,7 @@
 
 import csv
 import io
+import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from openpyxl import Workbook
@@ -19,12 +20,19 @@ def escape_cell(value):
     return value
 
 
+# Characters XML 1.0 cannot hold: a name pasted from somewhere odd must not break an export.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xlsx_text(value: str) -> str:
+    if not value.isprintable():  # fast path: almost every cell is printable text
+        value = _NOT_XML.sub("", value)
+    return "'" + value if value.startswith(_FORMULA_TRIGGERS) else value
+
+
 def _escaped(row: Sequence) -> list:
-    # escape_cell inlined: on a 100,000-row export the call per cell is measurable.
-    return [
-        "'" + value if isinstance(value, str) and value.startswith(_FORMULA_TRIGGERS) else value
-        for value in row
-    ]
+    # escape_cell inlined for text: on a 100,000-row export the call per cell is measurable.
+    return [_xlsx_text(value) if isinstance(value, str) else value for value in row]
 
 
 def write_xlsx(
