@@ -193,6 +193,8 @@ if not DEBUG:
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_MB", 200) * 1024 * 1024
 # Large imports run in a thread while the page shows progress; tests run them inline.
 IMPORTS_IN_BACKGROUND = envbool("IMPORTS_IN_BACKGROUND", "1")
+# On PostgreSQL a big import writes from a second thread while the file is still being read.
+IMPORTS_PARALLEL_WRITES = envbool("IMPORTS_PARALLEL_WRITES", "1")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Language and time ------------------------------------------------------------------------

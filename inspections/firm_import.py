@@ -186,6 +186,7 @@ class FirmImporter(Importer):
         self.regions = region_names()
         self.today = timezone.localdate()
         self.industries: dict[str, str] = {}
+        self.chunk_counts = Counts()
         self.stage_table = f"firm_import_stage_{id(self)}"
         self.tag_table = f"firm_import_tags_{id(self)}"
         self.staged_count = 0
@@ -353,7 +354,40 @@ class FirmImporter(Importer):
 
     # --- writing ---------------------------------------------------------------------------
 
+    writes_in_chunks = True
+
     def apply(self) -> Counts:
+        counts = self._write_staged(self.staged_count)
+        self._analyze_if_loaded(counts)
+        directory_changed_on_commit()
+        return counts
+
+    def write_chunk(self, records: list[FirmRecord]) -> None:
+        """Write one chunk at once (the parallel path): stage it, then upsert it."""
+        if self.created_tables:
+            with connection.cursor() as cursor:
+                cursor.execute(f"DELETE FROM {self.stage_table}")
+                cursor.execute(f"DELETE FROM {self.tag_table}")
+        self.stage(records)
+        counts = self._write_staged(len(records))
+        self.chunk_counts.inserted += counts.inserted
+        self.chunk_counts.updated += counts.updated
+        self.chunk_counts.unchanged += counts.unchanged
+
+    def finish_chunks(self) -> Counts:
+        self._analyze_if_loaded(self.chunk_counts)
+        directory_changed_on_commit()
+        return self.chunk_counts
+
+    def _analyze_if_loaded(self, counts: Counts) -> None:
+        if connection.vendor == "postgresql" and counts.inserted > 10_000:
+            # Fresh statistics after a large load, or the list page's plans go wrong.
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {Firm._meta.db_table}")
+                cursor.execute(f"ANALYZE {FirmTag._meta.db_table}")
+
+    def _write_staged(self, staged: int) -> Counts:
+        """Upsert what the staging tables hold; returns what happened to those rows."""
         pg = connection.vendor == "postgresql"
         firm, stage, tags = Firm._meta.db_table, self.stage_table, self.tag_table
         distinct = "IS DISTINCT FROM" if pg else "IS NOT"
@@ -423,13 +457,9 @@ class FirmImporter(Importer):
                 "WHERE true ON CONFLICT (firm_id, name) DO UPDATE SET detail = excluded.detail "
                 f"WHERE excluded.detail {distinct} {FirmTag._meta.db_table}.detail"
             )
-            if pg and self.staged_count - existing > 10_000:
-                # Fresh statistics after a large load, or the list page's plans go wrong.
-                cursor.execute(f"ANALYZE {firm}")
-        directory_changed_on_commit()
         updated = changed_firms + changed_tags_only
         return Counts(
-            inserted=self.staged_count - existing,
+            inserted=staged - existing,
             updated=updated,
             unchanged=existing - updated,
         )

@@ -61,6 +61,13 @@ def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def _imports_write_in_the_test_transaction(settings):
+    # The parallel writer commits from its own connection, outside the test's transaction;
+    # tests/backend/test_parallel_import.py covers it with transactional tests.
+    settings.IMPORTS_PARALLEL_WRITES = False
+
+
 @pytest.fixture
 def on_postgresql():
     return connection.vendor == "postgresql"

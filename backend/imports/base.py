@@ -38,6 +38,10 @@ class Importer:
       default keeps them in memory, an importer for millions of rows may stream them elsewhere.
     - `apply` writes everything, inside the runner's single transaction, and returns the counts.
       A re-import of the same file must come back as all unchanged.
+
+    An importer for millions of rows may also set `writes_in_chunks` and provide `write_chunk`
+    and `finish_chunks`: on PostgreSQL a second thread then writes each chunk as it is read,
+    in one transaction that commits only when the whole file is accepted.
     """
 
     # Templates receive the class itself; without this they would try to instantiate it.
@@ -48,6 +52,7 @@ class Importer:
     template_notes: ClassVar[Sequence[str]] = ()
     allowed_roles: ClassVar[frozenset[str]] = frozenset()
     needs_department: ClassVar[bool] = True
+    writes_in_chunks: ClassVar[bool] = False
 
     def __init__(self, context: ImportContext):
         self.context = context
@@ -63,6 +68,12 @@ class Importer:
         self.staged.extend(records)
 
     def apply(self) -> Counts:
+        raise NotImplementedError
+
+    def write_chunk(self, records: list[Any]) -> None:
+        raise NotImplementedError
+
+    def finish_chunks(self) -> Counts:
         raise NotImplementedError
 
     def discard(self) -> None:

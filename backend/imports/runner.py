@@ -2,13 +2,14 @@
 
 import io
 import logging
+import queue
 import threading
 from collections.abc import Callable
 from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connections, transaction
+from django.db import close_old_connections, connection, connections, transaction
 from django.utils import timezone
 
 from backend.audit.services import record_event
@@ -50,6 +51,98 @@ def _describe(problems: dict[str, str], importer, column_index: dict[str, int]) 
     return "；".join(parts)
 
 
+class _StagedWrites:
+    """The importer stages rows as they are read; everything is written at the end."""
+
+    def __init__(self, importer):
+        self.importer = importer
+
+    def send(self, records: list) -> None:
+        self.importer.stage(records)
+
+    def abort(self) -> None:
+        self.importer.discard()
+
+    def finish(self, *, commit: bool, audit: Callable[[Counts], None]) -> Counts:
+        try:
+            with transaction.atomic():
+                counts = self.importer.apply()
+                if not commit:
+                    raise _RollBack(counts)
+                audit(counts)
+            return counts
+        except _RollBack as dry:
+            return dry.counts
+        finally:
+            self.importer.discard()
+
+
+_END = object()
+
+
+class _WriteFailed(Exception):
+    """The writing thread failed; the reading stops and the transaction is rolled back."""
+
+
+class _ParallelWrites:
+    """A second thread writes each chunk as soon as it is read, in one open transaction.
+
+    The database works on the other core while this one reads and checks the next rows; the
+    transaction is committed only once every row was read and the outcome decided, so a file
+    with errors (all or nothing), a dry run or a crash still writes nothing. PostgreSQL only:
+    SQLite allows one writer, and the progress updates need to write meanwhile.
+    """
+
+    def __init__(self, importer):
+        self.importer = importer
+        self.queue: queue.Queue = queue.Queue(maxsize=4)
+        self.error: BaseException | None = None
+        self.commit = False
+        self.audit: Callable[[Counts], None] | None = None
+        self.counts: Counts | None = None
+        self.thread = threading.Thread(target=self._run, name="import-writer", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            with transaction.atomic():
+                while (records := self.queue.get()) is not _END:
+                    self.importer.write_chunk(records)
+                counts = self.importer.finish_chunks()
+                if not self.commit:
+                    raise _RollBack(counts)
+                self.audit(counts)
+            self.counts = counts
+        except _RollBack as dry:
+            self.counts = dry.counts
+        except BaseException as exc:  # noqa: BLE001 - handed to the reading thread
+            self.error = exc
+            while self.queue.get() is not _END:  # let the reader finish putting
+                pass
+        finally:
+            connections.close_all()
+
+    def send(self, records: list) -> None:
+        if self.error is not None:
+            raise _WriteFailed(self.error)
+        self.queue.put(records)
+
+    def _stop(self) -> None:
+        self.queue.put(_END)
+        self.thread.join()
+
+    def abort(self) -> None:
+        self.commit = False
+        self._stop()
+
+    def finish(self, *, commit: bool, audit: Callable[[Counts], None]) -> Counts:
+        self.commit, self.audit = commit, audit
+        self._stop()
+        if self.error is not None:
+            raise self.error
+        return self.counts
+
+
 def run_import(
     job: ImportJob,
     source: str | BinaryIO,
@@ -61,6 +154,12 @@ def run_import(
         ImportContext(actor=job.created_by, department=job.department)
     )
     _save(job, status=Status.READING, started_at=timezone.now())
+    parallel = (
+        importer.writes_in_chunks
+        and settings.IMPORTS_PARALLEL_WRITES
+        and connection.vendor == "postgresql"
+    )
+    writes = _ParallelWrites(importer) if parallel else _StagedWrites(importer)
     errors: list[tuple[int, list, str]] = []
     try:
         table = read_table(
@@ -89,20 +188,24 @@ def run_import(
                     (row.number, row.raw, _describe(exc.problems, importer, table.column_index))
                 )
             if len(chunk) >= CHUNK_ROWS:
-                importer.stage(chunk)
+                writes.send(chunk)
                 chunk = []
             if job.total_rows % PROGRESS_EVERY == 0:
                 _save(job, processed_rows=job.total_rows, total_rows=job.total_rows)
                 if on_progress:
                     on_progress(job)
         if chunk:
-            importer.stage(chunk)
+            writes.send(chunk)
         del seen
     except TableError as exc:
-        importer.discard()
+        writes.abort()
         return _finish(job, Status.REJECTED, exc.message)
+    except _WriteFailed as exc:
+        writes.abort()
+        log.error("import %s failed while writing: %r", job.pk, exc.__cause__ or exc)
+        return _finish(job, Status.FAILED, f"写入时出错，已全部撤销，数据保持导入前的状态：{exc}")
     except Exception as exc:
-        importer.discard()
+        writes.abort()
         log.exception("import %s failed while reading", job.pk)
         return _finish(job, Status.FAILED, f"读取文件时出错，未导入任何数据：{exc}")
 
@@ -112,52 +215,45 @@ def run_import(
         buffer = io.BytesIO()
         write_error_report(buffer, headers=table.headers, rows=errors)
         job.error_report.save(f"errors-{job.pk}.xlsx", ContentFile(buffer.getvalue()), save=False)
+    refusal = None
     if job.total_rows == 0:
-        return _finish(job, Status.REJECTED, "文件中只有表头，没有数据行。")
-    valid = job.total_rows - job.rejected
-    if errors and job.mode == Mode.ALL_OR_NOTHING:
-        importer.discard()
-        return _finish(
-            job,
-            Status.REJECTED,
+        refusal = "文件中只有表头，没有数据行。"
+    elif errors and job.mode == Mode.ALL_OR_NOTHING:
+        refusal = (
             f"共 {job.total_rows} 行，其中 {job.rejected} 行有错误。按“全部有效才导入”，"
-            "未导入任何数据。请下载错误报告修改后重新导入，或选择“只导入有效行”。",
+            "未导入任何数据。请下载错误报告修改后重新导入，或选择“只导入有效行”。"
         )
-    if valid == 0:
-        importer.discard()
-        return _finish(
-            job, Status.REJECTED, f"共 {job.total_rows} 行，全部有错误，未导入任何数据。"
-        )
+    elif job.rejected == job.total_rows:
+        refusal = f"共 {job.total_rows} 行，全部有错误，未导入任何数据。"
+    if refusal:
+        writes.abort()
+        return _finish(job, Status.REJECTED, refusal)
 
     _save(job, status=Status.APPLYING, processed_rows=job.processed_rows, rejected=job.rejected)
     if on_progress:
         on_progress(job)
+
+    def audit(counts: Counts) -> None:
+        record_event(
+            action=f"import.{job.kind}",
+            actor=job.created_by,
+            obj=job,
+            detail={
+                "file": job.filename,
+                "sha256": job.file_sha256,
+                "mode": job.mode,
+                "inserted": counts.inserted,
+                "updated": counts.updated,
+                "unchanged": counts.unchanged,
+                "rejected": job.rejected,
+            },
+        )
+
     try:
-        with transaction.atomic():
-            counts = importer.apply()
-            if job.dry_run:
-                raise _RollBack(counts)
-            record_event(
-                action=f"import.{job.kind}",
-                actor=job.created_by,
-                obj=job,
-                detail={
-                    "file": job.filename,
-                    "sha256": job.file_sha256,
-                    "mode": job.mode,
-                    "inserted": counts.inserted,
-                    "updated": counts.updated,
-                    "unchanged": counts.unchanged,
-                    "rejected": job.rejected,
-                },
-            )
-    except _RollBack as dry:
-        counts = dry.counts
+        counts = writes.finish(commit=not job.dry_run, audit=audit)
     except Exception as exc:
         log.exception("import %s failed while writing", job.pk)
         return _finish(job, Status.FAILED, f"写入时出错，已全部撤销，数据保持导入前的状态：{exc}")
-    finally:
-        importer.discard()
 
     job.inserted, job.updated, job.unchanged = counts.inserted, counts.updated, counts.unchanged
     verb = "试算完成（未写入）" if job.dry_run else "导入完成"
