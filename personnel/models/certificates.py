@@ -122,6 +122,8 @@ class CertificateAction(models.TextChoices):
     SUSPEND = "suspend", _("暂扣")
     RESTORE = "restore", _("恢复")
     REVOKE = "revoke", _("撤销")
+    # A correction of the register (type, issuing authority, fields, start date) by an import.
+    AMEND = "amend", _("更正")
 
 
 class CertificateEvent(models.Model):

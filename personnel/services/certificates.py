@@ -23,9 +23,10 @@ from personnel.services.common import (
 )
 
 
-def _append_event(
+def append_certificate_event(
     *, certificate: Certificate, action: str, reason: str, status_before: str, actor
 ) -> CertificateEvent:
+    """Append the history row of a step just saved (the officer import writes them too)."""
     event = CertificateEvent(
         certificate=certificate,
         action=action,
@@ -53,6 +54,26 @@ def _certificate_detail(certificate: Certificate, event: CertificateEvent, **ext
     }
 
 
+def check_may_issue(officer: Officer) -> None:
+    """Only an officer still on the roster receives a certificate."""
+    if officer.status not in ON_ROSTER:
+        raise ValidationError(
+            f"{officer.name}已{officer.get_status_display()}，不能发放执法证", code="off_roster"
+        )
+
+
+def check_may_renew(certificate: Certificate, valid_to: date) -> None:
+    """A valid (or merely expired) certificate is renewed to a later date; never a suspended
+    or revoked one."""
+    if certificate.status != CertificateStatus.VALID:
+        raise _refuse(certificate, "延续")
+    if valid_to <= certificate.valid_to:
+        raise ValidationError(
+            {"valid_to": f"延续后的截止日期应晚于当前截止日期{certificate.valid_to:%Y-%m-%d}"},
+            code="not_later",
+        )
+
+
 @transaction.atomic
 def issue_certificate(
     *,
@@ -72,10 +93,7 @@ def issue_certificate(
     fields = list(enforcement_fields)
     if not fields:
         raise ValidationError({"enforcement_fields": "请至少选择一个执法领域"}, code="no_field")
-    if officer.status not in ON_ROSTER:
-        raise ValidationError(
-            f"{officer.name}已{officer.get_status_display()}，不能发放执法证", code="off_roster"
-        )
+    check_may_issue(officer)
     number = number.strip()
     if Certificate.objects.filter(number=number).exists():
         raise ValidationError({"number": "该证件编号已存在"}, code="number_taken")
@@ -91,7 +109,7 @@ def issue_certificate(
     certificate.full_clean()
     certificate.save(force_insert=True)
     certificate.enforcement_fields.set(fields)
-    event = _append_event(
+    event = append_certificate_event(
         certificate=certificate,
         action=CertificateAction.ISSUE,
         reason=reason,
@@ -144,7 +162,7 @@ def _transition(
     certificate.status = to_status
     certificate.full_clean()
     certificate.save(update_fields=["status"])
-    event = _append_event(
+    event = append_certificate_event(
         certificate=certificate,
         action=action,
         reason=reason,
@@ -169,18 +187,12 @@ def renew_certificate(
     certificate = _locked(certificate)
     ensure_manages(actor, certificate.officer.department)
     reason = require_reason(reason)
-    if certificate.status != CertificateStatus.VALID:
-        raise _refuse(certificate, "延续")
-    if valid_to <= certificate.valid_to:
-        raise ValidationError(
-            {"valid_to": f"延续后的截止日期应晚于当前截止日期{certificate.valid_to:%Y-%m-%d}"},
-            code="not_later",
-        )
+    check_may_renew(certificate, valid_to)
     previous_valid_to = certificate.valid_to
     certificate.valid_to = valid_to
     certificate.full_clean()
     certificate.save(update_fields=["valid_to"])
-    event = _append_event(
+    event = append_certificate_event(
         certificate=certificate,
         action=CertificateAction.RENEW,
         reason=reason,

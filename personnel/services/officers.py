@@ -40,7 +40,7 @@ def _ensure_citizen_id_is_free(citizen_id: str, *, exclude_pk: int | None = None
         )
 
 
-def _normalised_expertise(value: str) -> str:
+def normalised_expertise(value: str) -> str:
     # People type tags separated by 、 , ， ; or spaces; store them one way.
     for separator in (",", "，", ";", "；", " ", "　"):
         value = value.replace(separator, "、")
@@ -75,7 +75,7 @@ def create_officer(
         phone=phone.strip(),
         position=position.strip(),
         category=category,
-        expertise=_normalised_expertise(expertise),
+        expertise=normalised_expertise(expertise),
         jurisdiction_area=jurisdiction_area.strip(),
         status=status,
         user=user,
@@ -126,7 +126,7 @@ def update_officer(*, actor: User | None, officer: Officer, **changes) -> Office
     if ("citizen_id" in changes or "gender" in changes) and not changes.get("gender"):
         changes["gender"] = gender_from_citizen_id(changes.get("citizen_id", officer.citizen_id))
     if "expertise" in changes:
-        changes["expertise"] = _normalised_expertise(changes["expertise"])
+        changes["expertise"] = normalised_expertise(changes["expertise"])
     for key in ("name", "phone", "position", "jurisdiction_area"):
         if key in changes:
             changes[key] = changes[key].strip()
