@@ -5,24 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('personnel', '0004_certificate_event_append_only'),
+        ("personnel", "0004_certificate_event_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='certificateevent',
-            name='certificate_event_action_is_known',
+            model_name="certificateevent",
+            name="certificate_event_action_is_known",
         ),
         migrations.AlterField(
-            model_name='certificateevent',
-            name='action',
-            field=models.CharField(choices=[('issue', '发证'), ('renew', '延续'), ('suspend', '暂扣'), ('restore', '恢复'), ('revoke', '撤销'), ('amend', '更正')], max_length=20, verbose_name='操作'),
+            model_name="certificateevent",
+            name="action",
+            field=models.CharField(
+                choices=[
+                    ("issue", "发证"),
+                    ("renew", "延续"),
+                    ("suspend", "暂扣"),
+                    ("restore", "恢复"),
+                    ("revoke", "撤销"),
+                    ("amend", "更正"),
+                ],
+                max_length=20,
+                verbose_name="操作",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='certificateevent',
-            constraint=models.CheckConstraint(condition=models.Q(('action__in', ['issue', 'renew', 'suspend', 'restore', 'revoke', 'amend'])), name='certificate_event_action_is_known'),
+            model_name="certificateevent",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("action__in", ["issue", "renew", "suspend", "restore", "revoke", "amend"])
+                ),
+                name="certificate_event_action_is_known",
+            ),
         ),
     ]
