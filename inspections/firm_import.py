@@ -402,6 +402,11 @@ class FirmImporter(Importer):
         differs = differs_from("f")
         now = connection.ops.adapt_datetimefield_value(timezone.now())
         with connection.cursor() as cursor:
+            if pg:
+                # A temporary table has no statistics: without them the planner may read the
+                # whole directory for every chunk instead of looking the codes up.
+                cursor.execute(f"ANALYZE {stage}")
+                cursor.execute(f"ANALYZE {tags}")
             cursor.execute(f"SELECT count(*) FROM {stage} s JOIN {firm} f ON f.uscc = s.uscc")
             existing = cursor.fetchone()[0]
             cursor.execute(

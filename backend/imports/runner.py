@@ -20,7 +20,7 @@ from backend.tabular import CellError, TableError, column_letter, read_table, wr
 
 log = logging.getLogger(__name__)
 
-CHUNK_ROWS = 5_000
+CHUNK_ROWS = 10_000
 PROGRESS_EVERY = 2_000
 
 
