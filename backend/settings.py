@@ -129,8 +129,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
     }
-    # Tests use a file too, so that they run on WAL exactly as production does.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-shuangsui.sqlite3")}
+    # Tests use a file too, so that they run on WAL exactly as production does; one per test
+    # run (the process id), so that two runs at once do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-shuangsui-{os.getpid()}.sqlite3")}
     if DATABASES["default"]["NAME"] not in ("", ":memory:"):
         Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
 
