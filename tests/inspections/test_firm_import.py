@@ -19,7 +19,16 @@ from inspections.exports import export_xlsx
 from inspections.models import Firm, FirmTag
 from inspections.synthetic import synthetic_firms
 
-HEADER = ["统一社会信用代码", "名称", "行政区划代码", "行业代码", "成立日期", "信用风险分类", "标记", "标签"]  # fmt: skip
+HEADER = [
+    "统一社会信用代码",
+    "名称",
+    "行政区划代码",
+    "行业代码",
+    "成立日期",
+    "信用风险分类",
+    "标记",
+    "标签",
+]
 A = make_uscc(region="220104", org_body8="10000001")
 B = make_uscc(region="220102", org_body8="10000002", org_type="2")
 C = make_uscc(region="220106", org_body8="10000003")
@@ -49,10 +58,19 @@ def report(job):
 
 GOOD = [
     HEADER,
-    [A, "长春华信汽车零部件有限公司", "220104", "C3670", date(2015, 3, 18), "C", "投诉举报", "外籍员工用人单位（外籍员工人数 3）"],
+    [
+        A,
+        "长春华信汽车零部件有限公司",
+        "220104",
+        "C3670",
+        date(2015, 3, 18),
+        "C",
+        "投诉举报",
+        "外籍员工用人单位（外籍员工人数 3）",
+    ],
     [B, "朝阳区老王饭店", "220102", "", "2019/6/1", "", "", ""],
     [C, "长春瑞祥软件有限公司", "220106", "6513", 42005, "A类", "", ""],
-]  # fmt: skip
+]
 
 
 def test_a_good_file_is_imported_with_its_values_and_defaults(db, tmp_path):
@@ -123,12 +141,21 @@ def test_a_file_without_optional_columns_touches_only_what_it_has(db, tmp_path):
 BAD = [
     HEADER,
     [A[:-1] + ("0" if A[-1] != "0" else "1"), "校验位错误公司", "220104", "", "", "", "", ""],
-    [make_uscc(region="220104", org_body8="10000009"), "区划不存在公司", "229999", "", "", "", "", ""],
+    [
+        make_uscc(region="220104", org_body8="10000009"),
+        "区划不存在公司",
+        "229999",
+        "",
+        "",
+        "",
+        "",
+        "",
+    ],
     [911101085513850, "代码成了数字公司", "220104", "", "", "", "", ""],
     [C, "日期不对公司", "220106", "", "2021-02-30", "E", "黑名单", ""],
     [B, "朝阳区老王饭店", "220102", "", "", "", "", ""],
     [B, "重复代码饭店", "220102", "", "", "", "", ""],
-]  # fmt: skip
+]
 
 
 def test_bad_rows_are_reported_and_all_or_nothing_imports_none(db, tmp_path):
@@ -169,7 +196,11 @@ def test_a_crash_while_writing_leaves_the_directory_as_before(db, tmp_path, monk
         raise RuntimeError("连接中断")  # ...and then the connection drops
 
     monkeypatch.setattr(firm_import.FirmImporter, "apply", crash)
-    changed = [HEADER, [A, "改名公司", "220104", "", "", "D", "", ""], [make_uscc(region="220104", org_body8="10000077"), "新公司", "220104", "", "", "", "", ""]]  # fmt: skip
+    changed = [
+        HEADER,
+        [A, "改名公司", "220104", "", "", "D", "", ""],
+        [make_uscc(region="220104", org_body8="10000077"), "新公司", "220104", "", "", "", "", ""],
+    ]
     job = run(tmp_path, changed)
     assert job.status == Status.FAILED
     assert "已全部撤销" in job.message
