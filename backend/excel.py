@@ -110,8 +110,12 @@ def iter_csv(
     buffer.write("\ufeff")
     writer.writerow(headers)
     pending = 0
+    triggers = _FORMULA_TRIGGERS
     for row in rows:
-        writer.writerow([escape_cell(value) for value in row])
+        # escape_cell inlined: a million-row export makes over ten million of these calls.
+        writer.writerow(
+            ["'" + v if isinstance(v, str) and v.startswith(triggers) else v for v in row]
+        )
         pending += 1
         if pending >= rows_per_chunk:
             yield buffer.take()

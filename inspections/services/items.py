@@ -15,13 +15,15 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
-from backend.codes import CodeError, check_uscc
+from backend.codes import CodeError, check_region_code, check_uscc
+from inspections.classifications import check_known_region, normalise_industry_code
 from inspections.models import (
     CheckPoint,
     InspectionItem,
     InspectionItemVersion,
     ItemFirmListEntry,
     ItemScopeRule,
+    Region,
     VersionStatus,
 )
 
@@ -65,8 +67,6 @@ def _write_checkpoints(version: InspectionItemVersion, lines: list[str]) -> None
 
 
 def _write_rules(version: InspectionItemVersion, rules: Sequence[dict[str, Any]]) -> None:
-    from inspections.classifications import check_known_region, normalise_industry_code
-
     version.scope_rules.all().delete()
     built = []
     for index, rule in enumerate(rules, start=1):
@@ -78,7 +78,11 @@ def _write_rules(version: InspectionItemVersion, rules: Sequence[dict[str, Any]]
             raise ValidationError({"scope_rules": f"第{index}条规则没有任何条件"})
         try:
             if values["region_code"]:
-                values["region_code"] = check_known_region(values["region_code"])
+                code = check_region_code(values["region_code"])
+                # The region table in the database, which an administrator may extend.
+                values["region_code"] = check_known_region(
+                    code, known=set(Region.objects.filter(code=code).values_list("code", flat=True))
+                )
             if values["industry_prefix"]:
                 values["industry_prefix"] = normalise_industry_code(values["industry_prefix"])
         except CodeError as exc:
