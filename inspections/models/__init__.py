@@ -1,4 +1,5 @@
-"""The item list and the target directory (一单两库); plans, draws and inspections follow."""
+"""The item list and the target directory (一单两库), annual plans and sampling tasks; draws and
+inspections follow."""
 
 from inspections.classifications import FOREIGN_EMPLOYER_TAG
 from inspections.models.firms import (
@@ -20,11 +21,33 @@ from inspections.models.items import (
     ItemScopeRule,
     VersionStatus,
 )
+from inspections.models.plans import (
+    OPEN_PLAN_STATUSES,
+    AnnualPlan,
+    PlanFiling,
+    PlanLine,
+    PlanLineQuota,
+    PlanningSettings,
+    PlanStatus,
+)
 from inspections.models.reference import Industry, Region
+from inspections.models.tasks import (
+    TRANSITIONS,
+    ParticipationStatus,
+    SamplingTask,
+    ScopeMode,
+    TaskDepartment,
+    TaskQuota,
+    TaskStatus,
+    TaskTransition,
+)
 
 __all__ = [
     "FIRM_FLAGS",
     "FOREIGN_EMPLOYER_TAG",
+    "OPEN_PLAN_STATUSES",
+    "TRANSITIONS",
+    "AnnualPlan",
     "CheckPoint",
     "Firm",
     "FirmStatus",
@@ -36,9 +59,21 @@ __all__ = [
     "ItemCategory",
     "ItemFirmListEntry",
     "ItemScopeRule",
+    "ParticipationStatus",
+    "PlanFiling",
+    "PlanLine",
+    "PlanLineQuota",
+    "PlanStatus",
+    "PlanningSettings",
     "Region",
     "RiskClass",
+    "SamplingTask",
+    "ScopeMode",
     "TargetType",
+    "TaskDepartment",
+    "TaskQuota",
+    "TaskStatus",
+    "TaskTransition",
     "VersionStatus",
     "target_type_from_uscc",
 ]
