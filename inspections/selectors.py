@@ -155,41 +155,73 @@ def published_items() -> QuerySet[InspectionItemVersion]:
     )
 
 
-def firms_for_item(
-    version: InspectionItemVersion, *, include_inactive: bool = False
-) -> QuerySet[Firm]:
-    """The firms an item version applies to.
+def _item_scope(version: InspectionItemVersion) -> tuple[tuple, Q]:
+    """(what decides the firms, the condition selecting them) for a version.
 
     - By rule: a firm matches a rule when it meets every condition the rule sets (a rule without
       a target type takes the version's); it matches the version when it matches any rule.
     - By list: the item's explicit list of codes adds firms whatever the rules say.
     - With neither, the version applies to every firm of its target type.
 
-    Only firms in existence (存续) unless `include_inactive`.
+    Two versions with the same key apply to the same firms (an explicit list is its item's
+    own, so a version with one shares its key with no other item).
     """
-    rules = list(version.scope_rules.all())
-    listed = Q(uscc__in=ItemFirmListEntry.objects.filter(item_id=version.item_id).values("uscc"))
+    rules = sorted(
+        (rule.target_type or version.target_type, rule.region_code, rule.industry_prefix, rule.tag)
+        for rule in version.scope_rules.all()
+    )
     has_list = ItemFirmListEntry.objects.filter(item_id=version.item_id).exists()
+    listed = Q(uscc__in=ItemFirmListEntry.objects.filter(item_id=version.item_id).values("uscc"))
+    if rules or has_list:
+        key = ("rules", tuple(rules), version.item_id if has_list else None)
+    else:
+        key = ("type", version.target_type)
     if rules:
         by_rule = Q(pk__in=[])
-        for rule in rules:
-            condition = Q(target_type=rule.target_type or version.target_type)
-            if rule.region_code:
-                prefix = region_prefix(rule.region_code)
+        for target_type, region_code, industry_prefix, tag in rules:
+            condition = Q(target_type=target_type)
+            if region_code:
+                prefix = region_prefix(region_code)
                 condition &= (
                     Q(region_code=prefix) if len(prefix) == 6 else Q(region_code__startswith=prefix)
                 )
-            if rule.industry_prefix:
-                condition &= Q(industry_code__startswith=rule.industry_prefix)
-            if rule.tag:
-                condition &= Q(id__in=FirmTag.objects.filter(name=rule.tag).values("firm_id"))
+            if industry_prefix:
+                condition &= Q(industry_code__startswith=industry_prefix)
+            if tag:
+                condition &= Q(id__in=FirmTag.objects.filter(name=tag).values("firm_id"))
             by_rule |= condition
-        condition = by_rule | listed if has_list else by_rule
-    elif has_list:
-        condition = listed
-    else:
-        condition = Q(target_type=version.target_type)
-    firms = Firm.objects.filter(condition)
+        return key, (by_rule | listed if has_list else by_rule)
+    if has_list:
+        return key, listed
+    return key, Q(target_type=version.target_type)
+
+
+def item_targets(version: InspectionItemVersion) -> tuple:
+    """A key of what decides the firms a version applies to: equal keys, equal firms."""
+    return _item_scope(version)[0]
+
+
+def firms_for_item(
+    version: InspectionItemVersion, *, include_inactive: bool = False
+) -> QuerySet[Firm]:
+    """The firms an item version applies to (see `_item_scope`).
+
+    Only firms in existence (存续) unless `include_inactive`.
+    """
+    return firms_for_items([version], include_inactive=include_inactive)
+
+
+def firms_for_items(versions, *, include_inactive: bool = False) -> QuerySet[Firm]:
+    """The firms at least one of the versions applies to; versions that share their targets
+    are asked once. Only firms in existence (存续) unless `include_inactive`."""
+    conditions: dict[tuple, Q] = {}
+    for version in versions:
+        key, condition = _item_scope(version)
+        conditions.setdefault(key, condition)
+    combined = Q(pk__in=[])
+    for condition in conditions.values():
+        combined |= condition
+    firms = Firm.objects.filter(combined)
     if not include_inactive:
         firms = firms.filter(status=FirmStatus.ACTIVE)
     return firms

@@ -1,0 +1,94 @@
+"""The one place a sampling task changes state.
+
+`transition_task` follows `TRANSITIONS`, refuses any other move in Chinese, writes an
+append-only `TaskTransition` and one audit event. The draws call it for firms_announced,
+firms_drawn, teams_announced and teams_drawn; the named services below are the planner's steps.
+"""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from backend.audit.services import record_event
+from inspections.models import TRANSITIONS, SamplingTask, TaskStatus, TaskTransition
+from inspections.services.plans import published_versions
+from inspections.services.task_checks import check_team
+from inspections.services.tasks import _locked, _require_lead_planner
+
+
+def _check_ready_to_announce(task: SamplingTask) -> None:
+    participations = list(task.participations.select_related("department"))
+    waiting = [p.department.name for p in participations if not p.is_confirmed]
+    if waiting:
+        raise ValidationError(
+            {"non_field_errors": f"{'、'.join(waiting)}尚未确认参与，不能公告抽取"},
+            code="departments_unconfirmed",
+        )
+    check_team(participations)
+    published_versions(list(task.items.all()))
+
+
+@transaction.atomic
+def transition_task(*, actor, task: SamplingTask, to: str, reason: str = "") -> SamplingTask:
+    """Move `task` to state `to` if TRANSITIONS allows it; record who, when and why."""
+    task = _locked(task)
+    _require_lead_planner(actor, task)
+    if to not in TaskStatus.values:
+        raise ValidationError({"to": f"未知的任务状态：{to}"}, code="unknown_status")
+    if to not in TRANSITIONS[task.status]:
+        raise ValidationError(
+            {
+                "non_field_errors": f"抽查任务{task.code}当前为“{task.get_status_display()}”，"
+                f"不能变更为“{TaskStatus(to).label}”"
+            },
+            code="invalid_transition",
+        )
+    reason = (reason or "").strip()
+    if to == TaskStatus.ABANDONED and not reason:
+        raise ValidationError({"reason": "终止抽查任务须说明原因"})
+    if to == TaskStatus.FIRMS_ANNOUNCED:
+        _check_ready_to_announce(task)
+    before = task.status
+    task.status = to
+    task.full_clean()
+    task.save(update_fields=["status", "updated_at"])
+    TaskTransition.objects.create(
+        task=task,
+        from_status=before,
+        to_status=to,
+        actor=actor,
+        reason=reason,
+        created_at=timezone.now(),
+    )
+    record_event(
+        action="tasks.transition",
+        actor=actor,
+        obj=task,
+        detail={"code": task.code, "from": before, "to": to, "reason": reason},
+    )
+    return task
+
+
+def abandon_task(*, actor, task: SamplingTask, reason: str) -> SamplingTask:
+    """终止: from a draft or an announced state; the task stays on record as abandoned."""
+    return transition_task(actor=actor, task=task, to=TaskStatus.ABANDONED, reason=reason)
+
+
+def start_task(*, actor, task: SamplingTask) -> SamplingTask:
+    """Teams drawn → in progress: the inspections begin."""
+    return transition_task(actor=actor, task=task, to=TaskStatus.IN_PROGRESS)
+
+
+def review_task(*, actor, task: SamplingTask, reason: str = "") -> SamplingTask:
+    """In progress → results reviewed."""
+    return transition_task(actor=actor, task=task, to=TaskStatus.RESULTS_REVIEWED, reason=reason)
+
+
+def publish_task(*, actor, task: SamplingTask) -> SamplingTask:
+    """Results reviewed → published (公示)."""
+    return transition_task(actor=actor, task=task, to=TaskStatus.PUBLISHED)
+
+
+def archive_task(*, actor, task: SamplingTask) -> SamplingTask:
+    """Published → archived."""
+    return transition_task(actor=actor, task=task, to=TaskStatus.ARCHIVED)
