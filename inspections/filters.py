@@ -32,7 +32,11 @@ class IndustryCodeField(forms.CharField):
         try:
             return normalise_industry_code(value)
         except CodeError as exc:
-            raise ValidationError(exc.message, code=exc.code) from None
+            # The message quotes the input; as a parameter, a "%" typed by the user is not read
+            # as a format directive (django-filter formats `message % params` for the API).
+            raise ValidationError(
+                "%(reason)s", code=exc.code, params={"reason": exc.message}
+            ) from None
 
 
 class IndustryFilter(django_filters.CharFilter):
