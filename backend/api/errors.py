@@ -1,5 +1,7 @@
 """One error shape for the whole API: {"code": ..., "message": ..., "fields": {...}}."""
 
+import math
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
@@ -62,7 +64,12 @@ def exception_handler(exc, context):
         default = getattr(exc, "default_detail", None)
         # A specific message given by the code (e.g. a service's PermissionDenied) wins over the
         # generic one; DRF's English defaults are replaced by ours.
-        if isinstance(detail, str) and detail and detail != str(default):
+        if isinstance(exc, exceptions.Throttled):
+            # DRF's detail glues a translated sentence to its own; say it once, in our words.
+            message = _MESSAGES["throttled"]
+            if exc.wait is not None:
+                message = f"请求过于频繁，请在 {math.ceil(exc.wait)} 秒后再试。"
+        elif isinstance(detail, str) and detail and detail != str(default):
             message = str(detail)
         else:
             message = _MESSAGES.get(code, str(detail) or "请求失败。")
