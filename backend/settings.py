@@ -85,6 +85,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "backend.audit.middleware.RequestIdMiddleware",
+    # Open CORS for the open-data API only; answers preflights before sessions and CSRF.
+    "inspections.public.middleware.PublicApiCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -230,6 +232,9 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "backend.api.errors.exception_handler",
+    # How many proxies in front of the server append to X-Forwarded-For; 0 trusts REMOTE_ADDR
+    # alone, so that a client cannot escape the public API's rate limit by sending the header.
+    "NUM_PROXIES": envint("NUM_PROXIES", 0),
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
 SPECTACULAR_SETTINGS = {
@@ -250,6 +255,23 @@ SPECTACULAR_SETTINGS = {
         "CertificateStatusEnum": "personnel.models.CertificateStatus",
     },
 }
+
+# --- Cache, public portal and open data -------------------------------------------------------
+
+# Redis when REDIS_URL is set (`pip install '.[redis]'`); otherwise memory, which is per
+# process: each WSGI worker then keeps its own rate-limit counts and cached counts.
+REDIS_URL = os.getenv("REDIS_URL", "")
+CACHES = {
+    "default": (
+        {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+        if REDIS_URL
+        else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    )
+}
+# Cache-Control: public, max-age=… on the portal's pages and the open-data API.
+PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 300)
+# Requests per client address to the open-data list endpoints (DRF rate syntax).
+PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "60/min")
 
 # --- Logging ----------------------------------------------------------------------------------
 

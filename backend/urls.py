@@ -17,6 +17,7 @@ urlpatterns = [
     path("directory/", include("inspections.urls")),
     path("imports/", include("backend.imports.urls")),
     path("calendar/", include("backend.workdays.urls")),
+    path("public/", include("inspections.public.urls")),
     path("api/v1/", include(("backend.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -10,6 +10,7 @@ urlpatterns = [
     path("auth/token/", views.ObtainToken.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
     path("audit-events/", views.AuditEventList.as_view(), name="audit-events"),
+    path("public/", include(("inspections.public.api_urls", "public"), namespace="public")),
     path("personnel/", include("personnel.api.urls")),
     path("", include(router.urls)),
     path("", include("inspections.api.urls")),

@@ -1,0 +1,179 @@
+"""The public filters, shared by the portal's pages and the open-data API.
+
+They filter the querysets of `redaction`, never widen them: every filter narrows a set the
+redaction module already decided is public.
+"""
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.utils import timezone
+
+from backend.codes import USCC_CHARSET
+from inspections.filters import IndustryFilter, RegionFilter
+from inspections.models import (
+    Firm,
+    FirmStatus,
+    InspectionItem,
+    InspectionItemVersion,
+    ItemCategory,
+    Region,
+)
+from inspections.public import redaction
+from inspections.selectors import filter_by_region
+from personnel.models import Officer
+
+_CODE_CHARS = set(USCC_CHARSET)
+SEARCH_MAX_LENGTH = 100
+
+
+def looks_like_code(text: str) -> bool:
+    """Letters and digits of the code's character set only: a 统一社会信用代码 or its start."""
+    code = text.strip().upper()
+    return len(code) >= 4 and code.isascii() and set(code) <= _CODE_CHARS
+
+
+def search_firms(queryset, text: str):
+    """By code (the whole code, or its first characters) or by a part of the name."""
+    text = text.strip()
+    if not text:
+        return queryset
+    if looks_like_code(text):
+        code = text.upper()
+        return (
+            queryset.filter(uscc=code)
+            if len(code) == 18
+            else queryset.filter(uscc__startswith=code)
+        )
+    # Chinese has no case: only a term with Latin letters pays for UPPER() on every name; a plain
+    # LIKE can use the trigram index on PostgreSQL (inspections migration 0003).
+    if any("a" <= ch.lower() <= "z" for ch in text):
+        return queryset.filter(name__icontains=text)
+    return queryset.filter(name__contains=text)
+
+
+class DepartmentFilter(django_filters.ModelChoiceFilter):
+    """A department by its code (KJ), which the public lists show."""
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("queryset", redaction.public_departments())
+        kwargs.setdefault("to_field_name", "code")
+        kwargs.setdefault("empty_label", "全部部门")
+        kwargs.setdefault("label", "部门")
+        super().__init__(**kwargs)
+
+
+class PublicFirmFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=SEARCH_MAX_LENGTH,
+        label="名称或统一社会信用代码",
+        help_text="名称中的文字，或统一社会信用代码（完整18位或前几位）",
+        widget=forms.TextInput(
+            attrs={"type": "search", "placeholder": "企业名称或统一社会信用代码"}
+        ),
+    )
+    region = RegionFilter(
+        field_name="region_code",
+        queryset=Region.objects.all(),
+        method="filter_region",
+        label="行政区划",
+        empty_label="全部区划",
+        help_text="6位行政区划代码，含下级区划：220100 为长春市全市",
+    )
+    industry = IndustryFilter(
+        field_name="industry_code",
+        lookup_expr="startswith",
+        label="行业代码",
+        help_text="国民经济行业分类代码或其前缀，例如 C36（汽车制造业）或 6513",
+    )
+    status = django_filters.ChoiceFilter(
+        field_name="status", choices=FirmStatus.choices, label="登记状态", empty_label="全部"
+    )
+
+    class Meta:
+        model = Firm
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        return search_firms(queryset, value)
+
+    def filter_region(self, queryset, name, value):
+        return filter_by_region(queryset, value.code) if value else queryset
+
+
+class PublicItemFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        method="filter_q",
+        max_length=SEARCH_MAX_LENGTH,
+        label="事项名称或编码",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": "事项名称或编码"}),
+    )
+    department = DepartmentFilter(field_name="department")
+    category = django_filters.ChoiceFilter(
+        method="filter_category",
+        choices=ItemCategory.choices,
+        label="事项类别",
+        empty_label="全部类别",
+        help_text="按事项最新公布版本的类别",
+    )
+    in_force = django_filters.BooleanFilter(
+        method="filter_in_force",
+        label="状态",
+        help_text="true：现行有效的事项；false：已停用的事项",
+        widget=forms.Select(choices=[("", "全部"), ("true", "现行有效"), ("false", "已停用")]),
+    )
+
+    class Meta:
+        model = InspectionItem
+        fields = []
+
+    def filter_q(self, queryset, name, value):
+        text = value.strip()
+        if not text:
+            return queryset
+        named = InspectionItemVersion.objects.filter(
+            item=OuterRef("pk"),
+            status__in=redaction.PUBLIC_VERSION_STATUSES,
+            name__icontains=text,
+        )
+        return queryset.filter(Q(code__iexact=text) | Exists(named))
+
+    def filter_category(self, queryset, name, value):
+        latest = (
+            InspectionItemVersion.objects.filter(
+                item=OuterRef("pk"), status__in=redaction.PUBLIC_VERSION_STATUSES
+            )
+            .order_by("-number")
+            .values("category")[:1]
+        )
+        return queryset.annotate(latest_category=Subquery(latest)).filter(latest_category=value)
+
+    def filter_in_force(self, queryset, name, value):
+        return redaction.in_force(queryset, value)
+
+
+class PublicOfficerFilter(django_filters.FilterSet):
+    department = DepartmentFilter(field_name="department")
+    name = django_filters.CharFilter(
+        field_name="name", lookup_expr="contains", max_length=50, label="姓名"
+    )
+    certificate = django_filters.CharFilter(
+        method="filter_certificate",
+        max_length=40,
+        label="执法证号",
+        help_text="完整的执法证件编号：核验执法人员出示的证件是否有效",
+    )
+
+    class Meta:
+        model = Officer
+        fields = []
+
+    def filter_certificate(self, queryset, name, value):
+        number = value.strip()
+        if not number:
+            return queryset
+        day = timezone.localdate()
+        return queryset.filter(
+            Exists(redaction.valid_certificates(day).filter(officer=OuterRef("pk"), number=number))
+        )
