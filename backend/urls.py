@@ -15,6 +15,8 @@ urlpatterns = [
     path("audit/", include("backend.audit.urls")),
     path("personnel/", include("personnel.urls")),
     path("directory/", include("inspections.urls")),
+    path("plans/", include("inspections.plan_urls")),
+    path("tasks/", include("inspections.task_urls")),
     path("imports/", include("backend.imports.urls")),
     path("calendar/", include("backend.workdays.urls")),
     path("public/", include("inspections.public.urls")),

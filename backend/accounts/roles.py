@@ -36,6 +36,8 @@ HOME_URL_NAME = {
 NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.PLANNER: [
         (_("工作台"), "accounts:home-planner"),
+        (_("年度计划"), "plans:list"),
+        (_("抽查任务"), "tasks:list"),
         (_("抽查事项清单"), "directory:items"),
         (_("检查对象名录"), "directory:firms"),
         (_("执法人员"), "personnel:officers"),
@@ -51,6 +53,8 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.DEPARTMENT_ADMIN: [
         (_("本部门"), "accounts:home-department"),
+        (_("年度计划"), "plans:list"),
+        (_("抽查任务"), "tasks:list"),
         (_("执法人员"), "personnel:officers"),
         (_("人员库"), "personnel:pools"),
         (_("统计报表"), "personnel:reports"),
