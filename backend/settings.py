@@ -253,6 +253,9 @@ SPECTACULAR_SETTINGS = {
         "FirmStatusEnum": "inspections.models.FirmStatus",
         "OfficerStatusEnum": "personnel.models.OfficerStatus",
         "CertificateStatusEnum": "personnel.models.CertificateStatus",
+        "PlanStatusEnum": "inspections.models.PlanStatus",
+        "TaskStatusEnum": "inspections.models.TaskStatus",
+        "ParticipationStatusEnum": "inspections.models.ParticipationStatus",
     },
 }
 
