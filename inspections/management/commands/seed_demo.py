@@ -4,6 +4,7 @@ from django.db import transaction
 from backend.accounts.roles import Role
 from backend.demo import DEMO_ACCOUNTS, seed_accounts
 from inspections.demo import seed_directory
+from inspections.demo_plans import seed_plans
 from personnel.demo import seed_personnel
 
 # Each part of the demo, in dependency order: (what it is, the function that loads it).
@@ -12,6 +13,7 @@ DEMO_PARTS = [
     ("部门与账号", seed_accounts),
     ("执法人员", seed_personnel),
     ("一单两库", seed_directory),
+    ("年度计划与抽查任务", seed_plans),
 ]
 
 

@@ -1,0 +1,63 @@
+"""The demo's plans and tasks: the Science and Technology Bureau's published 2021 plan with the
+joint foreign-work-permit task, ready for the draws, and an ordinary one-department task."""
+
+from datetime import date
+
+import pytest
+from django.core.management import call_command
+
+from backend.audit.services import verify_chain
+from inspections.demo_plans import seed_plans
+from inspections.models import AnnualPlan, PlanStatus, SamplingTask, ScopeMode, TaskStatus
+from inspections.staffing import task_staffing
+from inspections.task_selectors import scope_counts
+
+
+@pytest.fixture
+def demo(db):
+    call_command("seed_demo", quiet_accounts=True)
+
+
+def test_the_2021_plan_is_published_approved_and_filed(demo):
+    plan = AnnualPlan.objects.get(department__code="KJ", year=2021)
+    assert plan.status == PlanStatus.PUBLISHED and plan.version == 1
+    assert plan.submitted_by.username == "kj_planner"
+    assert plan.approved_by.username == "kj_admin"
+    assert plan.filing.filed_on == date(2021, 3, 26)
+    assert plan.lines.count() == 2
+
+
+def test_the_joint_task_is_ready_for_its_draws(demo):
+    task = SamplingTask.objects.get(code="T-2021-007")
+    assert task.status == TaskStatus.DRAFT and task.department.code == "KJ"
+    assert {p.department.code: (p.is_lead, p.status) for p in task.participations.all()} == {
+        "KJ": (True, "confirmed"),
+        "GA": (False, "confirmed"),
+        "RS": (False, "confirmed"),
+    }
+    assert sorted(v.item.code for v in task.items.all()) == [
+        "GA-CRJ-001",
+        "KJ-WGR-001",
+        "RS-LD-001",
+    ]
+    assert task.scope_mode == ScopeMode.TARGETED and task.tags == ["外籍员工用人单位"]
+    assert task.region_code == "220100"
+    assert task.witnesses == ["纪检监督员", "企业代表"]
+    assert task.window_start.year == task.window_end.year == 2021
+    # Six employers, as the source document says.
+    assert sum(q.count for q in task.quotas.all()) == 6
+    assert scope_counts(task).planned == 6
+    assert all(row.enough for row in task_staffing(task, expected_firms=6))
+
+
+def test_there_is_an_ordinary_one_department_task(demo):
+    task = SamplingTask.objects.get(code="T-2021-008")
+    assert [p.department.code for p in task.participations.all()] == ["KJ"]
+    assert task.participations.get().seats == 2 and task.cross_assignment
+    assert scope_counts(task).planned > 0
+
+
+def test_the_demo_plans_are_idempotent_and_audited(demo):
+    assert set(seed_plans().values()) == {0}
+    assert AnnualPlan.objects.count() == 1 and SamplingTask.objects.count() == 2
+    assert verify_chain().ok
