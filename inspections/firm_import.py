@@ -1,9 +1,8 @@
 """Importing the target directory from Excel, at the scale of a province.
 
-Each row is checked in Python (codes, region table, dates, labels); the valid rows are streamed
-into a temporary staging table as the file is read (PostgreSQL COPY, sqlite3 executemany), so a
-million rows never sit in memory as objects. The write is then a few set-based statements in the
-runner's single transaction: count what is new and what differs, then one upsert.
+Each row is checked in Python (codes, region table, dates, labels). The valid rows are written
+in chunks by inspections.firm_writes, inside the import's one transaction: on PostgreSQL by a
+second thread while this one reads on (backend.imports.runner), elsewhere at the end.
 
 What a cell means:
 - an empty optional cell leaves the firm's current value as it is (and takes the default for a
@@ -15,12 +14,11 @@ A file exported from the directory imports back as all unchanged.
 
 from __future__ import annotations
 
-import json
 import re
 from datetime import date
 from typing import Any, NamedTuple
 
-from django.db import connection
+from django.db import transaction
 from django.utils import timezone
 
 from backend.accounts.roles import Role
@@ -42,8 +40,9 @@ from inspections.classifications import (
     normalise_industry_code,
     region_names,
 )
-from inspections.models import Firm, FirmStatus, FirmTag, RiskClass, TargetType
-from inspections.models.firms import TAG_DETAIL_LABELS, target_type_from_uscc
+from inspections.firm_writes import FirmWriter
+from inspections.models import FirmStatus, RiskClass, TargetType
+from inspections.models.firms import TAG_DETAIL_LABELS
 from inspections.selectors import directory_changed
 
 FLAG_LABELS = {
@@ -88,32 +87,14 @@ COLUMNS = [
 ]  # fmt: skip
 
 _EARLIEST = date(1949, 1, 1)
+WRITE_CHUNK = 10_000
 TARGET_TYPES = {str(label): value for value, label in TargetType.choices}
 STATUSES = {str(label): value for value, label in FirmStatus.choices}
 RISKS = {value: value for value in RiskClass.values} | {f"{v}类": v for v in RiskClass.values}
 
-# The columns of the staging table, in order. NULL means "leave as it is".
-STAGE_COLUMNS = (
-    "uscc", "name", "target_type", "region_code", "industry_code", "address",
-    "legal_representative", "registered_on", "status", "risk_class", "abnormal_operation",
-    "serious_violation", "complaints",
-)  # fmt: skip
-# For a new firm, what an empty optional cell becomes.
-DEFAULTS = {
-    "industry_code": "''",
-    "address": "''",
-    "legal_representative": "''",
-    "registered_on": "NULL",
-    "status": f"'{FirmStatus.ACTIVE}'",
-    "risk_class": f"'{RiskClass.B}'",
-    "abnormal_operation": "FALSE",
-    "serious_violation": "FALSE",
-    "complaints": "FALSE",
-}
-
 
 class FirmRecord(NamedTuple):
-    values: tuple  # in STAGE_COLUMNS order
+    values: tuple  # in inspections.firm_writes.COLUMNS order; None = "the file says nothing"
     tags: dict[str, dict[str, int]]
 
 
@@ -186,11 +167,7 @@ class FirmImporter(Importer):
         self.regions = region_names()
         self.today = timezone.localdate()
         self.industries: dict[str, str] = {}
-        self.chunk_counts = Counts()
-        self.stage_table = f"firm_import_stage_{id(self)}"
-        self.tag_table = f"firm_import_tags_{id(self)}"
-        self.staged_count = 0
-        self.created_tables = False
+        self.writer = FirmWriter()
 
     def parse_row(self, values: dict[str, Any]) -> FirmRecord:
         # Written out column by column, without helpers per cell: this runs a million times
@@ -296,186 +273,20 @@ class FirmImporter(Importer):
     def row_key(self, record: FirmRecord) -> str:
         return record.values[0]
 
-    # --- staging ---------------------------------------------------------------------------
-
-    def _create_tables(self, cursor) -> None:
-        pg = connection.vendor == "postgresql"
-        boolean = "boolean" if pg else "integer"
-        cursor.execute(
-            f"CREATE TEMP TABLE {self.stage_table} (uscc varchar(18) PRIMARY KEY, name text, "
-            "target_type text, region_code text, industry_code text, address text, "
-            f"legal_representative text, registered_on {'date' if pg else 'text'}, status text, "
-            f"risk_class text, abnormal_operation {boolean}, serious_violation {boolean}, "
-            f"complaints {boolean})"
-        )
-        cursor.execute(
-            f"CREATE TEMP TABLE {self.tag_table} (uscc varchar(18), name text, detail text, "
-            "PRIMARY KEY (uscc, name))"
-        )
-        self.created_tables = True
-
-    def stage(self, records: list[FirmRecord]) -> None:
-        with connection.cursor() as cursor:
-            if not self.created_tables:
-                self._create_tables(cursor)
-            tags = [
-                (r.values[0], name, _detail_json(detail))
-                for r in records
-                for name, detail in r.tags.items()
-            ]
-            if connection.vendor == "postgresql":
-                with cursor.copy(f"COPY {self.stage_table} FROM STDIN") as copy:
-                    for record in records:
-                        copy.write_row(record.values)
-                if tags:
-                    with cursor.copy(f"COPY {self.tag_table} FROM STDIN") as copy:
-                        for row in tags:
-                            copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(STAGE_COLUMNS))
-                date_at = STAGE_COLUMNS.index("registered_on")
-                cursor.executemany(
-                    f"INSERT INTO {self.stage_table} VALUES ({marks})",
-                    [
-                        (*v[:date_at], v[date_at] and v[date_at].isoformat(), *v[date_at + 1 :])
-                        for v in (r.values for r in records)
-                    ],
-                )
-                if tags:
-                    cursor.executemany(f"INSERT INTO {self.tag_table} VALUES (%s, %s, %s)", tags)
-        self.staged_count += len(records)
-
-    def discard(self) -> None:
-        if self.created_tables:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DROP TABLE IF EXISTS {self.stage_table}")
-                cursor.execute(f"DROP TABLE IF EXISTS {self.tag_table}")
-            self.created_tables = False
-
     # --- writing ---------------------------------------------------------------------------
 
     writes_in_chunks = True
 
-    def apply(self) -> Counts:
-        counts = self._write_staged(self.staged_count)
-        self._analyze_if_loaded(counts)
-        directory_changed_on_commit()
-        return counts
-
     def write_chunk(self, records: list[FirmRecord]) -> None:
-        """Write one chunk at once (the parallel path): stage it, then upsert it."""
-        if self.created_tables:
-            with connection.cursor() as cursor:
-                cursor.execute(f"DELETE FROM {self.stage_table}")
-                cursor.execute(f"DELETE FROM {self.tag_table}")
-        self.stage(records)
-        counts = self._write_staged(len(records))
-        self.chunk_counts.inserted += counts.inserted
-        self.chunk_counts.updated += counts.updated
-        self.chunk_counts.unchanged += counts.unchanged
+        self.writer.write(records)
 
     def finish_chunks(self) -> Counts:
-        self._analyze_if_loaded(self.chunk_counts)
-        directory_changed_on_commit()
-        return self.chunk_counts
+        counts = self.writer.finish()
+        transaction.on_commit(directory_changed)
+        return counts
 
-    def _analyze_if_loaded(self, counts: Counts) -> None:
-        if connection.vendor == "postgresql" and counts.inserted > 10_000:
-            # Fresh statistics after a large load, or the list page's plans go wrong.
-            with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {Firm._meta.db_table}")
-                cursor.execute(f"ANALYZE {FirmTag._meta.db_table}")
-
-    def _write_staged(self, staged: int) -> Counts:
-        """Upsert what the staging tables hold; returns what happened to those rows."""
-        pg = connection.vendor == "postgresql"
-        firm, stage, tags = Firm._meta.db_table, self.stage_table, self.tag_table
-        distinct = "IS DISTINCT FROM" if pg else "IS NOT"
-        updatable = [c for c in STAGE_COLUMNS if c != "uscc"]
-
-        def differs_from(alias: str) -> str:
-            """SQL: the staged row names a value that the firm `alias` does not have."""
-            return " OR ".join(
-                f"(s.{c} IS NOT NULL AND s.{c} {distinct} {alias}.{c})" for c in updatable
-            )
-
-        differs = differs_from("f")
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
-            if pg:
-                # A temporary table has no statistics: without them the planner may read the
-                # whole directory for every chunk instead of looking the codes up.
-                cursor.execute(f"ANALYZE {stage}")
-                cursor.execute(f"ANALYZE {tags}")
-            cursor.execute(f"SELECT count(*) FROM {stage} s JOIN {firm} f ON f.uscc = s.uscc")
-            existing = cursor.fetchone()[0]
-            cursor.execute(
-                f"SELECT count(*) FROM {stage} s JOIN {firm} f ON f.uscc = s.uscc WHERE {differs}"
-            )
-            changed_firms = cursor.fetchone()[0]
-            # Firms whose row is unchanged but whose listed tags are new or different.
-            tag_differs = (
-                "t.detail::jsonb IS DISTINCT FROM ft.detail" if pg else "t.detail IS NOT ft.detail"
-            )
-            cursor.execute(
-                f"SELECT count(DISTINCT t.uscc) FROM {tags} t "
-                f"JOIN {stage} s ON s.uscc = t.uscc JOIN {firm} f ON f.uscc = t.uscc "
-                f"LEFT JOIN {FirmTag._meta.db_table} ft ON ft.firm_id = f.id AND ft.name = t.name "
-                f"WHERE (ft.id IS NULL OR {tag_differs}) AND NOT ({differs})"
-            )
-            changed_tags_only = cursor.fetchone()[0]
-
-            target_type = (
-                "COALESCE(s.target_type, CASE substr(s.uscc, 1, 2) "
-                + " ".join(
-                    f"WHEN '{head}' THEN '{target_type_from_uscc(head + '0' * 16)}'"
-                    for head in ("91", "92", "93")
-                )
-                + f" ELSE '{TargetType.ORGANISATION}' END)"
-            )
-            inserted_values = ", ".join(
-                "s.uscc" if c == "uscc" else
-                "s.name" if c == "name" else
-                target_type if c == "target_type" else
-                "s.region_code" if c == "region_code" else
-                f"COALESCE(s.{c}, {DEFAULTS[c]})"
-                for c in STAGE_COLUMNS
-            )  # fmt: skip
-            # Existing firms first, from the stage (not from "excluded", which would already
-            # carry the defaults a new firm gets), then the new ones.
-            updates = ", ".join(f"{c} = COALESCE(s.{c}, {firm}.{c})" for c in updatable)
-            cursor.execute(
-                f"UPDATE {firm} SET {updates}, updated_at = %s FROM {stage} s "
-                f"WHERE {firm}.uscc = s.uscc AND ({differs_from(firm)})",
-                [now],
-            )
-            cursor.execute(
-                f"INSERT INTO {firm} ({', '.join(STAGE_COLUMNS)}, created_at, updated_at) "
-                f"SELECT {inserted_values}, %s, %s FROM {stage} s "
-                f"WHERE NOT EXISTS (SELECT 1 FROM {firm} f WHERE f.uscc = s.uscc)",
-                [now, now],
-            )
-            detail = "t.detail::jsonb" if pg else "t.detail"
-            cursor.execute(
-                f"INSERT INTO {FirmTag._meta.db_table} (firm_id, name, detail) "
-                f"SELECT f.id, t.name, {detail} FROM {tags} t JOIN {firm} f ON f.uscc = t.uscc "
-                "WHERE true ON CONFLICT (firm_id, name) DO UPDATE SET detail = excluded.detail "
-                f"WHERE excluded.detail {distinct} {FirmTag._meta.db_table}.detail"
-            )
-        updated = changed_firms + changed_tags_only
-        return Counts(
-            inserted=staged - existing,
-            updated=updated,
-            unchanged=existing - updated,
-        )
-
-
-def directory_changed_on_commit() -> None:
-    from django.db import transaction
-
-    transaction.on_commit(directory_changed)
-
-
-def _detail_json(detail: dict) -> str:
-    # Exactly as Django's JSONField stores it on SQLite, so that equal details compare equal.
-    return json.dumps(detail)
+    def apply(self) -> Counts:
+        # The staged path (SQLite, or parallel writes turned off): the same writes, at the end.
+        for start in range(0, len(self.staged), WRITE_CHUNK):
+            self.write_chunk(self.staged[start : start + WRITE_CHUNK])
+        return self.finish_chunks()
