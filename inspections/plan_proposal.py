@@ -139,9 +139,12 @@ def saved_lines(plan: AnnualPlan) -> list[SavedLine]:
     lead_seats = settings_for(plan.department).team_seats
     rows = []
     for line in lines_of(plan):
-        versions = sorted(line.items.all(), key=lambda v: v.item.code)
+        lead = plan.department.code
+        versions = sorted(
+            line.items.all(),
+            key=lambda v: (v.item.department.code != lead, v.item.department.code, v.item.code),
+        )
         infos = item_infos(versions)
-        infos.sort(key=lambda i: (i.department != plan.department.code, i.department, i.code))
         departments = planning.departments_of(infos, lead=plan.department.code)
         quotas = list(line.quotas.all())
         view = planning.ProposedLine(

@@ -190,7 +190,7 @@ def test_items_that_share_their_targets_are_merged_into_one_joint_line(
     publish_item(department=ga, field=exit_entry, rules=[{"region_code": "220200"}])
     plan = generate_annual_plan(actor=planner, department=kj, year=2021)
     alone, joint = saved_lines(plan)  # in the order of their first item's code
-    assert [v.item.code for v in joint.versions] == ["GA-CRJ-001", "KJ-WGR-001", "RS-LD-001"]
+    assert [v.item.code for v in joint.versions] == ["KJ-WGR-001", "GA-CRJ-001", "RS-LD-001"]
     assert joint.view.departments == ("KJ", "GA", "RS")
     assert joint.participating == ["市公安局", "市人力资源和社会保障局"]
     assert joint.view.name == f"{own.name}（联合抽查）"
