@@ -41,7 +41,7 @@ def insert_firms(
         empty = not Firm.objects.exists()
         rebuild = []
         if empty and connection.vendor == "postgresql":
-            rebuild = _drop_gin_indexes(table)
+            rebuild = drop_gin_indexes(table)
         with connection.cursor() as cursor:
             for batch in _batches(rows, BATCH):
                 values = [(*row[:13], now, now) for row in batch]
@@ -68,7 +68,7 @@ def insert_firms(
     return created, skipped
 
 
-def _drop_gin_indexes(table: str) -> list[str]:
+def drop_gin_indexes(table: str) -> list[str]:
     """Drop the table's GIN indexes (the name trigram index); return how to build them again.
 
     Into an empty table, building a GIN index once after the load is much cheaper than keeping

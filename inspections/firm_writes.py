@@ -18,6 +18,7 @@ from django.db import connection
 from django.utils import timezone
 
 from backend.imports.base import Counts
+from inspections.bulk import drop_gin_indexes
 from inspections.models import Firm, FirmStatus, FirmTag, RiskClass
 from inspections.models.firms import target_type_from_uscc
 
@@ -47,9 +48,17 @@ class FirmWriter:
         self.now = timezone.now()
         self.counts = Counts()
         self.changes_table_ready = False
+        self.started = False
+        self.rebuild: list[str] = []
 
     def write(self, records: Sequence) -> None:
         """Write one chunk of FirmRecord(values, tags); add what happened to `self.counts`."""
+        if not self.started:
+            self.started = True
+            if self.pg and not Firm.objects.exists():
+                # A province's first load: build the name index once at the end instead of
+                # row by row (the import's transaction hides the empty table meanwhile).
+                self.rebuild = drop_gin_indexes(Firm._meta.db_table)
         codes = [record.values[0] for record in records]
         current = {
             row[1]: row for row in Firm.objects.filter(uscc__in=codes).values_list("id", *COLUMNS)
@@ -76,6 +85,9 @@ class FirmWriter:
         self.counts.unchanged += len(current) - len(changed_ids | retagged)
 
     def finish(self) -> Counts:
+        with connection.cursor() as cursor:
+            for definition in self.rebuild:
+                cursor.execute(definition)
         if self.pg and self.counts.inserted > 10_000:
             # Fresh statistics after a large load, or the list page's plans go wrong.
             with connection.cursor() as cursor:

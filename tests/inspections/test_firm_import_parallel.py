@@ -65,3 +65,22 @@ def test_a_crash_in_the_writer_rolls_everything_back(tmp_path, monkeypatch):
     assert job.status == Status.FAILED
     assert "已全部撤销" in job.message
     assert Firm.objects.get(uscc=A).name == "长春华信汽车零部件有限公司"
+
+
+def test_a_first_load_rebuilds_the_name_index_it_set_aside(tmp_path):
+    from django.db import connection
+
+    def gin_indexes():
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT indexname FROM pg_indexes WHERE tablename = 'inspections_firm' "
+                "AND indexdef LIKE '%%USING gin%%'"
+            )
+            return {row[0] for row in cursor.fetchall()}
+
+    before = gin_indexes()
+    assert before  # the trigram index on names
+    assert run(tmp_path, GOOD).status == Status.DONE
+    assert gin_indexes() == before
+    assert run(tmp_path, GOOD, dry_run=True).status == Status.DONE
+    assert gin_indexes() == before
