@@ -33,7 +33,8 @@ class Importer:
 
     - `parse_row` validates one row (no writes) and returns the clean record, or raises
       RowInvalid naming the columns at fault.
-    - `row_key` identifies a record, so that a file naming it twice is caught.
+    - `row_key` identifies a record, so that a file naming it twice is caught (a million keys
+      stay in memory while the file is read: keep them small).
     - `stage` receives the clean records in chunks while the file is still being read; the
       default keeps them in memory, an importer for millions of rows may stream them elsewhere.
     - `apply` writes everything, inside the runner's single transaction, and returns the counts.

@@ -95,7 +95,8 @@ class _ParallelWrites:
 
     def __init__(self, importer):
         self.importer = importer
-        self.queue: queue.Queue = queue.Queue(maxsize=4)
+        # One chunk waiting is enough to keep the writer busy; more would only hold memory.
+        self.queue: queue.Queue = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
         self.commit = False
         self.audit: Callable[[Counts], None] | None = None
@@ -180,7 +181,7 @@ def run_import(
                 key = importer.row_key(record)
                 if key is not None:
                     if key in seen:
-                        raise RowInvalid({"": f"与第 {seen[key]} 行重复（{key}）"})
+                        raise RowInvalid({"": f"与第 {seen[key]} 行重复"})
                     seen[key] = row.number
                 chunk.append(record)
             except RowInvalid as exc:
