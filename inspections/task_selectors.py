@@ -32,7 +32,12 @@ from inspections.models import (
     TaskStatus,
 )
 from inspections.models.tasks import BEFORE_TEAMS, FINISHED
-from inspections.selectors import filter_by_region, filter_by_tag, firms_for_items
+from inspections.selectors import (
+    filter_by_region,
+    filter_by_tag,
+    firms_for_items,
+    risk_class_counts,
+)
 
 PLANNING_ROLES = frozenset({Role.PLANNER, Role.DEPARTMENT_ADMIN, Role.LEGAL_REVIEWER})
 # Who answers an invitation to a joint task for their department.
@@ -208,6 +213,20 @@ class ScopeCounts:
         return {s.risk_class: s.eligible for s in self.strata}
 
 
+def _quotas(task: SamplingTask) -> dict[str, planning.Quota]:
+    return {q.risk_class: planning.Quota(ratio=q.ratio, count=q.count) for q in task.quotas.all()}
+
+
+def expected_firms(task: SamplingTask) -> int:
+    """How many firms the task's draw would take today, from the per-class counts of the firms
+    it may draw, cached until the directory changes (`risk_class_counts`): the dashboard asks
+    this for every open task and must not count a large directory each time. The task page
+    counts live (`scope_counts`). The firms it may draw are those in existence; the
+    recent-inspection exclusion joins here with the inspection records."""
+    eligible = risk_class_counts(task_scope(task).filter(status=FirmStatus.ACTIVE))
+    return sum(quota.planned(eligible[risk]) for risk, quota in _quotas(task).items())
+
+
 def scope_counts(task: SamplingTask) -> ScopeCounts:
     """Per risk class: the firms the draw may take, the excluded ones by reason, and the quota
     they give. One GROUP BY over the scope, however large the directory."""
@@ -225,8 +244,8 @@ def scope_counts(task: SamplingTask) -> ScopeCounts:
             excluded[risk][reason] = n
         else:
             eligible[risk] = n
-    quotas = {q.risk_class: planning.Quota(ratio=q.ratio, count=q.count) for q in task.quotas.all()}
-    caps = [v for v in task.items.all() if v.ratio_cap is not None]
+    quotas = _quotas(task)
+    capped = [v for v in task.items.all() if v.ratio_cap is not None]
     strata, warnings = [], []
     for risk in RiskClass.values:
         quota = quotas.get(risk)
@@ -245,7 +264,7 @@ def scope_counts(task: SamplingTask) -> ScopeCounts:
                 f"{risk}类固定数量{quota.count}户多于可抽取的{eligible[risk]}户，抽取时将无法满足"
             )
         if quota is not None and quota.count is not None:
-            for version in caps:
+            for version in capped:
                 allowed = planning.quota_from_ratio(eligible[risk], version.ratio_cap)
                 if quota.count > allowed:
                     warnings.append(
@@ -292,8 +311,8 @@ def dashboard_for(user, *, today: date | None = None, horizon_days: int = 60) ->
         .order_by("window_start", "code")[:20]
     )
     for task in led:
-        expected = scope_counts(task).planned
-        problems = [row.problem for row in task_staffing(task, expected_firms=expected)]
+        staffing = task_staffing(task, expected_firms=expected_firms(task))
+        problems = [row.problem for row in staffing]
         problems = [p for p in problems if p]
         if problems:
             understaffed.append((task, problems))

@@ -174,10 +174,6 @@ class SamplingTask(models.Model):
         return f"{self.code} {self.name}"
 
     @property
-    def is_joint(self) -> bool:
-        return self.participations.filter(is_lead=False).exists()
-
-    @property
     def allowed_next(self) -> frozenset[str]:
         return TRANSITIONS[self.status]
 

@@ -11,6 +11,7 @@ from inspections import planning
 from inspections.models import FirmStatus, ScopeMode
 from inspections.task_selectors import (
     REASON_LABELS,
+    expected_firms,
     scope_counts,
     task_exclusions,
     task_scope,
@@ -124,3 +125,12 @@ def test_counting_takes_the_same_queries_whatever_the_size_of_the_directory(
     assert counts.eligible == 95 + 500
     grouped = [q["sql"] for q in large.captured_queries if "GROUP BY" in q["sql"]]
     assert len(grouped) == 1 and "risk_class" in grouped[0]
+
+
+def test_the_dashboards_cached_estimate_agrees_with_the_live_count(open_draft_task, make_directory):
+    make_directory({"B": 4}, status=FirmStatus.CANCELLED)
+    task = open_draft_task(quotas={"B": Q(ratio=Decimal("0.1")), "D": Q(count=2)})
+    assert expected_firms(task) == scope_counts(task).planned == 3 + 2
+    with CaptureQueriesContext(connection) as again:
+        expected_firms(task)
+    assert not [q for q in again.captured_queries if "GROUP BY" in q["sql"]]  # from the cache
