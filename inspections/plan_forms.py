@@ -9,6 +9,7 @@ from django.utils import timezone
 from inspections import planning
 from inspections.models import InspectionItemVersion, RiskClass
 from inspections.selectors import published_items
+from personnel.forms import DateInput
 
 QUARTERS = [(q, name) for q, name in planning.QUARTER_NAMES.items()]
 
@@ -124,9 +125,7 @@ class ReasonForm(forms.Form):
 
 
 class FilingForm(forms.Form):
-    filed_on = forms.DateField(
-        label="备案日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    filed_on = forms.DateField(label="备案日期", widget=DateInput())
     authority = forms.CharField(label="备案机关", max_length=100)
     document_number = forms.CharField(label="备案文号", max_length=100, required=False)
 

@@ -41,19 +41,9 @@ from inspections.services import (
 )
 from inspections.staffing import settings_for
 from inspections.task_selectors import PLANNING_ROLES, get_plan_for_user, plans_visible_to
+from personnel.forms import apply_service_errors
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def attach_errors(form, exc: ValidationError) -> None:
-    """Show a service's refusal on the form, next to the field it names when there is one."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
 
 
 def _refused(request, exc: ValidationError) -> None:
@@ -155,7 +145,7 @@ def plan_line_edit(request, pk: int, line_pk: int):
         try:
             update_plan_line(actor=request.user, line=saved.line, **form.line_fields())
         except ValidationError as exc:
-            attach_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"已保存计划任务「{form.cleaned_data['name']}」。")
             return redirect("plans:detail", pk=plan.pk)
@@ -176,7 +166,7 @@ def plan_line_add(request, pk: int):
         try:
             add_plan_line(actor=request.user, plan=plan, **fields)
         except ValidationError as exc:
-            attach_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "已新增计划任务。")
             return redirect("plans:detail", pk=plan.pk)
@@ -286,7 +276,7 @@ def planning_settings(request):
                 actor=request.user, department=department, **form.settings_fields()
             )
         except ValidationError as exc:
-            attach_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, "已保存本部门的抽查计划参数。")
             return redirect("plans:settings")

@@ -8,6 +8,7 @@ from inspections import planning
 from inspections.filters import RegionChoiceField
 from inspections.models import FIRM_FLAGS, FirmStatus, Region, ScopeMode
 from inspections.plan_forms import QuotaFieldsMixin, item_field
+from personnel.forms import DateInput
 from personnel.models import Department
 
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
@@ -44,12 +45,8 @@ class TaskForm(QuotaFieldsMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
         help_text="不选则不限；非存续的对象列入范围但不参与抽取",
     )
-    window_start = forms.DateField(
-        label="检查开始日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
-    window_end = forms.DateField(
-        label="检查结束日期", widget=forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
-    )
+    window_start = forms.DateField(label="检查开始日期", widget=DateInput())
+    window_end = forms.DateField(label="检查结束日期", widget=DateInput())
     lead_seats = forms.IntegerField(label="本部门每组人数", min_value=0, initial=2)
     officer_cap = forms.IntegerField(label="每名人员最多检查户数", min_value=0, initial=5)
     exclusion_months = forms.IntegerField(

@@ -13,7 +13,6 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from inspections.models import PlanLine, PlanStatus, TaskStatus
 from inspections.plan_proposal import saved_lines
-from inspections.plan_views import attach_errors
 from inspections.services import (
     abandon_task,
     archive_task,
@@ -37,6 +36,7 @@ from inspections.task_selectors import (
     scope_counts,
     tasks_visible_to,
 )
+from personnel.forms import apply_service_errors
 from personnel.models import Department
 
 
@@ -110,7 +110,7 @@ def task_open(request):
                 **fields,
             )
         except ValidationError as exc:
-            attach_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"已发起抽查任务 {task.code}（草稿）。")
             return redirect("tasks:detail", pk=task.pk)
@@ -143,7 +143,7 @@ def task_edit(request, pk: int):
                 **form.scope_fields(),
             )
         except ValidationError as exc:
-            attach_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"已保存抽查任务 {task.code}。")
             return redirect("tasks:detail", pk=task.pk)
@@ -236,7 +236,7 @@ def task_confirm(request, pk: int):
         try:
             confirm_participation(actor=request.user, task=task, seats=form.cleaned_data["seats"])
         except ValidationError as exc:
-            attach_errors(form, exc)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"已确认参与抽查任务 {task.code}。")
             return redirect("tasks:detail", pk=task.pk)
