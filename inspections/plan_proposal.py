@@ -16,28 +16,15 @@ from inspections.models import (
     PlanLine,
     RiskClass,
 )
-from inspections.selectors import firms_for_items, item_targets, published_items
+from inspections.selectors import (
+    firms_for_items,
+    item_info,
+    item_infos,
+    item_targets,
+    published_items,
+)
 from inspections.staffing import plan_staffing_warnings, settings_for
 from personnel.models import Department
-
-
-def item_info(version: InspectionItemVersion, *, targets: tuple = ()) -> planning.ItemInfo:
-    return planning.ItemInfo(
-        key=version.pk,
-        code=version.item.code,
-        name=version.name,
-        department=version.item.department.code,
-        field=version.item.enforcement_field.code,
-        ratio_cap=version.ratio_cap,
-        frequency=version.frequency,
-        targets=targets,
-    )
-
-
-def item_infos(versions: Sequence[InspectionItemVersion]) -> list[planning.ItemInfo]:
-    """The versions as the generator sees them, without their targets (grouping alone needs
-    them, and they cost a query or two per version)."""
-    return [item_info(v) for v in versions]
 
 
 def population(versions: Sequence[InspectionItemVersion]) -> dict[str, int]:

@@ -21,6 +21,7 @@ from inspections.models import (
     RiskClass,
     VersionStatus,
 )
+from inspections.planning import ItemInfo
 
 # The staff of a department: the people who plan, inspect and review. The three separated
 # administrators look after the installation, not its cases, and do not read the directory.
@@ -225,3 +226,23 @@ def firms_for_items(versions, *, include_inactive: bool = False) -> QuerySet[Fir
     if not include_inactive:
         firms = firms.filter(status=FirmStatus.ACTIVE)
     return firms
+
+
+def item_info(version: InspectionItemVersion, *, targets: tuple = ()) -> ItemInfo:
+    """A version as the plan generator and the staffing checks see it (inspections.planning)."""
+    return ItemInfo(
+        key=version.pk,
+        code=version.item.code,
+        name=version.name,
+        department=version.item.department.code,
+        field=version.item.enforcement_field.code,
+        ratio_cap=version.ratio_cap,
+        frequency=version.frequency,
+        targets=targets,
+    )
+
+
+def item_infos(versions) -> list[ItemInfo]:
+    """The versions without their targets: grouping alone needs them, and they cost a query or
+    two per version (`item_targets`)."""
+    return [item_info(v) for v in versions]

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 from inspections import planning
 from inspections.models import PlanningSettings, SamplingTask
+from inspections.selectors import item_infos
 from personnel.eligibility import EligibilityChecker, FirmRef, ItemRef, Window
 from personnel.models import ON_ROSTER, Department, Officer
 
@@ -110,8 +111,6 @@ class DepartmentStaffing:
 
 
 def item_infos_of(task: SamplingTask) -> list[planning.ItemInfo]:
-    from inspections.plan_proposal import item_infos
-
     return item_infos(task.items.select_related("item__department", "item__enforcement_field"))
 
 

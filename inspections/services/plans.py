@@ -27,7 +27,9 @@ from inspections.models import (
     PlanStatus,
     VersionStatus,
 )
-from inspections.plan_proposal import build_proposal, item_infos, population
+from inspections.plan_proposal import build_proposal, population
+from inspections.selectors import item_infos
+from inspections.staffing import settings_for
 from personnel.models import Department
 
 _NOT_EDITABLE = {
@@ -233,8 +235,6 @@ def add_plan_line(
     infos = item_infos(versions)
     departments = planning.departments_of(infos, lead=plan.department.code)
     if quotas is None:
-        from inspections.staffing import settings_for
-
         ratios = planning.capped_ratios(settings_for(plan.department).ratios, infos)
         quotas = {risk: planning.Quota(ratio=ratio) for risk, ratio in ratios.items()}
     end_quarter = start_quarter if end_quarter is None else end_quarter

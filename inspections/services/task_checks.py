@@ -19,7 +19,7 @@ from inspections.models import (
     ScopeMode,
     TaskDepartment,
 )
-from inspections.plan_proposal import item_infos
+from inspections.selectors import item_infos
 from inspections.staffing import department_has_certified_officers
 from personnel.eligibility import Window
 from personnel.models import Department
