@@ -32,13 +32,15 @@ def clean_scope(values: dict[str, Any]) -> dict[str, Any]:
     errors: dict[str, str] = {}
     if values["scope_mode"] not in ScopeMode.values:
         errors["scope_mode"] = "请选择定向抽查或不定向抽查"
-    try:
-        if values["region_code"]:
-            values["region_code"] = check_known_region(values["region_code"])
-        if values["industry_prefix"]:
-            values["industry_prefix"] = normalise_industry_code(values["industry_prefix"])
-    except CodeError as exc:
-        errors["region_code" if "区划" in exc.message else "industry_prefix"] = exc.message
+    for field, normalise in (
+        ("region_code", check_known_region),
+        ("industry_prefix", normalise_industry_code),
+    ):
+        if values[field]:
+            try:
+                values[field] = normalise(values[field])
+            except CodeError as exc:
+                errors[field] = exc.message
     values["tags"] = [str(t).strip() for t in values["tags"] if str(t).strip()]
     if any(len(t) > 30 for t in values["tags"]):
         errors["tags"] = "标签不能超过30个字"

@@ -38,6 +38,7 @@ from inspections.services.task_checks import (
     next_code,
     task_versions,
 )
+from inspections.task_selectors import scope_counts
 from personnel.models import Department
 
 EDITABLE_FIELDS = (
@@ -98,8 +99,6 @@ def _write_quotas(task: SamplingTask, quotas: Mapping[str, planning.Quota]) -> N
 
 def _check_counts_against_scope(task: SamplingTask, quotas: Mapping[str, planning.Quota]) -> None:
     """A fixed count is used as given, so it must not exceed the firms the draw may take."""
-    from inspections.task_selectors import scope_counts
-
     if not any(q.count is not None for q in quotas.values()):
         return
     check_quotas(

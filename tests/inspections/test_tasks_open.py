@@ -225,3 +225,10 @@ def test_only_a_draft_is_edited(planner, open_draft_task):
     SamplingTask.objects.filter(pk=task.pk).update(status=TaskStatus.FIRMS_ANNOUNCED)
     with pytest.raises(ValidationError, match="已检查对象抽取已公告，只有草稿可以修改"):
         update_task(actor=planner, task=task, name="改")
+
+
+def test_an_unknown_region_or_industry_is_named_on_its_field(open_draft_task):
+    with pytest.raises(ValidationError) as refused:
+        open_draft_task(scope_mode=ScopeMode.TARGETED, region_code="999999", industry_prefix="Z9")
+    assert set(refused.value.message_dict) == {"region_code", "industry_prefix"}
+    _nothing_saved()
