@@ -40,6 +40,11 @@ DEFAULTS: dict[str, Any] = {
     "complaints": False,
 }
 _DATE_AT = COLUMNS.index("registered_on")
+# The PostgreSQL types of COLUMNS + created_at, updated_at, for the binary COPY.
+COPY_TYPES = [
+    "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "date",
+    "varchar", "varchar", "bool", "bool", "bool", "timestamptz", "timestamptz",
+]  # fmt: skip
 
 
 class FirmWriter:
@@ -59,10 +64,7 @@ class FirmWriter:
                 # A province's first load: build the name index once at the end instead of
                 # row by row (the import's transaction hides the empty table meanwhile).
                 self.rebuild = drop_gin_indexes(Firm._meta.db_table)
-        codes = [record.values[0] for record in records]
-        current = {
-            row[1]: row for row in Firm.objects.filter(uscc__in=codes).values_list("id", *COLUMNS)
-        }
+        current = {row[1]: row for row in self._current([r.values[0] for r in records])}
         new: list[tuple] = []
         changed: list[tuple] = []
         for record in records:
@@ -95,6 +97,19 @@ class FirmWriter:
                 cursor.execute(f"ANALYZE {FirmTag._meta.db_table}")
         return self.counts
 
+    def _current(self, codes: list[str]) -> list[tuple]:
+        """The firms the chunk names, as (id, *COLUMNS)."""
+        if self.pg:
+            # One array parameter instead of 10,000 placeholders for the client to parse.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT id, {', '.join(COLUMNS)} FROM {Firm._meta.db_table} "
+                    "WHERE uscc = ANY(%s)",
+                    [codes],
+                )
+                return cursor.fetchall()
+        return list(Firm.objects.filter(uscc__in=codes).values_list("id", *COLUMNS))
+
     # --- the three writes ----------------------------------------------------------------
 
     @staticmethod
@@ -114,7 +129,9 @@ class FirmWriter:
         columns = ", ".join((*COLUMNS, "created_at", "updated_at"))
         with connection.cursor() as cursor:
             if self.pg:
-                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                # Binary COPY: no text formatting of each value on this side.
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN (FORMAT BINARY)") as copy:
+                    copy.set_types(COPY_TYPES)
                     for row in rows:
                         copy.write_row((*row, self.now, self.now))
             else:
