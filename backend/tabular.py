@@ -162,6 +162,17 @@ def read_table(
             f"不支持的文件类型“{suffix or '无扩展名'}”，请上传 .xlsx 或 .csv 文件。",
             code="unsupported_type",
         )
+    if suffix != ".csv" and isinstance(source, str | Path):
+        # A workbook on disk goes to calamine by its path: holding the file's bytes as well
+        # would add its whole size to the peak memory of a province's import.
+        size = Path(source).stat().st_size
+        if max_bytes is not None and size > max_bytes:
+            raise _too_large(size, max_bytes)
+        with open(source, "rb") as handle:
+            head = handle.read(4096)
+        if not head.strip():
+            raise TableError("文件是空的，没有任何内容。", code="empty_file")
+        return _read_excel(head, suffix, columns, path=source)
     data = _read_bytes(source, max_bytes=max_bytes)
     if not data.strip():
         raise TableError("文件是空的，没有任何内容。", code="empty_file")
@@ -190,7 +201,10 @@ def _too_large(size: int | None, max_bytes: int) -> TableError:
     )
 
 
-def _read_excel(data: bytes, suffix: str, columns: Sequence[Column]) -> Table:
+def _read_excel(
+    data: bytes, suffix: str, columns: Sequence[Column], *, path: str | Path | None = None
+) -> Table:
+    """`data` is the whole file, or its first bytes when `path` is given."""
     import python_calamine
 
     if suffix in (".xlsx", ".xlsm") and not data.startswith(b"PK\x03\x04"):
@@ -200,7 +214,11 @@ def _read_excel(data: bytes, suffix: str, columns: Sequence[Column]) -> Table:
             code="not_excel",
         )
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        if path is not None:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        else:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+        del data
         sheet = workbook.get_sheet_by_index(0)
     except python_calamine.PasswordError:
         raise TableError("工作簿设有密码，请取消密码保护后再上传。", code="encrypted") from None

@@ -278,8 +278,12 @@ def run_job(job_id: int) -> ImportJob:
     """Run a web upload's job from its stored file (in a background thread, or inline)."""
     job = ImportJob.objects.get(pk=job_id)
     try:
-        with job.file.open("rb") as source:
-            return run_import(job, source)
+        try:
+            path = job.file.path  # on the file system: calamine reads it in place
+        except NotImplementedError:  # a storage without paths (object storage)
+            with job.file.open("rb") as source:
+                return run_import(job, source)
+        return run_import(job, path)
     except Exception as exc:  # noqa: BLE001 - the page must say something, whatever happened
         log.exception("import job %s crashed", job_id)
         job.refresh_from_db()
