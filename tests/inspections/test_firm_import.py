@@ -262,3 +262,27 @@ def test_csv_in_gbk_imports_too(db, tmp_path):
 )
 def test_tags_are_read_in_the_exports_own_wording(value, expected):
     assert firm_import.parse_tags(value) == expected
+
+
+def test_a_formula_without_a_value_is_reported_not_imported(db, tmp_path):
+    # A formula written by a program (not saved by Excel) has no cached value to read.
+    job = run(tmp_path, [HEADER[:3], [A, '=CONCATENATE("长春","公司")', "220104"]])
+    assert job.status == Status.REJECTED
+    assert "公式" in report(job)[2]
+    assert not Firm.objects.exists()
+
+
+def test_a_sheet_with_many_formatted_empty_rows_imports_its_data_rows(db, tmp_path):
+    from openpyxl.styles import PatternFill
+
+    workbook = Workbook()
+    sheet = workbook.active
+    for row in GOOD[:2]:
+        sheet.append(row)
+    fill = PatternFill("solid", fgColor="FFFF00")
+    for number in range(3, 50_003):
+        sheet.cell(row=number, column=2).fill = fill
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    job = run(tmp_path, None, content=buffer.getvalue())
+    assert (job.status, job.total_rows, job.inserted) == (Status.DONE, 1, 1)
