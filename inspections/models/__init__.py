@@ -2,6 +2,7 @@
 inspections follow."""
 
 from inspections.classifications import FOREIGN_EMPLOYER_TAG
+from inspections.models.draws import Draw, DrawPurpose, DrawStatus
 from inspections.models.firms import (
     FIRM_FLAGS,
     Firm,
@@ -49,6 +50,9 @@ __all__ = [
     "TRANSITIONS",
     "AnnualPlan",
     "CheckPoint",
+    "Draw",
+    "DrawPurpose",
+    "DrawStatus",
     "Firm",
     "FirmStatus",
     "FirmTag",

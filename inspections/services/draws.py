@@ -1,0 +1,336 @@
+"""The two DR-1 draws of a sampling task (draw-spec.md): announce, then perform once.
+
+Announcing freezes the pool and the parameters, commits to a secret nonce by its SHA-256 and
+publishes the announcement at once; performing takes the witnesses' values, reveals the nonce,
+and computes the result with `inspections.dr1` (the only implementation of the algorithm).
+Every refusal is a ValidationError in Chinese, and nothing is recorded as drawn after one.
+"""
+
+from collections.abc import Sequence
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from backend.audit.services import record_event
+from inspections import dr1, planning
+from inspections.models import Draw, DrawPurpose, DrawStatus, SamplingTask, TaskStatus
+from inspections.services.task_transitions import transition_task
+from inspections.services.tasks import _locked, _require_lead_planner
+from inspections.staffing import item_infos_of
+from inspections.task_selectors import _exclusion_reason, task_scope
+from personnel.eligibility import EligibilityChecker, FirmRef, ItemRef, ReasonCode, Window
+from personnel.models import ON_ROSTER, Officer
+
+# Announcements carry Beijing time with its offset, whatever the server's zone.
+BEIJING = ZoneInfo("Asia/Shanghai")
+# Reasons that depend on the firm: they go to the conflicts file, not the officer pool.
+_FIRM_REASONS = {ReasonCode.CONFLICT, ReasonCode.SAME_AREA}
+
+
+def _refuse(message: str, code: str) -> ValidationError:
+    return ValidationError({"non_field_errors": message}, code=code)
+
+
+def _announced_at(now: datetime) -> str:
+    return now.astimezone(BEIJING).isoformat(timespec="seconds")
+
+
+def _next_public_id(year: int) -> str:
+    prefix = f"D-{year}-"
+    last = (
+        Draw.objects.filter(public_id__startswith=prefix)
+        .order_by("-public_id")
+        .values_list("public_id", flat=True)
+        .first()
+    )
+    number = int(last.removeprefix(prefix)) + 1 if last else 1
+    return f"{prefix}{number:04d}"
+
+
+def _quotas(task: SamplingTask, eligible: dict[str, int]) -> dict[str, int]:
+    """The announced integers: fixed counts as given, ratios through DR-1's exact ceil; every
+    stratum with eligible firms gets an entry (0 when the task does not sample it)."""
+    quota = dict.fromkeys(eligible, 0)
+    for row in task.quotas.all():
+        n = eligible.get(row.risk_class, 0)
+        if row.count is not None:
+            if row.count > n:
+                raise _refuse(
+                    f"{row.risk_class}类固定数量{row.count}户多于可抽取的{n}户，不能公告抽取",
+                    "quota_exceeds_stratum",
+                )
+            quota[row.risk_class] = row.count
+        else:
+            quota[row.risk_class] = dr1.quota_from_ratio(n, row.ratio)
+    return dict(sorted(quota.items()))
+
+
+def firms_pool(task: SamplingTask) -> list[dr1.PoolRow]:
+    """The task's scope as DR-1 pool rows: key = 统一社会信用代码, stratum = risk class, and the
+    reason code of each firm in scope that may not be drawn."""
+    rows = (
+        task_scope(task)
+        .annotate(reason=_exclusion_reason())
+        .order_by()
+        .values_list("uscc", "risk_class", "reason")
+    )
+    return [dr1.PoolRow(key=key, stratum=risk, excluded=reason) for key, risk, reason in rows]
+
+
+def _create_draw(*, actor, task, purpose, announcement_fields, pool_bytes, conflicts=None):
+    now = timezone.now()
+    public_id = _next_public_id(now.astimezone(BEIJING).year)
+    nonce = dr1.new_nonce()
+    announcement = {
+        "spec": dr1.SPEC,
+        "draw": public_id,
+        "task": task.code,
+        "purpose": purpose,
+        "pool_sha256": dr1.sha256_hex(pool_bytes),
+        "pool_size": len(dr1.parse_pool(pool_bytes)),
+        **announcement_fields,
+        "nonce_sha256": dr1.sha256_hex(nonce),
+        "witnesses": list(task.witnesses),
+        "announced_at": _announced_at(now),
+    }
+    dr1.check_announcement(announcement)
+    draw = Draw(
+        public_id=public_id,
+        task=task,
+        purpose=purpose,
+        announcement=announcement,
+        announcement_sha256=dr1.sha256_hex(dr1.canonical_json(announcement)),
+        pool=pool_bytes,
+        pool_sha256=announcement["pool_sha256"],
+        conflicts=conflicts,
+        nonce=nonce.hex(),
+        announced_at=now,
+        announced_by=actor,
+    )
+    draw.full_clean()
+    draw.save()
+    return draw
+
+
+@transaction.atomic
+def announce_firms_draw(*, actor, task: SamplingTask) -> Draw:
+    """Freeze the task's firms pool and quotas, commit to a nonce, and publish the announcement."""
+    task = _locked(task)
+    _require_lead_planner(actor, task)
+    if task.status != TaskStatus.DRAFT:
+        raise _refuse(
+            f"抽查任务{task.code}当前为“{task.get_status_display()}”，不能公告检查对象抽取",
+            "not_draft",
+        )
+    rows = sorted(firms_pool(task), key=lambda row: row.key.encode())
+    eligible = dr1.eligible_counts(rows)
+    if not eligible:
+        raise _refuse(f"抽查任务{task.code}的抽查范围内没有可抽取的检查对象", "empty_pool")
+    quota = _quotas(task, eligible)
+    if not any(quota.values()):
+        raise _refuse(f"抽查任务{task.code}的抽取数量为0，没有可抽取的检查对象", "empty_quota")
+    # The task's own checks (departments confirmed, team complete) come first.
+    task = transition_task(actor=actor, task=task, to=TaskStatus.FIRMS_ANNOUNCED)
+    draw = _create_draw(
+        actor=actor,
+        task=task,
+        purpose=DrawPurpose.FIRMS,
+        announcement_fields={"quota": quota},
+        pool_bytes=dr1.format_pool(rows),
+    )
+    record_event(
+        action="draws.announce",
+        actor=actor,
+        obj=draw,
+        detail={"draw": draw.public_id, "task": task.code, "purpose": draw.purpose},
+    )
+    return draw
+
+
+def _team_inputs(task: SamplingTask, firms: Sequence[str]):
+    """The officers' pool rows and the (officer, firm) conflict pairs for a teams draw."""
+    infos = item_infos_of(task)
+    participations = list(task.participations.select_related("department"))
+    codes = {p.department.code for p in participations}
+    window = Window(task.window_start, task.window_end)
+    officers = (
+        Officer.objects.filter(department__code__in=codes, status__in=ON_ROSTER)
+        .select_related("department")
+        .order_by("pk")
+    )
+    checker = EligibilityChecker(officers, window)
+    firm_refs = [
+        FirmRef(uscc=uscc, region_code=region)
+        for uscc, region in task_scope(task)
+        .filter(uscc__in=firms)
+        .order_by()
+        .values_list("uscc", "region_code")
+    ]
+    no_firm = FirmRef(uscc="")
+    rows: dict[str, dr1.PoolRow] = {}
+    conflicts: set[tuple[str, str]] = set()
+    for officer in checker.officers:
+        department = officer.department.code
+        fields = sorted(planning.relevant_fields(department, infos))
+        best = None
+        for field in fields:
+            found = checker.check(officer, firm=no_firm, item=ItemRef(field))
+            if found.eligible:
+                best = (found, field)
+                break
+            if best is None:
+                best = (found, field)
+        if best is None:
+            continue
+        found, field = best
+        if found.eligible:
+            key = found.certificate.number
+            rows[key] = dr1.PoolRow(key=key, stratum=department, excluded="")
+            for firm in firm_refs:
+                judged = checker.check(
+                    officer,
+                    firm=firm,
+                    item=ItemRef(field),
+                    cross_assignment=task.cross_assignment,
+                )
+                if {r.code for r in judged.reasons} & _FIRM_REASONS:
+                    conflicts.add((key, firm.normalised_uscc))
+            continue
+        # Shown, not hidden: an officer in scope who may not be drawn, under a certificate.
+        certificates = sorted(officer.certificates.all(), key=lambda c: (c.valid_to, c.number))
+        if not certificates:
+            continue
+        key = certificates[-1].number
+        code = next(r.code for r in found.reasons if r.code not in _FIRM_REASONS)
+        rows[key] = dr1.PoolRow(key=key, stratum=department, excluded=str(code))
+    return sorted(rows.values(), key=lambda row: row.key.encode()), conflicts
+
+
+def _performed_draw(task: SamplingTask, purpose: str) -> Draw:
+    draw = task.draws.filter(purpose=purpose, status=DrawStatus.PERFORMED).first()
+    if draw is None:
+        raise _refuse(f"抽查任务{task.code}尚未完成检查对象抽取", "firms_not_drawn")
+    return draw
+
+
+@transaction.atomic
+def announce_teams_draw(*, actor, task: SamplingTask) -> Draw:
+    """Freeze the officers' pool per department and the conflicts with the drawn firms, and
+    publish the teams draw's announcement."""
+    task = _locked(task)
+    _require_lead_planner(actor, task)
+    if task.status != TaskStatus.FIRMS_DRAWN:
+        raise _refuse(
+            f"抽查任务{task.code}当前为“{task.get_status_display()}”，不能公告检查人员抽取",
+            "not_firms_drawn",
+        )
+    firms_draw = _performed_draw(task, DrawPurpose.FIRMS)
+    firms_result = bytes(firms_draw.result)
+    firms = [pick.key for pick in dr1.parse_firms_result(firms_result)]
+    rows, conflicts = _team_inputs(task, firms)
+    team = {p.department.code: p.seats for p in task.participations.select_related("department")}
+    eligible = dr1.eligible_counts(rows)
+    empty = sorted(code for code in team if not eligible.get(code))
+    if empty:
+        raise _refuse(
+            f"{'、'.join(empty)}没有符合条件的执法人员，不能公告检查人员抽取", "no_officers"
+        )
+    conflicts_bytes = dr1.format_conflicts(sorted(conflicts))
+    task = transition_task(actor=actor, task=task, to=TaskStatus.TEAMS_ANNOUNCED)
+    draw = _create_draw(
+        actor=actor,
+        task=task,
+        purpose=DrawPurpose.TEAMS,
+        announcement_fields={
+            "team": dict(sorted(team.items())),
+            "cap": task.officer_cap,
+            "conflicts_sha256": dr1.sha256_hex(conflicts_bytes),
+            "firms_result_sha256": dr1.sha256_hex(firms_result),
+        },
+        pool_bytes=dr1.format_pool(rows),
+        conflicts=conflicts_bytes,
+    )
+    record_event(
+        action="draws.announce",
+        actor=actor,
+        obj=draw,
+        detail={"draw": draw.public_id, "task": task.code, "purpose": draw.purpose},
+    )
+    return draw
+
+
+def _clean_witness_values(draw: Draw, values: Sequence[str]) -> list[str]:
+    witnesses = draw.announcement["witnesses"]
+    values = [str(value).strip() for value in values]
+    if len(values) != len(witnesses):
+        raise ValidationError(
+            {
+                "witness_values": f"公告的见证人为{len(witnesses)}名"
+                f"（{'、'.join(witnesses) or '无'}），应录入{len(witnesses)}个见证值，"
+                f"实际录入{len(values)}个"
+            },
+            code="witness_count",
+        )
+    missing = [name for name, value in zip(witnesses, values, strict=True) if not value]
+    if missing:
+        raise ValidationError(
+            {"witness_values": f"{'、'.join(missing)}的见证值未录入"}, code="witness_missing"
+        )
+    return values
+
+
+@transaction.atomic
+def perform_draw(*, actor, draw: Draw, witness_values: Sequence[str]) -> Draw:
+    """Reveal the nonce with the witnesses' values and compute the result, once."""
+    # The task first, then the draw, in every service: one order, no deadlock.
+    task = _locked(draw.task)
+    _require_lead_planner(actor, task)
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    if draw.status != DrawStatus.ANNOUNCED:
+        raise _refuse(
+            f"抽取{draw.public_id}当前为“{draw.get_status_display()}”，不能再次抽取",
+            "already_performed" if draw.is_performed else "abandoned",
+        )
+    values = _clean_witness_values(draw, witness_values)
+    reveal = dr1.make_reveal(bytes.fromhex(draw.nonce), values)
+    firms_result = None
+    if draw.purpose == DrawPurpose.TEAMS:
+        firms_result = bytes(_performed_draw(task, DrawPurpose.FIRMS).result)
+    try:
+        result = dr1.compute_result(
+            draw.announcement,
+            reveal,
+            bytes(draw.pool),
+            conflicts_bytes=None if draw.conflicts is None else bytes(draw.conflicts),
+            firms_result_bytes=firms_result,
+        )
+    except dr1.TeamShortfall as exc:
+        raise ValidationError(
+            {
+                "non_field_errors": f"检查人员抽取失败：企业{exc.firm}的{exc.department}部门"
+                f"缺少{exc.missing}名执法人员，本次抽取未记录结果"
+            },
+            code="team_shortfall",
+        ) from exc
+    except dr1.DrawError as exc:
+        raise _refuse(f"抽取失败：{exc.message_zh}", exc.code) from exc
+    draw.reveal = reveal
+    draw.seed = dr1.compute_seed(draw.announcement, reveal)
+    draw.result = result
+    draw.status = DrawStatus.PERFORMED
+    draw.performed_at = timezone.now()
+    draw.performed_by = actor
+    draw.full_clean()
+    draw.save(update_fields=["reveal", "seed", "result", "status", "performed_at", "performed_by"])
+    to = TaskStatus.FIRMS_DRAWN if draw.purpose == DrawPurpose.FIRMS else TaskStatus.TEAMS_DRAWN
+    transition_task(actor=actor, task=task, to=to)
+    record_event(
+        action="draws.perform",
+        actor=actor,
+        obj=draw,
+        detail={"draw": draw.public_id, "task": task.code, "seed": draw.seed},
+    )
+    return draw
