@@ -6,4 +6,5 @@ class InspectionsConfig(AppConfig):
     verbose_name = "抽查检查"
 
     def ready(self) -> None:
-        from inspections import firm_import  # noqa: F401  (registers the firm importer)
+        # Importers register themselves with backend.imports on import.
+        from inspections import firm_import, item_list_import  # noqa: F401
