@@ -11,5 +11,7 @@ urlpatterns = [
     path("<int:pk>/edit/", views.task_edit, name="edit"),
     path("<int:pk>/invite/", views.task_invite, name="invite"),
     path("<int:pk>/confirm/", views.task_confirm, name="confirm"),
+    path("<int:pk>/draws/announce/<slug:purpose>/", views.draw_announce, name="draw_announce"),
+    path("<int:pk>/draws/<str:public_id>/perform/", views.draw_perform, name="draw_perform"),
     path("<int:pk>/<slug:step>/", views.task_step, name="step"),
 ]

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
-from inspections.models import PlanLine, PlanStatus, TaskStatus
+from inspections.models import DrawPurpose, DrawStatus, PlanLine, PlanStatus, TaskStatus
 from inspections.plan_proposal import saved_lines
 from inspections.services import (
     abandon_task,
@@ -24,6 +24,7 @@ from inspections.services import (
     start_task,
     update_task,
 )
+from inspections.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
 from inspections.staffing import task_staffing
 from inspections.task_forms import ConfirmForm, InviteForm, StepForm, TaskForm
 from inspections.task_selectors import (
@@ -205,8 +206,60 @@ def task_detail(request, pk: int):
             "steps": steps,
             "invite_form": InviteForm(),
             "step_form": StepForm(),
+            **_ceremony(task, is_lead_planner),
         },
     )
+
+
+def _ceremony(task, is_lead_planner: bool) -> dict:
+    """The draws of the task and the planner's next ceremony step (announce or perform)."""
+    draws = list(task.draws.order_by("id"))
+    pending = next((d for d in draws if d.status == DrawStatus.ANNOUNCED), None)
+    announce = None
+    if is_lead_planner and pending is None:
+        if task.status == TaskStatus.DRAFT:
+            announce = (DrawPurpose.FIRMS, "公告检查对象抽取")
+        elif task.status == TaskStatus.FIRMS_DRAWN:
+            announce = (DrawPurpose.TEAMS, "公告检查人员抽取")
+    return {
+        "draws": draws,
+        "announce": announce,
+        "pending_draw": pending if is_lead_planner else None,
+        "pending_witnesses": pending.announcement["witnesses"] if pending else [],
+    }
+
+
+@require_POST
+@role_required(Role.PLANNER)
+def draw_announce(request, pk: int, purpose: str):
+    task = get_task_for_user(request.user, pk)
+    announce = {DrawPurpose.FIRMS: announce_firms_draw, DrawPurpose.TEAMS: announce_teams_draw}
+    if purpose not in announce:
+        raise Http404("未知的抽取")
+    try:
+        draw = announce[purpose](actor=request.user, task=task)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已公告抽取 {draw.public_id}，请在抽取时录入见证值。")
+    return redirect("tasks:detail", pk=task.pk)
+
+
+@require_POST
+@role_required(Role.PLANNER)
+def draw_perform(request, pk: int, public_id: str):
+    task = get_task_for_user(request.user, pk)
+    draw = task.draws.filter(public_id=public_id).first()
+    if draw is None:
+        raise Http404("未找到该抽取")
+    values = request.POST.getlist("witness_value")
+    try:
+        draw = perform_draw(actor=request.user, draw=draw, witness_values=values)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"抽取 {draw.public_id} 已完成，种子 {draw.seed}。")
+    return redirect("tasks:detail", pk=task.pk)
 
 
 @require_POST

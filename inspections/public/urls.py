@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from inspections.public import views
+from inspections.public import draws, views
 
 app_name = "public"
 
@@ -14,4 +14,12 @@ urlpatterns = [
     path("items/<str:code>/", views.item_detail, name="item"),
     path("officers/", views.officer_list, name="officers"),
     path("procedures/", views.procedures, name="procedures"),
+    path("draws/<str:public_id>/", draws.draw_detail, name="draw"),
+    path(
+        "draws/<str:public_id>/announcement.json", draws.draw_announcement, name="draw_announcement"
+    ),
+    path("draws/<str:public_id>/reveal.json", draws.draw_reveal, name="draw_reveal"),
+    path("draws/<str:public_id>/pool.csv", draws.draw_pool, name="draw_pool"),
+    path("draws/<str:public_id>/result.csv", draws.draw_result, name="draw_result"),
+    path("verify_draw.py", draws.verifier, name="verifier"),
 ]

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from inspections import dr1, planning
 from inspections.models import Draw, DrawPurpose, DrawStatus, SamplingTask, TaskStatus
@@ -80,7 +81,9 @@ def firms_pool(task: SamplingTask) -> list[dr1.PoolRow]:
     return [dr1.PoolRow(key=key, stratum=risk, excluded=reason) for key, risk, reason in rows]
 
 
-def _create_draw(*, actor, task, purpose, announcement_fields, pool_bytes, conflicts=None):
+def _create_draw(
+    *, actor, task, purpose, announcement_fields, pool_bytes, conflicts=None, replaces=None
+):
     now = timezone.now()
     public_id = _next_public_id(now.astimezone(BEIJING).year)
     nonce = dr1.new_nonce()
@@ -107,6 +110,8 @@ def _create_draw(*, actor, task, purpose, announcement_fields, pool_bytes, confl
         pool_sha256=announcement["pool_sha256"],
         conflicts=conflicts,
         nonce=nonce.hex(),
+        replaces=replaces,
+        reason=announcement.get("reason", ""),
         announced_at=now,
         announced_by=actor,
     )
@@ -115,16 +120,49 @@ def _create_draw(*, actor, task, purpose, announcement_fields, pool_bytes, confl
     return draw
 
 
+def _replacement(task, purpose, replaces, reason, approved_by) -> dict[str, str]:
+    """The announcement's `replaces` and `reason` for a 递补 draw, after its checks."""
+    if replaces is None:
+        return {}
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "递补抽取须说明原因"}, code="reason_required")
+    if (
+        approved_by is None
+        or not approved_by.has_role(Role.DEPARTMENT_ADMIN)
+        or approved_by.department_id != task.department_id
+    ):
+        raise _refuse("递补抽取须经发起部门负责人（部门管理员）批准", "approval_required")
+    replaces = Draw.objects.get(pk=replaces.pk)
+    if (
+        replaces.task_id != task.pk
+        or replaces.purpose != purpose
+        or replaces.status != DrawStatus.ABANDONED
+    ):
+        raise _refuse(
+            f"抽取{replaces.public_id}不是本任务已作废的同类抽取，不能被递补", "not_replaceable"
+        )
+    return {"replaces": replaces.public_id, "reason": reason}
+
+
 @transaction.atomic
-def announce_firms_draw(*, actor, task: SamplingTask) -> Draw:
-    """Freeze the task's firms pool and quotas, commit to a nonce, and publish the announcement."""
+def announce_firms_draw(
+    *, actor, task: SamplingTask, replaces: Draw | None = None, reason: str = "", approved_by=None
+) -> Draw:
+    """Freeze the task's firms pool and quotas, commit to a nonce, and publish the announcement.
+
+    With `replaces` (an abandoned firms draw of the task), a replacement draw whose announcement
+    names it and the reason, approved by the lead department's administrator.
+    """
     task = _locked(task)
     _require_lead_planner(actor, task)
-    if task.status != TaskStatus.DRAFT:
+    expected = TaskStatus.DRAFT if replaces is None else TaskStatus.FIRMS_ANNOUNCED
+    if task.status != expected:
         raise _refuse(
             f"抽查任务{task.code}当前为“{task.get_status_display()}”，不能公告检查对象抽取",
             "not_draft",
         )
+    replacement = _replacement(task, DrawPurpose.FIRMS, replaces, reason, approved_by)
     rows = sorted(firms_pool(task), key=lambda row: row.key.encode())
     eligible = dr1.eligible_counts(rows)
     if not eligible:
@@ -132,20 +170,55 @@ def announce_firms_draw(*, actor, task: SamplingTask) -> Draw:
     quota = _quotas(task, eligible)
     if not any(quota.values()):
         raise _refuse(f"抽查任务{task.code}的抽取数量为0，没有可抽取的检查对象", "empty_quota")
-    # The task's own checks (departments confirmed, team complete) come first.
-    task = transition_task(actor=actor, task=task, to=TaskStatus.FIRMS_ANNOUNCED)
+    if not replacement:
+        # The task's own checks (departments confirmed, team complete) come first.
+        task = transition_task(actor=actor, task=task, to=TaskStatus.FIRMS_ANNOUNCED)
     draw = _create_draw(
         actor=actor,
         task=task,
         purpose=DrawPurpose.FIRMS,
-        announcement_fields={"quota": quota},
+        announcement_fields={"quota": quota, **replacement},
         pool_bytes=dr1.format_pool(rows),
+        replaces=replaces,
     )
     record_event(
         action="draws.announce",
         actor=actor,
         obj=draw,
-        detail={"draw": draw.public_id, "task": task.code, "purpose": draw.purpose},
+        detail={
+            "draw": draw.public_id,
+            "task": task.code,
+            "purpose": draw.purpose,
+            "replaces": replacement.get("replaces", ""),
+            "reason": replacement.get("reason", ""),
+            "approved_by": approved_by.username if replacement else "",
+        },
+    )
+    return draw
+
+
+@transaction.atomic
+def abandon_draw(*, actor, draw: Draw, reason: str) -> Draw:
+    """作废 an announced draw; it stays public as abandoned, with its reason, for good."""
+    task = _locked(draw.task)
+    _require_lead_planner(actor, task)
+    draw = Draw.objects.select_for_update().get(pk=draw.pk)
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "作废抽取须说明原因"}, code="reason_required")
+    if draw.status != DrawStatus.ANNOUNCED:
+        raise _refuse(
+            f"抽取{draw.public_id}当前为“{draw.get_status_display()}”，不能作废", "not_announced"
+        )
+    draw.status = DrawStatus.ABANDONED
+    draw.abandoned_reason = reason
+    draw.full_clean()
+    draw.save(update_fields=["status", "abandoned_reason"])
+    record_event(
+        action="draws.abandon",
+        actor=actor,
+        obj=draw,
+        detail={"draw": draw.public_id, "task": task.code, "reason": reason},
     )
     return draw
 

@@ -27,9 +27,9 @@ def test_the_2021_plan_is_published_approved_and_filed(demo):
     assert plan.lines.count() == 2
 
 
-def test_the_joint_task_is_ready_for_its_draws(demo):
+def test_the_joint_task_has_had_its_draws(demo):
     task = SamplingTask.objects.get(code="T-2021-007")
-    assert task.status == TaskStatus.DRAFT and task.department.code == "KJ"
+    assert task.status == TaskStatus.TEAMS_DRAWN and task.department.code == "KJ"
     assert {p.department.code: (p.is_lead, p.status) for p in task.participations.all()} == {
         "KJ": (True, "confirmed"),
         "GA": (False, "confirmed"),

@@ -4,6 +4,7 @@ from django.db import transaction
 from backend.accounts.roles import Role
 from backend.demo import DEMO_ACCOUNTS, seed_accounts
 from inspections.demo import seed_directory
+from inspections.demo_draws import seed_draws
 from inspections.demo_plans import seed_plans
 from personnel.demo import seed_personnel
 
@@ -14,6 +15,7 @@ DEMO_PARTS = [
     ("执法人员", seed_personnel),
     ("一单两库", seed_directory),
     ("年度计划与抽查任务", seed_plans),
+    ("抽查任务的公开抽取", seed_draws),
 ]
 
 

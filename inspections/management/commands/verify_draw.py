@@ -1,0 +1,43 @@
+"""Re-check a stored draw against its own files, as the public verifier would."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from inspections import dr1
+from inspections.models import Draw, DrawPurpose, DrawStatus
+
+
+class Command(BaseCommand):
+    help = "按 DR-1 重新验证一次已进行的抽取 / re-verify a performed DR-1 draw"
+
+    def add_arguments(self, parser):
+        parser.add_argument("draw_id", help="抽取编号，例如 D-2021-0001")
+
+    def handle(self, *args, draw_id: str, **options):
+        draw = Draw.objects.filter(public_id=draw_id).first()
+        if draw is None:
+            raise CommandError(f"未找到抽取 {draw_id}")
+        if draw.status != DrawStatus.PERFORMED:
+            raise CommandError(
+                f"抽取 {draw_id} 当前为“{draw.get_status_display()}”，没有结果可验证"
+            )
+        firms_result = None
+        if draw.purpose == DrawPurpose.TEAMS:
+            firms = Draw.objects.get(
+                task=draw.task, purpose=DrawPurpose.FIRMS, status=DrawStatus.PERFORMED
+            )
+            firms_result = bytes(firms.result)
+        report = dr1.verify(
+            draw.announcement,
+            draw.reveal,
+            bytes(draw.pool),
+            bytes(draw.result),
+            conflicts_bytes=None if draw.conflicts is None else bytes(draw.conflicts),
+            firms_result_bytes=firms_result,
+        )
+        for check in report.checks:
+            self.stderr.write(f"  ok  {check}")
+        if not report.ok:
+            for problem in report.problems:
+                self.stderr.write(f"  !!  {problem}")
+            raise CommandError(f"抽取 {draw_id} 验证未通过")
+        self.stdout.write(f"{draw_id} 验证通过 / verified, seed {report.seed}")
