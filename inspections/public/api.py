@@ -175,3 +175,28 @@ class OfficerViewSet(mixins.ListModelMixin, PublicViewSet):
 
     def get_queryset(self):
         return redaction.public_officers()
+
+
+@extend_schema_view(
+    list=_list_schema(
+        s.OpenDrawSerializer,
+        "公开抽取（DR-1）",
+        "全部抽取：已公告、已抽取和已作废的。公告自公告时起公开；揭示、种子和结果在抽取后公开。",
+    ),
+    retrieve=_detail_schema(s.OpenDrawSerializer, "按抽取编号查看一次抽取"),
+)
+class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSet):
+    serializer_class = s.OpenDrawSerializer
+    lookup_field = "public_id"
+    lookup_value_regex = "[^/]+"
+
+    @staticmethod
+    def redact(draw):
+        from inspections.public.draws import public_draw
+
+        return public_draw(draw)
+
+    def get_queryset(self):
+        from inspections.public.draws import public_draws
+
+        return public_draws()

@@ -5,6 +5,7 @@ from rest_framework.routers import SimpleRouter
 from inspections.public import api
 
 router = SimpleRouter()
+router.register("draws", api.DrawViewSet, basename="draw")
 router.register("departments", api.DepartmentViewSet, basename="department")
 router.register("firms", api.FirmViewSet, basename="firm")
 router.register("items", api.ItemViewSet, basename="item")

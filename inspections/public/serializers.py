@@ -93,3 +93,25 @@ class OpenOfficerSerializer(serializers.Serializer):
     name = serializers.CharField(help_text="姓名")
     department = OpenDepartmentSerializer(help_text="所属部门")
     certificates = OpenCertificateSerializer(many=True, help_text="今日有效的执法证件")
+
+
+class OpenDrawSerializer(serializers.Serializer):
+    """A DR-1 draw: the announcement from announcement time; reveal, seed and result once
+    performed (the nonce is in the reveal and never shown before it)."""
+
+    id = serializers.CharField(help_text="抽取编号，例如 D-2021-0001")
+    task = serializers.CharField(help_text="抽查任务编号")
+    task_name = serializers.CharField()
+    purpose = serializers.ChoiceField(choices=["firms", "teams"])
+    status = serializers.ChoiceField(choices=["announced", "performed", "abandoned"])
+    announcement = serializers.JSONField(help_text="公告，即参与哈希计算的对象本身")
+    announcement_sha256 = serializers.CharField()
+    replaces = serializers.CharField(allow_null=True, help_text="递补抽取所替代的抽取编号")
+    reason = serializers.CharField(allow_blank=True)
+    abandoned_reason = serializers.CharField(allow_blank=True)
+    performed_at = serializers.DateTimeField(allow_null=True)
+    reveal = serializers.JSONField(allow_null=True, help_text="揭示（抽取后公布）")
+    seed = serializers.CharField(allow_null=True)
+    result = serializers.ListField(
+        child=serializers.DictField(), help_text="抽取结果，逐行；人员抽取仅含证号和姓名"
+    )

@@ -1,5 +1,5 @@
 """Public verification of draws: no login, the nonce never before the reveal, the files
-byte for byte, and the verifier."""
+byte for byte, the verifier, and the same data under /api/v1/public/draws/."""
 
 import json
 
@@ -25,6 +25,11 @@ def test_an_announced_draw_is_public_without_its_nonce(client, announced):
     assert client.get(f"/public/draws/{announced.public_id}/result.csv").status_code == 404
     announcement = client.get(f"/public/draws/{announced.public_id}/announcement.json")
     assert announced.nonce not in announcement.content.decode()
+    api = client.get(f"/api/v1/public/draws/{announced.public_id}/")
+    assert api.status_code == 200 and announced.nonce not in api.content.decode()
+    assert api.json()["reveal"] is None and api.json()["result"] == []
+    listing = client.get("/api/v1/public/draws/").content.decode()
+    assert announced.public_id in listing and announced.nonce not in listing
 
 
 def test_a_performed_draw_publishes_its_four_files_and_they_verify(client, planner, announced):
@@ -65,3 +70,4 @@ def test_a_teams_pool_is_not_public(client, planner, announced):
 
 def test_an_unknown_draw_is_not_found(client, db):
     assert client.get("/public/draws/D-2099-0001/").status_code == 404
+    assert client.get("/api/v1/public/draws/D-2099-0001/").status_code == 404

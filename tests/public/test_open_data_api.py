@@ -232,6 +232,8 @@ def test_the_schema_documents_every_public_endpoint_and_its_errors(client, db):
     public = {path: ops for path, ops in schema["paths"].items() if path.startswith(f"{API}/")}
     assert set(public) == {
         f"{API}/departments/",
+        f"{API}/draws/",
+        f"{API}/draws/{{public_id}}/",
         f"{API}/firms/",
         f"{API}/firms/{{uscc}}/",
         f"{API}/items/",
