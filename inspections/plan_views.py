@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from backend.forms import apply_service_errors
 from inspections import planning
 from inspections.models import AnnualPlan, PlanStatus
 from inspections.plan_exports import PLAN_HEADERS, plan_rows, write_plan_xlsx
@@ -41,7 +42,6 @@ from inspections.services import (
 )
 from inspections.staffing import settings_for
 from inspections.task_selectors import PLANNING_ROLES, get_plan_for_user, plans_visible_to
-from personnel.forms import apply_service_errors
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
+from backend.forms import apply_service_errors
 from inspections.models import DrawPurpose, DrawStatus, PlanLine, PlanStatus, TaskStatus
 from inspections.plan_proposal import saved_lines
 from inspections.services import (
@@ -37,7 +38,6 @@ from inspections.task_selectors import (
     scope_counts,
     tasks_visible_to,
 )
-from personnel.forms import apply_service_errors
 from personnel.models import Department
 
 

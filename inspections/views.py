@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from backend.forms import apply_service_errors
 from inspections import exports
 from inspections.classifications import industry_name, region_full_name
 from inspections.filters import FirmFilter
@@ -227,17 +228,8 @@ def item_detail(request, pk: int):
     )
 
 
-def _attach_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            target = field if field in form.fields else None
-            if field == "ratio_cap":
-                target = "ratio_cap_percent"
-            for error in errors:
-                form.add_error(target, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
+# The item form asks for the cap as a percentage; the service names the model field.
+ITEM_FIELD_MAP = {"ratio_cap": "ratio_cap_percent"}
 
 
 @role_required(Role.PLANNER)
@@ -254,7 +246,7 @@ def item_create(request):
                 **form.version_fields(),
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            apply_service_errors(form, exc, field_map=ITEM_FIELD_MAP)
         else:
             messages.success(
                 request, f"已创建事项 {version.item.code} 的草稿（第1版），发布后生效。"
@@ -280,7 +272,7 @@ def item_revise(request, pk: int):
                 **form.version_fields(),
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            apply_service_errors(form, exc, field_map=ITEM_FIELD_MAP)
         else:
             messages.success(request, f"已生成第{version.number}版草稿，发布后替代现行版本。")
             return redirect("directory:item", pk=item.pk)
@@ -307,7 +299,7 @@ def version_edit(request, pk: int, number: int):
                 **form.version_fields(),
             )
         except ValidationError as exc:
-            _attach_errors(form, exc)
+            apply_service_errors(form, exc, field_map=ITEM_FIELD_MAP)
         else:
             messages.success(request, f"已保存第{version.number}版草稿。")
             return redirect("directory:item", pk=item.pk)

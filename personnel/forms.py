@@ -3,7 +3,6 @@
 from datetime import date
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model, model_to_dict
 
 from backend.accounts.models import User
@@ -25,16 +24,6 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
-
-
-def apply_service_errors(form: forms.Form, error: ValidationError) -> None:
-    """Show a service's ValidationError on the form: under the field it names when the form
-    has that field, at the top otherwise."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class ModelFieldsForm(forms.Form):

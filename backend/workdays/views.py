@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
+from backend.forms import apply_service_errors
 from backend.workdays.models import CalendarYear, DayKind
 from backend.workdays.services import enter_year, parse_days, workday_calendar
 
@@ -54,13 +55,7 @@ def years(request):
                 workdays=parse_days(data["workdays"], year=data["year"], field="workdays"),
             )
         except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field, errors in exc.message_dict.items():
-                    for error in errors:
-                        form.add_error(field if field in form.fields else None, error)
-            else:
-                for error in exc.messages:
-                    form.add_error(None, error)
+            apply_service_errors(form, exc)
         else:
             messages.success(request, f"{data['year']} 年的节假日安排已保存。")
             return redirect("workdays:years")

@@ -9,13 +9,13 @@ from django.views.decorators.http import require_POST
 
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
+from backend.forms import apply_service_errors
 from personnel import services
 from personnel.filters import OfficerFilter
 from personnel.forms import (
     FindByCitizenIdForm,
     OfficerForm,
     TrainingPolicyForm,
-    apply_service_errors,
 )
 from personnel.models import CertificateEvent
 from personnel.pools import holds_valid_certificate

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
+from backend.forms import apply_service_errors
 from personnel import services
 from personnel.forms import (
     CertificateIssueForm,
@@ -21,7 +22,6 @@ from personnel.forms import (
     RecusalDecisionForm,
     RecusalRequestForm,
     TrainingForm,
-    apply_service_errors,
 )
 from personnel.models import RecusalDecision
 from personnel.selectors import (
