@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "backend.workdays",
     "personnel",
     "inspections",
+    "fieldwork",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,39 @@
+"""Walk every inspection's record chain and report the first break (exit code 1)."""
+
+from django.core.management.base import BaseCommand, CommandError
+
+from fieldwork import chain
+from fieldwork.models import Inspection
+from fieldwork.services.records import payload_of
+
+
+class Command(BaseCommand):
+    help = "检查每个检查的全过程记录摘要链，报告第一处断裂（有断裂时退出码为1）"
+
+    def add_arguments(self, parser):
+        parser.add_argument("codes", nargs="*", help="只检查这些检查编号（默认全部）")
+
+    def handle(self, *args, codes, **options):
+        inspections = Inspection.objects.order_by("code")
+        if codes:
+            inspections = inspections.filter(code__in=codes)
+            missing = set(codes) - set(inspections.values_list("code", flat=True))
+            if missing:
+                raise CommandError(f"未找到检查：{'、'.join(sorted(missing))}")
+        checked = records = 0
+        broken = []
+        for inspection in inspections.iterator():
+            rows = inspection.records.select_related("inspection", "corrects").order_by("sequence")
+            found = chain.verify(
+                (r.sequence, payload_of(r), r.prev_hash, r.content_hash) for r in rows
+            )
+            checked += 1
+            records += rows.count()
+            if found is not None:
+                broken.append(inspection.code)
+                self.stderr.write(f"{inspection.code}：{found.problem}")
+        if broken:
+            raise CommandError(
+                f"{len(broken)}个检查的记录链断裂：{'、'.join(broken)}", returncode=1
+            )
+        self.stdout.write(f"已检查{checked}个检查的{records}条记录，摘要链完整")

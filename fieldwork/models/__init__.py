@@ -1,0 +1,25 @@
+from fieldwork.models.evidence import EvidenceFile, EvidenceKind
+from fieldwork.models.inspections import (
+    RECORDING,
+    Inspection,
+    InspectionMember,
+    InspectionState,
+)
+from fieldwork.models.records import CORRECTABLE, InspectionRecord, RecordKind
+from fieldwork.models.results import FollowUp, FollowUpKind, FollowUpStatus, ResultCode
+
+__all__ = [
+    "CORRECTABLE",
+    "RECORDING",
+    "EvidenceFile",
+    "EvidenceKind",
+    "FollowUp",
+    "FollowUpKind",
+    "FollowUpStatus",
+    "Inspection",
+    "InspectionMember",
+    "InspectionRecord",
+    "InspectionState",
+    "RecordKind",
+    "ResultCode",
+]

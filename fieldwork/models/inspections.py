@@ -1,0 +1,128 @@
+"""One inspection per drawn firm of a task, and the team that carries it out."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class InspectionState(models.TextChoices):
+    PLANNED = "planned", _("待检查")
+    NOTIFIED = "notified", _("已送达通知书")
+    ON_SITE = "on_site", _("检查中")
+    SUBMITTED = "submitted", _("待审核")
+    RETURNED = "returned", _("审核退回")
+    REVIEWED = "reviewed", _("结果已审核")
+    CLOSED = "closed", _("已办结")
+    ARCHIVED = "archived", _("已归档")
+
+
+# States in which the team still writes the on-site record.
+RECORDING = (InspectionState.ON_SITE, InspectionState.RETURNED)
+
+
+class Inspection(models.Model):
+    """A drawn firm of a sampling task, from the notice to the archive.
+
+    The firm's name and code are copied when the inspection opens: the record must say whom
+    it was about even if the directory later changes.
+    """
+
+    code = models.CharField(_("检查编号"), max_length=40, unique=True)
+    task = models.ForeignKey(
+        "inspections.SamplingTask",
+        verbose_name=_("抽查任务"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    firm = models.ForeignKey(
+        "inspections.Firm",
+        verbose_name=_("检查对象"),
+        on_delete=models.PROTECT,
+        related_name="inspections",
+    )
+    firm_uscc = models.CharField(_("统一社会信用代码"), max_length=18)
+    firm_name = models.CharField(_("检查对象名称"), max_length=200)
+    state = models.CharField(
+        _("状态"), max_length=20, choices=InspectionState.choices, default=InspectionState.PLANNED
+    )
+    window_start = models.DateField(_("检查开始日期"))
+    window_end = models.DateField(_("检查结束日期"))
+    # The teams draws whose seats the members reflect (public ids, in order), so that a later
+    # replacement draw is noticed and applied.
+    team_draws = models.JSONField(_("检查人员抽取"), default=list, blank=True)
+    # The current result's codes (from the latest result record), kept for lists and filters.
+    result_codes = models.JSONField(_("检查结果"), default=list, blank=True)
+    reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    closed_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("检查")
+        verbose_name_plural = _("检查")
+        ordering = ["task_id", "code"]
+        constraints = [
+            models.UniqueConstraint(fields=["task", "firm"], name="inspection_one_per_task_firm"),
+            models.CheckConstraint(
+                condition=Q(state__in=InspectionState.values), name="inspection_state_known"
+            ),
+            models.CheckConstraint(
+                condition=Q(window_end__gte=models.F("window_start")),
+                name="inspection_window_order",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["state"], name="inspection_state_idx"),
+            models.Index(fields=["firm_uscc"], name="inspection_firm_uscc_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.firm_name}"
+
+    @property
+    def is_recording(self) -> bool:
+        return self.state in RECORDING
+
+
+class InspectionMember(models.Model):
+    """One seat of the inspection's team, as drawn (or replaced by a 递补 draw)."""
+
+    inspection = models.ForeignKey(
+        Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="members"
+    )
+    department = models.ForeignKey(
+        "personnel.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+"
+    )
+    seat = models.PositiveSmallIntegerField(_("席位"))
+    officer = models.ForeignKey(
+        "personnel.Officer",
+        verbose_name=_("执法人员"),
+        on_delete=models.PROTECT,
+        related_name="inspection_seats",
+    )
+    certificate_number = models.CharField(_("执法证号"), max_length=40)
+    draw_public_id = models.CharField(_("抽取编号"), max_length=20)
+
+    class Meta:
+        verbose_name = _("检查组成员")
+        verbose_name_plural = _("检查组成员")
+        ordering = ["inspection_id", "department__code", "seat"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["inspection", "department", "seat"], name="inspection_member_seat_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.inspection.code} {self.department.code}-{self.seat} {self.certificate_number}"
+        )

@@ -1,0 +1,66 @@
+"""Who sees which inspections: the one place that decides it for pages, API and exports."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from backend.accounts.roles import Role
+from fieldwork.models import Inspection, InspectionState
+from inspections.models import TaskStatus
+
+# Roles that read their department's inspections (the team members read their own).
+_DEPARTMENT_READERS = (Role.PLANNER, Role.DEPARTMENT_ADMIN, Role.LEGAL_REVIEWER)
+# States in which the team still has work to do.
+OPEN_STATES = (
+    InspectionState.PLANNED,
+    InspectionState.NOTIFIED,
+    InspectionState.ON_SITE,
+    InspectionState.RETURNED,
+)
+
+
+def inspections_visible_to(user) -> QuerySet[Inspection]:
+    """An inspector: the inspections whose team they sit on. Planners, department heads and
+    legal reviewers: every inspection of a task their department leads or takes part in.
+    The audit administrator reads all (read-only). Anyone else: none."""
+    inspections = Inspection.objects.select_related("task", "task__department", "firm")
+    if user is None or not user.is_authenticated or not user.is_active:
+        return inspections.none()
+    if user.has_role(Role.AUDIT_ADMIN):
+        return inspections
+    if user.has_role(Role.INSPECTOR):
+        officer = getattr(user, "officer", None)
+        if officer is None:
+            return inspections.none()
+        return inspections.filter(members__officer=officer).distinct()
+    if user.has_role(*_DEPARTMENT_READERS):
+        return inspections.filter(
+            Q(task__department_id=user.department_id)
+            | Q(task__participations__department_id=user.department_id)
+        ).distinct()
+    return inspections.none()
+
+
+def get_inspection_for_user(user, pk: int) -> Inspection:
+    """The inspection, if `user` may see it; 404 otherwise (not 403: do not confirm it exists)."""
+    try:
+        return inspections_visible_to(user).get(pk=pk)
+    except Inspection.DoesNotExist:
+        raise Http404("未找到该检查") from None
+
+
+def my_open_inspections(user) -> QuerySet[Inspection]:
+    """An inspector's inspections still to carry out or complete, today's window first."""
+    from fieldwork.services.inspections import sync_teams
+
+    officer = getattr(user, "officer", None)
+    if officer is not None:
+        # A replacement draw may have seated this officer since the inspections opened.
+        for task in officer.department.sampling_tasks.filter(status=TaskStatus.IN_PROGRESS):
+            sync_teams(task=task)
+    today = timezone.localdate()
+    return (
+        inspections_visible_to(user)
+        .filter(state__in=OPEN_STATES, window_start__lte=today)
+        .order_by("window_end", "code")
+    )

@@ -1,0 +1,117 @@
+"""Opening a task's inspections, and keeping each team in step with the teams draws."""
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from backend.audit.services import record_event
+from fieldwork.models import Inspection, InspectionMember
+from inspections.models import Firm, SamplingTask, TaskStatus
+from inspections.services.task_transitions import start_task
+from inspections.teams import Seat, effective_teams
+from personnel.models import Certificate, Department
+
+
+def _inspection_code(task: SamplingTask, number: int) -> str:
+    return f"{task.code}-{number:03d}"
+
+
+def _members(inspection: Inspection, seats: list[Seat]) -> list[InspectionMember]:
+    numbers = [seat.certificate_number for seat in seats]
+    certificates = {
+        c.number: c
+        for c in Certificate.objects.filter(number__in=numbers).select_related("officer")
+    }
+    departments = {
+        d.code: d for d in Department.objects.filter(code__in={s.department_code for s in seats})
+    }
+    members = []
+    for seat in seats:
+        certificate = certificates.get(seat.certificate_number)
+        if certificate is None:
+            raise ValidationError(
+                {
+                    "non_field_errors": f"抽取结果中的执法证{seat.certificate_number}"
+                    "在人员库中不存在"
+                },
+                code="unknown_certificate",
+            )
+        members.append(
+            InspectionMember(
+                inspection=inspection,
+                department=departments[seat.department_code],
+                seat=seat.seat,
+                officer=certificate.officer,
+                certificate_number=seat.certificate_number,
+                draw_public_id=seat.draw_public_id,
+            )
+        )
+    return members
+
+
+@transaction.atomic
+def start_fieldwork(*, actor, task: SamplingTask) -> list[Inspection]:
+    """Teams drawn → in progress: one inspection per drawn firm, with its drawn team."""
+    task = start_task(actor=actor, task=task)
+    teams = effective_teams(task)
+    if not teams:
+        raise ValidationError(
+            {"non_field_errors": f"抽查任务{task.code}没有已完成的检查人员抽取"}, code="no_teams"
+        )
+    firms = {f.uscc: f for f in Firm.objects.filter(uscc__in=teams)}
+    draw_ids = sorted({seat.draw_public_id for seats in teams.values() for seat in seats})
+    inspections = []
+    for number, uscc in enumerate(sorted(teams), start=1):
+        firm = firms[uscc]
+        inspection = Inspection(
+            code=_inspection_code(task, number),
+            task=task,
+            firm=firm,
+            firm_uscc=firm.uscc,
+            firm_name=firm.name,
+            window_start=task.window_start,
+            window_end=task.window_end,
+            team_draws=draw_ids,
+        )
+        inspection.full_clean()
+        inspection.save()
+        InspectionMember.objects.bulk_create(_members(inspection, teams[uscc]))
+        inspections.append(inspection)
+    record_event(
+        action="fieldwork.start",
+        actor=actor,
+        obj=task,
+        detail={"task": task.code, "inspections": [i.code for i in inspections]},
+    )
+    return inspections
+
+
+@transaction.atomic
+def sync_teams(*, task: SamplingTask) -> int:
+    """Apply performed replacement draws (递补) to the teams of the task's open inspections.
+
+    Returns how many inspections changed. Called when the team matters (listing an inspector's
+    inspections, appending a record), so a replacement shows at once.
+    """
+    if task.status != TaskStatus.IN_PROGRESS:
+        return 0
+    teams = effective_teams(task)
+    draw_ids = sorted({seat.draw_public_id for seats in teams.values() for seat in seats})
+    changed = 0
+    for inspection in task.inspections.select_for_update():
+        if inspection.team_draws == draw_ids:
+            continue
+        before = sorted(inspection.members.values_list("certificate_number", flat=True))
+        inspection.members.all().delete()
+        InspectionMember.objects.bulk_create(
+            _members(inspection, teams.get(inspection.firm_uscc, []))
+        )
+        inspection.team_draws = draw_ids
+        inspection.save(update_fields=["team_draws", "updated_at"])
+        after = sorted(inspection.members.values_list("certificate_number", flat=True))
+        record_event(
+            action="fieldwork.team_replaced",
+            obj=inspection,
+            detail={"inspection": inspection.code, "before": before, "after": after},
+        )
+        changed += 1
+    return changed
