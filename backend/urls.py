@@ -19,6 +19,7 @@ urlpatterns = [
     path("tasks/", include("inspections.task_urls")),
     path("imports/", include("backend.imports.urls")),
     path("calendar/", include("backend.workdays.urls")),
+    path("field/", include("fieldwork.urls")),
     path("public/", include("inspections.public.urls")),
     path("api/v1/", include(("backend.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

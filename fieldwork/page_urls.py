@@ -1,0 +1,3 @@
+"""The inspectors' and reviewers' pages (phone first)."""
+
+urlpatterns: list = []
