@@ -75,17 +75,52 @@ class Draw(models.Model):
         related_name="+",
     )
     abandoned_reason = models.TextField(_("作废原因"), blank=True)
+    # 递补 (replacement draws): who approved it, and what part of the task it refills. A whole
+    # re-draw of an abandoned draw names no firm; a partial one names the firm whose drawing, or
+    # the officer whose seat on it, it replaces.
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("批准人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    replaced_firm = models.CharField(_("被递补的检查对象"), max_length=18, blank=True)
+    replaced_officer = models.CharField(
+        _("被递补的执法人员（执法证号）"), max_length=40, blank=True
+    )
+    # The firms result file a teams draw is for, when it is not the task's firms draw's result:
+    # the one firm of a replacement (draw-spec.md binds it by `firms_result_sha256`).
+    firms_result = models.BinaryField(_("所依据的检查对象抽取结果"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("抽取")
         verbose_name_plural = _("抽取")
         ordering = ["task_id", "id"]
         constraints = [
+            # Partial replacements (a firm, an officer's seat) live beside the whole draw.
             models.UniqueConstraint(
                 fields=["task", "purpose"],
-                condition=Q(status__in=["announced", "performed"]),
+                condition=Q(status__in=["announced", "performed"], replaced_firm=""),
                 name="draw_one_effective_per_task_purpose",
                 violation_error_message=_("该抽查任务已有同一内容的有效抽取"),
+            ),
+            # One ceremony at a time: a task has at most one announced, not yet performed draw.
+            models.UniqueConstraint(
+                fields=["task"],
+                condition=Q(status="announced"),
+                name="draw_one_pending_per_task",
+                violation_error_message=_("该抽查任务已有一次已公告、尚未进行的抽取"),
+            ),
+            models.CheckConstraint(
+                condition=Q(replaced_firm="")
+                | Q(replaces__isnull=False, approved_by__isnull=False),
+                name="draw_partial_replacement_names_draw_and_approver",
+            ),
+            models.CheckConstraint(
+                condition=Q(replaced_officer="") | Q(purpose="teams") & ~Q(replaced_firm=""),
+                name="draw_officer_replacement_is_a_teams_draw_for_a_firm",
             ),
             models.CheckConstraint(
                 condition=Q(purpose__in=DrawPurpose.values), name="draw_purpose_known"
@@ -108,3 +143,23 @@ class Draw(models.Model):
     @property
     def is_performed(self) -> bool:
         return self.status == DrawStatus.PERFORMED
+
+    @property
+    def is_partial(self) -> bool:
+        """A 递补 draw for one firm (or one officer's seat on it), beside the task's whole draw."""
+        return self.replaced_firm != ""
+
+
+class DrawCounter(models.Model):
+    """The last draw number given in a year: the row is locked while a draw takes the next one,
+    so that two tasks announcing at once never get the same public id."""
+
+    year = models.PositiveSmallIntegerField(_("年度"), primary_key=True)
+    last = models.PositiveIntegerField(_("最后编号"), default=0)
+
+    class Meta:
+        verbose_name = _("抽取编号计数")
+        verbose_name_plural = _("抽取编号计数")
+
+    def __str__(self) -> str:
+        return f"D-{self.year}-{self.last:04d}"

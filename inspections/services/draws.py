@@ -11,13 +11,14 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from inspections import dr1, planning
 from inspections.models import Draw, DrawPurpose, DrawStatus, SamplingTask, TaskStatus
+from inspections.models.draws import DrawCounter
 from inspections.services.task_transitions import transition_task
 from inspections.services.tasks import _locked, _require_lead_planner
 from inspections.staffing import item_infos_of
@@ -40,15 +41,30 @@ def _announced_at(now: datetime) -> str:
 
 
 def _next_public_id(year: int) -> str:
-    prefix = f"D-{year}-"
-    last = (
-        Draw.objects.filter(public_id__startswith=prefix)
-        .order_by("-public_id")
-        .values_list("public_id", flat=True)
-        .first()
-    )
-    number = int(last.removeprefix(prefix)) + 1 if last else 1
-    return f"{prefix}{number:04d}"
+    """The year's next D-YYYY-NNNN. The year's counter row stays locked until the announcing
+    transaction ends, so two tasks announcing at once are numbered one after the other."""
+    counter = DrawCounter.objects.select_for_update().filter(year=year).first()
+    if counter is None:
+        prefix = f"D-{year}-"
+        last = (
+            Draw.objects.filter(public_id__startswith=prefix)
+            .order_by("-public_id")
+            .values_list("public_id", flat=True)
+            .first()
+        )
+        try:
+            # A savepoint: the first draw of a year may be announced by two tasks at once; the
+            # loser of the insert then waits on the winner's row below.
+            with transaction.atomic():
+                DrawCounter.objects.create(
+                    year=year, last=int(last.removeprefix(prefix)) if last else 0
+                )
+        except IntegrityError:
+            pass
+        counter = DrawCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return f"D-{year}-{counter.last:04d}"
 
 
 def _quotas(task: SamplingTask, eligible: dict[str, int]) -> dict[str, int]:
