@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "personnel",
     "inspections",
     "fieldwork",
+    "legalreview",
+    "disclosure",
 ]
 
 MIDDLEWARE = [
@@ -219,6 +221,43 @@ STORAGES = {
         )
     },
 }
+
+# --- Evidence (photos, documents, audio and video of inspections) ----------------------------
+
+# The largest file of each kind; a larger one is refused before anything is stored.
+EVIDENCE_MAX_BYTES = {
+    "photo": envint("EVIDENCE_MAX_MB_PHOTO", 20) * 1024 * 1024,
+    "document": envint("EVIDENCE_MAX_MB_DOCUMENT", 50) * 1024 * 1024,
+    "audio": envint("EVIDENCE_MAX_MB_AUDIO", 200) * 1024 * 1024,
+    "video": envint("EVIDENCE_MAX_MB_VIDEO", 1024) * 1024 * 1024,
+}
+# Where the files live: "filesystem" (under MEDIA_ROOT) or "s3" (any S3-compatible store:
+# `pip install '.[s3]'`; boto3 reads AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY itself). Either
+# way the files are only ever served through the download view, which checks their SHA-256.
+EVIDENCE_STORAGE = os.getenv("EVIDENCE_STORAGE", "filesystem").strip().lower()
+if EVIDENCE_STORAGE == "filesystem":
+    STORAGES["evidence"] = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif EVIDENCE_STORAGE == "s3":
+    if not os.getenv("EVIDENCE_S3_BUCKET"):
+        raise ImproperlyConfigured("EVIDENCE_S3_BUCKET must be set when EVIDENCE_STORAGE=s3")
+    STORAGES["evidence"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": os.environ["EVIDENCE_S3_BUCKET"],
+            "endpoint_url": os.getenv("EVIDENCE_S3_ENDPOINT_URL") or None,
+            "region_name": os.getenv("EVIDENCE_S3_REGION") or None,
+            "location": os.getenv("EVIDENCE_S3_PREFIX", ""),
+            # No ACL of our own: the bucket stays private, as its policy says.
+            "default_acl": None,
+            "file_overwrite": False,
+            # A download is checked through a temporary file: on disk past 8 MB, not in memory.
+            "max_memory_size": 8 * 1024 * 1024,
+        },
+    }
+else:
+    raise ImproperlyConfigured(
+        f"EVIDENCE_STORAGE must be 'filesystem' or 's3', got {EVIDENCE_STORAGE!r}"
+    )
 
 # --- API --------------------------------------------------------------------------------------
 
