@@ -6,4 +6,5 @@ app_name = "fieldwork"
 
 urlpatterns: list = [
     path("", include("fieldwork.page_urls")),
+    path("evidence/", include("fieldwork.evidence_urls")),
 ]
