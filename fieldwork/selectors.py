@@ -1,11 +1,13 @@
 """Who sees which inspections: the one place that decides it for pages, API and exports."""
 
-from django.db.models import Q, QuerySet
+from datetime import date
+
+from django.db.models import BooleanField, Case, F, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
 from backend.accounts.roles import Role
-from fieldwork.models import Inspection, InspectionState
+from fieldwork.models import FollowUp, FollowUpStatus, Inspection, InspectionState
 from inspections.models import TaskStatus
 
 # Roles that read their department's inspections (the team members read their own).
@@ -64,3 +66,33 @@ def my_open_inspections(user) -> QuerySet[Inspection]:
         .filter(state__in=OPEN_STATES, window_start__lte=today)
         .order_by("window_end", "code")
     )
+
+
+# --- follow-ups (后续处置) ----------------------------------------------------------------------
+
+
+def follow_ups_visible_to(user) -> QuerySet[FollowUp]:
+    """The follow-ups of the inspections `user` may see (see `inspections_visible_to`)."""
+    return FollowUp.objects.filter(inspection__in=inspections_visible_to(user)).select_related(
+        "inspection", "inspection__task", "opened_record", "completed_record"
+    )
+
+
+def with_overdue(follow_ups: QuerySet[FollowUp], today: date | None = None) -> QuerySet[FollowUp]:
+    """Annotate `overdue`: still open and past its due date."""
+    today = today or timezone.localdate()
+    return follow_ups.annotate(
+        overdue=Case(
+            When(status=FollowUpStatus.OPEN, due_on__lt=today, then=Value(True)),
+            default=Value(False),
+            output_field=BooleanField(),
+        )
+    )
+
+
+def follow_ups_due(user, *, today: date | None = None) -> QuerySet[FollowUp]:
+    """The open follow-ups of the department's inspections, for its dashboards: earliest due
+    date first (overdue ones first of all, flagged `overdue`), those without a date last."""
+    return with_overdue(
+        follow_ups_visible_to(user).filter(status=FollowUpStatus.OPEN), today
+    ).order_by(F("due_on").asc(nulls_last=True), "inspection__code", "pk")

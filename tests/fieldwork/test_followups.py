@@ -1,0 +1,367 @@
+"""Follow-up (后续处置) of a reviewed result: opened, re-checked and completed with dates, each
+step a record in the inspection's chain; closing only when the follow-up is done; archiving."""
+
+import uuid
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.management import call_command
+
+from backend.audit.models import AuditEvent
+from fieldwork.models import (
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    Inspection,
+    InspectionState,
+    RecordKind,
+)
+from fieldwork.services import followups, records
+
+OPENED = date(2021, 6, 20)
+PSB = "公安机关出入境管理部门"
+
+
+@pytest.fixture
+def reviewed(inspection, team, fill_record, department_admin):
+    """Record the inspection with `codes`, submit it, and the lead department agrees."""
+
+    def make(codes=("no-problem",)):
+        fill_record(inspection, team, codes=codes)
+        records.submit_for_review(actor=team[0], inspection=inspection)
+        records.review_result(actor=department_admin, inspection=inspection, agree=True)
+        return Inspection.objects.get(pk=inspection.pk)
+
+    return make
+
+
+def rectify(actor, inspection, **overrides):
+    kwargs = {
+        "kind": FollowUpKind.RECTIFY,
+        "opened_on": OPENED,
+        "details": "限期办理外国人工作许可变更手续",
+        "due_on": date(2021, 7, 20),
+    }
+    kwargs.update(overrides)
+    return followups.open_follow_up(actor=actor, inspection=inspection, **kwargs)
+
+
+def follow_up_records(inspection):
+    return list(inspection.records.filter(kind=RecordKind.FOLLOW_UP).order_by("sequence"))
+
+
+def test_a_clean_result_closes_with_no_follow_up_needed_and_is_archived(
+    reviewed, planner, department_admin
+):
+    inspection = reviewed()
+    with pytest.raises(ValidationError) as refused:
+        followups.close_inspection(actor=department_admin, inspection=inspection)
+    assert "无需后续处置" in refused.value.message_dict["non_field_errors"][0]
+
+    none = followups.open_follow_up(
+        actor=planner, inspection=inspection, kind=FollowUpKind.NONE, opened_on=OPENED
+    )
+    assert none.status == FollowUpStatus.COMPLETED
+    assert none.completed_on == OPENED
+    assert none.completed_record == none.opened_record
+    closed = followups.close_inspection(actor=department_admin, inspection=inspection)
+    inspection.refresh_from_db()
+    assert inspection.state == InspectionState.CLOSED
+    assert inspection.closed_at == closed.recorded_at
+    assert closed.content["follow_ups"][0]["kind"] == "none"
+
+    archived = followups.archive_inspection(actor=planner, inspection=inspection)
+    inspection.refresh_from_db()
+    assert inspection.state == InspectionState.ARCHIVED
+    assert archived.content["closed_sequence"] == closed.sequence
+    kinds = list(inspection.records.order_by("sequence").values_list("kind", flat=True))
+    assert kinds[-3:] == [RecordKind.FOLLOW_UP, RecordKind.CLOSED, RecordKind.ARCHIVED]
+    call_command("verify_records", inspection.code)  # the chain still holds
+
+
+def test_rectification_is_opened_rechecked_and_completed_each_step_in_the_chain(
+    reviewed, team, department_admin
+):
+    inspection = reviewed(codes=["follow-up-other"])
+    member = team[0]
+    follow_up = rectify(member, inspection)
+    assert follow_up.status == FollowUpStatus.OPEN
+    assert follow_up.due_on == date(2021, 7, 20)
+    with pytest.raises(ValidationError) as refused:
+        followups.complete_follow_up(
+            actor=member, follow_up=follow_up, completed_on=date(2021, 7, 15), outcome="已改正"
+        )
+    assert refused.value.error_dict["non_field_errors"][0].code == "recheck_required"
+
+    first = followups.recheck_follow_up(
+        actor=member,
+        follow_up=follow_up,
+        checked_on=date(2021, 7, 10),
+        rectified=False,
+        outcome="变更手续尚在办理中",
+    )
+    second = followups.recheck_follow_up(
+        actor=member,
+        follow_up=follow_up,
+        checked_on=date(2021, 7, 22),
+        rectified=True,
+        outcome="已办理工作许可变更",
+        place="长春市朝阳区某大厦12层",
+    )
+    assert first.content["rectified_label"] == "未改正"
+    assert second.content["after_deadline"] is True
+    assert followups.rechecks_of(follow_up) == [first, second]
+    done = followups.complete_follow_up(
+        actor=member, follow_up=follow_up, completed_on=date(2021, 7, 23), outcome="改正完毕"
+    )
+    assert done.status == FollowUpStatus.COMPLETED
+    assert done.completed_on == date(2021, 7, 23)
+
+    steps = [r.content["step"] for r in follow_up_records(inspection)]
+    assert steps == ["opened", "recheck", "recheck", "completed"]
+    assert done.opened_record.content["due_on"] == "2021-07-20"
+    assert done.completed_record.content["outcome"] == "改正完毕"
+    assert done.completed_record.content["opened_sequence"] == done.opened_record.sequence
+    assert done.completed_record.occurred_at.date() == date(2021, 7, 23)
+    actions = list(
+        AuditEvent.objects.filter(action__startswith="fieldwork.follow_up")
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == [
+        "fieldwork.follow_up.open",
+        "fieldwork.follow_up.recheck",
+        "fieldwork.follow_up.recheck",
+        "fieldwork.follow_up.complete",
+    ]
+    followups.close_inspection(actor=department_admin, inspection=inspection)
+    call_command("verify_records", inspection.code)
+
+
+def test_a_result_needing_follow_up_closes_only_after_a_real_follow_up_is_completed(
+    reviewed, planner, department_admin
+):
+    inspection = reviewed(codes=["follow-up-other"])
+    with pytest.raises(ValidationError) as refused:
+        followups.open_follow_up(
+            actor=planner, inspection=inspection, kind=FollowUpKind.NONE, opened_on=OPENED
+        )
+    assert refused.value.error_dict["kind"][0].code == "follow_up_required"
+
+    referral = followups.open_follow_up(
+        actor=planner,
+        inspection=inspection,
+        kind=FollowUpKind.REFER,
+        opened_on=OPENED,
+        authority=PSB,
+        details="发现1名外籍人员未取得工作许可在本单位工作，涉嫌非法就业",
+    )
+    assert referral.opened_record.content["authority"] == PSB
+    with pytest.raises(ValidationError) as refused:
+        followups.close_inspection(actor=department_admin, inspection=inspection)
+    assert any("尚未完成" in m for m in refused.value.message_dict["non_field_errors"])
+    assert Inspection.objects.get(pk=inspection.pk).state == InspectionState.REVIEWED
+
+    followups.complete_follow_up(
+        actor=planner, follow_up=referral, completed_on=date(2021, 7, 1), outcome="公安机关已受理"
+    )
+    followups.close_inspection(actor=department_admin, inspection=inspection)
+    assert Inspection.objects.get(pk=inspection.pk).state == InspectionState.CLOSED
+
+
+def test_no_follow_up_needed_cannot_follow_another_follow_up(reviewed, planner):
+    inspection = reviewed(codes=["rectified"])
+    rectify(planner, inspection)
+    with pytest.raises(ValidationError) as refused:
+        followups.open_follow_up(
+            actor=planner, inspection=inspection, kind=FollowUpKind.NONE, opened_on=OPENED
+        )
+    assert refused.value.error_dict["kind"][0].code == "follow_up_exists"
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field", "code"),
+    [
+        ({"kind": "refer", "authority": ""}, "authority", "authority_required"),
+        ({"kind": "notify", "authority": "  "}, "authority", "authority_required"),
+        ({"kind": "criminal", "authority": ""}, "authority", "authority_required"),
+        ({"due_on": None}, "due_on", "deadline_required"),
+        ({"details": ""}, "details", "details_required"),
+        ({"due_on": date(2021, 6, 19)}, "due_on", "due_before_opened"),
+        ({"opened_on": date.today() + timedelta(days=1)}, "opened_on", "date_in_future"),
+        ({"opened_on": date(2021, 6, 1)}, "opened_on", "opened_before_inspection"),
+        ({"kind": "confiscate"}, "kind", "unknown_kind"),
+    ],
+)
+def test_bad_follow_up_input_is_refused_in_chinese_and_nothing_is_recorded(
+    reviewed, planner, overrides, field, code
+):
+    inspection = reviewed(codes=["follow-up-other"])
+    before = inspection.records.count()
+    with pytest.raises(ValidationError) as refused:
+        rectify(planner, inspection, **overrides)
+    error = refused.value.error_dict[field][0]
+    assert error.code == code
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in error.messages[0])
+    assert inspection.records.count() == before
+    assert not FollowUp.objects.exists()
+
+
+def test_completion_and_recheck_dates_cannot_precede_the_opening(reviewed, planner):
+    inspection = reviewed(codes=["follow-up-other"])
+    follow_up = rectify(planner, inspection)
+    with pytest.raises(ValidationError) as refused:
+        followups.recheck_follow_up(
+            actor=planner,
+            follow_up=follow_up,
+            checked_on=date(2021, 6, 19),
+            rectified=True,
+            outcome="已改正",
+        )
+    assert refused.value.error_dict["checked_on"][0].code == "checked_before_opened"
+    followups.recheck_follow_up(
+        actor=planner,
+        follow_up=follow_up,
+        checked_on=date(2021, 7, 1),
+        rectified=True,
+        outcome="已改正",
+    )
+    for day, code in [
+        (date(2021, 6, 19), "completed_before_opened"),
+        (date(2021, 6, 30), "completed_before_recheck"),
+        (date.today() + timedelta(days=1), "date_in_future"),
+    ]:
+        with pytest.raises(ValidationError) as refused:
+            followups.complete_follow_up(
+                actor=planner, follow_up=follow_up, completed_on=day, outcome="已改正"
+            )
+        assert refused.value.error_dict["completed_on"][0].code == code
+    with pytest.raises(ValidationError) as refused:
+        followups.complete_follow_up(
+            actor=planner, follow_up=follow_up, completed_on=date(2021, 7, 2), outcome=" "
+        )
+    assert refused.value.error_dict["outcome"][0].code == "outcome_required"
+    assert FollowUp.objects.get(pk=follow_up.pk).status == FollowUpStatus.OPEN
+
+
+def test_only_a_rectification_is_rechecked_and_a_completed_one_is_left_alone(reviewed, planner):
+    inspection = reviewed(codes=["follow-up-other"])
+    referral = followups.open_follow_up(
+        actor=planner,
+        inspection=inspection,
+        kind=FollowUpKind.NOTIFY,
+        opened_on=OPENED,
+        authority="市人力资源和社会保障局",
+        details="抄告用工情况",
+    )
+    with pytest.raises(ValidationError) as refused:
+        followups.recheck_follow_up(
+            actor=planner, follow_up=referral, checked_on=OPENED, rectified=True, outcome="x"
+        )
+    assert refused.value.error_dict["non_field_errors"][0].code == "not_rectification"
+    followups.complete_follow_up(
+        actor=planner, follow_up=referral, completed_on=OPENED, outcome="已抄告"
+    )
+    with pytest.raises(ValidationError) as refused:
+        followups.complete_follow_up(
+            actor=planner, follow_up=referral, completed_on=OPENED, outcome="再次完成"
+        )
+    assert refused.value.error_dict["non_field_errors"][0].code == "already_completed"
+
+
+def test_follow_ups_wait_for_the_review(inspection, team, fill_record, planner):
+    fill_record(inspection, team, codes=["follow-up-other"])
+    records.submit_for_review(actor=team[0], inspection=inspection)
+    with pytest.raises(ValidationError) as refused:
+        rectify(planner, inspection)
+    assert refused.value.error_dict["non_field_errors"][0].code == "wrong_state"
+    with pytest.raises(ValidationError):
+        followups.close_inspection(actor=planner, inspection=inspection)
+
+
+def test_archiving_needs_a_closed_inspection(reviewed, planner):
+    inspection = reviewed()
+    with pytest.raises(ValidationError) as refused:
+        followups.archive_inspection(actor=planner, inspection=inspection)
+    assert refused.value.error_dict["non_field_errors"][0].code == "wrong_state"
+    assert not followups.every_inspection_archived(inspection.task)
+
+
+@pytest.mark.parametrize(
+    "persona", ["outsider", "ga_department_admin", "legal_reviewer", "system_admin"], indirect=True
+)
+def test_who_is_not_on_the_team_nor_lead_staff_cannot_record_follow_ups(reviewed, persona):
+    inspection = reviewed(codes=["follow-up-other"])
+    with pytest.raises(PermissionDenied):
+        rectify(persona, inspection)
+    assert not FollowUp.objects.exists()
+
+
+def test_the_team_records_follow_ups_but_only_lead_staff_close_and_archive(
+    reviewed, team, department_admin, ga_department_admin
+):
+    inspection = reviewed()
+    followups.open_follow_up(
+        actor=team[1], inspection=inspection, kind=FollowUpKind.NONE, opened_on=OPENED
+    )
+    for actor in (team[0], ga_department_admin):
+        with pytest.raises(PermissionDenied):
+            followups.close_inspection(actor=actor, inspection=inspection)
+    followups.close_inspection(actor=department_admin, inspection=inspection)
+    with pytest.raises(PermissionDenied):
+        followups.archive_inspection(actor=team[0], inspection=inspection)
+
+
+def test_a_retried_submission_with_the_same_key_records_once(reviewed, planner, department_admin):
+    inspection = reviewed(codes=["follow-up-other"])
+    key = uuid.uuid4()
+    first = rectify(planner, inspection, idempotency_key=key)
+    again = rectify(planner, inspection, idempotency_key=key)
+    assert first == again
+    assert FollowUp.objects.count() == 1
+    check_key = uuid.uuid4()
+    for _ in range(2):
+        followups.recheck_follow_up(
+            actor=planner,
+            follow_up=first,
+            checked_on=date(2021, 7, 1),
+            rectified=True,
+            outcome="已改正",
+            idempotency_key=check_key,
+        )
+    assert len(followups.rechecks_of(first)) == 1
+    with pytest.raises(ValidationError) as refused:
+        followups.complete_follow_up(
+            actor=planner,
+            follow_up=first,
+            completed_on=date(2021, 7, 2),
+            outcome="改正完毕",
+            idempotency_key=check_key,
+        )
+    assert refused.value.error_dict["non_field_errors"][0].code == "idempotency_key_reused"
+    done_key = uuid.uuid4()
+    for _ in range(2):
+        followups.complete_follow_up(
+            actor=planner,
+            follow_up=first,
+            completed_on=date(2021, 7, 2),
+            outcome="改正完毕",
+            idempotency_key=done_key,
+        )
+    close_key = uuid.uuid4()
+    closed = followups.close_inspection(
+        actor=department_admin, inspection=inspection, idempotency_key=close_key
+    )
+    assert (
+        followups.close_inspection(
+            actor=department_admin, inspection=inspection, idempotency_key=close_key
+        )
+        == closed
+    )
+    assert [r.content["step"] for r in follow_up_records(inspection)] == [
+        "opened",
+        "recheck",
+        "completed",
+    ]
+    assert inspection.records.filter(kind=RecordKind.CLOSED).count() == 1
