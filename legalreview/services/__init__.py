@@ -1,0 +1,32 @@
+"""Every write of legal review, importable from here."""
+
+from legalreview.services.catalogue import (
+    add_catalogue_entry,
+    restore_catalogue_entry,
+    retire_catalogue_entry,
+    update_catalogue_entry,
+)
+from legalreview.services.decisions import (
+    draft_decision,
+    issue_decision,
+    package_of,
+    submit_decision,
+    update_decision,
+    withdraw_decision,
+)
+from legalreview.services.reviews import extend_review, give_opinion
+
+__all__ = [
+    "add_catalogue_entry",
+    "draft_decision",
+    "extend_review",
+    "give_opinion",
+    "issue_decision",
+    "package_of",
+    "restore_catalogue_entry",
+    "retire_catalogue_entry",
+    "submit_decision",
+    "update_catalogue_entry",
+    "update_decision",
+    "withdraw_decision",
+]
