@@ -20,6 +20,10 @@ urlpatterns = [
     path("imports/", include("backend.imports.urls")),
     path("calendar/", include("backend.workdays.urls")),
     path("field/", include("fieldwork.urls")),
+    path("legal/", include("legalreview.urls")),
+    path("disclosure/", include("disclosure.staff_urls")),
+    # Results, plans, tasks and statistics; the firm page with its history answers first.
+    path("public/", include("disclosure.urls")),
     path("public/", include("inspections.public.urls")),
     path("api/v1/", include(("backend.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),

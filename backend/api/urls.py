@@ -11,6 +11,7 @@ urlpatterns = [
     path("me/", views.MeView.as_view(), name="me"),
     path("audit-events/", views.AuditEventList.as_view(), name="audit-events"),
     path("public/", include(("inspections.public.api_urls", "public"), namespace="public")),
+    path("public/", include(("disclosure.api_urls", "disclosure"), namespace="disclosure")),
     path("personnel/", include("personnel.api.urls")),
     path("", include(router.urls)),
     path("", include("inspections.api.urls")),

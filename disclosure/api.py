@@ -1,0 +1,255 @@
+"""Open data of results, plans, tasks and statistics under /api/v1/public/.
+
+The same contract as `inspections.public.api` (whose `PublicViewSet` these extend): no login,
+open CORS, `Cache-Control: public`, the list endpoints and the yearly downloads rate limited
+per client address, and each view hands its serializer the public records of
+`disclosure.redaction`, never a row.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.http import FileResponse, StreamingHttpResponse
+from django.utils.cache import patch_cache_control
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_view,
+)
+from rest_framework import mixins
+from rest_framework.exceptions import NotFound
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.permissions import AllowAny
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from disclosure import downloads, statistics
+from disclosure import redaction as r
+from disclosure import serializers as s
+from disclosure.filters import PublicPlanFilter, PublicResultFilter, PublicTaskFilter
+from inspections.public.api import (
+    _ERROR,
+    _RETRY_AFTER,
+    TAG,
+    PublicFirmPagination,
+    PublicViewSet,
+    _detail_schema,
+    _list_schema,
+)
+from inspections.public.throttling import PublicListThrottle
+
+
+class NewestFirstPagination(PublicFirmPagination):
+    """Cursor pages, newest publication first: no COUNT(*), no OFFSET over a million rows."""
+
+    ordering = "-id"
+
+
+@extend_schema_view(
+    list=_list_schema(
+        s.OpenResultSerializer,
+        "抽查检查结果",
+        "经审核后公示的检查结果，含更正和撤回（均保留原公示并注明日期和原因）；新公示在前，"
+        "以游标翻页。可按检查对象、检查机关、行政区划、检查事项、年度或检查日期、检查结果、"
+        "后续处置和公示状态筛选。",
+    ),
+    retrieve=_detail_schema(s.OpenResultSerializer, "按公示编号查看一条公示"),
+)
+class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSet):
+    serializer_class = s.OpenResultSerializer
+    filterset_class = PublicResultFilter
+    pagination_class = NewestFirstPagination
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+    redact = staticmethod(r.public_result)
+
+    def get_queryset(self):
+        return r.public_results()
+
+
+@extend_schema_view(
+    list=_list_schema(
+        s.OpenPlanSerializer, "年度抽查计划", "已发布的年度抽查计划（含已被新版本替代的版本）。"
+    ),
+    retrieve=_detail_schema(s.OpenPlanSerializer, "按计划编号（部门代码-年度-版本号）查看计划"),
+)
+class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSet):
+    serializer_class = s.OpenPlanSerializer
+    filterset_class = PublicPlanFilter
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+    redact = staticmethod(r.public_plan)
+
+    def get_queryset(self):
+        return r.public_plans()
+
+    def get_object(self):
+        plan = r.find_plan(self.get_queryset(), self.kwargs["code"].replace("\x00", ""))
+        if plan is None:
+            raise NotFound()
+        return plan
+
+
+@extend_schema_view(
+    list=_list_schema(
+        s.OpenTaskSerializer,
+        "抽查任务",
+        "已公告抽取的抽查任务及其全部抽取（含作废和递补抽取）和结果公示情况。",
+    ),
+    retrieve=_detail_schema(s.OpenTaskSerializer, "按任务编号查看抽查任务"),
+)
+class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSet):
+    serializer_class = s.OpenTaskSerializer
+    filterset_class = PublicTaskFilter
+    lookup_field = "code"
+    lookup_value_regex = "[^/]+"
+    redact = staticmethod(r.public_task)
+
+    def get_queryset(self):
+        return r.public_task_details()
+
+
+@dataclass(frozen=True)
+class _Year:
+    year: int
+    due_by: date
+
+
+def _statistics_record(year: int):
+    figures = statistics.year_statistics(year)
+
+    def counts(rows):
+        return [{"code": code, "label": label, "count": n} for code, label, n in rows]
+
+    return {
+        "year": year,
+        "due_by": figures.due_by,
+        "tasks": figures.tasks,
+        "firms": figures.firms,
+        "results": figures.results,
+        "by_category": counts(figures.by_category),
+        "follow_ups": counts(figures.follow_ups),
+        "legal_reviews": figures.legal_reviews,
+    }
+
+
+class _YearRecord(dict):
+    """A dict whose `year` the link fields read as an attribute."""
+
+    @property
+    def year(self) -> int:
+        return self["year"]
+
+
+@extend_schema_view(
+    list=_list_schema(
+        s.OpenYearSerializer,
+        "年度统计与批量下载",
+        "已结束的年度，每年一条：统计数据和该年全部公示结果（.csv、.xlsx）的地址。",
+    ),
+    retrieve=_detail_schema(
+        s.OpenStatisticsSerializer,
+        "年度行政执法统计：抽查任务数、检查对象户数、检查结果分类、后续处置方式、法制审核次数",
+    ),
+)
+class StatisticsViewSet(PublicViewSet):
+    lookup_field = "year"
+    lookup_value_regex = "[0-9]{4}"
+    pagination_class = None
+
+    def get_serializer_class(self):
+        return s.OpenYearSerializer if self.action == "list" else s.OpenStatisticsSerializer
+
+    @staticmethod
+    def redact(record):
+        return record
+
+    def list(self, request, *args, **kwargs):
+        years = [_Year(year=y, due_by=statistics.due_by(y)) for y in statistics.available_years()]
+        return Response(self.get_serializer(years, many=True).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        year = int(kwargs["year"])
+        if not statistics.is_published_year(year):
+            raise NotFound("该年度尚未结束，统计数据将于次年1月公开")
+        return Response(self.get_serializer(_YearRecord(_statistics_record(year))).data)
+
+
+# --- yearly downloads ---------------------------------------------------------------------------
+
+
+class _AlwaysJson(BaseContentNegotiation):
+    """A download answers with its file whatever Accept says; errors in the API's JSON shape."""
+
+    def select_parser(self, request, parsers):
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request, renderers, format_suffix=None):
+        return renderers[0], renderers[0].media_type
+
+
+def _download_schema(media_type: str, what: str):
+    return extend_schema(
+        summary=f"某年度全部公示结果（{what}）",
+        description="该年度（按检查日期）的全部公示，含更正和撤回，按公示顺序；每行一条公示。",
+        tags=[TAG],
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description="年度"),
+            _RETRY_AFTER,
+        ],
+        responses={
+            (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=what),
+            404: OpenApiResponse(_ERROR, description="该年度没有公示的检查结果"),
+            429: OpenApiResponse(_ERROR, description="请求过于频繁，按 Retry-After 等待后再试"),
+        },
+    )
+
+
+class _YearDownload(APIView):
+    authentication_classes = ()
+    permission_classes = (AllowAny,)
+    renderer_classes = (JSONRenderer,)
+    content_negotiation_class = _AlwaysJson
+    throttle_classes = (PublicListThrottle,)
+
+    def year(self, year: str) -> int:
+        value = int(year)
+        if not 2000 <= value <= 2100 or not downloads.has_results(value):
+            raise NotFound("该年度没有公示的检查结果")
+        return value
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        if response.status_code == 200:
+            patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
+        return response
+
+
+class ResultsCsv(_YearDownload):
+    @_download_schema("text/csv", ".csv，UTF-8 带 BOM，Excel 可直接打开")
+    def get(self, request, year: str):
+        value = self.year(year)
+        response = StreamingHttpResponse(
+            downloads.iter_year_csv(value), content_type="text/csv; charset=utf-8"
+        )
+        response["Content-Disposition"] = f'attachment; filename="results-{value}.csv"'
+        return response
+
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class ResultsXlsx(_YearDownload):
+    @_download_schema(XLSX, ".xlsx")
+    def get(self, request, year: str):
+        value = self.year(year)
+        return FileResponse(
+            downloads.xlsx_path(value).open("rb"),
+            as_attachment=True,
+            filename=f"results-{value}.xlsx",
+            content_type=XLSX,
+        )

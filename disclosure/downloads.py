@@ -1,0 +1,119 @@
+"""A year's published results as one file: .csv streamed, .xlsx built once per state of the year.
+
+The .csv never holds the year in memory: rows come from a server-side cursor (`iterator()`)
+and leave as chunks of text while the next are read. The .xlsx (a zip, which cannot be
+streamed) is written to a file under MEDIA_ROOT named after the year's newest publication and
+count, so that it is built once and rebuilt only when the year changes.
+"""
+
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+from django.conf import settings
+from django.db.models import Count, Max
+from django.utils import timezone
+
+from backend.excel import iter_csv, write_xlsx
+from disclosure.models import FollowUpSummary, PublicationKind, PublishedResult
+from disclosure.redaction import STATUS_LABELS
+from inspections.public.redaction import scrub
+
+HEADERS = (
+    "公示编号", "公示类型", "状态", "更正或撤回的公示", "原因", "检查机关", "联合检查部门",
+    "任务编号", "检查对象名称", "统一社会信用代码", "行政区划代码", "检查事项", "检查日期",
+    "检查结果", "后续处置", "后续处置情况", "公示日期",
+)  # fmt: skip
+
+_COLUMNS = (
+    "code", "kind", "replaced_by__kind", "replaces__code", "reason", "agency", "joint_agencies",
+    "task_code", "firm_name", "firm_uscc", "region_code", "items", "inspected_on",
+    "result_text", "follow_ups", "follow_up_status", "published_at",
+)  # fmt: skip
+_KIND = {k.value: str(k.label) for k in PublicationKind}
+_FOLLOW_UP = {k.value: str(k.label) for k in FollowUpSummary}
+
+
+def year_results(year: int):
+    return PublishedResult.objects.filter(year=year)
+
+
+def has_results(year: int) -> bool:
+    return year_results(year).exists()
+
+
+def _status(kind: str, successor_kind: str | None) -> str:
+    if successor_kind is not None:
+        return STATUS_LABELS["withdrawn" if successor_kind == "withdrawal" else "corrected"]
+    return STATUS_LABELS["withdrawal" if kind == "withdrawal" else "in_force"]
+
+
+def _follow_ups(entries: list[dict]) -> str:
+    return "；".join(
+        f"{f['label']}（{'已完成 ' + f['completed_on'] if f['completed_on'] else '处置中'}）"
+        for f in entries
+    )
+
+
+def rows(year: int) -> Iterator[tuple]:
+    """Each publication of `year` as one line, in publication order, read by a cursor."""
+    tz = timezone.get_current_timezone()
+    values = year_results(year).order_by("id").values_list(*_COLUMNS).iterator(chunk_size=5000)
+    for (
+        code, kind, successor, replaces, reason, agency, joint, task, firm_name, uscc, region,
+        items, inspected_on, result, follow_ups, follow_up_status, published_at,
+    ) in values:  # fmt: skip
+        yield (
+            code,
+            _KIND[kind],
+            _status(kind, successor),
+            replaces or "",
+            scrub(reason),
+            agency,
+            joint,
+            task,
+            firm_name,
+            uscc,
+            region,
+            "；".join(f"{i['code']} {i['name']}" for i in items),
+            inspected_on.isoformat(),
+            result,
+            _follow_ups(follow_ups),
+            _FOLLOW_UP[follow_up_status],
+            published_at.astimezone(tz).date().isoformat(),
+        )
+
+
+def iter_year_csv(year: int) -> Iterator[bytes]:
+    for chunk in iter_csv(headers=HEADERS, rows=rows(year), rows_per_chunk=2000):
+        yield chunk.encode("utf-8")
+
+
+def _state(year: int) -> tuple[int, int]:
+    found = year_results(year).aggregate(newest=Max("id"), n=Count("id"))
+    return found["newest"] or 0, found["n"]
+
+
+def xlsx_path(year: int) -> Path:
+    """The year's workbook, built now if the year changed since it was last built."""
+    newest, count = _state(year)
+    folder = Path(settings.MEDIA_ROOT) / "disclosure"
+    path = folder / f"results-{year}-{newest}-{count}.xlsx"
+    if path.exists():
+        return path
+    folder.mkdir(parents=True, exist_ok=True)
+    # Written beside its final name and renamed: a reader never sees half a workbook, and two
+    # builders at once each rename a whole one.
+    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            write_xlsx(out, headers=HEADERS, rows=rows(year), sheet_title=f"{year}年检查结果")
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+    for old in folder.glob(f"results-{year}-*.xlsx"):
+        if old != path:
+            old.unlink(missing_ok=True)
+    return path

@@ -1,0 +1,398 @@
+"""What the public may see of results, plans, tasks and their draws: the one place that decides.
+
+It extends `inspections.public.redaction` (firms, items, officers) with the same contract:
+every public page, API response and download reads the querysets below and receives the
+frozen records they make, never a model instance. The rules (domain.md, Disclosure):
+
+- Results: only `PublishedResult` rows, which the publishing service makes from reviewed
+  inspections alone and which hold nothing but the public columns (agency, firm name and
+  统一社会信用代码, region, items, date, result in official wording, follow-up kinds and whether
+  they are completed). Never the whole-process record (signatories, officers' notes, places),
+  the inspection's state before publication, nor who published. A correction or withdrawal
+  shows with its reason (scrubbed) and date, and the row it replaced stays, marked.
+- Plans: published versions (and the versions they superseded), with their lines' items,
+  quarters and planned number of firms; never the quotas per risk class, notes or drafts.
+- Tasks: a task once its first draw was announced (an abandoned one too, if a draw exists);
+  never a draft, the scope's tags, flags or risk-class quotas, nor the witnesses' names.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
+from django.utils import timezone
+
+from disclosure.models import FollowUpSummary, PublicationKind, PublishedResult
+from inspections.classifications import region_full_name
+from inspections.models import (
+    AnnualPlan,
+    Draw,
+    PlanLine,
+    PlanStatus,
+    SamplingTask,
+    ScopeMode,
+    TaskStatus,
+)
+from inspections.public.redaction import PublicDepartment, public_department, scrub
+
+# --- results -------------------------------------------------------------------------------------
+
+STATUS_LABELS = {
+    "in_force": "有效",
+    "corrected": "已更正",
+    "withdrawn": "已撤回",
+    "withdrawal": "撤回公告",
+}
+
+_RESULT_FIELDS = (
+    "code", "kind", "reason", "agency", "joint_agencies", "task_code", "task_name", "firm_uscc",
+    "firm_name", "region_code", "items", "inspected_on", "result_codes", "result_text",
+    "follow_ups", "follow_up_status", "published_at", "replaces__code",
+    "replaced_by__code", "replaced_by__kind", "replaced_by__published_at",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PublicItemRef:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class PublicFollowUp:
+    kind: str
+    label: str
+    completed: bool
+    completed_on: date | None
+
+
+@dataclass(frozen=True)
+class PublicResult:
+    code: str
+    inspection: str  # the inspection's code, which every publication of it shares
+    kind: str
+    kind_label: str
+    status: str  # in_force, corrected, withdrawn (this row was replaced), or the notices' kinds
+    status_label: str
+    replaces: str | None
+    replaced_by: str | None
+    replaced_on: date | None
+    reason: str
+    agency: str
+    joint_agencies: str
+    task_code: str
+    task_name: str
+    firm_uscc: str
+    firm_name: str
+    region_code: str
+    region_name: str
+    items: tuple[PublicItemRef, ...]
+    inspected_on: date
+    result: tuple[str, ...]
+    result_codes: tuple[str, ...]
+    follow_ups: tuple[PublicFollowUp, ...]
+    follow_up_status: str
+    follow_up_status_label: str
+    published_at: datetime
+
+    @property
+    def published_on(self) -> date:
+        return timezone.localdate(self.published_at)
+
+    @property
+    def in_force(self) -> bool:
+        return self.status == "in_force"
+
+
+def public_results() -> QuerySet[PublishedResult]:
+    """Every publication, newest first, reading only the public columns."""
+    return (
+        PublishedResult.objects.select_related("replaces", "replaced_by")
+        .only(*_RESULT_FIELDS)
+        .order_by("-id")
+    )
+
+
+def in_force(results: QuerySet[PublishedResult]) -> QuerySet[PublishedResult]:
+    """The publications nothing replaced, less the withdrawal notices: the results in force."""
+    return results.filter(replaced_by__isnull=True).exclude(kind=PublicationKind.WITHDRAWAL)
+
+
+def _status(row: PublishedResult) -> str:
+    successor = getattr(row, "replaced_by", None)
+    if successor is not None:
+        return "withdrawn" if successor.kind == PublicationKind.WITHDRAWAL else "corrected"
+    if row.kind == PublicationKind.WITHDRAWAL:
+        return "withdrawal"
+    return "in_force"
+
+
+def public_result(row: PublishedResult) -> PublicResult:
+    """`row` must come from `public_results()`."""
+    successor = getattr(row, "replaced_by", None)
+    status = _status(row)
+    return PublicResult(
+        code=row.code,
+        inspection=row.code.rsplit("-G", 1)[0],
+        kind=row.kind,
+        kind_label=str(PublicationKind(row.kind).label),
+        status=status,
+        status_label=STATUS_LABELS[status],
+        replaces=row.replaces.code if row.replaces_id else None,
+        replaced_by=successor.code if successor is not None else None,
+        replaced_on=timezone.localdate(successor.published_at) if successor else None,
+        reason=scrub(row.reason),
+        agency=row.agency,
+        joint_agencies=row.joint_agencies,
+        task_code=row.task_code,
+        task_name=scrub(row.task_name),
+        firm_uscc=row.firm_uscc,
+        firm_name=row.firm_name,
+        region_code=row.region_code,
+        region_name=region_full_name(row.region_code),
+        items=tuple(PublicItemRef(code=i["code"], name=scrub(i["name"])) for i in row.items),
+        inspected_on=row.inspected_on,
+        result=tuple(label for label in row.result_text.split("；") if label),
+        result_codes=tuple(row.result_codes.split()),
+        follow_ups=tuple(
+            PublicFollowUp(
+                kind=f["kind"],
+                label=f["label"],
+                completed=f["completed_on"] is not None,
+                completed_on=date.fromisoformat(f["completed_on"]) if f["completed_on"] else None,
+            )
+            for f in row.follow_ups
+        ),
+        follow_up_status=row.follow_up_status,
+        follow_up_status_label=str(FollowUpSummary(row.follow_up_status).label),
+        published_at=row.published_at,
+    )
+
+
+# --- plans ---------------------------------------------------------------------------------------
+
+PUBLIC_PLAN_STATUSES = (PlanStatus.PUBLISHED, PlanStatus.SUPERSEDED)
+
+
+@dataclass(frozen=True)
+class PublicPlanLine:
+    position: int
+    name: str
+    items: tuple[PublicItemRef, ...]
+    start_quarter: int
+    end_quarter: int
+    frequency: str
+    planned: int
+
+
+@dataclass(frozen=True)
+class PublicTaskRef:
+    code: str
+    name: str
+    status_label: str
+    window_start: date
+    window_end: date
+
+
+@dataclass(frozen=True)
+class PublicPlan:
+    code: str
+    department: PublicDepartment
+    year: int
+    version: int
+    title: str
+    status: str
+    status_label: str
+    published_on: date
+    revision_reason: str
+    filed_on: date | None
+    filed_with: str
+    filing_number: str
+    lines: tuple[PublicPlanLine, ...]
+    tasks: tuple[PublicTaskRef, ...]
+
+
+def plan_code(plan: AnnualPlan) -> str:
+    return f"{plan.department.code}-{plan.year}-{plan.version}"
+
+
+def find_plan(plans: QuerySet[AnnualPlan], code: str) -> AnnualPlan | None:
+    """The plan `KJ-2021-1` (department codes may hold hyphens: split from the right)."""
+    parts = code.rsplit("-", 2)
+    if len(parts) != 3 or not parts[1].isdigit() or not parts[2].isdigit():
+        return None
+    if len(parts[1]) > 4 or len(parts[2]) > 4:
+        return None
+    return plans.filter(
+        department__code=parts[0], year=int(parts[1]), version=int(parts[2])
+    ).first()
+
+
+def public_plans() -> QuerySet[AnnualPlan]:
+    lines = (
+        PlanLine.objects.annotate(planned_total=Sum("quotas__planned"))
+        .prefetch_related("items__item")
+        .order_by("position")
+    )
+    return (
+        AnnualPlan.objects.filter(status__in=PUBLIC_PLAN_STATUSES)
+        .select_related("department", "filing")
+        .prefetch_related(
+            Prefetch("lines", queryset=lines),
+            Prefetch("tasks", queryset=public_tasks().order_by("code"), to_attr="public_tasks"),
+        )
+        .order_by("-year", "department__code", "-version")
+    )
+
+
+def _item_refs(versions) -> tuple[PublicItemRef, ...]:
+    return tuple(
+        PublicItemRef(code=v.item.code, name=scrub(v.name))
+        for v in sorted(versions, key=lambda v: v.item.code)
+    )
+
+
+def public_plan(plan: AnnualPlan) -> PublicPlan:
+    """`plan` must come from `public_plans()`."""
+    filing = getattr(plan, "filing", None)
+    return PublicPlan(
+        code=plan_code(plan),
+        department=public_department(plan.department),
+        year=plan.year,
+        version=plan.version,
+        title=scrub(plan.title),
+        status=plan.status,
+        status_label=str(PlanStatus(plan.status).label),
+        published_on=timezone.localdate(plan.published_at),
+        revision_reason=scrub(plan.revision_reason),
+        filed_on=filing.filed_on if filing else None,
+        filed_with=filing.authority if filing else "",
+        filing_number=filing.document_number if filing else "",
+        lines=tuple(
+            PublicPlanLine(
+                position=line.position,
+                name=scrub(line.name),
+                items=_item_refs(line.items.all()),
+                start_quarter=line.start_quarter,
+                end_quarter=line.end_quarter,
+                frequency=scrub(line.frequency),
+                planned=line.planned_total or 0,
+            )
+            for line in plan.lines.all()
+        ),
+        tasks=tuple(_task_ref(task) for task in plan.public_tasks),
+    )
+
+
+# --- tasks ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicDraw:
+    code: str
+    purpose_label: str
+    status: str
+    status_label: str
+    replaces: str | None
+    reason: str
+    abandoned_reason: str
+    announced_at: datetime
+    performed_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PublicTask:
+    code: str
+    name: str
+    plan: str
+    plan_title: str
+    year: int
+    department: PublicDepartment
+    joint_departments: tuple[PublicDepartment, ...]
+    items: tuple[PublicItemRef, ...]
+    scope_label: str
+    window_start: date
+    window_end: date
+    status: str
+    status_label: str
+    draws: tuple[PublicDraw, ...]
+    inspections: int
+    published: int
+
+
+def public_tasks() -> QuerySet[SamplingTask]:
+    """Tasks whose first draw has been announced; never a draft."""
+    announced = Exists(Draw.objects.filter(task=OuterRef("pk")))
+    return SamplingTask.objects.exclude(status=TaskStatus.DRAFT).filter(
+        ~Q(status=TaskStatus.ABANDONED) | announced
+    )
+
+
+def public_task_details() -> QuerySet[SamplingTask]:
+    return (
+        public_tasks()
+        .select_related("department", "plan", "plan__department")
+        .prefetch_related(
+            "items__item",
+            Prefetch("draws", queryset=Draw.objects.select_related("replaces").order_by("id")),
+            "participations__department",
+        )
+        .annotate(
+            inspection_count=Count("inspections", distinct=True),
+            published_count=Count(
+                "inspections",
+                filter=Q(inspections__publications__kind=PublicationKind.ORIGINAL),
+                distinct=True,
+            ),
+        )
+        .order_by("-window_start", "code")
+    )
+
+
+def _task_ref(task: SamplingTask) -> PublicTaskRef:
+    return PublicTaskRef(
+        code=task.code,
+        name=scrub(task.name),
+        status_label=str(TaskStatus(task.status).label),
+        window_start=task.window_start,
+        window_end=task.window_end,
+    )
+
+
+def public_task(task: SamplingTask) -> PublicTask:
+    """`task` must come from `public_task_details()`."""
+    return PublicTask(
+        code=task.code,
+        name=scrub(task.name),
+        plan=plan_code(task.plan),
+        plan_title=scrub(task.plan.title),
+        year=task.plan.year,
+        department=public_department(task.department),
+        joint_departments=tuple(
+            public_department(p.department)
+            for p in sorted(task.participations.all(), key=lambda p: p.department.code)
+            if not p.is_lead and p.is_confirmed
+        ),
+        items=_item_refs(task.items.all()),
+        scope_label=str(ScopeMode(task.scope_mode).label),
+        window_start=task.window_start,
+        window_end=task.window_end,
+        status=task.status,
+        status_label=str(TaskStatus(task.status).label),
+        draws=tuple(
+            PublicDraw(
+                code=d.public_id,
+                purpose_label=d.get_purpose_display(),
+                status=d.status,
+                status_label=d.get_status_display(),
+                replaces=d.replaces.public_id if d.replaces_id else None,
+                reason=scrub(d.reason),
+                abandoned_reason=scrub(d.abandoned_reason),
+                announced_at=d.announced_at,
+                performed_at=d.performed_at,
+            )
+            for d in task.draws.all()
+        ),
+        inspections=task.inspection_count,
+        published=task.published_count,
+    )

@@ -1,0 +1,192 @@
+"""Open-data representations of the public records of `disclosure.redaction`."""
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from inspections.public.serializers import OpenDepartmentSerializer
+
+
+def _absolute(serializer, name: str, *args) -> str:
+    path = reverse(f"api:disclosure:{name}", args=args)
+    request = serializer.context.get("request")
+    return request.build_absolute_uri(path) if request is not None else path
+
+
+class OpenItemRefSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="事项编码")
+    name = serializers.CharField(help_text="事项名称（检查时的版本）")
+
+
+class OpenFollowUpSerializer(serializers.Serializer):
+    kind = serializers.CharField(help_text="none、rectify、refer、notify 或 criminal")
+    label = serializers.CharField(
+        help_text="无需后续处置、责令改正、移送案件线索、抄告其他部门、刑事移送"
+    )
+    completed = serializers.BooleanField(help_text="是否已完成")
+    completed_on = serializers.DateField(allow_null=True, help_text="完成日期")
+
+
+class OpenResultSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="公示编号，例如 T-2021-007-001-G1")
+    url = serializers.SerializerMethodField(help_text="本条公示的接口地址")
+    inspection = serializers.CharField(help_text="检查编号：同一检查的公示、更正和撤回共用")
+    kind = serializers.ChoiceField(choices=["original", "correction", "withdrawal"])
+    kind_label = serializers.CharField(help_text="公示、更正或撤回")
+    status = serializers.ChoiceField(
+        choices=["in_force", "corrected", "withdrawn", "withdrawal"],
+        help_text="in_force 现行有效；corrected、withdrawn 已被更正、撤回；withdrawal 撤回公告",
+    )
+    status_label = serializers.CharField()
+    replaces = serializers.CharField(allow_null=True, help_text="本条更正或撤回的公示编号")
+    replaced_by = serializers.CharField(allow_null=True, help_text="更正或撤回本条的公示编号")
+    replaced_on = serializers.DateField(allow_null=True, help_text="被更正或撤回的日期")
+    reason = serializers.CharField(allow_blank=True, help_text="更正或撤回的原因")
+    agency = serializers.CharField(help_text="检查机关（公示部门）")
+    joint_agencies = serializers.CharField(allow_blank=True, help_text="联合检查部门")
+    task_code = serializers.CharField(help_text="抽查任务编号")
+    task_name = serializers.CharField()
+    firm_uscc = serializers.CharField(help_text="统一社会信用代码")
+    firm_name = serializers.CharField(help_text="检查对象名称")
+    region_code = serializers.CharField(help_text="行政区划代码")
+    region_name = serializers.CharField()
+    items = OpenItemRefSerializer(many=True, help_text="检查事项")
+    inspected_on = serializers.DateField(help_text="检查日期")
+    result = serializers.ListField(child=serializers.CharField(), help_text="检查结果（规范用语）")
+    result_codes = serializers.ListField(child=serializers.CharField(), help_text="结果代码")
+    follow_ups = OpenFollowUpSerializer(many=True, help_text="后续处置")
+    follow_up_status = serializers.ChoiceField(choices=["none", "open", "completed"])
+    follow_up_status_label = serializers.CharField()
+    published_at = serializers.DateTimeField(help_text="公示时间")
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, record) -> str:
+        return _absolute(self, "result-detail", record.code)
+
+
+class OpenTaskRefSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    url = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    status_label = serializers.CharField()
+    window_start = serializers.DateField()
+    window_end = serializers.DateField()
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, record) -> str:
+        return _absolute(self, "task-detail", record.code)
+
+
+class OpenPlanLineSerializer(serializers.Serializer):
+    position = serializers.IntegerField(help_text="序号")
+    name = serializers.CharField(help_text="计划任务名称")
+    items = OpenItemRefSerializer(many=True)
+    start_quarter = serializers.IntegerField()
+    end_quarter = serializers.IntegerField()
+    frequency = serializers.CharField(allow_blank=True)
+    planned = serializers.IntegerField(help_text="计划抽查户数")
+
+
+class OpenPlanSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="部门代码-年度-版本号，例如 KJ-2021-1")
+    url = serializers.SerializerMethodField()
+    department = OpenDepartmentSerializer()
+    year = serializers.IntegerField()
+    version = serializers.IntegerField()
+    title = serializers.CharField()
+    status = serializers.ChoiceField(choices=["published", "superseded"])
+    status_label = serializers.CharField()
+    published_on = serializers.DateField(help_text="发布日期")
+    revision_reason = serializers.CharField(allow_blank=True, help_text="修订原因（修订版）")
+    filed_on = serializers.DateField(allow_null=True, help_text="备案日期")
+    filed_with = serializers.CharField(allow_blank=True, help_text="备案机关")
+    filing_number = serializers.CharField(allow_blank=True, help_text="备案文号")
+    lines = OpenPlanLineSerializer(many=True)
+    tasks = OpenTaskRefSerializer(many=True, help_text="已公告抽取的抽查任务")
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, record) -> str:
+        return _absolute(self, "plan-detail", record.code)
+
+
+class OpenTaskDrawSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="抽取编号")
+    url = serializers.SerializerMethodField(help_text="抽取的公开数据")
+    purpose_label = serializers.CharField()
+    status = serializers.ChoiceField(choices=["announced", "performed", "abandoned"])
+    status_label = serializers.CharField()
+    replaces = serializers.CharField(allow_null=True, help_text="递补抽取所替代的抽取编号")
+    reason = serializers.CharField(allow_blank=True)
+    abandoned_reason = serializers.CharField(allow_blank=True)
+    announced_at = serializers.DateTimeField()
+    performed_at = serializers.DateTimeField(allow_null=True)
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, record) -> str:
+        path = reverse("api:public:draw-detail", args=[record.code])
+        request = self.context.get("request")
+        return request.build_absolute_uri(path) if request is not None else path
+
+
+class OpenTaskSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="任务编号")
+    url = serializers.SerializerMethodField()
+    name = serializers.CharField()
+    plan = serializers.CharField(help_text="年度计划编号")
+    plan_title = serializers.CharField()
+    year = serializers.IntegerField()
+    department = OpenDepartmentSerializer(help_text="发起部门")
+    joint_departments = OpenDepartmentSerializer(many=True, help_text="参与部门")
+    items = OpenItemRefSerializer(many=True)
+    scope_label = serializers.CharField(help_text="定向抽查或不定向抽查")
+    window_start = serializers.DateField()
+    window_end = serializers.DateField()
+    status = serializers.CharField()
+    status_label = serializers.CharField()
+    draws = OpenTaskDrawSerializer(many=True, help_text="全部抽取，含作废和递补抽取")
+    inspections = serializers.IntegerField(help_text="检查对象户数")
+    published = serializers.IntegerField(help_text="已公示结果的户数")
+    results = serializers.SerializerMethodField(help_text="本任务公示结果的列表接口")
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, record) -> str:
+        return _absolute(self, "task-detail", record.code)
+
+    @extend_schema_field(serializers.URLField())
+    def get_results(self, record) -> str:
+        return _absolute(self, "result-list") + f"?task={record.code}"
+
+
+class OpenCountSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class OpenYearSerializer(serializers.Serializer):
+    year = serializers.IntegerField()
+    url = serializers.SerializerMethodField(help_text="该年度统计")
+    due_by = serializers.DateField(help_text="依法应公开的最迟日期（次年1月31日）")
+    csv = serializers.SerializerMethodField(help_text="该年度全部公示结果 .csv")
+    xlsx = serializers.SerializerMethodField(help_text="该年度全部公示结果 .xlsx")
+
+    @extend_schema_field(serializers.URLField())
+    def get_url(self, record) -> str:
+        return _absolute(self, "statistics-detail", record.year)
+
+    @extend_schema_field(serializers.URLField())
+    def get_csv(self, record) -> str:
+        return _absolute(self, "results-csv", record.year)
+
+    @extend_schema_field(serializers.URLField())
+    def get_xlsx(self, record) -> str:
+        return _absolute(self, "results-xlsx", record.year)
+
+
+class OpenStatisticsSerializer(OpenYearSerializer):
+    tasks = serializers.IntegerField(help_text="抽查任务数")
+    firms = serializers.IntegerField(help_text="检查对象户数")
+    results = serializers.IntegerField(help_text="现行有效的检查结果数")
+    by_category = OpenCountSerializer(many=True, help_text="检查结果分类")
+    follow_ups = OpenCountSerializer(many=True, help_text="后续处置方式")
+    legal_reviews = serializers.IntegerField(help_text="重大执法决定法制审核次数")

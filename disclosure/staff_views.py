@@ -1,0 +1,119 @@
+"""The department's publication pages (/disclosure/): what is due and overdue, publishing,
+correcting and withdrawing, and the department's time limits."""
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from backend.accounts.decorators import role_required
+from backend.accounts.roles import Role
+from backend.forms import apply_service_errors
+from disclosure import selectors, services
+from disclosure.deadlines import working_days_for
+from disclosure.forms import CorrectForm, DeadlinesForm, PublishForm, WithdrawForm
+
+RECENT = 50
+
+
+@role_required(*services.PUBLISHERS)
+def due(request, form=None):
+    department = request.user.department
+    results = selectors.due_results(department)
+    return render(
+        request,
+        "publishing/due.html",
+        {
+            "overdue": [d for d in results if d.overdue],
+            "due": [d for d in results if not d.overdue],
+            "form": form or PublishForm(queryset=selectors.unpublished(department)),
+            "recent": selectors.department_publications(department)[:RECENT],
+            "days": working_days_for(department),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@require_POST
+@role_required(*services.PUBLISHERS)
+def publish(request):
+    form = PublishForm(request.POST, queryset=selectors.unpublished(request.user.department))
+    if form.is_valid():
+        try:
+            rows = services.publish_results(
+                actor=request.user, inspections=form.cleaned_data["inspections"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"已公示 {len(rows)} 条检查结果。")
+            return redirect("publishing:due")
+    return due(request, form=form)
+
+
+@role_required(*services.PUBLISHERS)
+def correct(request, code: str):
+    result = selectors.get_publication_for_user(request.user, code)
+    form = CorrectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.correct_result(
+                actor=request.user, result=result, reason=form.cleaned_data["reason"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(
+                request, f"已发布更正 {row.code}，原公示 {result.code} 保留并注明已更正。"
+            )
+            return redirect("publishing:due")
+    return render(
+        request,
+        "publishing/replace.html",
+        {
+            "form": form,
+            "result": result,
+            "what": "更正",
+            "current": services.snapshot(result.inspection),
+        },
+    )
+
+
+@role_required(*services.PUBLISHERS)
+def withdraw(request, code: str):
+    result = selectors.get_publication_for_user(request.user, code)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            row = services.withdraw_result(
+                actor=request.user,
+                result=result,
+                reason=form.cleaned_data["reason"],
+                revoked_on=form.cleaned_data["revoked_on"],
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, f"已发布撤回公告 {row.code}（期限 {row.due_on}）。")
+            return redirect("publishing:due")
+    return render(
+        request, "publishing/replace.html", {"form": form, "result": result, "what": "撤回"}
+    )
+
+
+@role_required(Role.DEPARTMENT_ADMIN)
+def deadlines(request):
+    department = request.user.department
+    form = DeadlinesForm(request.POST or None, current=working_days_for(department))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_publication_deadlines(
+                actor=request.user, department=department, working_days=form.cleaned_data
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, "已保存本部门的公示期限。")
+            return redirect("publishing:due")
+    return render(request, "publishing/deadlines.html", {"form": form})
