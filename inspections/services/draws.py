@@ -28,6 +28,11 @@ from personnel.models import ON_ROSTER, Officer
 
 # Announcements carry Beijing time with its offset, whatever the server's zone.
 BEIJING = ZoneInfo("Asia/Shanghai")
+# Partial replacements are drawn once the teams exist: a recused officer's seat until the results
+# are reviewed; an out-of-scope firm (and the team for its replacement) before the inspections
+# start, since each inspection is opened for a drawn firm.
+OFFICER_REPLACEMENT_STATES = (TaskStatus.TEAMS_DRAWN, TaskStatus.IN_PROGRESS)
+FIRM_REPLACEMENT_STATES = (TaskStatus.TEAMS_DRAWN,)
 # Reasons that depend on the firm: they go to the conflicts file, not the officer pool.
 _FIRM_REASONS = {ReasonCode.CONFLICT, ReasonCode.SAME_AREA}
 
@@ -98,7 +103,15 @@ def firms_pool(task: SamplingTask) -> list[dr1.PoolRow]:
 
 
 def _create_draw(
-    *, actor, task, purpose, announcement_fields, pool_bytes, conflicts=None, replaces=None
+    *,
+    actor,
+    task,
+    purpose,
+    announcement_fields,
+    pool_bytes,
+    conflicts=None,
+    replaces=None,
+    **fields,
 ):
     now = timezone.now()
     public_id = _next_public_id(now.astimezone(BEIJING).year)
@@ -130,35 +143,69 @@ def _create_draw(
         reason=announcement.get("reason", ""),
         announced_at=now,
         announced_by=actor,
+        **fields,
     )
     draw.full_clean()
     draw.save()
     return draw
 
 
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": "递补抽取须说明原因"}, code="reason_required")
+    return reason
+
+
+def _require_approver(approved_by, department_ids, message: str) -> None:
+    """递补 is approved by the department head: an administrator of one of those departments."""
+    if (
+        approved_by is None
+        or not approved_by.has_role(Role.DEPARTMENT_ADMIN)
+        or approved_by.department_id not in department_ids
+    ):
+        raise _refuse(message, "approval_required")
+
+
+_LEAD_APPROVAL = "递补抽取须经发起部门负责人（部门管理员）批准"
+
+
 def _replacement(task, purpose, replaces, reason, approved_by) -> dict[str, str]:
     """The announcement's `replaces` and `reason` for a 递补 draw, after its checks."""
     if replaces is None:
         return {}
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": "递补抽取须说明原因"}, code="reason_required")
-    if (
-        approved_by is None
-        or not approved_by.has_role(Role.DEPARTMENT_ADMIN)
-        or approved_by.department_id != task.department_id
-    ):
-        raise _refuse("递补抽取须经发起部门负责人（部门管理员）批准", "approval_required")
+    reason = _clean_reason(reason)
+    _require_approver(approved_by, {task.department_id}, _LEAD_APPROVAL)
     replaces = Draw.objects.get(pk=replaces.pk)
     if (
         replaces.task_id != task.pk
         or replaces.purpose != purpose
         or replaces.status != DrawStatus.ABANDONED
+        or replaces.is_partial
     ):
         raise _refuse(
             f"抽取{replaces.public_id}不是本任务已作废的同类抽取，不能被递补", "not_replaceable"
         )
     return {"replaces": replaces.public_id, "reason": reason}
+
+
+def _announce_event(actor, draw: Draw, task: SamplingTask, **extra) -> None:
+    record_event(
+        action="draws.announce",
+        actor=actor,
+        obj=draw,
+        detail={
+            "draw": draw.public_id,
+            "task": task.code,
+            "purpose": draw.purpose,
+            "replaces": draw.replaces.public_id if draw.replaces else "",
+            "reason": draw.reason,
+            "approved_by": draw.approved_by.username if draw.approved_by else "",
+            "replaced_firm": draw.replaced_firm,
+            "replaced_officer": draw.replaced_officer,
+            **extra,
+        },
+    )
 
 
 @transaction.atomic
@@ -196,20 +243,9 @@ def announce_firms_draw(
         announcement_fields={"quota": quota, **replacement},
         pool_bytes=dr1.format_pool(rows),
         replaces=replaces,
+        approved_by=approved_by if replacement else None,
     )
-    record_event(
-        action="draws.announce",
-        actor=actor,
-        obj=draw,
-        detail={
-            "draw": draw.public_id,
-            "task": task.code,
-            "purpose": draw.purpose,
-            "replaces": replacement.get("replaces", ""),
-            "reason": replacement.get("reason", ""),
-            "approved_by": approved_by.username if replacement else "",
-        },
-    )
+    _announce_event(actor, draw, task)
     return draw
 
 
@@ -299,23 +335,40 @@ def _team_inputs(task: SamplingTask, firms: Sequence[str]):
 
 
 def _performed_draw(task: SamplingTask, purpose: str) -> Draw:
-    draw = task.draws.filter(purpose=purpose, status=DrawStatus.PERFORMED).first()
+    """The task's whole performed draw of that purpose (not a partial replacement)."""
+    draw = task.draws.filter(purpose=purpose, status=DrawStatus.PERFORMED, replaced_firm="").first()
     if draw is None:
         raise _refuse(f"抽查任务{task.code}尚未完成检查对象抽取", "firms_not_drawn")
     return draw
 
 
+def firms_result_for(draw: Draw) -> bytes:
+    """The firms result file a teams draw is for (bound by its `firms_result_sha256`)."""
+    if draw.firms_result is not None:
+        return bytes(draw.firms_result)
+    # Teams draws announced before the file was stored with them: the task's firms draw.
+    return bytes(_performed_draw(draw.task, DrawPurpose.FIRMS).result)
+
+
 @transaction.atomic
-def announce_teams_draw(*, actor, task: SamplingTask) -> Draw:
+def announce_teams_draw(
+    *, actor, task: SamplingTask, replaces: Draw | None = None, reason: str = "", approved_by=None
+) -> Draw:
     """Freeze the officers' pool per department and the conflicts with the drawn firms, and
-    publish the teams draw's announcement."""
+    publish the teams draw's announcement.
+
+    With `replaces` (an abandoned teams draw of the task), a replacement draw whose announcement
+    names it and the reason, approved by the lead department's administrator.
+    """
     task = _locked(task)
     _require_lead_planner(actor, task)
-    if task.status != TaskStatus.FIRMS_DRAWN:
+    expected = TaskStatus.FIRMS_DRAWN if replaces is None else TaskStatus.TEAMS_ANNOUNCED
+    if task.status != expected:
         raise _refuse(
             f"抽查任务{task.code}当前为“{task.get_status_display()}”，不能公告检查人员抽取",
             "not_firms_drawn",
         )
+    replacement = _replacement(task, DrawPurpose.TEAMS, replaces, reason, approved_by)
     firms_draw = _performed_draw(task, DrawPurpose.FIRMS)
     firms_result = bytes(firms_draw.result)
     firms = [pick.key for pick in dr1.parse_firms_result(firms_result)]
@@ -328,7 +381,8 @@ def announce_teams_draw(*, actor, task: SamplingTask) -> Draw:
             f"{'、'.join(empty)}没有符合条件的执法人员，不能公告检查人员抽取", "no_officers"
         )
     conflicts_bytes = dr1.format_conflicts(sorted(conflicts))
-    task = transition_task(actor=actor, task=task, to=TaskStatus.TEAMS_ANNOUNCED)
+    if not replacement:
+        task = transition_task(actor=actor, task=task, to=TaskStatus.TEAMS_ANNOUNCED)
     draw = _create_draw(
         actor=actor,
         task=task,
@@ -338,16 +392,15 @@ def announce_teams_draw(*, actor, task: SamplingTask) -> Draw:
             "cap": task.officer_cap,
             "conflicts_sha256": dr1.sha256_hex(conflicts_bytes),
             "firms_result_sha256": dr1.sha256_hex(firms_result),
+            **replacement,
         },
         pool_bytes=dr1.format_pool(rows),
         conflicts=conflicts_bytes,
+        replaces=replaces,
+        approved_by=approved_by if replacement else None,
+        firms_result=firms_result,
     )
-    record_event(
-        action="draws.announce",
-        actor=actor,
-        obj=draw,
-        detail={"draw": draw.public_id, "task": task.code, "purpose": draw.purpose},
-    )
+    _announce_event(actor, draw, task)
     return draw
 
 
@@ -383,11 +436,17 @@ def perform_draw(*, actor, draw: Draw, witness_values: Sequence[str]) -> Draw:
             f"抽取{draw.public_id}当前为“{draw.get_status_display()}”，不能再次抽取",
             "already_performed" if draw.is_performed else "abandoned",
         )
+    states = OFFICER_REPLACEMENT_STATES if draw.replaced_officer else FIRM_REPLACEMENT_STATES
+    if draw.is_partial and task.status not in states:
+        raise _refuse(
+            f"抽查任务{task.code}当前为“{task.get_status_display()}”，不能再进行递补抽取",
+            "not_replaceable_state",
+        )
     values = _clean_witness_values(draw, witness_values)
     reveal = dr1.make_reveal(bytes.fromhex(draw.nonce), values)
     firms_result = None
     if draw.purpose == DrawPurpose.TEAMS:
-        firms_result = bytes(_performed_draw(task, DrawPurpose.FIRMS).result)
+        firms_result = firms_result_for(draw)
     try:
         result = dr1.compute_result(
             draw.announcement,
@@ -414,8 +473,9 @@ def perform_draw(*, actor, draw: Draw, witness_values: Sequence[str]) -> Draw:
     draw.performed_by = actor
     draw.full_clean()
     draw.save(update_fields=["reveal", "seed", "result", "status", "performed_at", "performed_by"])
-    to = TaskStatus.FIRMS_DRAWN if draw.purpose == DrawPurpose.FIRMS else TaskStatus.TEAMS_DRAWN
-    transition_task(actor=actor, task=task, to=to)
+    if not draw.is_partial:  # a partial replacement leaves the task where it is
+        to = TaskStatus.FIRMS_DRAWN if draw.purpose == DrawPurpose.FIRMS else TaskStatus.TEAMS_DRAWN
+        transition_task(actor=actor, task=task, to=to)
     record_event(
         action="draws.perform",
         actor=actor,
