@@ -1,3 +1,16 @@
 """The inspectors' and reviewers' pages (phone first)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from fieldwork.views import inspections, review, tasks
+
+urlpatterns: list = [
+    path("", inspections.today, name="today"),
+    path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection"),
+    path("inspections/<int:pk>/notice/", inspections.notice, name="notice"),
+    path("inspections/<int:pk>/stages/<slug:slug>/", inspections.stage, name="stage"),
+    path("inspections/<int:pk>/review/", review.review, name="review"),
+    path("review/", review.review_list, name="review-list"),
+    path("tasks/<int:pk>/", tasks.task_inspections, name="task"),
+    path("tasks/<int:pk>/start/", tasks.task_start, name="task-start"),
+]

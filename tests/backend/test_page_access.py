@@ -27,6 +27,8 @@ PAGES = {
     "audit:export": {Role.AUDIT_ADMIN},
     "accounts:profile": set(Role.values),
     "workdays:years": {Role.SYSTEM_ADMIN},
+    "fieldwork:today": {Role.INSPECTOR},
+    "fieldwork:review-list": {Role.DEPARTMENT_ADMIN},
 }
 
 CASES = [

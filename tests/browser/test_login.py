@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 # The home page's path for each role, as the URLconf gives it.
 HOME_PATH = {
     Role.PLANNER: "/accounts/planner/",
-    Role.INSPECTOR: "/accounts/inspector/",
+    Role.INSPECTOR: "/field/",
     Role.LEGAL_REVIEWER: "/accounts/legal/",
     Role.DEPARTMENT_ADMIN: "/accounts/department/",
     Role.SYSTEM_ADMIN: "/accounts/system/",
@@ -59,4 +59,4 @@ def test_an_inspector_can_use_the_menu_on_a_phone(phone):
     expect(menu).to_be_hidden()
     phone.get_by_role("button", name="菜单").click()
     expect(menu).to_be_visible()
-    expect(menu.get_by_role("link", name="我的检查")).to_be_visible()
+    expect(menu.get_by_role("link", name="我的今日检查")).to_be_visible()

@@ -1,0 +1,1 @@
+"""The fieldwork pages: the inspector's (phone first), the results' review, a task's inspections."""

@@ -1,0 +1,281 @@
+"""The inspector's pages (phone first): my inspections today, one inspection's checklist with
+its stage forms and record, and the printable 随机抽查通知书. Thin: parse, call one stage
+service, render."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from backend.accounts.decorators import role_required
+from backend.accounts.roles import Role
+from backend.forms import apply_service_errors
+from fieldwork.forms import ReviewForm
+from fieldwork.models import EvidenceKind, InspectionState, RecordKind
+from fieldwork.selectors import get_inspection_for_user, my_open_inspections
+from fieldwork.services import evidence, records
+from fieldwork.views.checklist import (
+    STAGES,
+    checklist,
+    form_for,
+    result_labels,
+    timeline,
+)
+from inspections.models import CheckPoint, InspectionMethod
+
+# Who opens an inspection's page (the selector narrows it to what each may see).
+VIEWERS = (
+    Role.INSPECTOR,
+    Role.PLANNER,
+    Role.DEPARTMENT_ADMIN,
+    Role.LEGAL_REVIEWER,
+    Role.AUDIT_ADMIN,
+)
+
+# Nothing to decide before anything was found, nor once the inspection is closed (the legal
+# review app's service has the last word; this only decides whether to offer the link).
+_NO_DECISION = (
+    InspectionState.PLANNED,
+    InspectionState.NOTIFIED,
+    InspectionState.CLOSED,
+    InspectionState.ARCHIVED,
+)
+
+SERVICES = {
+    "notice": records.issue_notice,
+    "arrival": records.record_arrival,
+    "findings": records.record_findings,
+    "result": records.record_result,
+    "firm-opinion": records.record_firm_opinion,
+    "signatures": records.record_officer_signatures,
+    "submit": records.submit_for_review,
+}
+
+
+def window_text(inspection, today=None) -> str:
+    """How long the team has left: 还剩 N 天 / 今天截止 / 已超过检查期限 N 天."""
+    today = today or timezone.localdate()
+    if today < inspection.window_start:
+        return f"{(inspection.window_start - today).days} 天后开始"
+    left = (inspection.window_end - today).days
+    if left > 0:
+        return f"还剩 {left} 天"
+    if left == 0:
+        return "今天截止"
+    return f"已超过检查期限 {-left} 天"
+
+
+@role_required(Role.INSPECTOR)
+def today(request):
+    """我的今日检查: the inspections this officer's team still has to carry out or complete."""
+    cards = [
+        {
+            "inspection": inspection,
+            "window": window_text(inspection),
+            "overdue": inspection.window_end < timezone.localdate(),
+            "missing": records.missing_for_submission(inspection),
+        }
+        for inspection in my_open_inspections(request.user)
+    ]
+    return render(
+        request,
+        "fieldwork/today.html",
+        {"cards": cards, "has_officer": records.officer_of(request.user) is not None},
+    )
+
+
+def render_inspection(request, inspection, *, bound=None, review_form=None, status=200):
+    """The inspection's page; `bound` puts a stage form that failed back in its place."""
+    user = request.user
+    member = records.is_member(user, inspection)
+    can_record = member and user.has_role(Role.INSPECTOR)
+    stages = checklist(inspection, user=user, bound=bound if can_record else None)
+    if not can_record:
+        for stage in stages:
+            stage.form = stage.correction_form = None
+            stage.open = False
+    task = inspection.task
+    can_review = (
+        inspection.state == InspectionState.SUBMITTED
+        and user.has_role(Role.DEPARTMENT_ADMIN)
+        and user.department_id == task.department_id
+        and not member
+    )
+    if can_review and review_form is None:
+        review_form = ReviewForm(initial={"idempotency_key": uuid.uuid4()}, auto_id="review-%s")
+    current = records.current_records(inspection)
+    decisions = _decisions(user, inspection)
+    return render(
+        request,
+        "fieldwork/inspection.html",
+        {
+            "inspection": inspection,
+            "task": task,
+            "team": inspection.members.select_related("officer", "department").order_by(
+                "department__code", "seat"
+            ),
+            "stages": stages,
+            "submit_stage": next(s for s in stages if s.slug == "submit"),
+            "can_record": can_record,
+            "missing": records.missing_for_submission(inspection),
+            "entries": timeline(inspection, {d.number: d.pk for d in decisions}),
+            "decisions": decisions,
+            "results": result_labels(inspection.result_codes),
+            "window": window_text(inspection),
+            "evidence": evidence.evidence_items(inspection),
+            "can_upload": member and inspection.state not in evidence.CLOSED_STATES,
+            "evidence_kinds": EvidenceKind.choices,
+            "evidence_key": uuid.uuid4(),
+            "photo_key": uuid.uuid4(),
+            "documentable": [r for r in current if r.kind != RecordKind.EVIDENCE],
+            "review_form": review_form if can_review else None,
+            "can_draft_decision": inspection.state not in _NO_DECISION
+            and (
+                can_record
+                or (
+                    user.has_role(Role.DEPARTMENT_ADMIN)
+                    and (
+                        user.department_id == task.department_id
+                        or task.participations.filter(department_id=user.department_id).exists()
+                    )
+                )
+            ),
+        },
+        status=status,
+    )
+
+
+def _decisions(user, inspection) -> list:
+    """The inspection's enforcement decisions the user may open (legal review app)."""
+    try:
+        from legalreview.selectors import decisions_visible_to
+    except ImportError:  # the legal review app is optional to these pages
+        return []
+    return list(decisions_visible_to(user).filter(inspection=inspection).order_by("pk"))
+
+
+@role_required(*VIEWERS)
+def inspection_detail(request, pk: int):
+    inspection = get_inspection_for_user(request.user, pk)
+    return render_inspection(request, inspection)
+
+
+def _check_point(inspection, value):
+    try:
+        pk = int(value)
+    except (TypeError, ValueError):
+        return None
+    return next((p for p in records.checkpoints_of(inspection) if p.pk == pk), None)
+
+
+@require_POST
+@role_required(Role.INSPECTOR)
+def stage(request, pk: int, slug: str):
+    """One stage of the record (or its correction) posted from the inspection's page."""
+    inspection = get_inspection_for_user(request.user, pk)
+    if slug not in STAGES:
+        raise Http404("未知的检查环节")
+    correcting = slug != "submit" and bool(request.POST.get("corrects"))
+    point = None
+    if slug == "findings":
+        point = _check_point(inspection, request.POST.get("check_point"))
+        if point is None:
+            messages.error(request, "该检查要点不属于本次抽查的检查事项")
+            return redirect("fieldwork:inspection", pk=inspection.pk)
+    form = form_for(
+        slug,
+        inspection,
+        data=request.POST,
+        check_point=point,
+        correcting=correcting,
+        user=request.user,
+    )
+    status = 200
+    if form.is_valid():
+        kwargs = form.service_kwargs()
+        key = kwargs["idempotency_key"]
+        repeated = inspection.records.filter(idempotency_key=key).exists()
+        if point is not None:
+            kwargs["check_point"] = point
+        try:
+            if correcting:
+                kwargs["corrects"] = _corrected(inspection, form.cleaned_data["corrects"])
+            record = SERVICES[slug](actor=request.user, inspection=inspection, **kwargs)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+            status = 403
+        else:
+            if repeated:
+                messages.info(request, f"该记录已于此前提交（第{record.sequence}条），未重复记录。")
+            else:
+                what = "更正" if correcting else "已记录"
+                messages.success(
+                    request,
+                    f"{what}：{record.get_kind_display()}（第{record.sequence}条记录）。",
+                )
+            if request.headers.get("X-Fieldwork-Draft"):
+                # The page's script sent a draft: it loads the page itself once all are in.
+                return HttpResponse(status=204)
+            return redirect(reverse("fieldwork:inspection", args=[inspection.pk]))
+    inspection.refresh_from_db()
+    bound = (slug, point.pk if point else None, correcting, form)
+    return render_inspection(request, inspection, bound=bound, status=status)
+
+
+def _corrected(inspection, sequence):
+    record = inspection.records.filter(sequence=sequence).first()
+    if record is None:
+        raise ValidationError({"corrects": ValidationError("要更正的记录不存在", code="unknown")})
+    return record
+
+
+# --- the notice ------------------------------------------------------------------------------
+
+MATERIALS = [
+    "营业执照（副本）或其他主体资格证明",
+    "法定代表人（负责人）身份证明；委托他人配合检查的，授权委托书及受托人身份证明",
+]
+
+
+@role_required(*VIEWERS)
+def notice(request, pk: int):
+    """随机抽查通知书, printable: generated from the task, the firm, the items and the team."""
+    inspection = get_inspection_for_user(request.user, pk)
+    task = inspection.task
+    versions = list(task.items.select_related("item", "item__department").order_by("item__code"))
+    points = {}
+    for point in CheckPoint.objects.filter(version__in=versions).order_by("position"):
+        points.setdefault(point.version_id, []).append(point.text)
+    methods = list(
+        dict.fromkeys(m for v in versions for m in v.methods if m in InspectionMethod.values)
+    )
+    served = records.latest(inspection, RecordKind.NOTICE)
+    departments = [task.department] + [
+        p.department
+        for p in task.participations.select_related("department").order_by("department__code")
+        if p.department_id != task.department_id
+    ]
+    return render(
+        request,
+        "fieldwork/notice.html",
+        {
+            "inspection": inspection,
+            "task": task,
+            "items": [(v, points.get(v.pk, [])) for v in versions],
+            "methods": [str(InspectionMethod(m).label) for m in methods],
+            "materials": MATERIALS,
+            "team": inspection.members.select_related("officer", "department").order_by(
+                "department__code", "seat"
+            ),
+            "departments": departments,
+            "served": served,
+            "number": served.content.get("notice_number") if served else f"{inspection.code}-TZ",
+        },
+    )
