@@ -7,7 +7,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from backend.accounts.roles import Role
-from fieldwork.models import FollowUp, FollowUpStatus, Inspection, InspectionState
+from fieldwork.models import FollowUp, FollowUpStatus, Inspection, InspectionState, ResultCode
 from inspections.models import TaskStatus
 
 # Roles that read their department's inspections (the team members read their own).
@@ -96,3 +96,16 @@ def follow_ups_due(user, *, today: date | None = None) -> QuerySet[FollowUp]:
     return with_overdue(
         follow_ups_visible_to(user).filter(status=FollowUpStatus.OPEN), today
     ).order_by(F("due_on").asc(nulls_last=True), "inspection__code", "pk")
+
+
+def result_codes_for(user) -> QuerySet[ResultCode]:
+    """The result code table as `user` maintains it: the system administrator every code;
+    a department administrator the shared codes and the department's own."""
+    codes = ResultCode.objects.select_related("parent", "department")
+    if user is None or not user.is_authenticated:
+        return codes.none()
+    if user.has_role(Role.SYSTEM_ADMIN):
+        return codes
+    if user.has_role(Role.DEPARTMENT_ADMIN):
+        return codes.filter(Q(department__isnull=True) | Q(department_id=user.department_id))
+    return codes.none()

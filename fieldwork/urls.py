@@ -7,4 +7,5 @@ app_name = "fieldwork"
 urlpatterns: list = [
     path("", include("fieldwork.page_urls")),
     path("evidence/", include("fieldwork.evidence_urls")),
+    path("", include("fieldwork.followup_urls")),
 ]

@@ -61,6 +61,7 @@ DETAILS_REQUIRED = {
     F.NOTIFY: "请写明抄告的事项",
     F.CRIMINAL: "请写明涉嫌犯罪的事实",
 }
+AFTER_REVIEW = (S.REVIEWED, S.CLOSED, S.ARCHIVED)
 # Roles of the lead department that record follow-ups and close and archive inspections.
 LEAD_ROLES = (Role.PLANNER, Role.DEPARTMENT_ADMIN)
 

@@ -1,12 +1,15 @@
 """Follow-up (后续处置) of a reviewed result: opened, re-checked and completed with dates, each
 step a record in the inspection's chain; closing only when the follow-up is done; archiving."""
 
+import io
 import uuid
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
 
 from backend.audit.models import AuditEvent
 from fieldwork.models import (
@@ -17,6 +20,7 @@ from fieldwork.models import (
     InspectionState,
     RecordKind,
 )
+from fieldwork.selectors import follow_ups_due
 from fieldwork.services import followups, records
 
 OPENED = date(2021, 6, 20)
@@ -365,3 +369,170 @@ def test_a_retried_submission_with_the_same_key_records_once(reviewed, planner, 
         "completed",
     ]
     assert inspection.records.filter(kind=RecordKind.CLOSED).count() == 1
+
+
+# --- the pages ----------------------------------------------------------------------------------
+
+
+def test_the_team_opens_rechecks_and_completes_on_the_page_and_a_resent_form_records_once(
+    reviewed, team, login, department_admin
+):
+    inspection = reviewed(codes=["follow-up-other"])
+    client = login(team[0])
+    page = client.get(reverse("fieldwork:followups", args=[inspection.pk]))
+    assert page.status_code == 200
+    assert 'data-testid="open-form"' in page.content.decode()
+    key = str(uuid.uuid4())
+    form = {
+        "idempotency_key": key,
+        "kind": "rectify",
+        "details": "限期改正",
+        "due_on": "2021-07-20",
+        "opened_on": "2021-06-20",
+    }
+    for _ in range(2):
+        response = client.post(reverse("fieldwork:followup-open", args=[inspection.pk]), form)
+        assert response.status_code == 302
+    follow_up = FollowUp.objects.get()
+    response = client.post(
+        reverse("fieldwork:followup-recheck", args=[inspection.pk, follow_up.pk]),
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            "checked_on": "2021-07-15",
+            "rectified": "1",
+            "outcome": "已改正",
+        },
+    )
+    assert response.status_code == 302
+    response = client.post(
+        reverse("fieldwork:followup-complete", args=[inspection.pk, follow_up.pk]),
+        {"idempotency_key": str(uuid.uuid4()), "completed_on": "2021-07-16", "outcome": "改正完毕"},
+    )
+    assert response.status_code == 302
+    page = client.get(reverse("fieldwork:followups", args=[inspection.pk])).content.decode()
+    assert "改正完毕" in page and "已改正" in page
+    assert 'data-testid="close"' not in page  # the team does not close
+
+    admin_client = login(department_admin)
+    response = admin_client.post(
+        reverse("fieldwork:followups-close", args=[inspection.pk]),
+        {"idempotency_key": str(uuid.uuid4())},
+    )
+    assert response.status_code == 302
+    assert Inspection.objects.get(pk=inspection.pk).state == InspectionState.CLOSED
+    response = admin_client.post(
+        reverse("fieldwork:followups-archive", args=[inspection.pk]),
+        {"idempotency_key": str(uuid.uuid4())},
+    )
+    assert Inspection.objects.get(pk=inspection.pk).state == InspectionState.ARCHIVED
+
+
+def test_a_referral_without_its_authority_is_refused_on_the_page(reviewed, planner, login):
+    inspection = reviewed(codes=["follow-up-other"])
+    response = login(planner).post(
+        reverse("fieldwork:followup-open", args=[inspection.pk]),
+        {
+            "idempotency_key": str(uuid.uuid4()),
+            "kind": "refer",
+            "details": "外籍人员无证就业",
+            "opened_on": "2021-06-20",
+        },
+    )
+    assert response.status_code == 200
+    assert "移送案件线索须写明接收机关" in response.content.decode()
+    assert not FollowUp.objects.exists()
+
+
+def test_closing_with_an_open_follow_up_is_refused_on_the_page(reviewed, department_admin, login):
+    inspection = reviewed(codes=["follow-up-other"])
+    rectify(department_admin, inspection)
+    client = login(department_admin)
+    page = client.get(reverse("fieldwork:followups", args=[inspection.pk])).content.decode()
+    assert "后续处置“责令改正”尚未完成" in page
+    response = client.post(
+        reverse("fieldwork:followups-close", args=[inspection.pk]),
+        {"idempotency_key": str(uuid.uuid4())},
+    )
+    assert response.status_code == 200
+    assert "还不能办结" in response.content.decode()
+    assert Inspection.objects.get(pk=inspection.pk).state == InspectionState.REVIEWED
+
+
+def test_someone_who_cannot_see_the_inspection_gets_not_found(reviewed, outsider, login):
+    inspection = reviewed()
+    client = login(outsider)
+    assert client.get(reverse("fieldwork:followups", args=[inspection.pk])).status_code == 404
+    response = client.post(
+        reverse("fieldwork:followup-open", args=[inspection.pk]),
+        {"idempotency_key": str(uuid.uuid4()), "kind": "none", "opened_on": "2021-06-20"},
+    )
+    assert response.status_code == 404
+
+
+def test_a_reader_of_the_department_sees_the_page_without_forms(reviewed, legal_reviewer, login):
+    inspection = reviewed()
+    page = login(legal_reviewer).get(reverse("fieldwork:followups", args=[inspection.pk]))
+    assert page.status_code == 200
+    assert 'data-testid="open-form"' not in page.content.decode()
+
+
+@pytest.fixture
+def overdue_and_done(reviewed, planner):
+    """One overdue rectification, and a completed notification, on the same inspection."""
+    inspection = reviewed(codes=["follow-up-other"])
+    overdue = rectify(planner, inspection, due_on=date(2021, 7, 1))
+    done = followups.open_follow_up(
+        actor=planner,
+        inspection=inspection,
+        kind=FollowUpKind.NOTIFY,
+        opened_on=OPENED,
+        authority="市人力资源和社会保障局",
+        details="抄告用工情况",
+    )
+    followups.complete_follow_up(
+        actor=planner, follow_up=done, completed_on=OPENED, outcome="已抄告"
+    )
+    return overdue, done
+
+
+def test_an_overdue_follow_up_shows_highlighted_on_the_department_dashboards(
+    overdue_and_done, planner, department_admin, inspector, login
+):
+    overdue, done = overdue_and_done
+    due = list(follow_ups_due(department_admin))
+    assert due == [overdue] and due[0].overdue
+    assert list(follow_ups_due(department_admin, today=date(2021, 6, 30)))[0].overdue is False
+    assert not follow_ups_due(inspector).exists()  # not on the team
+    for user, home in [(department_admin, "home-department"), (planner, "home-planner")]:
+        page = login(user).get(reverse(f"accounts:{home}")).content.decode()
+        assert 'data-testid="follow-ups-due"' in page
+        assert 'data-testid="overdue-follow-up"' in page
+        assert overdue.inspection.code in page
+        assert "其中 1 项已逾期" in page
+
+
+def test_the_department_list_filters_and_exports_follow_ups(overdue_and_done, planner, login):
+    overdue, done = overdue_and_done
+    client = login(planner)
+    url = reverse("fieldwork:followup-list")
+    page = client.get(url).content.decode()
+    assert page.count("<tr") == 3  # the header and two follow-ups
+    assert page.count('data-testid="overdue-row"') == 1
+    assert client.get(url, {"overdue": "on"}).content.decode().count("<tr") == 2
+    assert "抄告其他部门" in client.get(url, {"kind": "notify"}).content.decode()
+    assert "没有符合条件" in client.get(url, {"kind": "criminal"}).content.decode()
+    assert client.get(url, {"status": "completed"}).content.decode().count("<tr") == 2
+
+    response = client.get(reverse("fieldwork:followup-export"), {"status": "open"})
+    assert response["Content-Type"].startswith("application/vnd.openxmlformats")
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "检查编号" and len(rows) == 2
+    assert rows[1][4] == "责令改正" and rows[1][10] == "是"
+    event = AuditEvent.objects.get(action="fieldwork.follow_up.export")
+    assert event.detail["rows"] == 1
+
+
+@pytest.mark.parametrize("persona", ["inspector", "system_admin"], indirect=True)
+def test_the_department_list_is_for_the_department_s_staff(login, persona):
+    assert login(persona).get(reverse("fieldwork:followup-list")).status_code == 403
