@@ -24,7 +24,7 @@ SEPARATED_ADMINS = frozenset({Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT
 HOME_URL_NAME = {
     Role.PLANNER: "accounts:home-planner",
     Role.INSPECTOR: "fieldwork:today",
-    Role.LEGAL_REVIEWER: "accounts:home-legal",
+    Role.LEGAL_REVIEWER: "legalreview:queue",
     Role.DEPARTMENT_ADMIN: "accounts:home-department",
     Role.SYSTEM_ADMIN: "accounts:home-system",
     Role.SECURITY_ADMIN: "accounts:home-security",
@@ -49,7 +49,8 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         (_("我的执法信息"), "personnel:me"),
     ],
     Role.LEGAL_REVIEWER: [
-        (_("法制审核"), "accounts:home-legal"),
+        (_("法制审核"), "legalreview:queue"),
+        (_("审核目录清单"), "legalreview:catalogue"),
         (_("执法人员"), "personnel:officers"),
     ],
     Role.DEPARTMENT_ADMIN: [
@@ -61,6 +62,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         (_("结果审核"), "fieldwork:review-list"),
         (_("执法人员"), "personnel:officers"),
         (_("人员库"), "personnel:pools"),
+        (_("法制审核"), "legalreview:department"),
         (_("统计报表"), "personnel:reports"),
     ],
     Role.SYSTEM_ADMIN: [

@@ -174,7 +174,7 @@ def give_opinion(
             "outcome": outcome,
             "inspection": inspection.code,
             "sequence": record.sequence,
-            "late": record.recorded_at.date() > deadline.due,
+            "late": timezone.localdate(record.recorded_at) > deadline.due,
         },
     )
     return review

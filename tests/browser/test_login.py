@@ -14,7 +14,7 @@ pytestmark = pytest.mark.browser
 HOME_PATH = {
     Role.PLANNER: "/accounts/planner/",
     Role.INSPECTOR: "/field/",
-    Role.LEGAL_REVIEWER: "/accounts/legal/",
+    Role.LEGAL_REVIEWER: "/legal/",
     Role.DEPARTMENT_ADMIN: "/accounts/department/",
     Role.SYSTEM_ADMIN: "/accounts/system/",
     Role.SECURITY_ADMIN: "/accounts/security/",
