@@ -6,7 +6,6 @@ which is what fetch() sends by default) and redirects back with a message for a 
 """
 
 import uuid
-from urllib.parse import quote
 
 from django import forms
 from django.conf import settings
@@ -16,7 +15,6 @@ from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
@@ -26,10 +24,6 @@ from fieldwork.models import EvidenceKind
 from fieldwork.selectors import get_inspection_for_user
 from fieldwork.services import evidence as services
 from fieldwork.services.records import is_member
-
-# Room for the form's other fields around the largest file allowed.
-_FORM_OVERHEAD = 1024 * 1024
-_DOWNLOAD_BLOCK = 1024 * 1024
 
 
 class EvidenceUploadForm(forms.Form):
@@ -91,30 +85,6 @@ def _code_of(error: ValidationError) -> str:
     return codes.pop() if len(codes) == 1 and None not in codes else "invalid"
 
 
-def upload_payload(upload: services.Upload) -> dict:
-    evidence, record = upload.evidence, upload.record
-    deadline = services.deadline_of(record)
-    return {
-        "id": evidence.pk,
-        "inspection": evidence.inspection_id,
-        "record_sequence": record.sequence,
-        "kind": evidence.kind,
-        "format": record.content["format"],
-        "content_type": evidence.content_type,
-        "original_name": evidence.original_name,
-        "size": evidence.size,
-        "sha256": evidence.sha256,
-        "documents": record.content.get("documents"),
-        "occurred_at": record.occurred_at.isoformat(),
-        "uploaded_at": evidence.uploaded_at.isoformat(),
-        "upload_deadline": deadline.due.isoformat() if deadline else None,
-        "deadline_warning": deadline.warning if deadline else "",
-        "late": bool(record.content.get("late")),
-        "replayed": upload.replayed,
-        "download_url": reverse("fieldwork:evidence-download", args=[evidence.pk]),
-    }
-
-
 @csrf_exempt  # checked in _upload, after the size check, so that no oversized body is read
 def upload(request, pk: int):
     """POST one file (multipart) to inspection `pk`'s record."""
@@ -125,13 +95,8 @@ def upload(request, pk: int):
             return redirect_to_login(request.get_full_path())
         return _error(401, "not_authenticated", "请先登录")
     # Refused from the header alone: the body of a 5 GB mistake is never read.
-    largest = max(settings.EVIDENCE_MAX_BYTES.values())
-    try:
-        length = int(request.META.get("CONTENT_LENGTH") or 0)
-    except ValueError:
-        length = 0
-    if length > largest + _FORM_OVERHEAD:
-        message = f"文件过大：证据材料最大 {largest // 1024 // 1024} MB"
+    message = services.too_large_to_read(request.META.get("CONTENT_LENGTH"))
+    if message:
         if _wants_html(request):
             messages.error(request, message)
             return redirect("fieldwork:evidence-list", pk)
@@ -186,16 +151,10 @@ def _upload(request, pk: int):
         messages.success(request, text)
         return _back(request, inspection.pk)
     return JsonResponse(
-        upload_payload(result),
+        services.evidence_summary(result.evidence, replayed=result.replayed),
         status=200 if result.replayed else 201,
         json_dumps_params={"ensure_ascii": False},
     )
-
-
-def attachment_disposition(filename: str, fallback: str) -> str:
-    """`attachment` with an ASCII name for old clients and the real one per RFC 5987/6266."""
-    ascii_name = fallback.encode("ascii", "ignore").decode().replace('"', "") or "evidence"
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename, safe='')}"
 
 
 @login_required
@@ -214,16 +173,10 @@ def download(request, pk: int):
             {"evidence": evidence, "message": failure.message, "request_id": request.id},
             status=409,
         )
-    extension = evidence.storage_name.rsplit(".", 1)[-1]
-    fallback = f"{evidence.inspection.code}-{evidence.record.sequence}.{extension}"
     response = FileResponse(handle, content_type=evidence.content_type)
-    response.block_size = _DOWNLOAD_BLOCK
-    response["Content-Disposition"] = attachment_disposition(
-        evidence.original_name or fallback, fallback
-    )
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, no-store"
+    for header, value in services.download_headers(evidence).items():
+        response[header] = value
+    response.block_size = services.DOWNLOAD_BLOCK
     return response
 
 

@@ -15,4 +15,5 @@ urlpatterns = [
     path("personnel/", include("personnel.api.urls")),
     path("", include(router.urls)),
     path("", include("inspections.api.urls")),
+    path("", include("fieldwork.evidence_api")),
 ]

@@ -19,6 +19,7 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import IO
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -27,6 +28,7 @@ from django.core.files.storage import Storage, storages
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 
 from backend.audit.models import Outcome
@@ -72,6 +74,22 @@ _SAME_EXTENSION = {
 def evidence_storage() -> Storage:
     """The storage alias "evidence" (backend/settings.py: file system or S3-compatible)."""
     return storages["evidence"]
+
+
+def too_large_to_read(content_length) -> str:
+    """Why a request body of `content_length` bytes is refused before it is read, or "".
+
+    The per-kind limit is checked once the kind is known; this stops a body larger than any
+    evidence file plus the form around it from ever being spooled to disk.
+    """
+    largest = max(settings.EVIDENCE_MAX_BYTES.values())
+    try:
+        length = int(content_length or 0)
+    except ValueError:
+        return ""
+    if length <= largest + 1024 * 1024:
+        return ""
+    return f"文件过大：证据材料最大 {largest // 1024 // 1024} MB"
 
 
 def _refuse(message: str, code: str, field: str = "non_field_errors") -> ValidationError:
@@ -480,6 +498,52 @@ def evidence_items(inspection: Inspection) -> list[EvidenceItem]:
         )
         for f in files
     ]
+
+
+def evidence_summary(evidence: EvidenceFile, *, replayed: bool = False) -> dict:
+    """What a page script or an API client is told about one evidence file."""
+    record = evidence.record
+    deadline = deadline_of(record)
+    return {
+        "id": evidence.pk,
+        "inspection": evidence.inspection_id,
+        "record_sequence": record.sequence,
+        "kind": evidence.kind,
+        "format": record.content["format"],
+        "content_type": evidence.content_type,
+        "original_name": evidence.original_name,
+        "size": evidence.size,
+        "sha256": evidence.sha256,
+        "documents": record.content.get("documents"),
+        "note": record.content.get("note", ""),
+        "occurred_at": record.occurred_at.isoformat(),
+        "uploaded_at": evidence.uploaded_at.isoformat(),
+        "uploaded_by": str(evidence.uploaded_by),
+        "upload_deadline": deadline.due.isoformat() if deadline else None,
+        "deadline_warning": deadline.warning if deadline else "",
+        "late": bool(record.content.get("late")),
+        "replayed": replayed,
+        "download_url": reverse("fieldwork:evidence-download", args=[evidence.pk]),
+    }
+
+
+# Large reads for large files (FileResponse reads 4 KB at a time by default).
+DOWNLOAD_BLOCK = 1024 * 1024
+
+
+def download_headers(evidence: EvidenceFile) -> dict[str, str]:
+    """The headers of a download: an attachment (the name per RFC 6266/5987, with an ASCII
+    fallback), never sniffed or rendered by the browser, never cached."""
+    extension = evidence.storage_name.rsplit(".", 1)[-1]
+    fallback = f"{evidence.inspection.code}-{evidence.record.sequence}.{extension}"
+    fallback = fallback.encode("ascii", "ignore").decode().replace('"', "") or "evidence"
+    name = quote(evidence.original_name or fallback, safe="")
+    return {
+        "Content-Disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{name}",
+        "X-Content-Type-Options": "nosniff",
+        "Content-Security-Policy": "default-src 'none'; sandbox",
+        "Cache-Control": "private, no-store",
+    }
 
 
 class EvidenceIntegrityError(Exception):
