@@ -23,9 +23,7 @@ def submitted_on(draft, team, catalogue, on_day):
     """Submit a referral (it matches KJ's catalogue) on a given day; returns its open round."""
 
     def submit(day: date) -> LegalReview:
-        decision = draft(
-            decision_type="referral", recipient="市公安局", amount=None, discretion=""
-        )
+        decision = draft(decision_type="referral", recipient="市公安局", amount=None, discretion="")
         on_day(day)
         submit_decision(actor=team[0], decision=decision)
         return decision.reviews.get()
