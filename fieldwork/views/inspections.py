@@ -133,7 +133,8 @@ def render_inspection(request, inspection, *, bound=None, review_form=None, stat
             "evidence_key": uuid.uuid4(),
             "photo_key": uuid.uuid4(),
             "documentable": [r for r in current if r.kind != RecordKind.EVIDENCE],
-            "review_form": review_form if can_review else None,
+            # A fresh form for the reviewer; a refused one (whatever the state) with its reasons.
+            "review_form": review_form,
             "can_draft_decision": inspection.state not in _NO_DECISION
             and (
                 can_record
