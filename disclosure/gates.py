@@ -7,45 +7,29 @@ decision instead of 20 from the review). The disclosure app asks here and nowher
 
 from datetime import date
 
-from django.apps import apps
 from django.utils import timezone
 
 from disclosure.models import DecisionKind
-from fieldwork.models import Inspection, InspectionRecord, RecordKind
+from fieldwork.models import Inspection
+from legalreview import gates
+from legalreview.models import DecisionState, DecisionType, LegalReview
+
+_KINDS = {DecisionType.PENALTY: DecisionKind.PENALTY, DecisionType.LICENSE: DecisionKind.LICENSE}
 
 
 def publication_blockers(inspection: Inspection) -> list[str]:
     """Why legal review does not let the inspection's result be published yet (Chinese)."""
-    if not apps.is_installed("legalreview"):
-        return []
-    from legalreview.gates import publication_blockers as blockers
-
-    return blockers(inspection)
+    return gates.publication_blockers(inspection)
 
 
 def issued_decisions(inspection: Inspection) -> list[tuple[str, date]]:
     """The inspection's issued 许可 and 处罚 decisions: (DecisionKind, the day it was issued)."""
-    if not apps.is_installed("legalreview"):
-        return []
-    from legalreview.models import DecisionState, DecisionType
-
-    kinds = {DecisionType.PENALTY: DecisionKind.PENALTY, DecisionType.LICENSE: DecisionKind.LICENSE}
     issued = inspection.decisions.filter(
-        state=DecisionState.ISSUED, decision_type__in=list(kinds)
+        state=DecisionState.ISSUED, decision_type__in=list(_KINDS)
     ).values_list("decision_type", "issued_at")
-    return [(kinds[kind], timezone.localdate(at)) for kind, at in issued if at is not None]
+    return [(_KINDS[kind], timezone.localdate(at)) for kind, at in issued if at is not None]
 
 
 def legal_reviews_held(year: int) -> int:
-    """Legal reviews that gave their opinion (同意 or 存在问题) in `year`.
-
-    Counted from the legal-review app when it is installed; otherwise from the legal-review
-    records of the inspections' whole-process record.
-    """
-    if apps.is_installed("legalreview"):
-        from legalreview.models import LegalReview
-
-        return LegalReview.objects.filter(decided_at__year=year).count()
-    return InspectionRecord.objects.filter(
-        kind=RecordKind.LEGAL_REVIEW, corrects__isnull=True, occurred_at__year=year
-    ).count()
+    """Legal reviews that gave their opinion (同意 or 存在问题) in `year`."""
+    return LegalReview.objects.filter(decided_at__year=year).count()
