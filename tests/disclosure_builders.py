@@ -29,7 +29,12 @@ from inspections.services import (
     publish_plan,
     submit_plan,
 )
-from inspections.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
+from inspections.services.draws import (
+    abandon_draw,
+    announce_firms_draw,
+    announce_teams_draw,
+    perform_draw,
+)
 from personnel import services as personnel
 from personnel.models import CertificateKind, EnforcementField, OfficerCategory
 
@@ -95,10 +100,12 @@ def drawn_task(
     firms: int = 8,
     firm_names=(),
     code: str = "",
+    replace_firms_draw: bool = False,
 ):
     """A published plan of `department` for `year` with one item and `firms` tagged employers
     (named `firm_names` first), and a task whose firms and teams are drawn (every class D, so
-    that every firm is drawn)."""
+    that every firm is drawn). With `replace_firms_draw`, the first firms draw is abandoned and
+    a replacement draw (递补) is performed instead."""
     field, _ = EnforcementField.objects.get_or_create(
         code="FOREIGN_WORK", defaults={"name": "外国人来华工作许可"}
     )
@@ -152,9 +159,17 @@ def drawn_task(
         officer_cap=len(names),
         witnesses=["纪检监督员"],
     )
-    perform_draw(
-        actor=planner, draw=announce_firms_draw(actor=planner, task=task), witness_values=["7"]
-    )
+    firms_draw = announce_firms_draw(actor=planner, task=task)
+    if replace_firms_draw:
+        abandoned = abandon_draw(actor=planner, draw=firms_draw, reason="见证人未到场")
+        firms_draw = announce_firms_draw(
+            actor=planner,
+            task=task,
+            replaces=abandoned,
+            reason="见证人未到场，重新公告抽取",
+            approved_by=department_admin,
+        )
+    perform_draw(actor=planner, draw=firms_draw, witness_values=["7"])
     task.refresh_from_db()
     perform_draw(
         actor=planner, draw=announce_teams_draw(actor=planner, task=task), witness_values=["8"]
