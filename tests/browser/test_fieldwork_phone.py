@@ -1,0 +1,333 @@
+"""An inspector's phone, in a real browser: the planner starts the demo's one-department task,
+an inspector completes an inspection on a phone-sized screen with a photo, and a stage saved
+while the phone is offline is kept on the device and recorded once when it is back online.
+
+This module runs its own server on its own copy of the demo: it draws and starts T-2021-008,
+which the other browser tests read as the demo leaves it (a draft).
+"""
+
+import base64
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from backend.demo import DEMO_ACCOUNTS
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+TASK = "T-2021-008"
+PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
+# A second inspector, for the other inspection of the task (created by PREPARE).
+PHONE_USER, PHONE_PASSWORD = "field_phone_b", "Xianchang-2021-Phone!"
+
+# Draw the one-department task's firms and teams (fixed witness values), then seat the demo
+# inspector on the first inspection's team and a second login on the second's: the draw is
+# random, so whom it seats is only known afterwards.
+PREPARE = f"""
+from backend.accounts.models import User
+from backend.accounts.roles import Role
+from backend.accounts.services import create_user
+from inspections.models import SamplingTask, TaskStatus
+from inspections.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
+from inspections.teams import effective_teams
+from personnel.models import Certificate, Officer
+from personnel.services import update_officer
+
+task = SamplingTask.objects.get(code="{TASK}")
+planner = User.objects.get(username="kj_planner")
+if task.status == TaskStatus.DRAFT:
+    perform_draw(actor=planner, draw=announce_firms_draw(actor=planner, task=task),
+                 witness_values=["20211008-1"])
+    task.refresh_from_db()
+    perform_draw(actor=planner, draw=announce_teams_draw(actor=planner, task=task),
+                 witness_values=["20211008-2"])
+teams = effective_teams(task)
+first, second = (teams[uscc] for uscc in sorted(teams)[:2])
+
+def officer(seat):
+    return Certificate.objects.get(number=seat.certificate_number).officer
+
+demo = User.objects.get(username="kj_inspector")
+if not any(officer(s).user_id == demo.pk for s in first):
+    pick = officer(first[0])
+    for current in Officer.objects.filter(user=demo):
+        update_officer(actor=None, officer=current, user=None)
+    if pick.user_id is not None:
+        update_officer(actor=None, officer=pick, user=None)
+    update_officer(actor=None, officer=pick, user=demo)
+other = next(officer(s) for s in second if officer(s).user_id != demo.pk)
+if other.user_id is None:
+    user = create_user(actor=None, username="{PHONE_USER}", password="{PHONE_PASSWORD}",
+                       role=Role.INSPECTOR, department=other.department, display_name=other.name)
+    update_officer(actor=None, officer=other, user=user)
+else:
+    user = other.user
+    user.username = "{PHONE_USER}"
+    user.set_password("{PHONE_PASSWORD}")
+    user.save(update_fields=["username", "password"])
+"""
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server_url():
+    """Like the shared server (tests/browser/conftest.py), on this module's own database."""
+    var_dir = Path(tempfile.mkdtemp(prefix="shuangsui-phone-"))
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir / 'browser.sqlite3'}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    manage = [sys.executable, str(ROOT / "manage.py")]
+    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
+    subprocess.run([*manage, "seed_demo", "--quiet-accounts"], env=env, check=True)
+    subprocess.run([*manage, "shell", "-c", PREPARE], env=env, check=True)
+    port = _free_port()
+    log = open(var_dir / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    server = subprocess.Popen(
+        [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                raise RuntimeError((var_dir / "server.log").read_text()) from None
+            time.sleep(0.2)
+    yield url
+    server.terminate()
+    server.wait(timeout=10)
+    log.close()
+    shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def _log_in(page, username, password):
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+
+
+@pytest.fixture(scope="module")
+def started(browser, server_url):
+    """The planner starts the task's fieldwork from its page (开始实施), in the browser."""
+    context = browser.new_context(base_url=server_url, locale="zh-CN")
+    page = context.new_page()
+    _log_in(page, "kj_planner", PASSWORDS["kj_planner"])
+    page.goto("/tasks/")
+    page.get_by_role("link", name=re.compile(TASK)).first.click()
+    page.get_by_test_id("fieldwork-link").click()
+    page.get_by_test_id("start-fieldwork").click()
+    expect(page.get_by_text("开始实施，已建立 2 项检查")).to_be_visible()
+    rows = page.get_by_test_id("task-inspections").locator("tbody tr")
+    expect(rows).to_have_count(2)
+    expect(rows.first).to_contain_text("待检查")
+    context.close()
+    return server_url
+
+
+def _open_inspection(phone, code):
+    phone.get_by_test_id(f"inspection-{code}").get_by_role("link").last.click()
+    expect(phone.get_by_test_id("checklist")).to_be_visible()
+
+
+def _save(form):
+    form.get_by_role("button").last.click()
+
+
+def _stage(phone, anchor):
+    return phone.get_by_test_id(f"form-{anchor}")
+
+
+def _records(phone):
+    return phone.get_by_test_id("timeline").locator("li.entry")
+
+
+def _jpeg(phone) -> bytes:
+    """A real JPEG, as a phone's camera would hand it over: drawn and encoded by the browser."""
+    data_url = phone.evaluate(
+        """() => {
+            const c = document.createElement("canvas");
+            c.width = 64; c.height = 48;
+            const g = c.getContext("2d");
+            g.fillStyle = "#1d4f91"; g.fillRect(0, 0, 64, 48);
+            g.fillStyle = "#fff"; g.fillRect(8, 8, 24, 16);
+            return c.toDataURL("image/jpeg", 0.9);
+        }"""
+    )
+    return base64.b64decode(data_url.split(",", 1)[1])
+
+
+def test_an_inspector_completes_an_inspection_on_a_phone_with_a_photo(phone, started):
+    _log_in(phone, "kj_inspector", PASSWORDS["kj_inspector"])
+    expect(phone).to_have_url(re.compile(r"/field/$"))
+    expect(phone.get_by_test_id("home-title")).to_have_text("我的今日检查")
+    code = f"{TASK}-001"
+    card = phone.get_by_test_id(f"inspection-{code}")
+    expect(card).to_contain_text("尚未送达随机抽查通知书")
+    # The page fits the phone: no sideways scrolling.
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    _open_inspection(phone, code)
+    sequence = 0
+
+    def recorded(what):
+        # Each save reloads the page, which names the record by its number: wait for it.
+        nonlocal sequence
+        sequence += 1
+        expect(phone.get_by_text(f"已记录：{what}（第{sequence}条记录）")).to_be_visible()
+
+    # The notice: printable from the page, then served (date and manner prefilled).
+    expect(phone.get_by_test_id("notice-link")).to_be_visible()
+    notice = _stage(phone, "stage-notice")
+    expect(notice).to_be_visible()
+    _save(notice)
+    recorded("送达随机抽查通知书")
+
+    # Arrival: every team member present, certificates shown, the place.
+    arrival = _stage(phone, "stage-arrival")
+    for box in arrival.locator("input[name=officers_present]").all():
+        box.check()
+    arrival.get_by_text("已向检查对象出示执法证件", exact=True).click()
+    arrival.get_by_label("地点").fill("长春市朝阳区红旗街88号")
+    _save(arrival)
+    recorded("到达现场、出示执法证件")
+
+    # Every check point: the first stage still to do opens by itself.
+    points = phone.locator("li[data-testid^=stage-findings-]").count()
+    assert points >= 2
+    for n in range(points):
+        form = phone.locator("li[data-testid^=stage-findings-] details[open] form").first
+        if n == 0:
+            form.get_by_text("发现问题", exact=True).click()
+            form.get_by_label("情况说明（发现的问题，或未检查的原因）").fill(
+                "一名外籍员工的工作岗位变更未按时办理"
+            )
+            form.get_by_label("处理情况").fill("当场责令十日内办理变更")
+        _save(form)
+        recorded("检查要点记录")
+
+    # A photo straight from the camera input.
+    photo_form = phone.get_by_test_id("photo-form")
+    camera = photo_form.locator("input[type=file]")
+    assert camera.get_attribute("capture") == "environment"
+    assert camera.get_attribute("accept") == "image/*"
+    camera.set_input_files(
+        {"name": "现场照片.jpg", "mimeType": "image/jpeg", "buffer": _jpeg(phone)}
+    )
+    photo_form.locator("select[name=documents]").select_option(label="第2条 到达现场、出示执法证件")
+    photo_form.get_by_test_id("photo-submit").click()
+    sequence += 1
+    expect(phone.get_by_text("已上传照片“现场照片.jpg”")).to_be_visible()
+    expect(phone.get_by_test_id("evidence-list")).to_contain_text("现场照片.jpg")
+    expect(phone.get_by_test_id("evidence-list")).to_contain_text("证明第2条记录")
+
+    # The result: the official wording, multi-select.
+    result = _stage(phone, "stage-result")
+    result.get_by_text("发现问题已责令改正", exact=True).click()
+    _save(result)
+    recorded("检查结果")
+    expect(phone.get_by_test_id("inspection-result")).to_have_text("发现问题已责令改正")
+
+    opinion = _stage(phone, "stage-firm-opinion")
+    opinion.get_by_label("检查对象意见", exact=True).fill("无异议，按期改正")
+    opinion.get_by_text("检查对象已签名", exact=True).click()
+    opinion.get_by_label("签名人").fill("王经理")
+    _save(opinion)
+    recorded("检查对象意见及签名")
+
+    expect(phone.get_by_test_id("missing")).to_contain_text("尚未记录执法人员签名")
+    signatures = _stage(phone, "stage-signatures")
+    for box in signatures.locator("input[name=signed_by]").all():
+        box.check()
+    _save(signatures)
+    recorded("执法人员签名")
+
+    # Nothing missing any more, said right above the submit button.
+    expect(phone.get_by_test_id("missing")).to_have_text("各环节均已记录，可以提交审核。")
+    _stage(phone, "stage-submit").get_by_role("button", name="提交审核").click()
+    recorded("提交审核")
+    expect(phone.get_by_test_id("inspection-state")).to_have_text("待审核")
+    expect(_records(phone)).to_have_count(sequence)
+    expect(_records(phone).filter(has_text="证据材料")).to_have_count(1)
+
+    # Back on the list, the submitted inspection is no longer among today's.
+    phone.goto("/field/")
+    expect(phone.get_by_test_id(f"inspection-{code}")).to_have_count(0)
+
+
+def test_a_stage_saved_offline_is_recorded_once_when_the_phone_is_back_online(phone, started):
+    _log_in(phone, PHONE_USER, PHONE_PASSWORD)
+    _open_inspection(phone, f"{TASK}-002")
+    expect(_records(phone)).to_have_count(0)
+    notice = phone.get_by_test_id("draft-notice")
+    expect(notice).to_be_hidden()
+
+    phone.context.set_offline(True)
+    _save(_stage(phone, "stage-notice"))
+    expect(notice).to_be_visible()
+    expect(notice).to_contain_text("草稿已保存在本机，联网后自动提交")
+    kept = phone.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('fieldwork-draft:')).length"
+    )
+    assert kept == 1
+
+    phone.context.set_offline(False)
+    # Back online, the draft goes by itself and the page shows the record: once.
+    expect(_records(phone)).to_have_count(1, timeout=45_000)
+    expect(_records(phone).first).to_contain_text("送达随机抽查通知书")
+    expect(notice).to_be_hidden()
+    assert (
+        phone.evaluate(
+            "Object.keys(localStorage).filter(k => k.startsWith('fieldwork-draft:')).length"
+        )
+        == 0
+    )
+
+    # The connection drops after the server recorded the arrival but before the phone heard
+    # back: the retry with the same key gets the record already made, not a second one.
+    arrival = _stage(phone, "stage-arrival")
+    for box in arrival.locator("input[name=officers_present]").all():
+        box.check()
+    arrival.get_by_text("已向检查对象出示执法证件").click()
+
+    def lose_the_answer(route):
+        route.fetch()  # the server records it
+        route.abort("internetdisconnected")
+
+    stage_url = re.compile(r"/field/inspections/\d+/stages/arrival/$")
+    phone.route(stage_url, lose_the_answer)
+    _save(arrival)
+    expect(notice).to_be_visible()
+    phone.unroute(stage_url)
+    phone.evaluate("window.dispatchEvent(new Event('online'))")
+    expect(_records(phone)).to_have_count(2, timeout=45_000)
+    expect(_records(phone).filter(has_text="到达现场、出示执法证件")).to_have_count(1)
+    phone.reload()
+    expect(_records(phone)).to_have_count(2)
+    expect(phone.get_by_test_id("inspection-state")).to_have_text("检查中")
