@@ -11,17 +11,20 @@ byte order too, so comparing raw digests orders tickets like comparing their hex
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import heapq
 import json
+import operator
 import re
 import secrets
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
+from itertools import compress, islice
 from math import ceil
 from typing import Any, NoReturn
 
@@ -110,6 +113,17 @@ class TeamShortfall(DrawError):
 
 
 # --- Hashing and canonical JSON ---------------------------------------------------------------
+
+
+try:  # CPython's own SHA-256 (3.12+, then 3.11): copying its state is cheaper than OpenSSL's.
+    from _sha2 import sha256 as _sha256_for_copying
+except ImportError:  # pragma: no cover - depends on the Python build
+    try:
+        from _sha256 import sha256 as _sha256_for_copying
+    except ImportError:
+        _sha256_for_copying = hashlib.sha256
+
+_KEEP_ALL = b"\xff" * 33
 
 
 def sha256_hex(data: bytes) -> str:
@@ -268,9 +282,130 @@ def _parse_positive_int(text: str, name: str, number: int, what: str) -> int:
     return int(text)
 
 
+# A pool may hold ten million rows. The readers below take it a block of whole lines at a time
+# with bytes methods that loop in C (count, translate, split, compress), never a Python object
+# per row beyond the fields themselves. They accept exactly what the row-by-row readers accept:
+# whatever they cannot vouch for, they hand to those readers, which name the problem.
+
+_BLOCK_BYTES = 8 << 20
+# Every byte but the separators: deleting them leaves ",,\n" per well-formed pool line.
+_NOT_SEPARATORS = bytes(b for b in range(256) if b not in b",\n")
+
+
+class _Unvouched(Exception):
+    """The fast reader cannot vouch for a file; the row-by-row reader will say why."""
+
+
+@dataclass(frozen=True, slots=True)
+class _PoolBlock:
+    """Some consecutive rows of a checked pool file, as columns of UTF-8 bytes."""
+
+    keys: list[bytes]
+    strata: list[bytes]
+    excluded: list[bytes]
+    end: int  # offset in the file just after the block's last line
+
+
+def _pool_body(data: bytes | bytearray) -> int:
+    """Check what concerns the whole pool file; return the offset of its first row."""
+    if not isinstance(data, bytes | bytearray):
+        raise _Unvouched
+    if not data.isascii():
+        decoder = codecs.getincrementaldecoder("utf-8")()
+        try:
+            with memoryview(data) as view:
+                for start in range(0, len(view), _BLOCK_BYTES):
+                    decoder.decode(view[start : start + _BLOCK_BYTES])
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            raise _Unvouched from None
+    header = POOL_HEADER.encode() + b"\n"
+    if b"\r" in data or b'"' in data or not data.startswith(header):
+        raise _Unvouched
+    return len(header)
+
+
+def _pool_blocks(data: bytes | bytearray) -> Iterator[_PoolBlock]:
+    """The rows of a pool file a block at a time, after checking each block as parse_pool does.
+
+    Raises _Unvouched, possibly after some blocks, when anything is not as parse_pool requires.
+    """
+    start = _pool_body(data)
+    ascii_only = data.isascii()
+    previous = None
+    while start < len(data):
+        end = data.rfind(b"\n", start, start + _BLOCK_BYTES) + 1
+        if end <= start:
+            end = data.find(b"\n", start) + 1
+            if end == 0:  # the file does not end with a newline
+                raise _Unvouched
+        block = bytes(data[start:end])
+        lines = block.count(b"\n")
+        # Exactly two commas per line; no empty key (at a line's start) or stratum (",,").
+        if block.translate(None, _NOT_SEPARATORS) != b",,\n" * lines:
+            raise _Unvouched
+        if block.startswith(b",") or b"\n," in block or b",," in block:
+            raise _Unvouched
+        fields = block.replace(b"\n", b",").split(b",")
+        keys, strata, excluded = fields[0:-1:3], fields[1::3], fields[2::3]
+        if not ascii_only and not b"".join(excluded).isascii():
+            raise _Unvouched
+        # Sorted and unique: bytes compare like the UTF-8 they hold.
+        if previous is not None and not previous < keys[0]:
+            raise _Unvouched
+        if not all(map(operator.lt, keys, islice(keys, 1, None))):
+            raise _Unvouched
+        previous = keys[-1]
+        yield _PoolBlock(keys, strata, excluded, end)
+        start = end
+
+
+@dataclass(frozen=True)
+class PoolSummary:
+    """What an announcement needs from a pool file: its rows and eligible rows per stratum."""
+
+    size: int
+    eligible: dict[str, int]
+
+
+def pool_summary(data: bytes) -> PoolSummary:
+    """Check a pool file as parse_pool does and count it, without a Python object per row.
+
+    ``eligible`` equals ``eligible_counts(parse_pool(data))``.
+    """
+    try:
+        size = 0
+        eligible: Counter[bytes] = Counter()
+        for block in _pool_blocks(data):
+            size += len(block.keys)
+            eligible.update(compress(block.strata, map(operator.not_, block.excluded)))
+    except _Unvouched:
+        rows = _parse_pool_row_by_row(data)
+        return PoolSummary(len(rows), eligible_counts(rows))
+    return PoolSummary(size, {stratum.decode(): n for stratum, n in eligible.items()})
+
+
 def format_pool(rows: Iterable[PoolRow]) -> bytes:
     """Pool file bytes: rows sorted by key; keys must be unique."""
-    ordered = sorted(rows, key=lambda row: row.key)
+    ordered = sorted(rows, key=operator.attrgetter("key"))
+    fields = (
+        [row.key for row in ordered],
+        [row.stratum for row in ordered],
+        [row.excluded for row in ordered],
+    )
+    if all(set(map(type, column)) <= {str} for column in fields):
+        lines = map("{},{},{}\n".format, *fields)
+        try:
+            data = f"{POOL_HEADER}\n{''.join(lines)}".encode()
+            for _block in _pool_blocks(data):
+                pass
+            return data
+        except (_Unvouched, UnicodeEncodeError):
+            pass  # the row-by-row checks below name the problem
+    return _format_pool_row_by_row(ordered)
+
+
+def _format_pool_row_by_row(ordered: Sequence[PoolRow]) -> bytes:
     for i, row in enumerate(ordered):
         _check_field(row.key, "key")
         _check_field(row.stratum, "stratum")
@@ -282,6 +417,24 @@ def format_pool(rows: Iterable[PoolRow]) -> bytes:
 
 def parse_pool(data: bytes) -> list[PoolRow]:
     """Parse a pool file, insisting on the canonical form (sorted, unique keys)."""
+    try:
+        blocks = list(_pool_blocks(data))
+    except _Unvouched:
+        return _parse_pool_row_by_row(data)
+    decode = bytes.decode
+    return [
+        row
+        for block in blocks
+        for row in map(
+            PoolRow,
+            map(decode, block.keys),
+            map(decode, block.strata),
+            map(decode, block.excluded),
+        )
+    ]
+
+
+def _parse_pool_row_by_row(data: bytes) -> list[PoolRow]:
     rows = []
     previous = None
     for number, (key, stratum, excluded) in enumerate(
@@ -580,19 +733,54 @@ def _smallest(digests: list[bytes], keys: list[str], count: int) -> list[tuple[b
     n = len(digests)
     if count <= 0:
         return []
-    # Expected count plus ~5% and a fixed margin, as a 64-bit prefix; integers only.
-    expected = count + count // 20 + 64
-    while expected < n:
-        cut = (expected << 64) // n
-        if cut >= 1 << 64:
-            break
-        limit = cut.to_bytes(8, "big")
+    expected = _first_guess(count)
+    while (limit := _cut_off(expected, n)) is not None:
         kept = [pair for pair in zip(digests, keys, strict=True) if pair[0] < limit]
         if len(kept) >= count:
             kept.sort()
             return kept[:count]
         expected *= 2
     return sorted(zip(digests, keys, strict=True))[:count]
+
+
+def _first_guess(count: int) -> int:
+    # Expected count plus ~5% and a fixed margin: a second try is practically never needed.
+    return count + count // 20 + 64
+
+
+def _cut_off(expected: int, n: int) -> bytes | None:
+    """A digest prefix below which about ``expected`` of ``n`` uniform digests fall; None when
+    that would be all of them. A digest is kept when ``digest < cut-off`` (integers only)."""
+    if expected >= n:
+        return None
+    cut = (expected << 64) // n
+    if cut >= 1 << 64:
+        return None
+    return cut.to_bytes(8, "big")
+
+
+def _check_quota(quota: Mapping[str, int], eligible: Mapping[str, int]) -> None:
+    for stratum, count in quota.items():
+        if not _is_count(count):
+            raise QuotaError(
+                "quota-invalid",
+                f"{stratum} 层的抽取数必须是非负整数",
+                f"quota for stratum {stratum!r} must be a non-negative int, got {count!r}",
+            )
+        n = eligible.get(stratum, 0)
+        if count > n:
+            raise QuotaError(
+                "quota-exceeds-eligible",
+                f"{stratum} 层要抽取 {count} 家，但只有 {n} 家符合条件",
+                f"stratum {stratum!r}: quota {count} exceeds its {n} eligible row(s)",
+            )
+    unquoted = sorted(set(eligible) - set(quota))
+    if unquoted:
+        raise QuotaError(
+            "quota-missing",
+            f"以下分层没有抽取数：{'、'.join(unquoted)}",
+            f"no quota given for stratum/strata {unquoted}",
+        )
 
 
 def draw_firms(
@@ -607,27 +795,7 @@ def draw_firms(
         raise ValueError("seed must be 64 lowercase hex digits")
     _check_unique_keys(pool_rows)
     by_stratum = _eligible_by_stratum(pool_rows)
-    for stratum, count in quota.items():
-        if not _is_count(count):
-            raise QuotaError(
-                "quota-invalid",
-                f"{stratum} 层的抽取数必须是非负整数",
-                f"quota for stratum {stratum!r} must be a non-negative int, got {count!r}",
-            )
-        eligible = len(by_stratum.get(stratum, ()))
-        if count > eligible:
-            raise QuotaError(
-                "quota-exceeds-eligible",
-                f"{stratum} 层要抽取 {count} 家，但只有 {eligible} 家符合条件",
-                f"stratum {stratum!r}: quota {count} exceeds its {eligible} eligible row(s)",
-            )
-    unquoted = sorted(set(by_stratum) - set(quota))
-    if unquoted:
-        raise QuotaError(
-            "quota-missing",
-            f"以下分层没有抽取数：{'、'.join(unquoted)}",
-            f"no quota given for stratum/strata {unquoted}",
-        )
+    _check_quota(quota, {stratum: len(keys) for stratum, keys in by_stratum.items()})
 
     prefix = f"{seed}:firms:".encode()
     sha256 = hashlib.sha256
@@ -640,6 +808,90 @@ def draw_firms(
         for rank, (digest, key) in enumerate(_smallest(digests, keys, quota[stratum]), start=1):
             picks.append(FirmPick(stratum, rank, key, digest.hex()))
     return picks
+
+
+def _draw_firms_from_file(
+    *,
+    seed: str,
+    pool_bytes: bytes,
+    quota: Mapping[str, int],
+    progress: Callable[[int, int], None] | None = None,
+) -> list[FirmPick]:
+    """``draw_firms(seed=seed, pool_rows=parse_pool(pool_bytes), quota=quota)``, read from the
+    file a block at a time: only the candidates below each stratum's cut-off (see ``_smallest``)
+    are kept, so memory stays flat and no Python object is made per row beyond its fields.
+
+    ``quota`` must be a checked announcement's (str labels, int counts). ``progress(done,
+    total)`` is called with the bytes of the file read so far.
+    """
+    if not _is_hex64(seed):
+        raise ValueError("seed must be 64 lowercase hex digits")
+    labels = {stratum.encode(): stratum for stratum in quota}
+    # Each stratum's eligible rows end with ",STRATUM,\n" in a well-formed file; the exact
+    # counts come from the checked blocks, these only size the first cut-offs.
+    guessed = {label: pool_bytes.count(b"," + label + b",\n") for label in labels}
+    wanted = {label: _first_guess(quota[labels[label]]) for label in labels if quota[labels[label]]}
+    limits = {label: _cut_off(wanted[label], guessed[label]) for label in wanted}
+    kept, eligible = _keep_below(seed, pool_bytes, limits, progress)
+    _check_quota(quota, {stratum.decode(): n for stratum, n in eligible.items()})
+    picks = []
+    for label in sorted(labels):  # bytes sort like the UTF-8 labels they encode
+        count = quota[labels[label]]
+        if not count:
+            continue
+        while len(kept[label]) < count:  # the cut-off was too low: raise it and read again
+            wanted[label] *= 2
+            limit = {label: _cut_off(wanted[label], eligible[label])}
+            kept[label] = _keep_below(seed, pool_bytes, limit, None)[0][label]
+        kept[label].sort()
+        picks += [
+            FirmPick(labels[label], rank, key.decode(), digest.hex())
+            for rank, (digest, key) in enumerate(kept[label][:count], start=1)
+        ]
+    return picks
+
+
+def _keep_below(
+    seed: str,
+    pool_bytes: bytes,
+    limits: Mapping[bytes, bytes | None],
+    progress: Callable[[int, int], None] | None,
+) -> tuple[dict[bytes, list[tuple[bytes, bytes]]], Counter[bytes]]:
+    """Per stratum in ``limits``, the (digest, key) of its eligible rows whose ticket digest is
+    below the stratum's limit (all of them for None); and every stratum's eligible count."""
+    # Every ticket of the draw starts with the same 71 bytes ("SEED:firms:"), more than one
+    # SHA-256 block: hash them once and start each ticket from a copy of that state. The same
+    # digests, about half the work.
+    midstate = _sha256_for_copying(f"{seed}:firms:".encode())
+    copy = midstate.copy
+    # A stratum without a limit keeps all: every 32-byte digest is below 33 bytes of 0xff.
+    # Strata not asked for keep none: nothing is below b"".
+    limit_of = {label: _KEEP_ALL if limit is None else limit for label, limit in limits.items()}
+    found: list[tuple[bytes, bytes, bytes]] = []
+    keep = found.append
+    eligible: Counter[bytes] = Counter()
+    try:
+        for block in _pool_blocks(pool_bytes):
+            is_eligible = list(map(operator.not_, block.excluded))
+            keys = list(compress(block.keys, is_eligible))
+            strata = list(compress(block.strata, is_eligible))
+            eligible.update(strata)
+            limit = limit_of.get
+            for key, stratum in zip(keys, strata, strict=True):
+                ticket = copy()
+                ticket.update(key)
+                digest = ticket.digest()
+                if digest < limit(stratum, b""):
+                    keep((digest, key, stratum))
+            if progress is not None:
+                progress(block.end, len(pool_bytes))
+    except _Unvouched:
+        _parse_pool_row_by_row(pool_bytes)  # raises the precise FileFormatError
+        raise AssertionError("the fast pool reader refused a pool parse_pool accepts") from None
+    kept: dict[bytes, list[tuple[bytes, bytes]]] = {label: [] for label in limits}
+    for digest, key, stratum in found:
+        kept[stratum].append((digest, key))
+    return kept, eligible
 
 
 def draw_teams(
@@ -700,13 +952,17 @@ def draw_teams(
 def _perform(
     announcement: Mapping[str, Any],
     seed: str,
-    pool_rows: Sequence[PoolRow],
+    pool_bytes: bytes,
     conflicts_bytes: bytes | None,
     firms_result_bytes: bytes | None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     if announcement["purpose"] == "firms":
-        picks = draw_firms(seed=seed, pool_rows=pool_rows, quota=announcement["quota"])
+        picks = _draw_firms_from_file(
+            seed=seed, pool_bytes=pool_bytes, quota=announcement["quota"], progress=progress
+        )
         return format_firms_result(picks)
+    pool_rows = parse_pool(pool_bytes)
     if conflicts_bytes is None or firms_result_bytes is None:
         raise ValueError("a teams draw needs the conflicts file and the firms result file")
     seats = draw_teams(
@@ -727,14 +983,18 @@ def compute_result(
     *,
     conflicts_bytes: bytes | None = None,
     firms_result_bytes: bytes | None = None,
+    progress: Callable[[int, int], None] | None = None,
 ) -> bytes:
     """Perform the announced draw from its published inputs; returns the result file's bytes.
 
     Does not check the files' digests against the announcement (``verify`` does): the caller that
-    performs a draw has just written those files itself.
+    performs a draw has just written those files itself. ``progress(done, total)``, if given, is
+    told how many bytes of a firms pool have been read.
     """
     seed = compute_seed(announcement, reveal)
-    return _perform(announcement, seed, parse_pool(pool_bytes), conflicts_bytes, firms_result_bytes)
+    return _perform(
+        announcement, seed, pool_bytes, conflicts_bytes, firms_result_bytes, progress=progress
+    )
 
 
 # --- Verification -----------------------------------------------------------------------------
@@ -793,15 +1053,15 @@ def verify(
 
     check_digest("pool_sha256", pool_bytes)
     try:
-        pool_rows = parse_pool(pool_bytes)
+        pool_size = pool_summary(pool_bytes).size
     except DrawError as exc:
         report.problems.append(str(exc))
         return report
-    if len(pool_rows) == announcement["pool_size"]:
+    if pool_size == announcement["pool_size"]:
         report.checks.append("pool_size")
     else:
         report.problems.append(
-            f"pool_size mismatch: announced {announcement['pool_size']}, file has {len(pool_rows)}"
+            f"pool_size mismatch: announced {announcement['pool_size']}, file has {pool_size}"
         )
     if announcement["purpose"] == "teams":
         for name, data in (
@@ -814,7 +1074,7 @@ def verify(
             check_digest(name, data)
     try:
         expected = _perform(
-            announcement, report.seed, pool_rows, conflicts_bytes, firms_result_bytes
+            announcement, report.seed, pool_bytes, conflicts_bytes, firms_result_bytes
         )
     except ValueError as exc:  # DrawError included: quota, shortfall, malformed files
         report.problems.append(f"the draw cannot be recomputed: {exc}")
