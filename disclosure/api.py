@@ -117,6 +117,7 @@ class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSe
 class _Year:
     year: int
     due_by: date
+    downloadable: bool
 
 
 def _statistics_record(year: int):
@@ -134,15 +135,20 @@ def _statistics_record(year: int):
         "by_category": counts(figures.by_category),
         "follow_ups": counts(figures.follow_ups),
         "legal_reviews": figures.legal_reviews,
+        "downloadable": downloads.has_results(year),
     }
 
 
 class _YearRecord(dict):
-    """A dict whose `year` the link fields read as an attribute."""
+    """A dict whose `year` and `downloadable` the link fields read as attributes."""
 
     @property
     def year(self) -> int:
         return self["year"]
+
+    @property
+    def downloadable(self) -> bool:
+        return self["downloadable"]
 
 
 @extend_schema_view(
@@ -169,7 +175,10 @@ class StatisticsViewSet(PublicViewSet):
         return record
 
     def list(self, request, *args, **kwargs):
-        years = [_Year(year=y, due_by=statistics.due_by(y)) for y in statistics.available_years()]
+        years = [
+            _Year(year=y, due_by=statistics.due_by(y), downloadable=downloads.has_results(y))
+            for y in statistics.available_years()
+        ]
         return Response(self.get_serializer(years, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):

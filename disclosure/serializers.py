@@ -78,7 +78,7 @@ class OpenTaskRefSerializer(serializers.Serializer):
 
 
 class OpenPlanLineSerializer(serializers.Serializer):
-    position = serializers.IntegerField(help_text="序号")
+    number = serializers.IntegerField(source="position", help_text="序号")
     name = serializers.CharField(help_text="计划任务名称")
     items = OpenItemRefSerializer(many=True)
     start_quarter = serializers.IntegerField()
@@ -167,20 +167,24 @@ class OpenYearSerializer(serializers.Serializer):
     year = serializers.IntegerField()
     url = serializers.SerializerMethodField(help_text="该年度统计")
     due_by = serializers.DateField(help_text="依法应公开的最迟日期（次年1月31日）")
-    csv = serializers.SerializerMethodField(help_text="该年度全部公示结果 .csv")
-    xlsx = serializers.SerializerMethodField(help_text="该年度全部公示结果 .xlsx")
+    csv = serializers.SerializerMethodField(
+        help_text="该年度全部公示结果 .csv；该年度无公示时为 null"
+    )
+    xlsx = serializers.SerializerMethodField(
+        help_text="该年度全部公示结果 .xlsx；该年度无公示时为 null"
+    )
 
     @extend_schema_field(serializers.URLField())
     def get_url(self, record) -> str:
         return _absolute(self, "statistics-detail", record.year)
 
-    @extend_schema_field(serializers.URLField())
-    def get_csv(self, record) -> str:
-        return _absolute(self, "results-csv", record.year)
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_csv(self, record) -> str | None:
+        return _absolute(self, "results-csv", record.year) if record.downloadable else None
 
-    @extend_schema_field(serializers.URLField())
-    def get_xlsx(self, record) -> str:
-        return _absolute(self, "results-xlsx", record.year)
+    @extend_schema_field(serializers.URLField(allow_null=True))
+    def get_xlsx(self, record) -> str | None:
+        return _absolute(self, "results-xlsx", record.year) if record.downloadable else None
 
 
 class OpenStatisticsSerializer(OpenYearSerializer):

@@ -145,7 +145,7 @@ def drawn_task(
     submit_plan(actor=planner, plan=plan)
     approve_plan(actor=department_admin, plan=plan)
     plan = publish_plan(actor=planner, plan=plan)
-    line = plan.lines.get()
+    line = plan.lines.filter(items=version).get()
     task = open_task(
         actor=planner,
         plan=plan,
@@ -178,8 +178,11 @@ def drawn_task(
     return task
 
 
-def record_until_submission(inspection, *, codes=("no-problem",), signatory="王经理"):
-    """Every stage of the on-site record, as the first officer of the team would enter them."""
+def record_until_submission(
+    inspection, *, codes=("no-problem",), signatory="王经理", note="", finding="", place=""
+):
+    """Every stage of the on-site record, as the first officer of the team would enter them;
+    `finding` is a problem found at every check point, `note` the officers' note on the result."""
     members = list(
         inspection.members.select_related("officer").order_by("department__code", "seat")
     )
@@ -196,12 +199,20 @@ def record_until_submission(inspection, *, codes=("no-problem",), signatory="王
         method="onsite",
         officers_present=numbers,
         certificates_shown=True,
-        place="长春市朝阳区某大厦12层",
+        place=place or "长春市朝阳区某大厦12层",
         occurred_at=timezone.make_aware(datetime.combine(served + timedelta(days=1), time(10))),
     )
     for point in records.checkpoints_of(inspection):
-        records.record_findings(actor=first, inspection=inspection, check_point=point, checked=True)
-    records.record_result(actor=first, inspection=inspection, codes=list(codes))
+        records.record_findings(
+            actor=first,
+            inspection=inspection,
+            check_point=point,
+            checked=True,
+            problem_found=bool(finding),
+            description=finding,
+            handling=finding and "当场责令改正",
+        )
+    records.record_result(actor=first, inspection=inspection, codes=list(codes), note=note)
     records.record_firm_opinion(
         actor=first, inspection=inspection, opinion="无异议", signatory=signatory, signed=True
     )
@@ -209,10 +220,11 @@ def record_until_submission(inspection, *, codes=("no-problem",), signatory="王
     return first
 
 
-def carry_out(task, *, planner, reviewer, results=None, review=None):
+def carry_out(task, *, planner, reviewer, results=None, review=None, entries=None):
     """Start the task's fieldwork if needed, record and submit every inspection, and review
     (同意) those in `review` (all by default). `results` maps an inspection's index (in code
-    order) to its result codes; the rest find no problem."""
+    order) to its result codes; the rest find no problem. `entries` maps an index to more
+    keyword arguments of `record_until_submission` (notes, findings, signatory, place)."""
     task.refresh_from_db()
     if task.status == TaskStatus.TEAMS_DRAWN:
         start_fieldwork(actor=planner, task=task)
@@ -221,7 +233,8 @@ def carry_out(task, *, planner, reviewer, results=None, review=None):
         if inspection.state in (InspectionState.REVIEWED, InspectionState.CLOSED):
             continue
         codes = (results or {}).get(index, ("no-problem",))
-        first = record_until_submission(inspection, codes=codes)
+        extra = (entries or {}).get(index, {})
+        first = record_until_submission(inspection, codes=codes, **extra)
         records.submit_for_review(actor=first, inspection=inspection)
         if review is None or index in review:
             records.review_result(actor=reviewer, inspection=inspection, agree=True)

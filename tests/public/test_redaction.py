@@ -2,10 +2,18 @@
 
 The test seeds data full of forbidden values, then crawls the whole public surface: every
 /public/ link (and form) reachable from /public/ and from searches for each seeded firm, every
-endpoint of the /api/v1/public/ router with all its pages, and every record URL those answers
-carry. Any file a public page links to (a download) is fetched and scanned the same way.
+endpoint of the /api/v1/public/ routers with all its pages, and every record URL those answers
+carry. Any file a public page or answer links to (a download) is fetched and scanned the same
+way; a workbook is opened and its cells scanned.
+
+The results seed a task whose inspections carry everything the whole-process record holds and
+the public must never read: the firm's signatory (a natural person other than the party), the
+officers' notes and findings, the place, a legal-review decision's party and facts, follow-up
+details, an unreviewed result and a result held back by legal review, and a correction whose
+reason carries a phone number.
 """
 
+import io
 import json
 import re
 from datetime import date, timedelta
@@ -13,8 +21,14 @@ from html import unescape
 from urllib.parse import urlencode, urljoin, urlsplit
 
 import pytest
+from disclosure_builders import carry_out, drawn_task
+from openpyxl import load_workbook
 
+from backend.accounts.roles import Role
 from backend.codes import make_citizen_id, make_uscc
+from disclosure.api_urls import router as results_router
+from disclosure.services import correct_result, publish_results
+from fieldwork.services.followups import open_follow_up
 from inspections.models import FIRM_FLAGS, RiskClass, TargetType
 from inspections.public.api_urls import router
 from inspections.services import retire_item, revise_item, set_item_firm_list
@@ -28,7 +42,7 @@ FORBIDDEN_KEYS = {
     "risk_class", "address", "legal_representative", "abnormal_operation", "serious_violation",
     "complaints", "tags", "citizen_id", "phone", "gender", "position", "expertise",
     "jurisdiction_area", "change_reason", "scope_rules", "created_by", "published_by", "note",
-    "grounds", "id",
+    "grounds", "signatory", "recipient", "facts", "details", "place",
 }  # fmt: skip
 
 
@@ -176,6 +190,88 @@ def forbidden(kj, ga, planner, make_firm, make_item, make_officer, make_certific
     return secrets, must_see, firms
 
 
+@pytest.fixture
+def forbidden_results(make_user):
+    """A published task whose record is full of what must stay internal; its secrets and the
+    values that must be public. Of a third department, so that its teams draw meets only its
+    own officers."""
+    from legalreview.services.decisions import draft_decision, submit_decision
+    from personnel.models import Department
+
+    rs = Department.objects.create(code="RS", name="市人力资源和社会保障局", region_code="220100")
+    planner = make_user("rs_planner", Role.PLANNER, rs, display_name="钱计划")
+    department_admin = make_user("rs_admin", Role.DEPARTMENT_ADMIN, rs, display_name="郑管理")
+    task = drawn_task(
+        department=rs,
+        planner=planner,
+        department_admin=department_admin,
+        firms=4,
+        firm_names=["长春公示结果甲有限公司", "长春法审暂缓乙有限公司", "长春未审核丙有限公司"],
+    )
+    inspections = carry_out(
+        task,
+        planner=planner,
+        reviewer=department_admin,
+        results={0: ["follow-up-disclosure"], 2: ["uncooperative"]},
+        review={0, 1, 3},
+        entries={
+            0: {
+                "signatory": "甄隐名",
+                "note": "执法人员内部备注NOTE-31",
+                "finding": "员工身份证号220102198001011234，联系电话13712345678",
+                "place": "长春市隐秘大厦19层",
+            },
+            2: {"note": "未审核的结论UNREVIEWED-5"},
+        },
+    )
+    published, held, unreviewed, clean = inspections
+    decision = draft_decision(
+        actor=department_admin,
+        inspection=held,
+        decision_type="penalty",
+        title="罚款决定",
+        draft_text="决定书草稿DRAFT-DECISION",
+        facts="内部违法事实FACTS-9",
+        legal_basis="《中华人民共和国出境入境管理法》第八十条",
+        discretion="裁量基准第三条",
+        recipient="当事人秘名",
+        amount=50000,
+        public_interest=True,
+    )
+    submit_decision(actor=department_admin, decision=decision)
+    original = publish_results(actor=planner, inspections=[published, clean])[0]
+    open_follow_up(
+        actor=planner,
+        inspection=published,
+        kind="refer",
+        opened_on=date(2021, 6, 20),
+        details="处置内部说明DETAILS-4",
+        authority="长春市公安局出入境管理支队",
+    )
+    correction = correct_result(
+        actor=planner, result=original, reason="后续处置已登记，联系电话13912340000"
+    )
+    secrets = {
+        "signatory": "甄隐名",
+        "officer_note": "NOTE-31",
+        "finding_id": "220102198001011234",
+        "finding_phone": "13712345678",
+        "place": "隐秘大厦19层",
+        "decision_recipient": "当事人秘名",
+        "decision_facts": "FACTS-9",
+        "decision_draft": "DRAFT-DECISION",
+        "follow_up_details": "DETAILS-4",
+        "unreviewed_note": "UNREVIEWED-5",
+        "unreviewed_inspection": unreviewed.code,
+        "held_inspection": held.code,
+        "reason_phone": "13912340000",
+        "publisher": planner.display_name,
+        "reviewer": department_admin.display_name,
+    }
+    must_see = {original.code, correction.code, "139****0000", task.code, rs.name}
+    return secrets, must_see, [published.firm, held.firm, unreviewed.firm]
+
+
 def _links(path: str, body: str) -> list[str]:
     """The /public/ URLs a page links to or submits a form to, resolved against `path`."""
     found = []
@@ -205,6 +301,25 @@ def _keys(value) -> set[str]:
     return set()
 
 
+def _database_ids(value) -> list:
+    """Values of "id" keys that are numbers: a row's primary key (a draw's public id is text)."""
+    if isinstance(value, dict):
+        found = [value["id"]] if isinstance(value.get("id"), int) else []
+        return found + [i for item in value.values() for i in _database_ids(item)]
+    if isinstance(value, list):
+        return [i for item in value for i in _database_ids(item)]
+    return []
+
+
+def _workbook_text(data: bytes) -> str:
+    book = load_workbook(io.BytesIO(data), read_only=True)
+    cells = (
+        str(cell) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True)
+        for cell in row if cell is not None
+    )  # fmt: skip
+    return "\n".join(cells)
+
+
 def crawl(client, start: list[str]) -> dict[str, str]:
     """Fetch `start` and everything public it leads to; return {url: body}."""
     seen: dict[str, str] = {}
@@ -214,7 +329,10 @@ def crawl(client, start: list[str]) -> dict[str, str]:
         if url in seen:
             continue
         response = client.get(url)
-        body = response.content.decode("utf-8", errors="replace")
+        data = b"".join(response.streaming_content) if response.streaming else response.content
+        body = data.decode("utf-8", errors="replace")
+        if response.get("Content-Type", "").startswith("application/vnd.openxmlformats"):
+            body = _workbook_text(data)
         seen[url] = body
         if response.status_code in (301, 302):
             queue.append(response["Location"])
@@ -224,6 +342,7 @@ def crawl(client, start: list[str]) -> dict[str, str]:
             data = json.loads(body)
             leaked = _keys(data) & FORBIDDEN_KEYS
             assert not leaked, f"{url} carries the keys {sorted(leaked)}"
+            assert not _database_ids(data), f"{url} carries database ids"
             queue += _api_links(data)
         elif response["Content-Type"].startswith("text/html"):
             queue += _links(url, body)
@@ -235,13 +354,23 @@ def no_rate_limit(settings):
     settings.PUBLIC_API_RATE = "100000/min"
 
 
-def test_no_public_response_carries_a_forbidden_value(client, forbidden, monkeypatch):
+def test_no_public_response_carries_a_forbidden_value(
+    client, forbidden, forbidden_results, monkeypatch, settings, tmp_path
+):
     secrets, must_see, firms = forbidden
+    more_secrets, more_must_see, more_firms = forbidden_results
+    secrets, must_see, firms = (
+        {**secrets, **more_secrets},
+        must_see | more_must_see,
+        firms + more_firms,
+    )
+    settings.MEDIA_ROOT = tmp_path  # the yearly workbook is built there
     # Small pages, so that the crawl walks the pagers too.
     monkeypatch.setattr("inspections.public.views.FIRMS_PER_PAGE", 1)
     monkeypatch.setattr("inspections.public.views.ITEMS_PER_PAGE", 1)
     monkeypatch.setattr("inspections.public.api.PublicPagination.page_size", 1)
     monkeypatch.setattr("inspections.public.api.PublicFirmPagination.page_size", 1)
+    monkeypatch.setattr("disclosure.views.RESULTS_PER_PAGE", 1)
 
     searches = ["/public/firms/?" + urlencode({"q": "长春"})]
     for firm in firms:
@@ -249,13 +378,20 @@ def test_no_public_response_carries_a_forbidden_value(client, forbidden, monkeyp
             f"/public/firms/?{urlencode({'q': firm.name})}",
             f"/public/firms/?q={firm.uscc}",
         ]
-    api = [f"/api/v1/public/{prefix}/" for prefix, _viewset, _name in router.registry]
+    api = [
+        f"/api/v1/public/{prefix}/"
+        for prefix, _viewset, _name in router.registry + results_router.registry
+    ]
     seen = crawl(client, ["/", "/public/", *searches, *api])
 
     # The crawl reached every kind of public page and record.
     kinds = [
         "/public/firms/9", "/public/items/KJ-", "/public/officers/", "/public/procedures/",
         "/api/v1/public/firms/9", "/api/v1/public/items/KJ-", "page=2", "cursor=",
+        "/public/results/T-", "/public/tasks/T-", "/public/plans/RS-", "/public/draws/D-",
+        "/public/statistics/2021/", "/api/v1/public/results/T-", "/api/v1/public/tasks/T-",
+        "/api/v1/public/plans/RS-", "/api/v1/public/statistics/2021/", "results-2021.csv",
+        "results-2021.xlsx", "/public/results/?", "after=",
     ]  # fmt: skip
     for kind in kinds:
         assert any(kind in url for url in seen), f"the crawl never reached {kind}"
@@ -264,6 +400,8 @@ def test_no_public_response_carries_a_forbidden_value(client, forbidden, monkeyp
         assert value in everything, f"{value} should be public"
 
     for url, body in seen.items():
+        if url == "/public/verify_draw.py":
+            continue  # the verifier's source code, the same for every draw: no data
         for name, value in secrets.items():
             assert value not in body, f"{url} shows {name} ({value})"
 
