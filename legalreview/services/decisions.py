@@ -160,7 +160,7 @@ def draft_decision(
 
 def _locked(decision: Decision) -> Decision:
     return (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("inspection", "department", "enforcement_field")
         .get(pk=decision.pk)
     )

@@ -35,13 +35,13 @@ def _refuse(message: str, code: str, field: str = "non_field_errors") -> Validat
 
 def _locked(review: LegalReview) -> LegalReview:
     review = (
-        LegalReview.objects.select_for_update()
+        LegalReview.objects.select_for_update(of=("self",))
         .select_related("decision", "decision__inspection", "decision__department")
         .get(pk=review.pk)
     )
     # The decision's row too: its state moves with the round's outcome.
     review.decision = (
-        Decision.objects.select_for_update()
+        Decision.objects.select_for_update(of=("self",))
         .select_related("inspection", "department")
         .get(pk=review.decision_id)
     )

@@ -223,10 +223,9 @@ def test_the_team_drafts_submits_and_the_head_issues_after_approval_on_the_pages
     assert (decision.state, decision.document_number) == (DecisionState.ISSUED, "长科罚〔2021〕1号")
 
 
-def test_an_outsider_cannot_draft_and_is_told_why(client, found, outsider):
+def test_an_outsider_does_not_even_see_the_inspection_to_draft_for(client, found, outsider):
     client.force_login(outsider)
     response = client.get(reverse("legalreview:decision-new", args=[found.pk]))
-    # The outsider does not even see the inspection.
     assert response.status_code == 404
 
 
