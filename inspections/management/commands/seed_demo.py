@@ -3,6 +3,7 @@ from django.db import transaction
 
 from backend.accounts.roles import Role
 from backend.demo import DEMO_ACCOUNTS, seed_accounts
+from fieldwork.demo import seed_fieldwork
 from inspections.demo import seed_directory
 from inspections.demo_draws import seed_draws
 from inspections.demo_plans import seed_plans
@@ -16,6 +17,7 @@ DEMO_PARTS = [
     ("一单两库", seed_directory),
     ("年度计划与抽查任务", seed_plans),
     ("抽查任务的公开抽取", seed_draws),
+    ("检查实施、结果审核与后续处置", seed_fieldwork),
 ]
 
 

@@ -1,0 +1,390 @@
+"""Demo fieldwork: T-2021-007's six inspections carried out from the notice to the close.
+
+The source document's story goes on after the draw: the joint teams inspected the 6 employers
+in June 2021. Here every inspection is recorded stage by stage through the services (notice,
+arrival with place and coordinates, findings for every check point, result, the firm's opinion,
+signatures, submission) and reviewed by the bureau's department administrator (kj_admin):
+
+- one employer had not filed a change of a foreign employee's post: 发现问题已责令改正, a
+  责令改正 follow-up with its deadline, re-checked and completed; the inspection is closed;
+- at one employer a foreign national worked without a work permit: the bureau's own result
+  code under 发现问题待后续处理, a site photo, and a 移送案件线索 to 公安机关出入境管理部门
+  whose decision went through legal review (legalreview.demo) — still open, and past the
+  date by which 公安 was to report back, so it shows as overdue on the dashboards;
+- the other four are clean: 无需后续处置, closed.
+
+The on-site stages carry their 2021 dates; submission and review are recorded when the demo
+runs (the review service stamps its own time). Every step uses a fixed idempotency key, so a
+second `seed_demo` finds each record already there and changes nothing.
+
+Logins: the teams draw seats whom it seats. The demo inspector logins (kj_inspector,
+ga_inspector, rs_inspector) are moved to an officer of their department seated on the task
+when their own officer was not drawn (the one with most seats, then the lowest certificate
+number: deterministic, since the draw is), so that they see inspections. An inspection with no
+seated login gets an account for its lead-department officer, without a usable password: it
+only authors that team's records.
+"""
+
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from pathlib import Path
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.models import User
+from backend.accounts.roles import Role
+from backend.accounts.services import create_user
+from backend.audit.services import record_event
+from fieldwork.models import (
+    RECORDING,
+    FollowUpKind,
+    Inspection,
+    InspectionMember,
+    InspectionRecord,
+    InspectionState,
+    ResultCode,
+)
+from fieldwork.services import followups, records
+from fieldwork.services.evidence import upload_evidence
+from fieldwork.services.inspections import start_fieldwork
+from fieldwork.services.results_table import add_result_code
+from inspections.demo_plans import JOINT_TASK
+from inspections.models import SamplingTask, TaskStatus
+from legalreview.demo import seed_legal_review
+from personnel.models import Officer
+from personnel.services import update_officer
+
+S = InspectionState
+PHOTO = Path(__file__).parent / "data" / "demo_site_photo.jpg"
+DEMO_INSPECTORS = {"KJ": "kj_inspector", "GA": "ga_inspector", "RS": "rs_inspector"}
+PSB = "公安机关出入境管理部门"
+# The bureau's own 违反其他相关规定 (domain.md: one per department).
+KJ_CODE_NAME = "违反外国人来华工作管理规定"
+# Where the keys of the demo's submissions live: uuid5(namespace, "<inspection>/<step>").
+_KEYS = uuid.UUID("6f1d3c52-2021-4007-9a6b-5c0e8d2f7a11")
+
+
+@dataclass(frozen=True)
+class Story:
+    kind: str  # clean / rectify / refer
+    problem_point: str = ""  # the check point where the problem was found
+    description: str = ""
+    handling: str = ""
+
+
+CLEAN = Story("clean")
+RECTIFY = Story(
+    "rectify",
+    problem_point="工作许可的变更、延期、注销按时办理",
+    description="1名外籍技术人员工作岗位已由质量工程师调整为技术总监，未按规定办理工作许可变更",
+    handling="当场责令该单位于2021年7月20日前办理外国人工作许可变更手续",
+)
+REFER = Story(
+    "refer",
+    problem_point="无未经许可在本单位工作的外国人",
+    description="发现1名外籍人员持商务签证入境，在本单位从事软件开发工作，未取得外国人工作许可",
+    handling="制作现场检查笔录并拍照固定证据，涉嫌非法就业，拟移送公安机关出入境管理部门处理",
+)
+
+
+def _key(inspection: Inspection, step: str) -> uuid.UUID:
+    return uuid.uuid5(_KEYS, f"{inspection.code}/{step}")
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+# --- who ----------------------------------------------------------------------------------------
+
+
+def _user(username: str) -> User | None:
+    return User.objects.filter(username=username).first()
+
+
+def _seat_demo_logins(task: SamplingTask, created: dict[str, int]) -> None:
+    """Link each demo inspector login to an officer of its department seated on the task."""
+    seats = list(
+        InspectionMember.objects.filter(inspection__task=task).select_related(
+            "officer", "department"
+        )
+    )
+    counts = Counter(m.officer_id for m in seats)
+    for department, username in DEMO_INSPECTORS.items():
+        user = _user(username)
+        if user is None:
+            continue
+        seated = {m.officer_id: m for m in seats if m.department.code == department}
+        current = Officer.objects.filter(user=user).first()
+        if current is not None and current.pk in seated:
+            continue
+        free = [m for m in seated.values() if m.officer.user_id is None]
+        if not free:
+            continue
+        pick = min(free, key=lambda m: (-counts[m.officer_id], m.certificate_number)).officer
+        if current is not None:
+            update_officer(actor=None, officer=current, user=None)
+        update_officer(actor=None, officer=pick, user=user)
+        # The account now stands for that officer: its name says so.
+        user.display_name = pick.name
+        user.full_clean()
+        user.save(update_fields=["display_name"])
+        record_event(
+            action="account.update",
+            actor=None,
+            obj=user,
+            detail={"display_name": pick.name, "officer": pick.pk},
+        )
+        created["关联的执法人员账号"] += 1
+
+
+def _author(inspection: Inspection, lead_code: str, created: dict[str, int]) -> User:
+    """The team member who records the inspection: a demo login if one is seated, else any
+    seated officer's login, else a new login for the lead department's officer."""
+    members = list(inspection.members.select_related("officer__user", "department"))
+    with_login = [m for m in members if m.officer.user_id]
+    demo = [m for m in with_login if m.officer.user.username in DEMO_INSPECTORS.values()]
+    chosen = (demo or with_login or [None])[0]
+    if chosen is not None:
+        return chosen.officer.user
+    member = next((m for m in members if m.department.code == lead_code), members[0])
+    user = create_user(
+        actor=None,
+        username=f"demo_{member.certificate_number.lower()}",
+        # Never used: the account exists to author this team's demo records.
+        password=uuid.uuid4().hex + "-Aa1!",
+        role=Role.INSPECTOR,
+        department=member.department,
+        display_name=member.officer.name,
+    )
+    user.set_unusable_password()
+    user.save(update_fields=["password"])
+    update_officer(actor=None, officer=member.officer, user=user)
+    created["执法人员账号"] += 1
+    return user
+
+
+def _kj_result_code(kj_admin: User) -> ResultCode:
+    found = ResultCode.objects.filter(name=KJ_CODE_NAME, department=kj_admin.department).first()
+    if found is not None:
+        return found
+    return add_result_code(
+        actor=kj_admin, parent=ResultCode.objects.get(code="follow-up"), name=KJ_CODE_NAME
+    )
+
+
+# --- one inspection -----------------------------------------------------------------------------
+
+
+def _record_on_site(inspection: Inspection, author: User, story: Story, codes: list[str], day):
+    numbers = [m.certificate_number for m in inspection.members.order_by("department__code")]
+    place = (inspection.firm.address or inspection.firm_name)[:200]
+    served_on = day - timedelta(days=3)
+    records.issue_notice(
+        actor=author,
+        inspection=inspection,
+        served_on=served_on,
+        delivery="当面送达",
+        recipient="单位人事负责人",
+        occurred_at=_at(served_on, 10),
+        idempotency_key=_key(inspection, "notice"),
+    )
+    arrival = records.record_arrival(
+        actor=author,
+        inspection=inspection,
+        method="onsite",
+        officers_present=numbers,
+        certificates_shown=True,
+        place=place,
+        # Around 长春市 (43.88 N, 125.32 E), a little apart for each employer.
+        latitude=f"{43.85 + inspection.pk % 7 * 0.011:.6f}",
+        longitude=f"{125.28 + inspection.pk % 5 * 0.017:.6f}",
+        occurred_at=_at(day, 9, 30),
+        idempotency_key=_key(inspection, "arrival"),
+    )
+    for n, point in enumerate(records.checkpoints_of(inspection)):
+        problem = point.text == story.problem_point
+        records.record_findings(
+            actor=author,
+            inspection=inspection,
+            check_point=point,
+            checked=True,
+            problem_found=problem,
+            description=story.description if problem else "经查阅资料、现场核实，符合规定",
+            handling=story.handling if problem else "",
+            occurred_at=_at(day, 10, n * 5),
+            idempotency_key=_key(inspection, f"findings/{point.pk}"),
+        )
+    if story.kind == "refer":
+        with PHOTO.open("rb") as photo:
+            upload_evidence(
+                actor=author,
+                inspection=inspection,
+                kind="photo",
+                file=ContentFile(photo.read(), name="现场照片.jpg"),
+                original_name="现场照片.jpg",
+                occurred_at=_at(day, 9, 40),
+                documents=arrival.sequence,
+                note="检查组到达现场，单位前台",
+                place=place,
+                idempotency_key=_key(inspection, "photo"),
+            )
+    records.record_result(
+        actor=author,
+        inspection=inspection,
+        codes=codes,
+        note=story.handling,
+        occurred_at=_at(day, 11),
+        idempotency_key=_key(inspection, "result"),
+    )
+    records.record_firm_opinion(
+        actor=author,
+        inspection=inspection,
+        opinion="对检查记录无异议"
+        if story.kind == "clean"
+        else "对检查发现的问题无异议，将配合整改",
+        signatory="单位人事负责人",
+        signed=True,
+        occurred_at=_at(day, 11, 10),
+        idempotency_key=_key(inspection, "firm_opinion"),
+    )
+    records.record_officer_signatures(
+        actor=author,
+        inspection=inspection,
+        signed_by=numbers,
+        occurred_at=_at(day, 11, 15),
+        idempotency_key=_key(inspection, "signatures"),
+    )
+    records.submit_for_review(
+        actor=author, inspection=inspection, idempotency_key=_key(inspection, "submitted")
+    )
+
+
+def _follow_up(inspection: Inspection, story: Story, author, planner, head, day) -> None:
+    if story.kind == "clean":
+        followups.open_follow_up(
+            actor=author,
+            inspection=inspection,
+            kind=FollowUpKind.NONE,
+            opened_on=day,
+            details="未发现问题",
+            idempotency_key=_key(inspection, "follow_up"),
+        )
+    elif story.kind == "rectify":
+        rectification = followups.open_follow_up(
+            actor=author,
+            inspection=inspection,
+            kind=FollowUpKind.RECTIFY,
+            opened_on=day,
+            details="办理外国人工作许可变更手续",
+            due_on=date(2021, 7, 20),
+            idempotency_key=_key(inspection, "follow_up"),
+        )
+        followups.recheck_follow_up(
+            actor=author,
+            follow_up=rectification,
+            checked_on=date(2021, 7, 22),
+            rectified=True,
+            outcome="已于2021年7月16日取得变更后的外国人工作许可证，岗位、期限与实际一致",
+            idempotency_key=_key(inspection, "recheck"),
+        )
+        followups.complete_follow_up(
+            actor=author,
+            follow_up=rectification,
+            completed_on=date(2021, 7, 22),
+            outcome="改正完毕",
+            idempotency_key=_key(inspection, "follow_up_done"),
+        )
+    else:
+        followups.open_follow_up(
+            actor=planner,
+            inspection=inspection,
+            kind=FollowUpKind.REFER,
+            opened_on=day,
+            authority=PSB,
+            details="1名外籍人员未取得工作许可在本单位工作，涉嫌非法就业（出境入境管理法第四十一条、"
+            "第八十条），移送公安机关依法处理，请于期限前反馈处理结果",
+            due_on=date(2021, 7, 30),
+            idempotency_key=_key(inspection, "follow_up"),
+        )
+    inspection.refresh_from_db()
+    if not followups.close_blockers(inspection):
+        followups.close_inspection(
+            actor=head, inspection=inspection, idempotency_key=_key(inspection, "closed")
+        )
+
+
+def _legal_review(inspection: Inspection) -> int:
+    """The referral's decision drafted, submitted and approved (the legal review app's demo)."""
+    return sum(seed_legal_review(inspection).values())
+
+
+# --- the part -----------------------------------------------------------------------------------
+
+
+def _stories(inspections: list[Inspection], kj_login: User | None) -> list[Story]:
+    """The referral and the rectification go to the inspections kj_inspector sits on first,
+    so that the demo inspector sees the whole path; the rest are clean."""
+    mine = {
+        i.pk
+        for i in inspections
+        if kj_login is not None and i.members.filter(officer__user=kj_login).exists()
+    }
+    ordered = sorted(inspections, key=lambda i: (i.pk not in mine, i.code))
+    plan = {i.pk: CLEAN for i in inspections}
+    for inspection, story in zip(ordered, [REFER, RECTIFY], strict=False):
+        plan[inspection.pk] = story
+    return [plan[i.pk] for i in inspections]
+
+
+@transaction.atomic
+def seed_fieldwork() -> dict[str, int]:
+    created = dict.fromkeys(
+        ["检查", "关联的执法人员账号", "执法人员账号", "全过程记录", "证据材料", "法制审核"], 0
+    )
+    task = SamplingTask.objects.filter(code=JOINT_TASK).first()
+    planner, head = _user("kj_planner"), _user("kj_admin")
+    if task is None or planner is None or head is None:
+        return created
+    if task.status == TaskStatus.TEAMS_DRAWN:
+        created["检查"] += len(start_fieldwork(actor=planner, task=task))
+    inspections = list(task.inspections.select_related("firm").order_by("code"))
+    if not inspections:
+        return created
+    records_before = InspectionRecord.objects.filter(inspection__task=task).count()
+    evidence_before = sum(i.evidence_files.count() for i in inspections)
+    _seat_demo_logins(task, created)
+    kj_code = _kj_result_code(head)
+    codes = {"clean": ["no-problem"], "rectify": ["rectified"], "refer": [kj_code.code]}
+    lead = task.department.code
+    for number, (inspection, story) in enumerate(
+        zip(inspections, _stories(inspections, _user("kj_inspector")), strict=True)
+    ):
+        day = date(2021, 6, 10 + 3 * number)
+        author = _author(inspection, lead, created)
+        if inspection.state in (S.PLANNED, S.NOTIFIED, *RECORDING):
+            _record_on_site(inspection, author, story, codes[story.kind], day)
+        inspection.refresh_from_db()
+        if inspection.state == S.SUBMITTED:
+            records.review_result(
+                actor=head,
+                inspection=inspection,
+                agree=True,
+                opinion="检查程序合法，事实清楚，同意检查结果",
+                idempotency_key=_key(inspection, "review"),
+            )
+            inspection.refresh_from_db()
+        if story.kind == "refer" and inspection.state == S.REVIEWED:
+            # The referral is a major decision: approved in legal review before it is made.
+            created["法制审核"] += _legal_review(inspection)
+        if inspection.state == S.REVIEWED:
+            _follow_up(inspection, story, author, planner, head, date(2021, 6, 28))
+    created["全过程记录"] = (
+        InspectionRecord.objects.filter(inspection__task=task).count() - records_before
+    )
+    created["证据材料"] = sum(i.evidence_files.count() for i in inspections) - evidence_before
+    return created

@@ -1,0 +1,130 @@
+"""The demo carries T-2021-007's six inspections from the notice to the close: records for every
+stage, a photo, one 责令改正 re-checked and completed, one 移送 to 公安 approved in legal review
+and still open, four clean; and a second `seed_demo` changes nothing.
+
+Seeding the demo takes a while, so one test walks the whole story."""
+
+from io import StringIO
+
+from django.core.management import call_command
+from django.urls import reverse
+
+from backend.accounts.models import User
+from backend.audit.models import AuditEvent
+from fieldwork.demo import PSB
+from fieldwork.models import (
+    EvidenceFile,
+    FollowUp,
+    FollowUpKind,
+    FollowUpStatus,
+    Inspection,
+    InspectionRecord,
+    InspectionState,
+    RecordKind,
+)
+from fieldwork.selectors import follow_ups_due, inspections_visible_to
+from fieldwork.services.followups import rechecks_of
+from fieldwork.services.records import checkpoints_of, latest
+from inspections.models import TaskStatus
+
+
+def _seed():
+    out = StringIO()
+    call_command("seed_demo", quiet_accounts=True, stdout=out)
+    return out.getvalue()
+
+
+def test_the_demo_completes_the_joint_task_s_inspections_once(db, client):
+    _seed()
+    counts = (
+        Inspection.objects.count(),
+        InspectionRecord.objects.count(),
+        EvidenceFile.objects.count(),
+        FollowUp.objects.count(),
+        User.objects.count(),
+        AuditEvent.objects.count(),
+    )
+    second = _seed()
+    assert "检查 0，关联的执法人员账号 0，执法人员账号 0，全过程记录 0，证据材料 0" in second
+    assert counts == (
+        Inspection.objects.count(),
+        InspectionRecord.objects.count(),
+        EvidenceFile.objects.count(),
+        FollowUp.objects.count(),
+        User.objects.count(),
+        AuditEvent.objects.count(),
+    )
+
+    inspections = list(Inspection.objects.filter(task__code="T-2021-007").order_by("code"))
+    assert len(inspections) == 6
+    assert inspections[0].task.status == TaskStatus.RESULTS_REVIEWED
+    for inspection in inspections:
+        assert inspection.reviewed_by.username == "kj_admin"
+        kinds = set(inspection.records.values_list("kind", flat=True))
+        assert {
+            RecordKind.NOTICE,
+            RecordKind.ON_SITE,
+            RecordKind.FINDINGS,
+            RecordKind.RESULT,
+            RecordKind.FIRM_OPINION,
+            RecordKind.OFFICER_SIGNATURES,
+            RecordKind.SUBMITTED,
+            RecordKind.REVIEW,
+            RecordKind.FOLLOW_UP,
+        } <= kinds
+        arrival = latest(inspection, RecordKind.ON_SITE)
+        assert arrival.place and arrival.latitude is not None
+        assert arrival.occurred_at.year == 2021
+        findings = inspection.records.filter(kind=RecordKind.FINDINGS).count()
+        assert findings == len(checkpoints_of(inspection))
+
+    follow_ups = {f.kind: f for f in FollowUp.objects.select_related("inspection")}
+    assert sorted(FollowUp.objects.values_list("kind", flat=True)) == [
+        "none",
+        "none",
+        "none",
+        "none",
+        "rectify",
+        "refer",
+    ]
+    rectified = follow_ups[FollowUpKind.RECTIFY]
+    assert rectified.status == FollowUpStatus.COMPLETED and rectified.due_on
+    assert [r.content["rectified"] for r in rechecks_of(rectified)] == [True]
+    assert rectified.inspection.result_codes == ["rectified"]
+    referral = follow_ups[FollowUpKind.REFER]
+    assert referral.authority == PSB and referral.status == FollowUpStatus.OPEN
+    referred = referral.inspection
+    assert referred.state == InspectionState.REVIEWED  # the referral is still open
+    assert referred.evidence_files.get().content_type == "image/jpeg"
+    assert any(
+        r.content["problem_found"] for r in referred.records.filter(kind=RecordKind.FINDINGS)
+    )
+    states = sorted(i.state for i in inspections)
+    assert states == ["closed"] * 5 + ["reviewed"]
+    # The referral's decision went through legal review and was approved.
+    decision = referred.decisions.get()
+    assert decision.state == "approved"
+    assert referred.records.filter(kind=RecordKind.LEGAL_REVIEW).exists()
+
+    # The chains hold, and the overdue referral shows on the bureau's dashboards.
+    call_command("verify_records", stdout=StringIO())
+    kj_admin = User.objects.get(username="kj_admin")
+    assert list(follow_ups_due(kj_admin)) == [referral]
+    assert follow_ups_due(kj_admin)[0].overdue
+    client.force_login(kj_admin)
+    home = client.get(reverse("accounts:home-department")).content.decode()
+    assert 'data-testid="overdue-follow-up"' in home and referred.firm_name in home
+
+    # Each demo inspector sits on the task and sees their inspections; the story's findings
+    # are on kj_inspector's first (the draw decides how many that is).
+    for username in ("kj_inspector", "ga_inspector", "rs_inspector"):
+        user = User.objects.get(username=username)
+        assert inspections_visible_to(user).filter(task__code="T-2021-007").exists(), username
+    kj_inspector = User.objects.get(username="kj_inspector")
+    mine = set(inspections_visible_to(kj_inspector).values_list("pk", flat=True))
+    assert referred.pk in mine
+    assert len(mine) == 1 or rectified.inspection_id in mine
+    assert kj_inspector.display_name == kj_inspector.officer.name
+    client.force_login(kj_inspector)
+    page = client.get(reverse("fieldwork:followups", args=[referred.pk]))
+    assert page.status_code == 200 and PSB in page.content.decode()
