@@ -350,7 +350,50 @@ def describe(record: InspectionRecord) -> list[str]:
         if c.get("opinion"):
             lines.append(f"说明：{c['opinion']}")
         return lines
+    if kind == K.FOLLOW_UP:
+        return _follow_up_lines(c)
+    if kind == K.LEGAL_REVIEW:
+        lines = [
+            f"法制审核意见：{c.get('outcome_label', c.get('outcome', ''))}"
+            f"（第{c.get('round')}轮，执法决定 {c.get('decision', '')} {c.get('title', '')}）"
+        ]
+        if c.get("reasons"):
+            lines.append(f"存在的问题：{c['reasons']}")
+        if c.get("opinion"):
+            lines.append(f"审核意见：{c['opinion']}")
+        return lines
+    if kind == K.CLOSED:
+        done = "、".join(
+            f"{f.get('kind_label')}（{f.get('completed_on')}完成）" for f in c.get("follow_ups", [])
+        )
+        return ["办结" + (f"：{done}" if done else "")]
+    if kind == K.ARCHIVED:
+        return [f"归档：全过程记录 {c.get('records')} 条，证据材料 {c.get('evidence_files')} 份"]
     return [f"{key}：{value}" for key, value in c.items()]
+
+
+def _follow_up_lines(c: dict) -> list[str]:
+    step = c.get("step")
+    label = c.get("kind_label", c.get("kind", ""))
+    if step == "opened":
+        lines = [f"后续处置{c.get('number', '')}：{label}"]
+        if c.get("authority"):
+            lines.append(f"移送/抄告机关：{c['authority']}")
+        if c.get("details"):
+            lines.append(f"处置内容：{c['details']}")
+        if c.get("due_on"):
+            lines.append(f"完成期限：{c['due_on']}")
+        return lines
+    if step == "recheck":
+        late = "（超过期限）" if c.get("after_deadline") else ""
+        lines = [f"复查{label}：{c.get('checked_on')} {c.get('rectified_label', '')}{late}"]
+    elif step == "completed":
+        lines = [f"{label}已完成：{c.get('completed_on')}"]
+    else:
+        return [f"{key}：{value}" for key, value in c.items()]
+    if c.get("outcome"):
+        lines.append(f"处置结果：{c['outcome']}")
+    return lines
 
 
 def _decision_link(record: InspectionRecord, decisions: dict[str, int]) -> tuple[str, str] | None:

@@ -2,12 +2,13 @@
 opinion) through review_result, refusals shown on the form, and who may review."""
 
 import uuid
+from datetime import date
 
 import pytest
 from django.urls import reverse
 
 from fieldwork.models import InspectionState, RecordKind
-from fieldwork.services import records
+from fieldwork.services import followups, records
 
 
 @pytest.fixture
@@ -115,3 +116,21 @@ def test_a_review_of_an_inspection_not_submitted_is_refused_on_the_form(
     response = _review(client, inspection, decision="agree")
     assert response.status_code == 200
     assert "当前为“待检查”，不能审核" in response.content.decode()
+
+
+def test_a_follow_up_of_the_reviewed_result_reads_plainly_in_the_record(
+    client, submitted, department_admin, team
+):
+    records.review_result(actor=department_admin, inspection=submitted, agree=True)
+    followups.open_follow_up(
+        actor=team[0],
+        inspection=submitted,
+        kind="rectify",
+        opened_on=date(2021, 6, 20),
+        details="责令十日内办理工作许可变更",
+        due_on=date(2021, 6, 30),
+    )
+    client.force_login(team[0])
+    body = client.get(reverse("fieldwork:inspection", args=[submitted.pk])).content.decode()
+    assert "后续处置1：责令改正" in body and "完成期限：2021-06-30" in body
+    assert "审核意见：同意" in body
