@@ -157,14 +157,21 @@ class _YearRecord(dict):
         "年度统计与批量下载",
         "已结束的年度，每年一条：统计数据和该年全部公示结果（.csv、.xlsx）的地址。",
     ),
-    retrieve=_detail_schema(
-        s.OpenStatisticsSerializer,
-        "年度行政执法统计：抽查任务数、检查对象户数、检查结果分类、后续处置方式、法制审核次数",
+    retrieve=extend_schema(
+        summary="年度行政执法统计：抽查任务数、检查对象户数、检查结果分类、后续处置方式、法制审核次数",
+        tags=[TAG],
+        parameters=[
+            OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description="年度")
+        ],
+        responses={
+            200: s.OpenStatisticsSerializer,
+            404: OpenApiResponse(_ERROR, description="该年度尚未结束，或年度无效"),
+        },
     ),
 )
 class StatisticsViewSet(PublicViewSet):
     lookup_field = "year"
-    lookup_value_regex = "[0-9]{4}"
+    lookup_value_regex = "[^/]+"
     pagination_class = None
 
     def get_serializer_class(self):
@@ -182,7 +189,8 @@ class StatisticsViewSet(PublicViewSet):
         return Response(self.get_serializer(years, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        year = int(kwargs["year"])
+        text = kwargs["year"]
+        year = int(text) if text.isascii() and text.isdigit() and len(text) == 4 else 0
         if not statistics.is_published_year(year):
             raise NotFound("该年度尚未结束，统计数据将于次年1月公开")
         return Response(self.get_serializer(_YearRecord(_statistics_record(year))).data)
@@ -226,7 +234,7 @@ class _YearDownload(APIView):
     throttle_classes = (PublicListThrottle,)
 
     def year(self, year: str) -> int:
-        value = int(year)
+        value = int(year) if year.isascii() and year.isdigit() and len(year) == 4 else 0
         if not 2000 <= value <= 2100 or not downloads.has_results(value):
             raise NotFound("该年度没有公示的检查结果")
         return value

@@ -1,7 +1,7 @@
 """/api/v1/public/ results, plans, tasks, statistics and yearly downloads (namespace
 api:disclosure), included from backend/api/urls.py beside inspections' open data."""
 
-from django.urls import path
+from django.urls import re_path
 from rest_framework.routers import SimpleRouter
 
 from disclosure import api
@@ -13,7 +13,12 @@ router.register("tasks", api.TaskViewSet, basename="task")
 router.register("statistics", api.StatisticsViewSet, basename="statistics")
 
 urlpatterns = [
-    path("downloads/results-<int:year>.csv", api.ResultsCsv.as_view(), name="results-csv"),
-    path("downloads/results-<int:year>.xlsx", api.ResultsXlsx.as_view(), name="results-xlsx"),
+    # Any year text reaches the view, which answers a bad one with the API's JSON 404.
+    re_path(
+        r"^downloads/results-(?P<year>[^/]+)\.csv$", api.ResultsCsv.as_view(), name="results-csv"
+    ),
+    re_path(
+        r"^downloads/results-(?P<year>[^/]+)\.xlsx$", api.ResultsXlsx.as_view(), name="results-xlsx"
+    ),
     *router.urls,
 ]

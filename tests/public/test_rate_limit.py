@@ -63,3 +63,25 @@ def test_the_public_pages_are_not_rate_limited_by_the_api(client, db):
     for _ in range(4):
         client.get(f"{API}/items/")
     assert client.get("/public/items/").status_code == 200
+
+
+def test_the_results_plans_tasks_and_statistics_lists_share_the_limit(client, db):
+    for path in ("results/", "plans/", "tasks/"):
+        assert client.get(f"{API}/{path}").status_code == 200
+    response = client.get(f"{API}/statistics/")
+    assert response.status_code == 429
+    assert response.json()["code"] == "throttled" and "Retry-After" in response
+
+
+def test_the_yearly_downloads_count_too(client, db):
+    for _ in range(3):
+        # No result in 2021 here: each answer is a 404, and each still counts.
+        assert client.get(f"{API}/downloads/results-2021.csv").status_code == 404
+    assert client.get(f"{API}/downloads/results-2021.xlsx").status_code == 429
+
+
+def test_a_single_result_or_a_years_statistics_is_not_counted(client, db):
+    for _ in range(5):
+        assert client.get(f"{API}/results/T-0-001-G1/").status_code == 404
+        assert client.get(f"{API}/statistics/2021/").status_code == 200
+    assert client.get(f"{API}/results/").status_code == 200
