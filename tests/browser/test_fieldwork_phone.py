@@ -35,6 +35,8 @@ PHONE_USER, PHONE_PASSWORD = "field_phone_b", "Xianchang-2021-Phone!"
 # inspector on the first inspection's team and a second login on the second's: the draw is
 # random, so whom it seats is only known afterwards.
 PREPARE = f"""
+from datetime import date, timedelta
+
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.accounts.services import create_user
@@ -42,7 +44,7 @@ from inspections.models import SamplingTask, TaskStatus
 from inspections.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
 from inspections.teams import effective_teams
 from personnel.models import Certificate, Officer
-from personnel.services import update_officer
+from personnel.services import renew_certificate, update_officer
 
 task = SamplingTask.objects.get(code="{TASK}")
 planner = User.objects.get(username="kj_planner")
@@ -57,6 +59,15 @@ first, second = (teams[uscc] for uscc in sorted(teams)[:2])
 
 def officer(seat):
     return Certificate.objects.get(number=seat.certificate_number).officer
+
+# The 2021 window's draw may seat a certificate that has expired since (the demo has one); the
+# phone records today, when every officer present must hold a valid one.
+today = date.today()
+for seat in (*first, *second):
+    certificate = Certificate.objects.get(number=seat.certificate_number)
+    if not certificate.is_valid_on(today):
+        renew_certificate(actor=None, certificate=certificate, valid_to=today + timedelta(days=365),
+                          reason="延续执法证有效期（手机端浏览器测试）")
 
 demo = User.objects.get(username="kj_inspector")
 if not any(officer(s).user_id == demo.pk for s in first):

@@ -20,13 +20,18 @@
   }
   if (!storage || !window.fetch || !window.FormData || !window.URLSearchParams) return;
 
+  // Drafts are kept per login: a phone shared by two officers never sends one's draft as the
+  // other's.
+  var owner = document.querySelector("[data-draft-user]");
+  if (!owner) return;
+  var MINE = PREFIX + owner.dataset.draftUser + ":";
   var sending = {};
 
   function draftKeys() {
     var keys = [];
     for (var i = 0; i < storage.length; i++) {
       var key = storage.key(i);
-      if (key && key.indexOf(PREFIX) === 0 && key !== PREFIX + "probe") keys.push(key);
+      if (key && key.indexOf(MINE) === 0) keys.push(key);
     }
     return keys;
   }
@@ -133,7 +138,7 @@
       if (form.dataset.sending === "1") return;
       form.dataset.sending = "1";
       var keyInput = form.querySelector("input[name=idempotency_key]");
-      var key = PREFIX + form.dataset.draft + ":" + (keyInput ? keyInput.value : "");
+      var key = MINE + form.dataset.draft + ":" + (keyInput ? keyInput.value : "");
       var fields = [];
       new FormData(form).forEach(function (value, name) {
         if (typeof value === "string") fields.push([name, value]);
