@@ -205,7 +205,10 @@ def retire_result_code(*, actor, result_code: ResultCode) -> ResultCode:
 def restore_result_code(*, actor, result_code: ResultCode) -> ResultCode:
     """重新启用 a retired code."""
     result_code = (
-        ResultCode.objects.select_for_update().select_related("parent").get(pk=result_code.pk)
+        # Only this row: PostgreSQL cannot lock the nullable side of the parent's outer join.
+        ResultCode.objects.select_for_update(of=("self",))
+        .select_related("parent")
+        .get(pk=result_code.pk)
     )
     require_manager(actor, result_code)
     if result_code.active:

@@ -2,12 +2,14 @@
 step a record in the inspection's chain; closing only when the follow-up is done; archiving."""
 
 import io
+import threading
 import uuid
 from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
+from django.db import connections
 from django.urls import reverse
 from openpyxl import load_workbook
 
@@ -536,3 +538,63 @@ def test_the_department_list_filters_and_exports_follow_ups(overdue_and_done, pl
 @pytest.mark.parametrize("persona", ["inspector", "system_admin"], indirect=True)
 def test_the_department_list_is_for_the_department_s_staff(login, persona):
     assert login(persona).get(reverse("fieldwork:followup-list")).status_code == 403
+
+
+# --- concurrency (PostgreSQL) -------------------------------------------------------------------
+
+
+def _at_once(*calls):
+    """Run the calls in threads released together; return what each returned or raised."""
+    start = threading.Barrier(len(calls))
+    outcomes: list[object] = []
+
+    def run(call):
+        try:
+            start.wait(timeout=30)
+            outcomes.append(call())
+        except BaseException as exc:  # noqa: BLE001 - reported by the assertions
+            outcomes.append(exc)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return outcomes
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_concurrent_submissions_of_one_follow_up_record_it_once(reviewed, planner, team):
+    inspection = reviewed(codes=["follow-up-other"])
+    key = uuid.uuid4()
+    outcomes = _at_once(
+        lambda: rectify(planner, inspection, idempotency_key=key),
+        lambda: rectify(team[0], inspection, idempotency_key=key),
+    )
+    assert all(isinstance(o, FollowUp) for o in outcomes), outcomes
+    assert FollowUp.objects.count() == 1
+    assert len(follow_up_records(inspection)) == 1
+
+    follow_up = FollowUp.objects.get()
+    followups.recheck_follow_up(
+        actor=planner, follow_up=follow_up, checked_on=OPENED, rectified=True, outcome="已改正"
+    )
+    outcomes = _at_once(
+        *(
+            lambda: followups.complete_follow_up(
+                actor=planner, follow_up=follow_up, completed_on=OPENED, outcome="改正完毕"
+            )
+            for _ in range(2)
+        )
+    )
+    assert sum(isinstance(o, FollowUp) for o in outcomes) == 1, outcomes
+    refused = next(o for o in outcomes if isinstance(o, ValidationError))
+    assert refused.error_dict["non_field_errors"][0].code == "already_completed"
+    assert [r.content["step"] for r in follow_up_records(inspection)] == [
+        "opened",
+        "recheck",
+        "completed",
+    ]
