@@ -17,12 +17,13 @@ The on-site stages carry their 2021 dates; submission and review are recorded wh
 runs (the review service stamps its own time). Every step uses a fixed idempotency key, so a
 second `seed_demo` finds each record already there and changes nothing.
 
-Logins: the teams draw seats whom it seats. The demo inspector logins (kj_inspector,
-ga_inspector, rs_inspector) are moved to an officer of their department seated on the task
-when their own officer was not drawn (the one with most seats, then the lowest certificate
-number: deterministic, since the draw is), so that they see inspections. An inspection with no
-seated login gets an account for its lead-department officer, without a usable password: it
-only authors that team's records.
+Logins: the teams draw seats whom it seats, and differs from one database to the next (its
+nonce is random). The demo inspector logins (kj_inspector, ga_inspector, rs_inspector) are
+moved to an officer of their department seated on the task when their own officer was not
+drawn (the one with most seats, then the lowest certificate number: the same choice for the
+same draw), so that they see inspections. A team with no seated login gets an account for an
+officer of a participating department, without a usable password: it only authors that
+team's records.
 """
 
 import uuid
@@ -144,14 +145,15 @@ def _seat_demo_logins(task: SamplingTask, created: dict[str, int]) -> None:
 
 def _author(inspection: Inspection, lead_code: str, created: dict[str, int]) -> User:
     """The team member who records the inspection: a demo login if one is seated, else any
-    seated officer's login, else a new login for the lead department's officer."""
+    seated officer's login, else a new login for an officer of a participating department
+    (the lead department's officers stay free for its other tasks, such as T-2021-008)."""
     members = list(inspection.members.select_related("officer__user", "department"))
     with_login = [m for m in members if m.officer.user_id]
     demo = [m for m in with_login if m.officer.user.username in DEMO_INSPECTORS.values()]
     chosen = (demo or with_login or [None])[0]
     if chosen is not None:
         return chosen.officer.user
-    member = next((m for m in members if m.department.code == lead_code), members[0])
+    member = next((m for m in members if m.department.code != lead_code), members[0])
     user = create_user(
         actor=None,
         username=f"demo_{member.certificate_number.lower()}",
