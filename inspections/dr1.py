@@ -922,19 +922,20 @@ def draw_teams(
     encoded = {dept: [(o.encode(), o) for o in keys] for dept, keys in officers.items()}
     conflicted = set(conflicts)
     load: dict[str, int] = {}
-    sha256 = hashlib.sha256
     result = []
     for firm in firms:
-        prefix = f"{seed}:teams:{firm}:".encode()
+        # The firm's tickets share "SEED:teams:FIRM:": hash it once, then copy the state.
+        copy = _sha256_for_copying(f"{seed}:teams:{firm}:".encode()).copy
         for department in sorted(team):
             seats = team[department]
             if seats == 0:
                 continue
             # A heap walks candidates in (ticket, officer) order without sorting the whole list.
-            candidates = [
-                (sha256(prefix + raw).digest(), officer)
-                for raw, officer in encoded.get(department, [])
-            ]
+            candidates = []
+            for raw, officer in encoded.get(department, []):
+                ticket = copy()
+                ticket.update(raw)
+                candidates.append((ticket.digest(), officer))
             heapq.heapify(candidates)
             taken = 0
             while taken < seats and candidates:
@@ -961,7 +962,9 @@ def _perform(
         picks = _draw_firms_from_file(
             seed=seed, pool_bytes=pool_bytes, quota=announcement["quota"], progress=progress
         )
-        return format_firms_result(picks)
+        # format_firms_result's checks hold already: fields from a checked pool, hex tickets.
+        lines = [f"{p.stratum},{p.rank},{p.key},{p.ticket}\n" for p in picks]
+        return f"{FIRMS_RESULT_HEADER}\n{''.join(lines)}".encode()
     pool_rows = parse_pool(pool_bytes)
     if conflicts_bytes is None or firms_result_bytes is None:
         raise ValueError("a teams draw needs the conflicts file and the firms result file")

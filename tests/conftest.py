@@ -68,6 +68,13 @@ def _imports_write_in_the_test_transaction(settings):
     settings.IMPORTS_PARALLEL_WRITES = False
 
 
+@pytest.fixture(autouse=True)
+def _draws_run_within_the_request(settings):
+    # The background thread has its own connection, outside the test's transaction;
+    # tests/inspections/test_draws_background.py covers it with transactional tests.
+    settings.DRAWS_IN_BACKGROUND = False
+
+
 @pytest.fixture
 def on_postgresql():
     return connection.vendor == "postgresql"

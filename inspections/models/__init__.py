@@ -2,6 +2,7 @@
 inspections follow."""
 
 from inspections.classifications import FOREIGN_EMPLOYER_TAG
+from inspections.models.draw_jobs import DrawJob, DrawJobAction, DrawJobStatus
 from inspections.models.draws import Draw, DrawPurpose, DrawStatus
 from inspections.models.firms import (
     FIRM_FLAGS,
@@ -51,6 +52,9 @@ __all__ = [
     "AnnualPlan",
     "CheckPoint",
     "Draw",
+    "DrawJob",
+    "DrawJobAction",
+    "DrawJobStatus",
     "DrawPurpose",
     "DrawStatus",
     "Firm",

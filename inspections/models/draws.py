@@ -23,6 +23,27 @@ class DrawStatus(models.TextChoices):
     ABANDONED = "abandoned", _("已作废")
 
 
+# A firms draw's files reach hundreds of megabytes over millions of firms: draws are loaded
+# without them, and each is read when asked for (`inspections.draw_files` reads and serves them
+# in slices).
+FILE_FIELDS = ("pool", "conflicts", "result", "firms_result")
+
+
+class DrawQuerySet(models.QuerySet):
+    def select_related(self, *fields):
+        # A related draw (`replaces`) comes without its files too.
+        queryset = super().select_related(*fields)
+        for path in fields:
+            if path and path.split("__")[-1] == "replaces":
+                queryset = queryset.defer(*(f"{path}__{name}" for name in FILE_FIELDS))
+        return queryset
+
+
+class DrawManager(models.Manager.from_queryset(DrawQuerySet)):
+    def get_queryset(self):
+        return super().get_queryset().defer(*FILE_FIELDS)
+
+
 class Draw(models.Model):
     """One DR-1 draw. `announcement` and `reveal` are exactly the objects that were hashed."""
 
@@ -94,6 +115,8 @@ class Draw(models.Model):
     # the one firm of a replacement (draw-spec.md binds it by `firms_result_sha256`).
     firms_result = models.BinaryField(_("所依据的检查对象抽取结果"), null=True, blank=True)
 
+    objects = DrawManager()
+
     class Meta:
         verbose_name = _("抽取")
         verbose_name_plural = _("抽取")
@@ -139,6 +162,15 @@ class Draw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.get_purpose_display()}"
+
+    def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
+        # A file that was not loaded was not changed: checking it would only load it.
+        deferred = self.get_deferred_fields() & set(FILE_FIELDS)
+        super().full_clean(
+            exclude={*(exclude or ()), *deferred},
+            validate_unique=validate_unique,
+            validate_constraints=validate_constraints,
+        )
 
     @property
     def is_performed(self) -> bool:

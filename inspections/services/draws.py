@@ -6,7 +6,7 @@ and computes the result with `inspections.dr1` (the only implementation of the a
 Every refusal is a ValidationError in Chinese, and nothing is recorded as drawn after one.
 """
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -16,13 +16,13 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
-from inspections import dr1, planning
+from inspections import dr1, draw_files, planning
 from inspections.models import Draw, DrawPurpose, DrawStatus, SamplingTask, TaskStatus
 from inspections.models.draws import DrawCounter
 from inspections.services.task_transitions import transition_task
 from inspections.services.tasks import _locked, _require_lead_planner
 from inspections.staffing import item_infos_of
-from inspections.task_selectors import _exclusion_reason, task_scope
+from inspections.task_selectors import task_scope
 from personnel.eligibility import EligibilityChecker, FirmRef, ItemRef, ReasonCode, Window
 from personnel.models import ON_ROSTER, Officer
 
@@ -91,15 +91,17 @@ def _quotas(task: SamplingTask, eligible: dict[str, int]) -> dict[str, int]:
 
 
 def firms_pool(task: SamplingTask) -> list[dr1.PoolRow]:
-    """The task's scope as DR-1 pool rows: key = 统一社会信用代码, stratum = risk class, and the
-    reason code of each firm in scope that may not be drawn."""
-    rows = (
-        task_scope(task)
-        .annotate(reason=_exclusion_reason())
-        .order_by()
-        .values_list("uscc", "risk_class", "reason")
-    )
-    return [dr1.PoolRow(key=key, stratum=risk, excluded=reason) for key, risk, reason in rows]
+    """The task's scope as DR-1 pool rows, sorted by key: key = 统一社会信用代码, stratum = risk
+    class, and the reason code of each firm in scope that may not be drawn."""
+    return dr1.parse_pool(draw_files.firms_pool_file(task)[0])
+
+
+# Told what a long draw is doing, and how far it is (0 to 1): see inspections.draw_jobs.
+Progress = Callable[[str, float], None]
+
+
+def _no_progress(step: str, done: float) -> None:
+    pass
 
 
 def _create_draw(
@@ -111,8 +113,11 @@ def _create_draw(
     pool_bytes,
     conflicts=None,
     replaces=None,
+    pool_size: int | None = None,
     **fields,
 ):
+    if pool_size is None:
+        pool_size = dr1.pool_summary(pool_bytes).size
     now = timezone.now()
     public_id = _next_public_id(now.astimezone(BEIJING).year)
     nonce = dr1.new_nonce()
@@ -122,7 +127,7 @@ def _create_draw(
         "task": task.code,
         "purpose": purpose,
         "pool_sha256": dr1.sha256_hex(pool_bytes),
-        "pool_size": len(dr1.parse_pool(pool_bytes)),
+        "pool_size": pool_size,
         **announcement_fields,
         "nonce_sha256": dr1.sha256_hex(nonce),
         "witnesses": list(task.witnesses),
@@ -146,7 +151,8 @@ def _create_draw(
         **fields,
     )
     draw.full_clean()
-    draw.save()
+    with draw_files.binary_parameters():  # the pool may be hundreds of megabytes
+        draw.save()
     return draw
 
 
@@ -210,7 +216,13 @@ def _announce_event(actor, draw: Draw, task: SamplingTask, **extra) -> None:
 
 @transaction.atomic
 def announce_firms_draw(
-    *, actor, task: SamplingTask, replaces: Draw | None = None, reason: str = "", approved_by=None
+    *,
+    actor,
+    task: SamplingTask,
+    replaces: Draw | None = None,
+    reason: str = "",
+    approved_by=None,
+    progress: Progress = _no_progress,
 ) -> Draw:
     """Freeze the task's firms pool and quotas, commit to a nonce, and publish the announcement.
 
@@ -226,8 +238,15 @@ def announce_firms_draw(
             "not_draft",
         )
     replacement = _replacement(task, DrawPurpose.FIRMS, replaces, reason, approved_by)
-    rows = sorted(firms_pool(task), key=lambda row: row.key.encode())
-    eligible = dr1.eligible_counts(rows)
+    progress("正在冻结抽查范围内的检查对象名单", 0.05)
+    try:
+        pool_bytes, summary = draw_files.firms_pool_file(task)
+    except dr1.DrawError as exc:
+        raise _refuse(
+            f"抽查范围内检查对象的数据不符合 DR-1 候选名单格式，不能公告抽取（{exc.message_en}）",
+            "pool_format",
+        ) from exc
+    eligible = summary.eligible
     if not eligible:
         raise _refuse(f"抽查任务{task.code}的抽查范围内没有可抽取的检查对象", "empty_pool")
     quota = _quotas(task, eligible)
@@ -236,12 +255,14 @@ def announce_firms_draw(
     if not replacement:
         # The task's own checks (departments confirmed, team complete) come first.
         task = transition_task(actor=actor, task=task, to=TaskStatus.FIRMS_ANNOUNCED)
+    progress("正在保存并公布公告", 0.8)
     draw = _create_draw(
         actor=actor,
         task=task,
         purpose=DrawPurpose.FIRMS,
         announcement_fields={"quota": quota, **replacement},
-        pool_bytes=dr1.format_pool(rows),
+        pool_bytes=pool_bytes,
+        pool_size=summary.size,
         replaces=replaces,
         approved_by=approved_by if replacement else None,
     )
@@ -294,6 +315,11 @@ def _team_inputs(task: SamplingTask, firms: Sequence[str]):
         .order_by()
         .values_list("uscc", "region_code")
     ]
+    by_uscc: dict[str, list[FirmRef]] = {}
+    by_area: dict[str, list[FirmRef]] = {}
+    for firm in firm_refs:
+        by_uscc.setdefault(firm.normalised_uscc, []).append(firm)
+        by_area.setdefault(firm.region_code, []).append(firm)
     no_firm = FirmRef(uscc="")
     rows: dict[str, dr1.PoolRow] = {}
     conflicts: set[tuple[str, str]] = set()
@@ -314,7 +340,15 @@ def _team_inputs(task: SamplingTask, firms: Sequence[str]):
         if found.eligible:
             key = found.certificate.number
             rows[key] = dr1.PoolRow(key=key, stratum=department, excluded="")
-            for firm in firm_refs:
+            # A firm's answer differs from the answer without a firm only through a conflict of
+            # interest the checker loaded, or the officer's own area in cross assignment: ask
+            # about those firms alone (500 firms x 2,000 officers would be a million questions).
+            suspects = [
+                f for c in officer.conflicts_in_window for f in by_uscc.get(c.firm_uscc, ())
+            ]
+            if task.cross_assignment and officer.jurisdiction_area:
+                suspects += by_area.get(officer.jurisdiction_area, [])
+            for firm in suspects:
                 judged = checker.check(
                     officer,
                     firm=firm,
@@ -425,7 +459,9 @@ def _clean_witness_values(draw: Draw, values: Sequence[str]) -> list[str]:
 
 
 @transaction.atomic
-def perform_draw(*, actor, draw: Draw, witness_values: Sequence[str]) -> Draw:
+def perform_draw(
+    *, actor, draw: Draw, witness_values: Sequence[str], progress: Progress = _no_progress
+) -> Draw:
     """Reveal the nonce with the witnesses' values and compute the result, once."""
     # The task first, then the draw, in every service: one order, no deadlock.
     task = _locked(draw.task)
@@ -447,13 +483,23 @@ def perform_draw(*, actor, draw: Draw, witness_values: Sequence[str]) -> Draw:
     firms_result = None
     if draw.purpose == DrawPurpose.TEAMS:
         firms_result = firms_result_for(draw)
+    progress("正在读取候选名单", 0.05)
+    pool = draw_files.read_file(draw, "pool")
+    conflicts = (
+        draw_files.read_file(draw, "conflicts") if draw.purpose == DrawPurpose.TEAMS else None
+    )
+
+    def computing(done: int, total: int) -> None:
+        progress("正在计算抽取结果", 0.1 + 0.8 * done / max(total, 1))
+
     try:
         result = dr1.compute_result(
             draw.announcement,
             reveal,
-            bytes(draw.pool),
-            conflicts_bytes=None if draw.conflicts is None else bytes(draw.conflicts),
+            pool,
+            conflicts_bytes=conflicts,
             firms_result_bytes=firms_result,
+            progress=computing,
         )
     except dr1.TeamShortfall as exc:
         raise ValidationError(
@@ -465,6 +511,8 @@ def perform_draw(*, actor, draw: Draw, witness_values: Sequence[str]) -> Draw:
         ) from exc
     except dr1.DrawError as exc:
         raise _refuse(f"抽取失败：{exc.message_zh}", exc.code) from exc
+    del pool
+    progress("正在保存抽取结果", 0.9)
     draw.reveal = reveal
     draw.seed = dr1.compute_seed(draw.announcement, reveal)
     draw.result = result
@@ -472,7 +520,10 @@ def perform_draw(*, actor, draw: Draw, witness_values: Sequence[str]) -> Draw:
     draw.performed_at = timezone.now()
     draw.performed_by = actor
     draw.full_clean()
-    draw.save(update_fields=["reveal", "seed", "result", "status", "performed_at", "performed_by"])
+    with draw_files.binary_parameters():
+        draw.save(
+            update_fields=["reveal", "seed", "result", "status", "performed_at", "performed_by"]
+        )
     if not draw.is_partial:  # a partial replacement leaves the task where it is
         to = TaskStatus.FIRMS_DRAWN if draw.purpose == DrawPurpose.FIRMS else TaskStatus.TEAMS_DRAWN
         transition_task(actor=actor, task=task, to=to)

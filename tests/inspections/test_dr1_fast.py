@@ -49,6 +49,8 @@ def test_the_fast_firms_draw_picks_what_the_plain_definition_picks(pool, block, 
         summary = dr1.pool_summary(data_bytes)
         parsed = dr1.parse_pool(data_bytes)
     assert fast == _reference_draw(data_bytes, quota)
+    performed = dr1._perform({"purpose": "firms", "quota": quota}, SEED, data_bytes, None, None)
+    assert performed == dr1.format_firms_result(fast)
     assert summary == dr1.PoolSummary(len(pool), eligible)
     assert parsed == sorted(pool, key=lambda row: row.key)
     assert data_bytes == dr1._format_pool_row_by_row(sorted(pool, key=lambda row: row.key))

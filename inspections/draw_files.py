@@ -1,0 +1,134 @@
+"""A draw's files in the database, at any size.
+
+A firms draw over ten million firms has a pool file of about 250 MB. It stays in the draw's row
+(bytea on PostgreSQL, stored uncompressed out of line; a BLOB on SQLite), under the guard
+trigger like the rest of the draw. What the ORM would do with it costs several copies: it
+spells a bytea parameter as hex inside the SQL text (twice the size, and the text again in the
+query log under DEBUG), reads it back the same way, and loads it with every draw. So here:
+
+- the firms pool is built by the database in one ordered query and fetched as binary;
+- the draw is inserted with binary parameters (`binary_parameters`);
+- a file is read in one binary fetch (`read_file`) or served in slices (`iter_file`).
+"""
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from django.db import connection
+
+from inspections import dr1
+from inspections.models import Draw, SamplingTask
+from inspections.task_selectors import _exclusion_reason, task_scope
+
+SLICE_BYTES = 4 << 20
+# The file columns of a draw, and the only names these helpers accept (they go into SQL).
+FILES = ("pool", "conflicts", "result", "firms_result")
+
+
+def _postgresql() -> bool:
+    return connection.vendor == "postgresql"
+
+
+def firms_pool_file(task: SamplingTask) -> tuple[bytes, dr1.PoolSummary]:
+    """The task's firms pool file (draw-spec.md) and its summary: every firm in scope, key =
+    统一社会信用代码, stratum = risk class, and the reason code of each one that may not be
+    drawn; sorted by the key's bytes, and checked by `dr1.pool_summary` (which raises a
+    dr1.DrawError for a file it refuses)."""
+    data = _firms_pool_query(task, sort_in_aggregate=False)
+    try:
+        return data, dr1.pool_summary(data)
+    except dr1.DrawError:
+        if not _postgresql():
+            raise
+    # PostgreSQL feeds an aggregate in the order of its sorted subquery in practice, not by
+    # guarantee. Should it ever not, sort within the aggregate: the same file, one process.
+    data = _firms_pool_query(task, sort_in_aggregate=True)
+    return data, dr1.pool_summary(data)
+
+
+def _firms_pool_query(task: SamplingTask, *, sort_in_aggregate: bool) -> bytes:
+    rows = task_scope(task).annotate(reason=_exclusion_reason()).order_by()
+    sql, params = rows.values_list("uscc", "risk_class", "reason").query.sql_with_params()
+    header = dr1.POOL_HEADER + "\n"
+    if _postgresql():
+        # One value built by the server: no Python object per firm. COLLATE "C" sorts by bytes,
+        # whatever the database's locale; a sorted subquery lets its workers share the sort.
+        line = "p.uscc || ',' || p.risk_class || ',' || p.reason || E'\\n'"
+        if sort_in_aggregate:
+            aggregate = f"string_agg({line}, '' ORDER BY p.uscc COLLATE \"C\")"
+            source = f"({sql}) p"
+        else:
+            aggregate = "string_agg(p.line, '')"
+            source = f'(SELECT {line} AS line FROM ({sql}) p ORDER BY p.uscc COLLATE "C") p'
+        query = f"SELECT convert_to(%s || COALESCE({aggregate}, ''), 'UTF8') FROM {source}"
+        return _fetch_binary(query, (header, *params))
+    with connection.cursor() as cursor:
+        # SQLite compares text by its UTF-8 bytes (the BINARY collation).
+        cursor.execute(f"SELECT * FROM ({sql}) ORDER BY 1", params)
+        lines = [f"{key},{stratum},{excluded}\n" for key, stratum, excluded in cursor.fetchall()]
+    return (header + "".join(lines)).encode()
+
+
+def _fetch_binary(query: str, params) -> bytes:
+    """The single value of `query`, a bytea, fetched in binary on this connection (and so in
+    its transaction). Parameters are bound by Django's own cursor, as for any other query."""
+    import psycopg
+
+    with connection.cursor() as cursor:
+        sql = cursor.cursor.mogrify(query, params)
+    with psycopg.Cursor(connection.connection) as raw:
+        raw.execute(sql, binary=True)
+        (value,) = raw.fetchone()
+    return value
+
+
+def read_file(draw: Draw, name: str) -> bytes | None:
+    """One of the draw's files (None when it has none), without loading the rest of it."""
+    if name not in FILES:
+        raise ValueError(f"not a draw file: {name!r}")
+    if _postgresql():
+        table = Draw._meta.db_table
+        return _fetch_binary(f"SELECT {name} FROM {table} WHERE id = %s", (draw.pk,))
+    value = Draw.objects.filter(pk=draw.pk).values_list(name, flat=True).get()
+    return None if value is None else bytes(value)
+
+
+def file_size(draw: Draw, name: str) -> int | None:
+    if name not in FILES:
+        raise ValueError(f"not a draw file: {name!r}")
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT length({name}) FROM {Draw._meta.db_table} WHERE id = %s", [draw.pk])
+        return cursor.fetchone()[0]
+
+
+def iter_file(draw: Draw, name: str, *, slice_bytes: int = SLICE_BYTES) -> Iterator[bytes]:
+    """The file in slices, for a streaming response: memory stays flat however large it is.
+    (PostgreSQL reads only the slice's part of an uncompressed value.)"""
+    size = file_size(draw, name)
+    if size is None:
+        return
+    query = f"SELECT substr({name}, %s, %s) FROM {Draw._meta.db_table} WHERE id = %s"
+    for start in range(0, size, slice_bytes):
+        with connection.cursor() as cursor:
+            cursor.execute(query, [start + 1, slice_bytes, draw.pk])
+            yield bytes(cursor.fetchone()[0])
+
+
+@contextmanager
+def binary_parameters():
+    """Within the block, queries on PostgreSQL bind their parameters on the server, so that a
+    bytea parameter travels as bytes rather than as hex inside the SQL (Django's
+    `server_side_binding` option, for this connection and this block only)."""
+    if not _postgresql():
+        yield
+        return
+    from django.db.backends.postgresql.base import ServerBindingCursor
+
+    connection.ensure_connection()
+    raw = connection.connection
+    previous = raw.cursor_factory
+    raw.cursor_factory = ServerBindingCursor
+    try:
+        yield
+    finally:
+        raw.cursor_factory = previous
