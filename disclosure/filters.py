@@ -6,6 +6,7 @@ never widen them.
 
 import django_filters
 from django import forms
+from django.core.cache import cache
 from django.db.models import Exists, OuterRef, Q
 
 from disclosure.models import FollowUpSummary, PublicationKind, PublishedResultItem
@@ -32,7 +33,21 @@ STATUS_CHOICES = [
 ]
 
 
+def _cached(key: str, compute):
+    """Choice lists change when an item or a result code is published, rarely; reading them
+    on every search costs two queries, so they are kept a minute in the cache."""
+    return cache.get_or_set(f"disclosure:choices:{key}", compute, 60)
+
+
 def _item_choices():
+    return _cached("items", _compute_item_choices)
+
+
+def _result_choices():
+    return _cached("results", _compute_result_choices)
+
+
+def _compute_item_choices():
     """Codes of items with a public version, named by their newest public version."""
     names: dict[str, str] = {}
     for code, name in (
@@ -44,7 +59,7 @@ def _item_choices():
     return [(code, f"{code} {name}") for code, name in names.items()]
 
 
-def _result_choices():
+def _compute_result_choices():
     codes = ResultCode.objects.select_related("parent").order_by("position", "code")
     return [(c.code, c.label) for c in codes]
 

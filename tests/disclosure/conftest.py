@@ -19,3 +19,13 @@ def reviewed(task, planner, department_admin):
 @pytest.fixture
 def inspections(reviewed):
     return list(reviewed.inspections.order_by("code"))
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    # The results filters keep their choice lists a minute in the cache; each test starts clean.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
