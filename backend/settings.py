@@ -201,8 +201,8 @@ IMPORT_MAX_BYTES = envint("IMPORT_MAX_MB", 200) * 1024 * 1024
 IMPORTS_IN_BACKGROUND = envbool("IMPORTS_IN_BACKGROUND", "1")
 # On PostgreSQL a big import writes from a second thread while the file is still being read.
 IMPORTS_PARALLEL_WRITES = envbool("IMPORTS_PARALLEL_WRITES", "1")
-# A draw (announce or perform) runs in a thread while the task page shows progress; tests run
-# it within the request.
+# On PostgreSQL a draw (announce or perform) runs in a thread while the task page shows its
+# progress; tests run it within the request, as SQLite always does (inspections/draw_jobs.py).
 DRAWS_IN_BACKGROUND = envbool("DRAWS_IN_BACKGROUND", "1")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -6,11 +6,13 @@ draw service (`inspections.services.draws`, unchanged: the same checks, locks, t
 audit entry), and the task page polls the job's state. The service writes the draw in one
 transaction at its end, so a job that fails, or whose process stops, has recorded nothing as
 drawn; the page then says so in Chinese. DRAWS_IN_BACKGROUND=False runs the job within the
-request (tests, and small installations that prefer it).
+request (tests, and installations that prefer it).
 
-The draw's own transaction is invisible to others until it commits, so on PostgreSQL a second
-thread saves the job's progress from its own connection about once a second. SQLite allows one
-writer at a time: there the page sees the job start and finish.
+Only on PostgreSQL: SQLite allows one writer at a time, and a draw holds that lock for its
+whole transaction, so in the background it would stall every other request that writes (the
+session, the audit trail) just the same; directories large enough to need the background need
+PostgreSQL anyway. There a second thread saves the job's progress from its own connection
+about once a second, since the draw's own transaction is invisible to others until it commits.
 """
 
 import logging
@@ -80,8 +82,12 @@ def start_perform(*, actor, draw: Draw, witness_values) -> DrawJob:
     return _start(job)
 
 
+def in_background() -> bool:
+    return settings.DRAWS_IN_BACKGROUND and connection.vendor == "postgresql"
+
+
 def _start(job: DrawJob) -> DrawJob:
-    if not settings.DRAWS_IN_BACKGROUND:
+    if not in_background():
         return run_job(job.pk)
 
     def go() -> None:
@@ -94,7 +100,7 @@ def _start(job: DrawJob) -> DrawJob:
 
 def _run_in_thread(job_id: int) -> None:
     try:
-        run_job(job_id, progress_aside=connection.vendor == "postgresql")
+        run_job(job_id, progress_aside=True)
     finally:
         connections.close_all()
 
