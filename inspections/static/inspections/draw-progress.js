@@ -1,10 +1,12 @@
-// Follows a draw running in the background until it ends, then reloads the task page, which
-// shows the draw (or why it failed). Without JavaScript the page refreshes itself instead.
+// Follows a draw running in the background until it ends, then goes back to the task page,
+// which shows the draw and the outcome (or why it failed). Without JavaScript the page
+// refreshes itself instead (a meta refresh in its head).
 (function () {
   "use strict";
   var box = document.getElementById("draw-job");
   if (!box || box.dataset.finished === "1") { return; }
   var url = box.dataset.statusUrl;
+  var done = box.dataset.doneUrl;
   function show(state) {
     box.querySelectorAll("[data-field]").forEach(function (el) {
       var value = state[el.dataset.field];
@@ -22,12 +24,12 @@
       .then(function (state) {
         show(state);
         if (state.finished) {
-          window.location.reload();
+          window.location.assign(done);
         } else {
           window.setTimeout(poll, 1000);
         }
       })
       .catch(function () { window.setTimeout(poll, 3000); });
   }
-  window.setTimeout(poll, 1000);
+  window.setTimeout(poll, 500);
 })();
