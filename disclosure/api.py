@@ -11,6 +11,7 @@ from datetime import date
 
 from django.conf import settings
 from django.http import FileResponse, StreamingHttpResponse
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import (
@@ -69,6 +70,14 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicView
 
     def get_queryset(self):
         return r.public_results()
+
+    def list(self, request, *args, **kwargs):
+        # The serializer documents the shape; `open_result` writes it (see its docstring).
+        page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
+        base = request.build_absolute_uri(reverse("api:disclosure:result-list"))
+        return self.get_paginated_response(
+            [s.open_result(r.public_result(row), base) for row in page]
+        )
 
 
 @extend_schema_view(

@@ -210,3 +210,22 @@ def test_open_data_carries_cache_headers_and_open_cors(client, published):
         assert response.status_code == 200, path
         assert response["Access-Control-Allow-Origin"] == "*"
         assert "public" in response["Cache-Control"] and "max-age=" in response["Cache-Control"]
+
+
+def test_the_search_apis_hand_written_rows_match_the_documented_serializer(published, planner):
+    from django.test import RequestFactory
+
+    from disclosure.services import withdraw_result
+
+    withdraw_result(
+        actor=planner, result=published[1][0], reason="原决定已撤销", revoked_on=date(2026, 3, 2)
+    )
+    from disclosure.redaction import public_result, public_results
+    from disclosure.serializers import OpenResultSerializer, open_result
+
+    request = RequestFactory().get("/api/v1/public/results/")
+    base = request.build_absolute_uri("/api/v1/public/results/")
+    for row in public_results():
+        record = public_result(row)
+        documented = OpenResultSerializer(record, context={"request": request}).data
+        assert open_result(record, base) == dict(documented)
