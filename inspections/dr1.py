@@ -304,6 +304,12 @@ class _PoolBlock:
     strata: list[bytes]
     excluded: list[bytes]
     end: int  # offset in the file just after the block's last line
+    lines: bytes  # the block's lines themselves
+
+    def eligible_in(self, stratum: bytes) -> int:
+        # A checked line has exactly two commas, so ",STRATUM,\n" can only end a line whose
+        # stratum it is and whose exclusion code is empty.
+        return self.lines.count(b"," + stratum + b",\n")
 
 
 def _pool_body(data: bytes | bytearray) -> int:
@@ -356,7 +362,7 @@ def _pool_blocks(data: bytes | bytearray) -> Iterator[_PoolBlock]:
         if not all(map(operator.lt, keys, islice(keys, 1, None))):
             raise _Unvouched
         previous = keys[-1]
-        yield _PoolBlock(keys, strata, excluded, end)
+        yield _PoolBlock(keys, strata, excluded, end, block)
         start = end
 
 
@@ -378,11 +384,12 @@ def pool_summary(data: bytes) -> PoolSummary:
         eligible: Counter[bytes] = Counter()
         for block in _pool_blocks(data):
             size += len(block.keys)
-            eligible.update(compress(block.strata, map(operator.not_, block.excluded)))
+            for stratum in set(block.strata):
+                eligible[stratum] += block.eligible_in(stratum)
     except _Unvouched:
         rows = _parse_pool_row_by_row(data)
         return PoolSummary(len(rows), eligible_counts(rows))
-    return PoolSummary(size, {stratum.decode(): n for stratum, n in eligible.items()})
+    return PoolSummary(size, {stratum.decode(): n for stratum, n in eligible.items() if n})
 
 
 def format_pool(rows: Iterable[PoolRow]) -> bytes:
