@@ -3,7 +3,8 @@
 The page for a year exists from 1 January of the next year, computed from what is public: the
 tasks, and the results in force (corrections counted once, withdrawn results not at all). The
 figures are cached under the newest publication's id, so that a new publication is counted at
-once and a million results are not grouped on every visit.
+once and a million results are not grouped on every visit (tasks and legal reviews held are
+recounted within the hour).
 """
 
 from dataclasses import dataclass
