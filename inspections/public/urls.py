@@ -1,4 +1,8 @@
-"""/public/: the disclosure portal (一公开), mounted from backend/urls.py."""
+"""/public/: the disclosure portal (一公开), mounted from backend/urls.py.
+
+backend/urls.py mounts `disclosure.urls` first: its firm page (the same address, with the
+firm's inspection history) answers /public/firms/<code>/; the one here serves without it.
+"""
 
 from django.urls import path
 
@@ -21,5 +25,12 @@ urlpatterns = [
     path("draws/<str:public_id>/reveal.json", draws.draw_reveal, name="draw_reveal"),
     path("draws/<str:public_id>/pool.csv", draws.draw_pool, name="draw_pool"),
     path("draws/<str:public_id>/result.csv", draws.draw_result, name="draw_result"),
+    path(
+        "draws/<str:public_id>/firms_result.csv",
+        draws.draw_firms_result,
+        name="draw_firms_result",
+    ),
+    path("draws/<str:public_id>/conflicts.csv", draws.draw_conflicts, name="draw_conflicts"),
+    path("draws/<str:public_id>/print/", draws.draw_print, name="draw_print"),
     path("verify_draw.py", draws.verifier, name="verifier"),
 ]
