@@ -71,7 +71,8 @@ def server_url():
     subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
     subprocess.run([*manage, "seed_demo", "--quiet-accounts"], env=env, check=True)
     setup = (
-        "import django; django.setup(); import test_public_results as t; t.seed_published_results()"
+        f"import django; django.setup(); import {Path(__file__).stem} as t; "
+        "t.seed_published_results()"
     )
     subprocess.run([sys.executable, "-c", setup], env=env, check=True, cwd=ROOT)
     port = _free_port()
