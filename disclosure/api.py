@@ -32,6 +32,7 @@ from disclosure import downloads, statistics
 from disclosure import redaction as r
 from disclosure import serializers as s
 from disclosure.filters import PublicPlanFilter, PublicResultFilter, PublicTaskFilter
+from disclosure.models import PublishedResult
 from inspections.public.api import (
     _ERROR,
     _RETRY_AFTER,
@@ -182,6 +183,9 @@ class StatisticsViewSet(PublicViewSet):
     lookup_field = "year"
     lookup_value_regex = "[^/]+"
     pagination_class = None
+
+    def get_queryset(self):
+        return PublishedResult.objects.none()  # the figures are computed, not listed
 
     def get_serializer_class(self):
         return s.OpenYearSerializer if self.action == "list" else s.OpenStatisticsSerializer

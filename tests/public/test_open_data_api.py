@@ -239,11 +239,25 @@ def test_the_schema_documents_every_public_endpoint_and_its_errors(client, db):
         f"{API}/items/",
         f"{API}/items/{{code}}/",
         f"{API}/officers/",
+        f"{API}/plans/",
+        f"{API}/plans/{{code}}/",
+        f"{API}/tasks/",
+        f"{API}/tasks/{{code}}/",
+        f"{API}/results/",
+        f"{API}/results/{{code}}/",
+        f"{API}/statistics/",
+        f"{API}/statistics/{{year}}/",
+        f"{API}/downloads/results-{{year}}.csv",
+        f"{API}/downloads/results-{{year}}.xlsx",
     }
     error = {"$ref": "#/components/schemas/ApiError"}
     for path, operations in public.items():
         assert set(operations) == {"get"}, path
         responses = operations["get"]["responses"]
+        if "/downloads/" in path:
+            assert set(responses) == {"200", "404", "429"}, path
+            assert "Retry-After" in responses["429"]["headers"]
+            continue
         listing = not path.endswith("}/")
         assert set(responses) == ({"200", "400", "404", "429"} if listing else {"200", "404"})
         for status in set(responses) - {"200"}:
