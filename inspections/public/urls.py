@@ -25,5 +25,12 @@ urlpatterns = [
     path("draws/<str:public_id>/reveal.json", draws.draw_reveal, name="draw_reveal"),
     path("draws/<str:public_id>/pool.csv", draws.draw_pool, name="draw_pool"),
     path("draws/<str:public_id>/result.csv", draws.draw_result, name="draw_result"),
+    path(
+        "draws/<str:public_id>/firms_result.csv",
+        draws.draw_firms_result,
+        name="draw_firms_result",
+    ),
+    path("draws/<str:public_id>/conflicts.csv", draws.draw_conflicts, name="draw_conflicts"),
+    path("draws/<str:public_id>/print/", draws.draw_print, name="draw_print"),
     path("verify_draw.py", draws.verifier, name="verifier"),
 ]

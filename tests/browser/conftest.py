@@ -13,6 +13,7 @@ import sys
 import tempfile
 import time
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -35,8 +36,9 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server_url():
+@contextmanager
+def demo_server():
+    """A runserver on a free port over a fresh SQLite file holding the demo data."""
     var_dir = Path(tempfile.mkdtemp(prefix="shuangsui-browser-"))
     env = {
         **os.environ,
@@ -70,11 +72,19 @@ def server_url():
                     "the server did not start:\n" + (var_dir / "server.log").read_text()
                 ) from None
             time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
-    shutil.rmtree(var_dir, ignore_errors=True)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+        shutil.rmtree(var_dir, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def server_url():
+    with demo_server() as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

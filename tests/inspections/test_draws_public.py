@@ -36,7 +36,7 @@ def test_a_performed_draw_publishes_its_four_files_and_they_verify(client, plann
     draw = perform_draw(actor=planner, draw=announced, witness_values=["42"])
     base = f"/public/draws/{draw.public_id}/"
     files = {
-        name: client.get(base + name).content
+        name: client.get(base + name).getvalue()  # large files are streamed
         for name in ("announcement.json", "reveal.json", "pool.csv", "result.csv")
     }
     assert files["pool.csv"] == bytes(draw.pool) and files["result.csv"] == bytes(draw.result)

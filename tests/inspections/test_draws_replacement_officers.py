@@ -2,10 +2,12 @@
 each refilled by a logged DR-1 draw that names the draw it replaces and the reason, approved by
 the department head; the whole draws stay as they were and `effective_teams` applies them."""
 
+import io
 from datetime import date
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.core.management import call_command
 
 from backend.audit.models import AuditEvent
 from inspections import dr1
@@ -340,6 +342,11 @@ def test_an_out_of_scope_firm_is_replaced_from_its_stratum_and_then_given_a_team
     assert [s.draw_public_id for s in effective_teams(task)[new.key]] == [team_draw.public_id] * 2
     assert firms_awaiting_team(task) == []
     assert len(effective_teams(task)) == len(picks)
+    # Operators re-check every draw of the task, replacements included.
+    for public_id in task.draws.values_list("public_id", flat=True):
+        out = io.StringIO()
+        call_command("verify_draw", public_id, stdout=out, stderr=io.StringIO())
+        assert f"{public_id} 验证通过" in out.getvalue()
 
 
 def test_a_firm_still_in_scope_is_not_replaced(planner, department_admin, drawn):
@@ -399,3 +406,113 @@ def test_an_abandoned_teams_draw_is_replaced_by_a_whole_teams_draw(
     assert {s.draw_public_id for seats in effective_teams(task).values() for s in seats} == {
         draw.public_id
     }
+
+
+# --- the page ------------------------------------------------------------------------------------
+
+
+def _post_officer(client, task, firm, number, *, reason="当事人申请回避", approver="", password=""):
+    return client.post(
+        f"/tasks/{task.pk}/replacements/",
+        {
+            "officer-kind": "officer",
+            "officer-seat": f"{firm}|{number}",
+            "officer-reason": reason,
+            "officer-approver_username": approver,
+            "officer-approver_password": password,
+        },
+    )
+
+
+def test_the_planner_announces_a_replacement_the_head_approves_on_the_spot(
+    login, planner, department_admin, drawn
+):
+    from tests.conftest import PASSWORD
+
+    task, _ = drawn
+    firm, seat = _first_seat(task)
+    _recuse(seat.certificate_number, firm)
+    client = login(planner)
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert 'data-testid="draw-replace"' in page
+    form = client.get(f"/tasks/{task.pk}/replacements/").content.decode()
+    assert f"{firm}|{seat.certificate_number}" in form and "递补回避的执法人员" in form
+
+    response = _post_officer(
+        client,
+        task,
+        firm,
+        seat.certificate_number,
+        approver=department_admin.username,
+        password=PASSWORD,
+    )
+    assert response.status_code == 302
+    draw = Draw.objects.get(replaced_officer=seat.certificate_number)
+    assert draw.approved_by == department_admin and draw.reason == "当事人申请回避"
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "共 3 次" in page and "递补 1 次" in page and f"批准人 {department_admin}" in page
+    assert 'data-testid="draw-perform-form"' in page
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"password": "wrong-password-1"}, "批准人账号或密码不正确"),
+        ({"reason": ""}, "递补抽取须说明原因"),
+        ({"approver": "", "password": ""}, "须经发起部门或该执法人员所在部门的负责人"),
+        ({"recused": False}, "没有回避事由，不能递补"),
+    ],
+)
+def test_a_bad_replacement_on_the_page_is_refused_and_nothing_is_drawn(
+    login, planner, department_admin, drawn, change, message
+):
+    from tests.conftest import PASSWORD
+
+    task, _ = drawn
+    firm, seat = _first_seat(task)
+    if change.pop("recused", True):
+        _recuse(seat.certificate_number, firm)
+    fields = {"approver": department_admin.username, "password": PASSWORD, **change}
+    response = _post_officer(login(planner), task, firm, seat.certificate_number, **fields)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert task.draws.count() == 2
+
+
+def test_an_abandoned_replacement_is_announced_again_from_the_page(
+    login, planner, department_admin, drawn
+):
+    from tests.conftest import PASSWORD
+
+    task, _ = drawn
+    firm, seat = _first_seat(task)
+    _recuse(seat.certificate_number, firm)
+    client = login(planner)
+    _post_officer(
+        client,
+        task,
+        firm,
+        seat.certificate_number,
+        approver=department_admin.username,
+        password=PASSWORD,
+    )
+    pending = Draw.objects.get(status=DrawStatus.ANNOUNCED)
+    client.post(f"/tasks/{task.pk}/draws/{pending.public_id}/abandon/", {"reason": "见证人未到场"})
+    pending.refresh_from_db()
+    assert pending.status == DrawStatus.ABANDONED and pending.abandoned_reason == "见证人未到场"
+    response = _post_officer(
+        client,
+        task,
+        firm,
+        seat.certificate_number,
+        reason="见证人未到场，重新公告",
+        approver=department_admin.username,
+        password=PASSWORD,
+    )
+    assert response.status_code == 302
+    assert "已作废 1 次" in client.get(f"/tasks/{task.pk}/").content.decode()
+
+
+def test_only_the_lead_planner_opens_the_replacement_page(login, department_admin, drawn):
+    task, _ = drawn
+    assert login(department_admin).get(f"/tasks/{task.pk}/replacements/").status_code in (403, 404)

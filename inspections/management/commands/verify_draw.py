@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from inspections import dr1
 from inspections.models import Draw, DrawPurpose, DrawStatus
+from inspections.services.draws import firms_result_for
 
 
 class Command(BaseCommand):
@@ -20,12 +21,9 @@ class Command(BaseCommand):
             raise CommandError(
                 f"抽取 {draw_id} 当前为“{draw.get_status_display()}”，没有结果可验证"
             )
-        firms_result = None
-        if draw.purpose == DrawPurpose.TEAMS:
-            firms = Draw.objects.get(
-                task=draw.task, purpose=DrawPurpose.FIRMS, status=DrawStatus.PERFORMED
-            )
-            firms_result = bytes(firms.result)
+        # A teams draw binds the firms result it staffs: the task's firms draw, or the one firm
+        # of a replacement.
+        firms_result = firms_result_for(draw) if draw.purpose == DrawPurpose.TEAMS else None
         report = dr1.verify(
             draw.announcement,
             draw.reveal,
