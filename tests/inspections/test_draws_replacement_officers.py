@@ -516,3 +516,64 @@ def test_an_abandoned_replacement_is_announced_again_from_the_page(
 def test_only_the_lead_planner_opens_the_replacement_page(login, department_admin, drawn):
     task, _ = drawn
     assert login(department_admin).get(f"/tasks/{task.pk}/replacements/").status_code in (403, 404)
+
+
+def test_an_abandoned_firms_draw_is_announced_again_from_the_page(
+    login, planner, department_admin, open_draft_task
+):
+    from tests.conftest import PASSWORD
+
+    task = open_draft_task(witnesses=["纪检监督员"])
+    client = login(planner)
+    client.post(f"/tasks/{task.pk}/draws/announce/firms/")
+    first = Draw.objects.get()
+    client.post(f"/tasks/{task.pk}/draws/{first.public_id}/abandon/", {"reason": "公告有误"})
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert "已作废 1 次" in page and 'data-testid="draw-replace"' in page
+    form = client.get(f"/tasks/{task.pk}/replacements/").content.decode()
+    assert "重新公告已作废的抽取" in form and first.public_id in form
+    response = client.post(
+        f"/tasks/{task.pk}/replacements/",
+        {
+            "redo-kind": "redo",
+            "redo-abandoned": first.public_id,
+            "redo-reason": "公告有误，重新公告",
+            "redo-approver_username": department_admin.username,
+            "redo-approver_password": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    again = Draw.objects.get(replaces=first)
+    assert again.announcement["replaces"] == first.public_id and not again.is_partial
+    assert "共 2 次" in client.get(f"/tasks/{task.pk}/").content.decode()
+
+
+def test_a_firm_replacement_and_its_team_from_the_page(login, planner, department_admin, drawn):
+    from tests.conftest import PASSWORD
+
+    task, _ = drawn
+    firm, _seat = _first_seat(task)
+    Firm.objects.filter(uscc=firm).update(status=FirmStatus.LICENSE_REVOKED)
+    client = login(planner)
+    response = client.post(
+        f"/tasks/{task.pk}/replacements/",
+        {
+            "firm-kind": "firm",
+            "firm-firm": firm,
+            "firm-reason": "营业执照已被吊销",
+            "firm-approver_username": department_admin.username,
+            "firm-approver_password": PASSWORD,
+        },
+    )
+    assert response.status_code == 302
+    draw = Draw.objects.get(replaced_firm=firm, purpose=DrawPurpose.FIRMS)
+    client.post(f"/tasks/{task.pk}/draws/{draw.public_id}/perform/", {"witness_value": ["5"]})
+    page = client.get(f"/tasks/{task.pk}/").content.decode()
+    assert 'data-testid="replacement-team-form"' in page
+    client.post(f"/tasks/{task.pk}/draws/{draw.public_id}/team/")
+    team = Draw.objects.get(replaced_firm=firm, purpose=DrawPurpose.TEAMS)
+    assert team.status == DrawStatus.ANNOUNCED and team.approved_by == department_admin
+    assert (
+        'data-testid="replacement-team-form"'
+        not in client.get(f"/tasks/{task.pk}/").content.decode()
+    )
