@@ -299,6 +299,11 @@ SPECTACULAR_SETTINGS = {
         "PlanStatusEnum": "inspections.models.PlanStatus",
         "TaskStatusEnum": "inspections.models.TaskStatus",
         "ParticipationStatusEnum": "inspections.models.ParticipationStatus",
+        "EvidenceKindEnum": "fieldwork.models.EvidenceKind",
+        "PublicationKindEnum": ["original", "correction", "withdrawal"],
+        "PublishedPlanStatusEnum": ["published", "superseded"],
+        "DrawStatusEnum": ["announced", "performed", "abandoned"],
+        "CertificateKindEnum": "personnel.models.CertificateKind",
     },
 }
 

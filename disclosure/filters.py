@@ -143,11 +143,11 @@ class PublicResultFilter(django_filters.FilterSet):
     def filter_region(self, queryset, name, value):
         return filter_by_region(queryset, value.code) if value else queryset
 
-    def filter_item(self, queryset, name, value):
+    def filter_item(self, queryset, name, value: str):
         listed = PublishedResultItem.objects.filter(item_code=value, result=OuterRef("pk"))
         return queryset.filter(Exists(listed))
 
-    def filter_result(self, queryset, name, value):
+    def filter_result(self, queryset, name, value: str):
         return queryset.filter(result_codes__contains=f" {value} ")
 
     def filter_status(self, queryset, name, value):
