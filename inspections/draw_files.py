@@ -61,6 +61,9 @@ def _firms_pool_query(task: SamplingTask, *, sort_in_aggregate: bool) -> bytes:
             aggregate = "string_agg(p.line, '')"
             source = f'(SELECT {line} AS line FROM ({sql}) p ORDER BY p.uscc COLLATE "C") p'
         query = f"SELECT convert_to(%s || COALESCE({aggregate}, ''), 'UTF8') FROM {source}"
+        with connection.cursor() as cursor:
+            # Compiling this one-off query to machine code costs more than it saves.
+            cursor.execute("SET LOCAL jit = off")
         return _fetch_binary(query, (header, *params))
     with connection.cursor() as cursor:
         # SQLite compares text by its UTF-8 bytes (the BINARY collation).
