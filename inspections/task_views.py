@@ -26,9 +26,6 @@ from inspections.services import (
     confirm_participation,
     invite_department,
     open_task,
-    publish_task,
-    review_task,
-    start_task,
     update_task,
 )
 from inspections.services.draws import (
@@ -178,23 +175,17 @@ def task_edit(request, pk: int):
 # The planner's steps; the draws move a task through the announced and drawn states.
 STEPS = {
     "abandon": lambda user, task, reason: abandon_task(actor=user, task=task, reason=reason),
-    "start": lambda user, task, reason: start_task(actor=user, task=task),
-    "review": lambda user, task, reason: review_task(actor=user, task=task, reason=reason),
-    "publish": lambda user, task, reason: publish_task(actor=user, task=task),
     "archive": lambda user, task, reason: archive_task(actor=user, task=task),
 }
+# Offered as buttons on the task page. 开始实施 (which opens the inspections) is on the task's
+# inspections page (/field/tasks/<id>/); the results are reviewed per inspection and published
+# from the disclosure pages, which move the task themselves.
 STEP_TARGETS = {
     "abandon": TaskStatus.ABANDONED,
-    "start": TaskStatus.IN_PROGRESS,
-    "review": TaskStatus.RESULTS_REVIEWED,
-    "publish": TaskStatus.PUBLISHED,
     "archive": TaskStatus.ARCHIVED,
 }
 STEP_LABELS = {
     "abandon": "终止任务",
-    "start": "开始检查",
-    "review": "结果已审核",
-    "publish": "结果已公示",
     "archive": "归档",
 }
 
