@@ -577,3 +577,31 @@ def test_a_firm_replacement_and_its_team_from_the_page(login, planner, departmen
         'data-testid="replacement-team-form"'
         not in client.get(f"/tasks/{task.pk}/").content.decode()
     )
+
+
+@pytest.mark.postgres
+def test_what_a_replacement_announced_can_never_change(planner, department_admin, drawn):
+    from django.db import DatabaseError, connection, transaction
+
+    task, _ = drawn
+    firm, seat = _first_seat(task)
+    _recuse(seat.certificate_number, firm)
+    draw = announce_officer_replacement(
+        actor=planner,
+        task=task,
+        firm_uscc=firm,
+        certificate_number=seat.certificate_number,
+        reason="回避",
+        approved_by=department_admin,
+    )
+    for change in (
+        "approved_by_id = NULL",
+        "replaced_officer = 'X'",
+        "replaced_firm = 'X'",
+        "firms_result = 'x'::bytea",
+    ):
+        with pytest.raises(DatabaseError, match="can never change"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(f"UPDATE inspections_draw SET {change} WHERE id = %s", [draw.pk])
+    stored = Draw.objects.get(pk=draw.pk)
+    assert stored.approved_by == department_admin and stored.replaced_officer
