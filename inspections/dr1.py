@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
 from fractions import Fraction
-from itertools import compress, islice
+from itertools import compress, islice, pairwise
 from math import ceil
 from typing import Any, NoReturn
 
@@ -288,6 +288,14 @@ def _parse_positive_int(text: str, name: str, number: int, what: str) -> int:
 # whatever they cannot vouch for, they hand to those readers, which name the problem.
 
 _BLOCK_BYTES = 8 << 20
+# A pool smaller than this is read in one piece whatever the number of parts asked for.
+_PIECE_BYTES = 4 << 20
+
+# How the pieces of a pool are read: `map_parts(function, jobs)` returns [function(job) for job
+# in jobs], in order. The built-in map reads them one after the other; the application may read
+# them at once in other processes (inspections.draw_parallel), computing the first job itself
+# (it alone carries a progress callback). Every function and job can be pickled.
+MapParts = Callable[[Callable[[tuple], Any], list[tuple]], Iterable[Any]]
 # Every byte but the separators: deleting them leaves ",,\n" per well-formed pool line.
 _NOT_SEPARATORS = bytes(b for b in range(256) if b not in b",\n")
 
@@ -374,22 +382,38 @@ class PoolSummary:
     eligible: dict[str, int]
 
 
-def pool_summary(data: bytes) -> PoolSummary:
-    """Check a pool file as parse_pool does and count it, without a Python object per row.
+def pool_summary(data: bytes, *, parts: int = 1, map_parts: MapParts = map) -> PoolSummary:
+    """Check a pool file as parse_pool does and count it, without a Python object per row;
+    in ``parts`` pieces through ``map_parts`` (see MapParts).
 
     ``eligible`` equals ``eligible_counts(parse_pool(data))``.
     """
     try:
-        size = 0
-        eligible: Counter[bytes] = Counter()
-        for block in _pool_blocks(data):
-            size += len(block.keys)
-            for stratum in set(block.strata):
-                eligible[stratum] += block.eligible_in(stratum)
+        results = list(map_parts(_summary_in, [(piece,) for piece in _pool_pieces(data, parts)]))
+        _check_piece_order(results)
     except _Unvouched:
         rows = _parse_pool_row_by_row(data)
         return PoolSummary(len(rows), eligible_counts(rows))
+    eligible: Counter[bytes] = Counter()
+    for _size, counts, _first, _last in results:
+        eligible.update(counts)
+    size = sum(result[0] for result in results)
     return PoolSummary(size, {stratum.decode(): n for stratum, n in eligible.items() if n})
+
+
+def _summary_in(job: tuple) -> tuple[int, dict[bytes, int], bytes | None, bytes | None]:
+    """pool_summary of one piece (a whole pool file), with its first and last keys."""
+    (data,) = job
+    size = 0
+    eligible: Counter[bytes] = Counter()
+    first = last = None
+    for block in _pool_blocks(data):
+        size += len(block.keys)
+        for stratum in set(block.strata):
+            eligible[stratum] += block.eligible_in(stratum)
+        first = block.keys[0] if first is None else first
+        last = block.keys[-1]
+    return size, dict(eligible), first, last
 
 
 def format_pool(rows: Iterable[PoolRow]) -> bytes:
@@ -823,13 +847,16 @@ def _draw_firms_from_file(
     pool_bytes: bytes,
     quota: Mapping[str, int],
     progress: Callable[[int, int], None] | None = None,
+    parts: int = 1,
+    map_parts: MapParts = map,
 ) -> list[FirmPick]:
     """``draw_firms(seed=seed, pool_rows=parse_pool(pool_bytes), quota=quota)``, read from the
     file a block at a time: only the candidates below each stratum's cut-off (see ``_smallest``)
     are kept, so memory stays flat and no Python object is made per row beyond its fields.
 
     ``quota`` must be a checked announcement's (str labels, int counts). ``progress(done,
-    total)`` is called with the bytes of the file read so far.
+    total)`` is called with the bytes of the file read so far (of its first piece, when it is
+    read in ``parts`` pieces through ``map_parts``: see MapParts).
     """
     if not _is_hex64(seed):
         raise ValueError("seed must be 64 lowercase hex digits")
@@ -839,7 +866,9 @@ def _draw_firms_from_file(
     guessed = {label: pool_bytes.count(b"," + label + b",\n") for label in labels}
     wanted = {label: _first_guess(quota[labels[label]]) for label in labels if quota[labels[label]]}
     limits = {label: _cut_off(wanted[label], guessed[label]) for label in wanted}
-    kept, eligible = _keep_below(seed, pool_bytes, limits, progress)
+    kept, eligible = _keep_below(
+        seed, pool_bytes, limits, progress, parts=parts, map_parts=map_parts
+    )
     _check_quota(quota, {stratum.decode(): n for stratum, n in eligible.items()})
     picks = []
     for label in sorted(labels):  # bytes sort like the UTF-8 labels they encode
@@ -849,7 +878,9 @@ def _draw_firms_from_file(
         while len(kept[label]) < count:  # the cut-off was too low: raise it and read again
             wanted[label] *= 2
             limit = {label: _cut_off(wanted[label], eligible[label])}
-            kept[label] = _keep_below(seed, pool_bytes, limit, None)[0][label]
+            kept[label] = _keep_below(
+                seed, pool_bytes, limit, None, parts=parts, map_parts=map_parts
+            )[0][label]
         kept[label].sort()
         picks += [
             FirmPick(labels[label], rank, key.decode(), digest.hex())
@@ -863,9 +894,37 @@ def _keep_below(
     pool_bytes: bytes,
     limits: Mapping[bytes, bytes | None],
     progress: Callable[[int, int], None] | None,
+    *,
+    parts: int = 1,
+    map_parts: MapParts = map,
 ) -> tuple[dict[bytes, list[tuple[bytes, bytes]]], Counter[bytes]]:
     """Per stratum in ``limits``, the (digest, key) of its eligible rows whose ticket digest is
-    below the stratum's limit (all of them for None); and every stratum's eligible count."""
+    below the stratum's limit (all of them for None); and every stratum's eligible count.
+
+    The file is read in ``parts`` pieces of whole lines through ``map_parts`` (see MapParts).
+    """
+    try:
+        pieces = _pool_pieces(pool_bytes, parts)
+        jobs = [(seed, piece, limits, None) for piece in pieces]
+        jobs[0] = (seed, pieces[0], limits, progress)
+        results = list(map_parts(_keep_below_in, jobs))
+        _check_piece_order(results)
+    except _Unvouched:
+        _parse_pool_row_by_row(pool_bytes)  # raises the precise FileFormatError
+        raise AssertionError("the fast pool reader refused a pool parse_pool accepts") from None
+    kept: dict[bytes, list[tuple[bytes, bytes]]] = {label: [] for label in limits}
+    eligible: Counter[bytes] = Counter()
+    for found, counts, _first, _last in results:
+        for digest, key, stratum in found:
+            kept[stratum].append((digest, key))
+        eligible.update(counts)
+    return kept, eligible
+
+
+def _keep_below_in(job: tuple) -> tuple[list, dict[bytes, int], bytes | None, bytes | None]:
+    """_keep_below for one piece (a whole pool file): the (digest, key, stratum) kept, eligible
+    counts, and the piece's first and last keys. Raises _Unvouched."""
+    seed, pool_bytes, limits, progress = job
     # Every ticket of the draw starts with the same 71 bytes ("SEED:firms:"), more than one
     # SHA-256 block: hash them once and start each ticket from a copy of that state. The same
     # digests, about half the work.
@@ -874,31 +933,53 @@ def _keep_below(
     # A stratum without a limit keeps all: every 32-byte digest is below 33 bytes of 0xff.
     # Strata not asked for keep none: nothing is below b"".
     limit_of = {label: _KEEP_ALL if limit is None else limit for label, limit in limits.items()}
+    limit = limit_of.get
     found: list[tuple[bytes, bytes, bytes]] = []
     keep = found.append
     eligible: Counter[bytes] = Counter()
-    try:
-        for block in _pool_blocks(pool_bytes):
-            is_eligible = list(map(operator.not_, block.excluded))
-            keys = list(compress(block.keys, is_eligible))
-            strata = list(compress(block.strata, is_eligible))
-            eligible.update(strata)
-            limit = limit_of.get
-            for key, stratum in zip(keys, strata, strict=True):
-                ticket = copy()
-                ticket.update(key)
-                digest = ticket.digest()
-                if digest < limit(stratum, b""):
-                    keep((digest, key, stratum))
-            if progress is not None:
-                progress(block.end, len(pool_bytes))
-    except _Unvouched:
-        _parse_pool_row_by_row(pool_bytes)  # raises the precise FileFormatError
-        raise AssertionError("the fast pool reader refused a pool parse_pool accepts") from None
-    kept: dict[bytes, list[tuple[bytes, bytes]]] = {label: [] for label in limits}
-    for digest, key, stratum in found:
-        kept[stratum].append((digest, key))
-    return kept, eligible
+    first = last = None
+    for block in _pool_blocks(pool_bytes):
+        is_eligible = list(map(operator.not_, block.excluded))
+        keys = list(compress(block.keys, is_eligible))
+        strata = list(compress(block.strata, is_eligible))
+        for stratum in set(strata):
+            eligible[stratum] += block.eligible_in(stratum)
+        for key, stratum in zip(keys, strata, strict=True):
+            ticket = copy()
+            ticket.update(key)
+            digest = ticket.digest()
+            if digest < limit(stratum, b""):
+                keep((digest, key, stratum))
+        first = block.keys[0] if first is None else first
+        last = block.keys[-1]
+        if progress is not None:
+            progress(block.end, len(pool_bytes))
+    return found, dict(eligible), first, last
+
+
+def _pool_pieces(data: bytes | bytearray, parts: int) -> list[bytes | bytearray]:
+    """The pool file cut into up to ``parts`` pool files of whole lines, each with the header,
+    that can be read independently (and their keys' order checked at the seams). Small files,
+    not worth it, stay whole. Raises _Unvouched for what concerns the whole file."""
+    start = _pool_body(data)
+    if parts <= 1 or len(data) < _PIECE_BYTES:
+        return [data]
+    cuts = [start]
+    for part in range(1, parts):
+        cut = data.find(b"\n", start + (len(data) - start) * part // parts) + 1
+        if cuts[-1] < cut < len(data):
+            cuts.append(cut)
+    cuts.append(len(data))
+    header = data[:start]
+    return [data[: cuts[1]]] + [header + data[a:b] for a, b in pairwise(cuts[1:])]
+
+
+def _check_piece_order(results: Sequence[tuple]) -> None:
+    """Each piece is sorted; the pool is if each piece's last key is before the next's first."""
+    ends = [(first, last) for *_, first, last in results if first is not None]
+    for (_, last), (first, _) in pairwise(ends):
+        if not last < first:
+            raise _Unvouched
 
 
 def draw_teams(
@@ -964,10 +1045,17 @@ def _perform(
     conflicts_bytes: bytes | None,
     firms_result_bytes: bytes | None,
     progress: Callable[[int, int], None] | None = None,
+    parts: int = 1,
+    map_parts: MapParts = map,
 ) -> bytes:
     if announcement["purpose"] == "firms":
         picks = _draw_firms_from_file(
-            seed=seed, pool_bytes=pool_bytes, quota=announcement["quota"], progress=progress
+            seed=seed,
+            pool_bytes=pool_bytes,
+            quota=announcement["quota"],
+            progress=progress,
+            parts=parts,
+            map_parts=map_parts,
         )
         # format_firms_result's checks hold already: fields from a checked pool, hex tickets.
         lines = [f"{p.stratum},{p.rank},{p.key},{p.ticket}\n" for p in picks]
@@ -994,16 +1082,26 @@ def compute_result(
     conflicts_bytes: bytes | None = None,
     firms_result_bytes: bytes | None = None,
     progress: Callable[[int, int], None] | None = None,
+    parts: int = 1,
+    map_parts: MapParts = map,
 ) -> bytes:
     """Perform the announced draw from its published inputs; returns the result file's bytes.
 
     Does not check the files' digests against the announcement (``verify`` does): the caller that
     performs a draw has just written those files itself. ``progress(done, total)``, if given, is
-    told how many bytes of a firms pool have been read.
+    told how many bytes of a firms pool have been read. A large firms pool may be read in
+    ``parts`` pieces through ``map_parts`` (see MapParts): the result is the same.
     """
     seed = compute_seed(announcement, reveal)
     return _perform(
-        announcement, seed, pool_bytes, conflicts_bytes, firms_result_bytes, progress=progress
+        announcement,
+        seed,
+        pool_bytes,
+        conflicts_bytes,
+        firms_result_bytes,
+        progress=progress,
+        parts=parts,
+        map_parts=map_parts,
     )
 
 

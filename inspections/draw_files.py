@@ -14,9 +14,10 @@ query log under DEBUG), reads it back the same way, and loads it with every draw
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import connection
 
-from inspections import dr1
+from inspections import dr1, draw_parallel
 from inspections.models import Draw, SamplingTask
 from inspections.task_selectors import _exclusion_reason, task_scope
 
@@ -36,14 +37,22 @@ def firms_pool_file(task: SamplingTask) -> tuple[bytes, dr1.PoolSummary]:
     dr1.DrawError for a file it refuses)."""
     data = _firms_pool_query(task, sort_in_aggregate=False)
     try:
-        return data, dr1.pool_summary(data)
+        return data, _summary(data)
     except dr1.DrawError:
         if not _postgresql():
             raise
     # PostgreSQL feeds an aggregate in the order of its sorted subquery in practice, not by
     # guarantee. Should it ever not, sort within the aggregate: the same file, one process.
     data = _firms_pool_query(task, sort_in_aggregate=True)
-    return data, dr1.pool_summary(data)
+    return data, _summary(data)
+
+
+def _summary(data: bytes) -> dr1.PoolSummary:
+    return dr1.pool_summary(
+        data,
+        parts=draw_parallel.parts(settings.DRAWS_PROCESSES),
+        map_parts=draw_parallel.in_processes,
+    )
 
 
 def _firms_pool_query(task: SamplingTask, *, sort_in_aggregate: bool) -> bytes:

@@ -10,13 +10,14 @@ from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
-from inspections import dr1, draw_files, planning
+from inspections import dr1, draw_files, draw_parallel, planning
 from inspections.models import Draw, DrawPurpose, DrawStatus, SamplingTask, TaskStatus
 from inspections.models.draws import DrawCounter
 from inspections.services.task_transitions import transition_task
@@ -500,6 +501,8 @@ def perform_draw(
             conflicts_bytes=conflicts,
             firms_result_bytes=firms_result,
             progress=computing,
+            parts=draw_parallel.parts(settings.DRAWS_PROCESSES),
+            map_parts=draw_parallel.in_processes,
         )
     except dr1.TeamShortfall as exc:
         raise ValidationError(

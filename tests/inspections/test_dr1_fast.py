@@ -128,3 +128,34 @@ def test_progress_is_told_how_much_of_the_pool_was_read():
     assert len(seen) > 3
     assert [done for done, _ in seen] == sorted(done for done, _ in seen)
     assert seen[-1] == (len(pool), len(pool))
+
+
+@settings(max_examples=60, deadline=None)
+@given(pool=rows, block=BLOCK_SIZES, parts=st.integers(1, 5), data=st.data())
+def test_a_pool_read_in_pieces_gives_the_same_draw_and_counts(pool, block, parts, data):
+    data_bytes = dr1.format_pool(pool)
+    eligible = dr1.eligible_counts(pool)
+    quota = {s: data.draw(st.integers(0, n), label=s) for s, n in sorted(eligible.items())}
+    with mock.patch.object(dr1, "_BLOCK_BYTES", block), mock.patch.object(dr1, "_PIECE_BYTES", 0):
+        pieces = dr1._pool_pieces(data_bytes, parts)
+        fast = dr1._draw_firms_from_file(seed=SEED, pool_bytes=data_bytes, quota=quota, parts=parts)
+        summary = dr1.pool_summary(data_bytes, parts=parts)
+    assert len(pieces) <= parts
+    assert fast == _reference_draw(data_bytes, quota)
+    assert summary == dr1.PoolSummary(len(pool), eligible)
+
+
+def test_keys_out_of_order_across_pieces_are_refused_as_before():
+    rows = [dr1.PoolRow(f"K{i:04d}", "A") for i in range(400)]
+    good = dr1.format_pool(rows)
+    # Swap two lines far apart: each piece alone is sorted, the seam is not.
+    lines = good.split(b"\n")
+    lines[2], lines[390] = lines[390], lines[2]
+    bad = b"\n".join(lines)
+    with mock.patch.object(dr1, "_PIECE_BYTES", 0):
+        for parts in (1, 2, 4):
+            assert _error(dr1.pool_summary, bad, parts=parts) == _error(
+                dr1._parse_pool_row_by_row, bad
+            )
+            draw = _error(dr1._draw_firms_from_file, seed=SEED, pool_bytes=bad, quota={"A": 3})
+            assert draw == _error(dr1._parse_pool_row_by_row, bad)

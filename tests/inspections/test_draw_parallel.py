@@ -1,0 +1,52 @@
+"""A large draw read in pieces by child processes (inspections.draw_parallel) gives exactly the
+draw and the counts read in one process, and a child that fails changes nothing."""
+
+from unittest import mock
+
+from inspections import dr1, draw_parallel
+
+SEED = "7" * 64
+
+
+def _pool(n=3000):
+    rows = [
+        dr1.PoolRow(f"9122{i:014d}", "ABCD"[i % 4], "deregistered" if i % 9 == 0 else "")
+        for i in range(n)
+    ]
+    return dr1.format_pool(rows)
+
+
+def test_pieces_read_in_child_processes_give_the_same_draw():
+    pool = _pool()
+    quota = {s: n // 20 for s, n in dr1.pool_summary(pool).eligible.items()}
+    alone = dr1._draw_firms_from_file(seed=SEED, pool_bytes=pool, quota=quota)
+    with mock.patch.object(dr1, "_PIECE_BYTES", 0):
+        spread = dr1._draw_firms_from_file(
+            seed=SEED,
+            pool_bytes=pool,
+            quota=quota,
+            parts=3,
+            map_parts=draw_parallel.in_processes,
+        )
+        summary = dr1.pool_summary(pool, parts=3, map_parts=draw_parallel.in_processes)
+    assert spread == alone
+    assert summary == dr1.pool_summary(pool)
+
+
+def test_a_child_that_fails_has_its_piece_read_here(caplog):
+    pool = _pool()
+    with (
+        mock.patch.object(dr1, "_PIECE_BYTES", 0),
+        mock.patch.object(draw_parallel, "CHILD", "raise SystemExit(3)"),
+    ):
+        summary = dr1.pool_summary(pool, parts=2, map_parts=draw_parallel.in_processes)
+    assert summary == dr1.pool_summary(pool)
+    assert "its piece is read here" in caplog.text
+
+
+def test_in_processes_keeps_the_order_of_the_jobs():
+    assert draw_parallel.in_processes(_tenfold, [(i,) for i in range(4)]) == [0, 10, 20, 30]
+
+
+def _tenfold(job):
+    return job[0] * 10
