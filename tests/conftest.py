@@ -166,3 +166,21 @@ def login(client):
         return client
 
     return log_in
+
+
+@pytest.fixture(autouse=True)
+def _migrated_result_codes(request):
+    """The result codes are seeded by a migration; a transactional test's flush empties them
+    for every test after it. Each database test starts with them (one query when present)."""
+    names = {"db", "transactional_db"} & set(request.fixturenames)
+    if not names:
+        return
+    request.getfixturevalue("transactional_db" if "transactional_db" in names else "db")
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from fieldwork.models import ResultCode
+
+    if not ResultCode.objects.exists():
+        import_module("fieldwork.migrations.0003_seed_result_codes").seed(apps, None)

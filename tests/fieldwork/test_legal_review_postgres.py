@@ -18,12 +18,9 @@ from legalreview.services import decisions as decision_services
 from legalreview.services import reviews as review_services
 from legalreview.services import submit_decision
 
-# The result codes are seeded by a migration: a transactional test's flush would remove them for
-# the tests after it, so each test starts from the migrated contents.
-pytestmark = [
-    pytest.mark.postgres,
-    pytest.mark.django_db(transaction=True, serialized_rollback=True),
-]
+# (tests/conftest.py puts back the migrated result codes that an earlier flush removed; a
+# serialized rollback would collide with the content types the flush's post_migrate recreates.)
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 
 def _at_once(monkeypatch, module, *calls):
