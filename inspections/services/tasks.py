@@ -67,8 +67,11 @@ def _require_lead_planner(actor, task_or_plan) -> None:
 
 
 def _locked(task: SamplingTask) -> SamplingTask:
+    # The task's row alone: locking the joined department and plan too would make a task
+    # opened meanwhile in the same plan wait at its commit (its foreign keys are checked
+    # then) while holding the audit chain's lock that this transaction needs: a deadlock.
     return (
-        SamplingTask.objects.select_for_update()
+        SamplingTask.objects.select_for_update(of=("self",))
         .select_related("department", "plan")
         .get(pk=task.pk)
     )
