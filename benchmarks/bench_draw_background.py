@@ -79,6 +79,9 @@ def main() -> None:
     firms = prepare_directory(args.n)
     settings.DRAWS_IN_BACKGROUND = True
     settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "testserver"]
+    # Pages link their static files without the production manifest (no collectstatic here).
+    staticfiles = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    settings.STORAGES = {**settings.STORAGES, "staticfiles": staticfiles}
     task, actor = draft_task(), planner()
     client = Client()
     client.force_login(actor)
