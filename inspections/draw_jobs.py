@@ -21,6 +21,7 @@ import threading
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, IntegrityError, connection, connections, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from inspections.models import Draw, DrawJob, DrawJobAction, DrawJobStatus, DrawPurpose
@@ -212,10 +213,14 @@ class _ProgressWriter:
 
 def job_to_show(task) -> DrawJob | None:
     """The job the task page shows: the one running, or the last one if it failed and nothing
-    was drawn since (its message says why)."""
+    was announced or drawn since (its message says why)."""
     job = task.draw_jobs.first()
     if job is None or job.succeeded:
         return None
+    if job.finished_at is not None:
+        since = Q(announced_at__gt=job.finished_at) | Q(performed_at__gt=job.finished_at)
+        if task.draws.filter(since).exists():
+            return None
     return job
 
 

@@ -195,6 +195,21 @@ def test_the_task_page_says_why_the_last_job_failed(login, planner, open_draft_t
     assert not Draw.objects.exists()
 
 
+def test_a_failure_is_no_longer_shown_once_the_task_has_drawn_since(planner, ready_task):
+    failed = DrawJob.objects.create(
+        task=ready_task,
+        action="announce",
+        purpose="firms",
+        created_by=planner,
+        status="failed",
+        message="上次失败",
+        finished_at=timezone.now() - timedelta(minutes=1),
+    )
+    assert draw_jobs.job_to_show(ready_task) == failed
+    draw_services.announce_firms_draw(actor=planner, task=ready_task)  # not through a job
+    assert draw_jobs.job_to_show(ready_task) is None
+
+
 def test_others_cannot_read_a_tasks_job(login, ga_inspector, planner, ready_task):
     job = DrawJob.objects.create(
         task=ready_task, action="announce", purpose="firms", created_by=planner
