@@ -5,3 +5,11 @@ class FieldworkConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "fieldwork"
     verbose_name = "检查实施"
+
+    def ready(self) -> None:
+        # Starting a task opens its inspections, which inspections (below fieldwork) cannot
+        # import: it calls the function registered here wherever a task is started.
+        from fieldwork.services.inspections import start_fieldwork
+        from inspections.services.task_transitions import register_start_handler
+
+        register_start_handler(start_fieldwork)

@@ -6,7 +6,7 @@ from django.db import transaction
 from backend.audit.services import record_event
 from fieldwork.models import Inspection, InspectionMember
 from inspections.models import Firm, SamplingTask, TaskStatus
-from inspections.services.task_transitions import start_task
+from inspections.services.task_transitions import transition_task
 from inspections.teams import Seat, effective_teams
 from personnel.models import Certificate, Department
 
@@ -50,8 +50,12 @@ def _members(inspection: Inspection, seats: list[Seat]) -> list[InspectionMember
 
 @transaction.atomic
 def start_fieldwork(*, actor, task: SamplingTask) -> list[Inspection]:
-    """Teams drawn → in progress: one inspection per drawn firm, with its drawn team."""
-    task = start_task(actor=actor, task=task)
+    """Teams drawn → in progress: one inspection per drawn firm, with its drawn team.
+
+    Registered as the task's start handler (`FieldworkConfig.ready`): `start_task`, and so the
+    task API's start action, comes here.
+    """
+    task = transition_task(actor=actor, task=task, to=TaskStatus.IN_PROGRESS)
     teams = effective_teams(task)
     if not teams:
         raise ValidationError(

@@ -3,9 +3,17 @@
 `transition_task` follows `TRANSITIONS`, refuses any other move in Chinese, writes an
 append-only `TaskTransition` and one audit event. The draws call it for firms_announced,
 firms_drawn, teams_announced and teams_drawn; the named services below are the planner's steps.
+
+Starting a task (teams drawn → in progress) opens its inspections, which belong to the fieldwork
+app that this app must not import: fieldwork registers the function that does both
+(`register_start_handler`, from its AppConfig.ready()), and `start_task` calls it, so that the
+API, the pages and the demo all start a task the same way.
 """
 
-from django.core.exceptions import ValidationError
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,6 +22,9 @@ from inspections.models import TRANSITIONS, SamplingTask, TaskStatus, TaskTransi
 from inspections.services.plans import published_versions
 from inspections.services.task_checks import check_team
 from inspections.services.tasks import _locked, _require_lead_planner
+
+StartHandler = Callable[..., Any]
+_start_handler: StartHandler | None = None
 
 
 def _check_ready_to_announce(task: SamplingTask) -> None:
@@ -74,9 +85,21 @@ def abandon_task(*, actor, task: SamplingTask, reason: str) -> SamplingTask:
     return transition_task(actor=actor, task=task, to=TaskStatus.ABANDONED, reason=reason)
 
 
+def register_start_handler(handler: StartHandler) -> None:
+    """Name the function that starts a task: `handler(actor=..., task=...)` moves the task to
+    in progress with `transition_task` and opens its inspections, in one transaction."""
+    global _start_handler
+    _start_handler = handler
+
+
 def start_task(*, actor, task: SamplingTask) -> SamplingTask:
-    """Teams drawn → in progress: the inspections begin."""
-    return transition_task(actor=actor, task=task, to=TaskStatus.IN_PROGRESS)
+    """开始实施: teams drawn → in progress, with one inspection per drawn firm and its drawn team
+    (through the registered start handler, fieldwork's `start_fieldwork`)."""
+    if _start_handler is None:
+        # Moving the task alone would leave it in progress without a single inspection.
+        raise ImproperlyConfigured("no start handler registered: is fieldwork installed?")
+    _start_handler(actor=actor, task=task)
+    return SamplingTask.objects.get(pk=task.pk)
 
 
 def review_task(*, actor, task: SamplingTask, reason: str = "") -> SamplingTask:

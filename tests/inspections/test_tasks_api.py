@@ -90,19 +90,24 @@ def test_a_team_of_one_is_refused_with_nothing_saved(client, planner, published_
     assert not SamplingTask.objects.exists()
 
 
-def test_the_planners_steps_and_a_refused_one(client, opened):
+def test_the_planners_steps_and_refused_ones(client, opened):
     url = f"/api/v1/tasks/{opened['id']}"
     refused = _post(client, f"{url}/start/")
     assert refused.status_code == 400
     assert refused.json()["message"] == "抽查任务T-2021-007当前为“草稿”，不能变更为“检查实施中”"
+    # Starting opens the inspections of the drawn teams (tests/fieldwork/test_task_start.py):
+    # without a performed teams draw there are none, and the task stays where it is.
     SamplingTask.objects.filter(pk=opened["id"]).update(status=TaskStatus.TEAMS_DRAWN)
-    assert _post(client, f"{url}/start/").json()["status"] == "in_progress"
+    refused = _post(client, f"{url}/start/")
+    assert refused.status_code == 400
+    assert refused.json()["message"] == "抽查任务T-2021-007没有已完成的检查人员抽取"
+    assert SamplingTask.objects.get(pk=opened["id"]).status == TaskStatus.TEAMS_DRAWN
+    SamplingTask.objects.filter(pk=opened["id"]).update(status=TaskStatus.IN_PROGRESS)
     assert _post(client, f"{url}/review/").json()["status"] == "results_reviewed"
     assert _post(client, f"{url}/publish/").json()["status"] == "published"
     archived = _post(client, f"{url}/archive/").json()
     assert archived["status"] == "archived"
     assert [(t["from_status"], t["to_status"]) for t in archived["transitions"]] == [
-        ("teams_drawn", "in_progress"),
         ("in_progress", "results_reviewed"),
         ("results_reviewed", "published"),
         ("published", "archived"),

@@ -66,10 +66,10 @@ def test_every_move_from_a_state_is_allowed_or_refused(planner, open_draft_task,
     assert AuditEvent.objects.filter(action="tasks.transition").count() == allowed
 
 
+# start_task opens the inspections too: tests/fieldwork/test_task_start.py.
 @pytest.mark.parametrize(
     "service, start, end",
     [
-        (lambda a, t: start_task(actor=a, task=t), S.TEAMS_DRAWN, S.IN_PROGRESS),
         (lambda a, t: review_task(actor=a, task=t), S.IN_PROGRESS, S.RESULTS_REVIEWED),
         (lambda a, t: publish_task(actor=a, task=t), S.RESULTS_REVIEWED, S.PUBLISHED),
         (lambda a, t: archive_task(actor=a, task=t), S.PUBLISHED, S.ARCHIVED),
@@ -86,7 +86,6 @@ def test_every_move_from_a_state_is_allowed_or_refused(planner, open_draft_task,
         ),
     ],
     ids=[
-        "start",
         "review",
         "publish",
         "archive",
