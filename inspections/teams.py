@@ -5,7 +5,8 @@ firms; a performed firm replacement takes an out-of-scope firm's place. The whol
 seats the officers; a performed officer replacement puts its officer on the recused officer's
 seat, and the teams draw for a replacement firm staffs that firm. Everything that needs "the
 team of firm X" (the notice list, the fieldwork app) reads it here, so that a replacement shows
-everywhere at once.
+everywhere at once. `firms_awaiting_team` names the firm replacements still without a team,
+which hold the task's start.
 """
 
 from dataclasses import dataclass
@@ -107,3 +108,23 @@ def _seat(row: dr1.TeamSeat, key: tuple[str, int], draw: Draw) -> Seat:
         certificate_number=row.officer,
         draw_public_id=draw.public_id,
     )
+
+
+def firms_awaiting_team(task: SamplingTask) -> list[Draw]:
+    """Performed firm replacements whose firm has no teams draw yet (announced or performed)."""
+    staffed = set(
+        task.draws.filter(
+            purpose=DrawPurpose.TEAMS,
+            status__in=[DrawStatus.ANNOUNCED, DrawStatus.PERFORMED],
+            replaced_officer="",
+        )
+        .exclude(replaced_firm="")
+        .values_list("replaced_firm", flat=True)
+    )
+    return [
+        draw
+        for draw in task.draws.filter(
+            purpose=DrawPurpose.FIRMS, status=DrawStatus.PERFORMED
+        ).exclude(replaced_firm="")
+        if draw.replaced_firm not in staffed
+    ]

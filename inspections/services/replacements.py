@@ -36,7 +36,7 @@ from inspections.services.draws import (
 )
 from inspections.services.tasks import _locked, _require_lead_planner
 from inspections.staffing import item_infos_of
-from inspections.teams import effective_firms, effective_teams
+from inspections.teams import effective_firms, effective_teams, firms_awaiting_team
 from personnel.eligibility import EligibilityChecker, FirmRef, ItemRef, Window
 from personnel.models import Certificate, Officer
 
@@ -251,26 +251,6 @@ def announce_firm_replacement(
     )
     _announce_event(actor, draw, task, grounds=[now.excluded if now else "out-of-scope"])
     return draw
-
-
-def firms_awaiting_team(task: SamplingTask) -> list[Draw]:
-    """Performed firm replacements whose firm has no teams draw yet (announced or performed)."""
-    staffed = set(
-        task.draws.filter(
-            purpose=DrawPurpose.TEAMS,
-            status__in=[DrawStatus.ANNOUNCED, DrawStatus.PERFORMED],
-            replaced_officer="",
-        )
-        .exclude(replaced_firm="")
-        .values_list("replaced_firm", flat=True)
-    )
-    return [
-        draw
-        for draw in task.draws.filter(
-            purpose=DrawPurpose.FIRMS, status=DrawStatus.PERFORMED
-        ).exclude(replaced_firm="")
-        if draw.replaced_firm not in staffed
-    ]
 
 
 @transaction.atomic

@@ -18,10 +18,17 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.audit.services import record_event
-from inspections.models import TRANSITIONS, SamplingTask, TaskStatus, TaskTransition
+from inspections.models import (
+    TRANSITIONS,
+    DrawStatus,
+    SamplingTask,
+    TaskStatus,
+    TaskTransition,
+)
 from inspections.services.plans import published_versions
 from inspections.services.task_checks import check_team
 from inspections.services.tasks import _locked, _require_lead_planner
+from inspections.teams import firms_awaiting_team
 
 StartHandler = Callable[..., Any]
 _start_handler: StartHandler | None = None
@@ -37,6 +44,33 @@ def _check_ready_to_announce(task: SamplingTask) -> None:
         )
     check_team(participations)
     published_versions(list(task.items.all()))
+
+
+def _check_ready_to_start(task: SamplingTask) -> None:
+    """No draw of the task may be left half done: once the inspections are open, a firm
+    replacement (and the team for it) can no longer be drawn."""
+    pending = task.draws.select_related("replaces").filter(status=DrawStatus.ANNOUNCED).first()
+    if pending is not None:
+        what = f"{pending.get_purpose_display()}抽取{pending.public_id}"
+        if pending.replaces is not None:
+            what = f"递补{what}（替代{pending.replaces.public_id}）"
+        raise ValidationError(
+            {
+                "non_field_errors": f"{what}已公告、尚未进行，请先进行或作废该抽取，"
+                f"再开始实施抽查任务{task.code}"
+            },
+            code="draw_pending",
+        )
+    awaiting = firms_awaiting_team(task)
+    if awaiting:
+        draw = awaiting[0]
+        raise ValidationError(
+            {
+                "non_field_errors": f"递补抽取{draw.public_id}抽中的检查对象尚未抽取检查人员，"
+                f"请先为其抽取检查人员，再开始实施抽查任务{task.code}"
+            },
+            code="replacement_team_pending",
+        )
 
 
 @transaction.atomic
@@ -59,6 +93,8 @@ def transition_task(*, actor, task: SamplingTask, to: str, reason: str = "") -> 
         raise ValidationError({"reason": "终止抽查任务须说明原因"})
     if to == TaskStatus.FIRMS_ANNOUNCED:
         _check_ready_to_announce(task)
+    if to == TaskStatus.IN_PROGRESS:
+        _check_ready_to_start(task)
     before = task.status
     task.status = to
     task.full_clean()

@@ -1,16 +1,36 @@
 """Starting a task (开始实施) opens one inspection per drawn firm with its drawn team, however it
 is started: the task API's start action, `inspections.services.start_task` and the task's
-inspections page all go through `start_fieldwork`."""
+inspections page all go through `start_fieldwork`. A task is never started while one of its
+draws (a 递补 above all) is announced and not yet performed, nor while a replaced firm still
+waits for its team: nothing changes, and the planner is told which draw to finish first."""
+
+from datetime import date
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
 
 from backend.audit.models import AuditEvent
 from fieldwork.models import Inspection
+from fieldwork.services.inspections import start_fieldwork
+from inspections import dr1
 from inspections.models import (
+    DrawPurpose,
+    Firm,
+    FirmStatus,
     SamplingTask,
     TaskStatus,
     TaskTransition,
 )
 from inspections.services import start_task
+from inspections.services.draws import abandon_draw, perform_draw
+from inspections.services.replacements import (
+    announce_firm_replacement,
+    announce_officer_replacement,
+)
 from inspections.teams import effective_teams
+from personnel.models import Certificate, ConflictRelation
+from personnel.services.conflicts import decide_recusal_request, file_recusal_request
 
 
 def _api_start(client, task):
@@ -74,3 +94,131 @@ def test_the_start_task_service_opens_the_inspections_too(planner, teams_drawn):
     _opened_as_drawn(task)
     transition = TaskTransition.objects.get(task=task, to_status=TaskStatus.IN_PROGRESS)
     assert (transition.from_status, transition.actor) == (TaskStatus.TEAMS_DRAWN, planner)
+
+
+# --- never with a draw left half done ------------------------------------------------------------
+
+
+def _recused_seat(task):
+    """The first seat of the first firm, whose officer the department head has recused."""
+    firm, seats = next(iter(effective_teams(task).items()))
+    seat = seats[0]
+    recusal = file_recusal_request(
+        actor=None,
+        officer=Certificate.objects.get(number=seat.certificate_number).officer,
+        firm_uscc=firm,
+        firm_name="被检查单位",
+        requested_on=date(2021, 6, 8),
+        grounds="检查人员系本单位负责人的近亲属",
+    )
+    decide_recusal_request(
+        actor=None,
+        recusal=recusal,
+        granted=True,
+        decided_by="孙局长",
+        decided_on=date(2021, 6, 9),
+        reason="情况属实，同意回避",
+        relation=ConflictRelation.RELATIVE,
+    )
+    return firm, seat
+
+
+def _officer_replacement(planner, department_admin, task):
+    firm, seat = _recused_seat(task)
+    return announce_officer_replacement(
+        actor=planner,
+        task=task,
+        firm_uscc=firm,
+        certificate_number=seat.certificate_number,
+        reason="当事人申请回避，部门负责人同意",
+        approved_by=department_admin,
+    )
+
+
+def _firm_replacement(planner, department_admin, task):
+    firms_draw = task.draws.get(purpose=DrawPurpose.FIRMS)
+    gone = dr1.parse_firms_result(bytes(firms_draw.result))[1]
+    Firm.objects.filter(uscc=gone.key).update(status=FirmStatus.DEREGISTERED)
+    return announce_firm_replacement(
+        actor=planner,
+        task=task,
+        firm_uscc=gone.key,
+        reason="该企业已注销",
+        approved_by=department_admin,
+    )
+
+
+@pytest.fixture(params=["officer", "firm"])
+def pending(request, planner, department_admin, teams_drawn):
+    """An announced, not yet performed 递补 of the drawn task: an officer's seat or a firm."""
+    announce = _officer_replacement if request.param == "officer" else _firm_replacement
+    return announce(planner, department_admin, teams_drawn)
+
+
+def _pending_message(draw) -> str:
+    what = "检查人员" if draw.purpose == DrawPurpose.TEAMS else "检查对象"
+    return (
+        f"递补{what}抽取{draw.public_id}（替代{draw.replaces.public_id}）已公告、尚未进行，"
+        f"请先进行或作废该抽取，再开始实施抽查任务{draw.task.code}"
+    )
+
+
+def test_the_service_refuses_while_a_replacement_is_pending(planner, teams_drawn, pending):
+    with pytest.raises(ValidationError) as refused:
+        start_fieldwork(actor=planner, task=teams_drawn)
+    assert refused.value.messages == [_pending_message(pending)]
+    _unchanged(teams_drawn)
+
+
+def test_the_page_refuses_while_a_replacement_is_pending(client, planner, teams_drawn, pending):
+    client.force_login(planner)
+    response = client.post(reverse("fieldwork:task-start", args=[teams_drawn.pk]), follow=True)
+    assert _pending_message(pending) in response.content.decode()
+    _unchanged(teams_drawn)
+
+
+def test_the_api_refuses_while_a_replacement_is_pending(client, planner, teams_drawn, pending):
+    client.force_login(planner)
+    response = _api_start(client, teams_drawn)
+    assert response.status_code == 400
+    assert response.json()["message"] == _pending_message(pending)
+    _unchanged(teams_drawn)
+
+
+def test_a_performed_officer_replacement_lets_the_task_start_with_the_new_officer(
+    planner, department_admin, teams_drawn
+):
+    draw = _officer_replacement(planner, department_admin, teams_drawn)
+    draw = perform_draw(actor=planner, draw=draw, witness_values=["2468"])
+    (new,) = dr1.parse_teams_result(bytes(draw.result))
+    start_fieldwork(actor=planner, task=teams_drawn)
+    _opened_as_drawn(teams_drawn)
+    members = Inspection.objects.get(task=teams_drawn, firm_uscc=draw.replaced_firm).members
+    numbers = set(members.values_list("certificate_number", flat=True))
+    assert new.officer in numbers and draw.replaced_officer not in numbers
+
+
+def test_an_abandoned_replacement_no_longer_holds_the_start(planner, department_admin, teams_drawn):
+    draw = _officer_replacement(planner, department_admin, teams_drawn)
+    abandon_draw(actor=planner, draw=draw, reason="当事人撤回回避申请")
+    assert len(start_fieldwork(actor=planner, task=teams_drawn)) == len(
+        effective_teams(teams_drawn)
+    )
+
+
+def test_a_replaced_firm_waiting_for_its_team_holds_the_start(
+    client, planner, department_admin, teams_drawn
+):
+    draw = _firm_replacement(planner, department_admin, teams_drawn)
+    draw = perform_draw(actor=planner, draw=draw, witness_values=["99"])
+    message = (
+        f"递补抽取{draw.public_id}抽中的检查对象尚未抽取检查人员，"
+        f"请先为其抽取检查人员，再开始实施抽查任务{teams_drawn.code}"
+    )
+    with pytest.raises(ValidationError) as refused:
+        start_fieldwork(actor=planner, task=teams_drawn)
+    assert refused.value.messages == [message]
+    client.force_login(planner)
+    response = client.post(reverse("fieldwork:task-start", args=[teams_drawn.pk]), follow=True)
+    assert message in response.content.decode()
+    _unchanged(teams_drawn)
