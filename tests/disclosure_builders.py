@@ -101,11 +101,13 @@ def drawn_task(
     firm_names=(),
     code: str = "",
     replace_firms_draw: bool = False,
+    name: str = "外国人来华工作许可抽查",
+    abandon_reason: str = "见证人未到场",
 ):
     """A published plan of `department` for `year` with one item and `firms` tagged employers
-    (named `firm_names` first), and a task whose firms and teams are drawn (every class D, so
-    that every firm is drawn). With `replace_firms_draw`, the first firms draw is abandoned and
-    a replacement draw (递补) is performed instead."""
+    (named `firm_names` first), and a task `name` whose firms and teams are drawn (every class
+    D, so that every firm is drawn). With `replace_firms_draw`, the first firms draw is abandoned
+    (for `abandon_reason`) and a replacement draw (递补) is performed instead."""
     field, _ = EnforcementField.objects.get_or_create(
         code="FOREIGN_WORK", defaults={"name": "外国人来华工作许可"}
     )
@@ -150,7 +152,7 @@ def drawn_task(
         actor=planner,
         plan=plan,
         code=code,
-        name="外国人来华工作许可抽查",
+        name=name,
         items=list(line.items.all()),
         window_start=date(year, 6, 7),
         window_end=date(year, 6, 30),
@@ -161,7 +163,7 @@ def drawn_task(
     )
     firms_draw = announce_firms_draw(actor=planner, task=task)
     if replace_firms_draw:
-        abandoned = abandon_draw(actor=planner, draw=firms_draw, reason="见证人未到场")
+        abandoned = abandon_draw(actor=planner, draw=firms_draw, reason=abandon_reason)
         firms_draw = announce_firms_draw(
             actor=planner,
             task=task,

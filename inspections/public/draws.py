@@ -22,6 +22,7 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from inspections import dr1, draw_files
 from inspections.models import Draw, DrawPurpose, Firm
+from inspections.public.redaction import scrub
 from inspections.public.views import _code, public_page
 from inspections.services.draws import firms_result_for
 from personnel.models import Certificate
@@ -97,7 +98,7 @@ def public_draw(draw: Draw, *, with_result: bool = True) -> dict[str, Any]:
     record = {
         "id": draw.public_id,
         "task": draw.task.code,
-        "task_name": draw.task.name,
+        "task_name": scrub(draw.task.name),
         "purpose": draw.purpose,
         "purpose_label": draw.get_purpose_display(),
         "status": draw.status,
@@ -105,8 +106,10 @@ def public_draw(draw: Draw, *, with_result: bool = True) -> dict[str, Any]:
         "announcement": draw.announcement,
         "announcement_sha256": draw.announcement_sha256,
         "replaces": draw.replaces.public_id if draw.replaces else None,
-        "reason": draw.reason,
-        "abandoned_reason": draw.abandoned_reason,
+        # Free text, scrubbed like the task page's (the announcement below is published as
+        # hashed, which is why the services refuse a 递补 reason with a personal number).
+        "reason": scrub(draw.reason),
+        "abandoned_reason": scrub(draw.abandoned_reason),
         "performed_at": draw.performed_at,
         "reveal": draw.reveal if draw.is_performed else None,
         "seed": draw.seed if draw.is_performed else None,

@@ -15,8 +15,10 @@ does not carry. The rules (../shared/domain.md, Disclosure):
   department and each valid certificate's number, fields and validity. Nothing else: no ID
   number, phone, gender, position, category, expertise, jurisdiction area or status; a
   suspended, revoked or expired certificate is not listed.
-- Free text written by staff (item names, legal basis, checklists) passes through `scrub`, which
-  masks anything shaped like a citizen ID or a phone number.
+- Free text written by staff (item names, legal basis, checklists, draws' reasons) passes through
+  `scrub`, which masks anything shaped like a citizen ID or a phone number. What a draw's
+  announcement carries (a 递补's reason, the witnesses) is published exactly as hashed, so the
+  services refuse it with such a number instead (`has_personal_numbers`).
 """
 
 import re
@@ -57,6 +59,12 @@ def scrub(text: str) -> str:
     text = _CITIZEN_ID.sub(lambda m: mask_citizen_id(m.group()), text)
     text = _MOBILE.sub(lambda m: mask_phone(m.group()), text)
     return _LANDLINE.sub(lambda m: mask_phone(m.group()), text)
+
+
+def has_personal_numbers(text: str) -> bool:
+    """Whether `scrub` would mask something: for text that is published as it is written and
+    can never be masked afterwards (a draw's announcement is hashed)."""
+    return scrub(text) != text
 
 
 # --- departments ---------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from backend.audit.services import record_event
 from inspections import dr1, draw_files, draw_parallel, planning
 from inspections.models import Draw, DrawPurpose, DrawStatus, SamplingTask, TaskStatus
 from inspections.models.draws import DrawCounter
+from inspections.public.redaction import has_personal_numbers
 from inspections.services.task_transitions import transition_task
 from inspections.services.tasks import _locked, _require_lead_planner
 from inspections.staffing import item_infos_of
@@ -161,6 +162,12 @@ def _clean_reason(reason: str) -> str:
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": "递补抽取须说明原因"}, code="reason_required")
+    if has_personal_numbers(reason):
+        # The reason is part of the announcement, published as hashed: it can never be masked.
+        raise ValidationError(
+            {"reason": "递补原因随抽取公告永久公开，不能含身份证号码或电话号码"},
+            code="reason_personal_numbers",
+        )
     return reason
 
 

@@ -19,6 +19,7 @@ from inspections.models import (
     ScopeMode,
     TaskDepartment,
 )
+from inspections.public.redaction import has_personal_numbers
 from inspections.selectors import item_infos
 from inspections.staffing import department_has_certified_officers
 from personnel.eligibility import Window
@@ -66,6 +67,9 @@ def clean_witnesses(witnesses: Sequence[str]) -> list[str]:
     labels = [str(label).strip() for label in witnesses if str(label).strip()]
     if any(len(label) > 30 for label in labels):
         raise ValidationError({"witnesses": "见证人名称不能超过30个字"})
+    if any(has_personal_numbers(label) for label in labels):
+        # Every draw's announcement names them, published as hashed: never masked afterwards.
+        raise ValidationError({"witnesses": "见证人名称随抽取公告公开，不能含身份证号码或电话号码"})
     return labels
 
 

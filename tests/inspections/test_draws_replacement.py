@@ -45,6 +45,12 @@ def test_a_replacement_names_the_draw_and_reason_and_verifies(planner, departmen
         ("", "department_admin", "递补抽取须说明原因"),
         ("重新公告", None, "递补抽取须经发起部门负责人（部门管理员）批准"),
         ("重新公告", "planner", "递补抽取须经发起部门负责人（部门管理员）批准"),
+        # Published as hashed, for good: no ID number or phone can be masked there afterwards.
+        (
+            "见证人王某（13904311234）未到场",
+            "department_admin",
+            "递补原因随抽取公告永久公开，不能含身份证号码或电话号码",
+        ),
     ],
 )
 def test_a_replacement_without_reason_or_approval_is_refused(

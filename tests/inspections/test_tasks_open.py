@@ -99,6 +99,10 @@ def _nothing_saved():
         ({"scope_mode": ScopeMode.TARGETED}, "定向抽查请至少设置一项筛选条件"),
         ({"flags": ["bankrupt"], "scope_mode": ScopeMode.TARGETED}, "未知的标记：bankrupt"),
         ({"officer_cap": 0}, "每名人员最多检查户数至少为1"),
+        (
+            {"witnesses": ["纪检监督员", "企业代表13904311234"]},
+            "见证人名称随抽取公告公开，不能含身份证号码或电话号码",
+        ),
     ],
     ids=[
         "ratio-above-100",
@@ -113,6 +117,7 @@ def _nothing_saved():
         "targeted-without-filter",
         "unknown-flag",
         "cap-zero",
+        "witness-with-phone",
     ],
 )
 def test_bad_input_is_refused_and_nothing_is_saved(kj, open_draft_task, overrides, message):

@@ -10,7 +10,9 @@ The results seed a task whose inspections carry everything the whole-process rec
 the public must never read: the firm's signatory (a natural person other than the party), the
 officers' notes and findings, the place, a legal-review decision's party and facts, follow-up
 details, an unreviewed result and a result held back by legal review, and a correction whose
-reason carries a phone number.
+reason carries a phone number. Its draws are public, files and all: a firms draw abandoned for
+a reason with a phone number in it and its replacement (递补), and a teams draw whose officers'
+ID numbers must never show; a teams draw's officer pool and conflicts file are for auditors.
 """
 
 import io
@@ -29,7 +31,7 @@ from backend.codes import make_citizen_id, make_uscc
 from disclosure.api_urls import router as results_router
 from disclosure.services import correct_result, publish_results
 from fieldwork.services.followups import open_follow_up
-from inspections.models import FIRM_FLAGS, RiskClass, TargetType
+from inspections.models import FIRM_FLAGS, Draw, DrawPurpose, DrawStatus, RiskClass, TargetType
 from inspections.public.api_urls import router
 from inspections.services import retire_item, revise_item, set_item_firm_list
 from personnel import services as personnel
@@ -196,7 +198,7 @@ def forbidden_results(make_user):
     values that must be public. Of a third department, so that its teams draw meets only its
     own officers."""
     from legalreview.services.decisions import draft_decision, submit_decision
-    from personnel.models import Department
+    from personnel.models import Department, Officer
 
     rs = Department.objects.create(code="RS", name="市人力资源和社会保障局", region_code="220100")
     planner = make_user("rs_planner", Role.PLANNER, rs, display_name="钱计划")
@@ -207,6 +209,9 @@ def forbidden_results(make_user):
         department_admin=department_admin,
         firms=4,
         firm_names=["长春公示结果甲有限公司", "长春法审暂缓乙有限公司", "长春未审核丙有限公司"],
+        name="外国人来华工作许可抽查（联系人13612345670）",
+        replace_firms_draw=True,
+        abandon_reason="见证人未到场，其电话13812340002无人接听",
     )
     inspections = carry_out(
         task,
@@ -267,8 +272,15 @@ def forbidden_results(make_user):
         "reason_phone": "13912340000",
         "publisher": planner.display_name,
         "reviewer": department_admin.display_name,
+        "task_name_phone": "13612345670",
+        "abandon_reason_phone": "13812340002",
     }
-    must_see = {original.code, correction.code, "139****0000", task.code, rs.name}
+    for officer in Officer.objects.filter(department=rs):
+        secrets[f"officer_id_{officer.pk}"] = officer.citizen_id
+    must_see = {
+        original.code, correction.code, "139****0000", task.code, rs.name, "138****0002",
+        *task.draws.values_list("public_id", flat=True),
+    }  # fmt: skip
     return secrets, must_see, [published.firm, held.firm, unreviewed.firm]
 
 
@@ -391,10 +403,30 @@ def test_no_public_response_carries_a_forbidden_value(
         "/public/results/T-", "/public/tasks/T-", "/public/plans/RS-", "/public/draws/D-",
         "/public/statistics/2021/", "/api/v1/public/results/T-", "/api/v1/public/tasks/T-",
         "/api/v1/public/plans/RS-", "/api/v1/public/statistics/2021/", "results-2021.csv",
-        "results-2021.xlsx", "/public/results/?", "after=",
+        "results-2021.xlsx", "/public/results/?", "after=", "/announcement.json", "/reveal.json",
+        "/pool.csv", "/result.csv", "/firms_result.csv", "/print/", "/public/verify_draw.py",
+        "/api/v1/public/draws/D-",
     ]  # fmt: skip
     for kind in kinds:
         assert any(kind in url for url in seen), f"the crawl never reached {kind}"
+    # Every draw, with every file the public may have; never a teams draw's officer pool or
+    # conflicts file, which go to auditors only.
+    for draw in Draw.objects.all():
+        base = f"/public/draws/{draw.public_id}/"
+        assert {base, f"{base}announcement.json", f"/api/v1/public/draws/{draw.public_id}/"} <= set(
+            seen
+        ), f"the crawl missed {draw.public_id}"
+        if draw.is_performed:
+            assert {f"{base}reveal.json", f"{base}result.csv", f"{base}print/"} <= set(seen)
+        if draw.purpose == DrawPurpose.FIRMS:
+            assert f"{base}pool.csv" in seen
+        else:
+            assert f"{base}firms_result.csv" in seen
+            for name in ("pool.csv", "conflicts.csv"):
+                assert f"{base}{name}" not in seen
+                assert client.get(f"{base}{name}").status_code == 404
+    assert Draw.objects.filter(status=DrawStatus.ABANDONED).exists()
+    assert Draw.objects.filter(replaces__isnull=False).exists()
     everything = "\n".join(seen.values())
     for value in must_see:
         assert value in everything, f"{value} should be public"
