@@ -244,10 +244,24 @@ def _join(header: str, rows: Iterable[Sequence[str]]) -> bytes:
     return ("\n".join(lines) + "\n").encode("utf-8")
 
 
+def _file_bytes(data: object, what: str) -> bytes | bytearray:
+    """A DR-1 file's bytes: bytes and bytearray as they are; any other bytes-like value (a
+    memoryview, as some database drivers return a binary column) copied once; anything else,
+    a missing file (None) first, refused by its name."""
+    if isinstance(data, bytes | bytearray):
+        return data
+    if data is None:
+        raise TypeError(f"{what} file is missing (None instead of its bytes)")
+    try:
+        with memoryview(data) as view:
+            return view.tobytes()
+    except TypeError:
+        raise TypeError(f"{what} file must be bytes-like, got {type(data).__name__}") from None
+
+
 def _split(data: bytes, *, header: str, what: str) -> list[list[str]]:
     """Split a DR-1 file into rows of fields, checking only the layout shared by all files."""
-    if not isinstance(data, bytes | bytearray):
-        raise TypeError(f"{what} file must be bytes")
+    data = _file_bytes(data, what)
     try:
         text = bytes(data).decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -388,6 +402,7 @@ def pool_summary(data: bytes, *, parts: int = 1, map_parts: MapParts = map) -> P
 
     ``eligible`` equals ``eligible_counts(parse_pool(data))``.
     """
+    data = _file_bytes(data, "pool")
     try:
         results = list(map_parts(_summary_in, [(piece,) for piece in _pool_pieces(data, parts)]))
         _check_piece_order(results)
@@ -448,6 +463,7 @@ def _format_pool_row_by_row(ordered: Sequence[PoolRow]) -> bytes:
 
 def parse_pool(data: bytes) -> list[PoolRow]:
     """Parse a pool file, insisting on the canonical form (sorted, unique keys)."""
+    data = _file_bytes(data, "pool")
     try:
         blocks = list(_pool_blocks(data))
     except _Unvouched:
@@ -1048,6 +1064,7 @@ def _perform(
     parts: int = 1,
     map_parts: MapParts = map,
 ) -> bytes:
+    pool_bytes = _file_bytes(pool_bytes, "pool")
     if announcement["purpose"] == "firms":
         picks = _draw_firms_from_file(
             seed=seed,
@@ -1145,6 +1162,12 @@ def verify(
 
     Every file is bound by a digest in the announcement; the result must match byte for byte.
     """
+    pool_bytes = _file_bytes(pool_bytes, "pool")
+    result_bytes = _file_bytes(result_bytes, "result")
+    if conflicts_bytes is not None:
+        conflicts_bytes = _file_bytes(conflicts_bytes, "conflicts")
+    if firms_result_bytes is not None:
+        firms_result_bytes = _file_bytes(firms_result_bytes, "firms result")
     report = VerifyReport()
     try:
         report.seed = compute_seed(announcement, reveal)

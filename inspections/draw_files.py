@@ -81,7 +81,7 @@ def _firms_pool_query(task: SamplingTask, *, sort_in_aggregate: bool) -> bytes:
     return (header + "".join(lines)).encode()
 
 
-def _fetch_binary(query: str, params) -> bytes:
+def _fetch_binary(query: str, params) -> bytes | None:
     """The single value of `query`, a bytea, fetched in binary on this connection (and so in
     its transaction). Parameters are bound by Django's own cursor, as for any other query."""
     import psycopg
@@ -91,7 +91,9 @@ def _fetch_binary(query: str, params) -> bytes:
     with psycopg.Cursor(connection.connection) as raw:
         raw.execute(sql, binary=True)
         (value,) = raw.fetchone()
-    return value
+    # bytes from psycopg, returned as is (bytes() of bytes is the same object, no copy); any
+    # other bytes-like value a loader may give is copied once, so callers always get bytes.
+    return None if value is None else bytes(value)
 
 
 def read_file(draw: Draw, name: str) -> bytes | None:

@@ -127,6 +127,62 @@ def test_verify_accepts_both_published_vectors(purpose):
     assert "result recomputed byte for byte" in report.checks
 
 
+# --- Files as a database returns them ---------------------------------------------------------
+
+
+@pytest.mark.parametrize("purpose", ["firms", "teams"])
+def test_a_draw_reads_its_files_from_any_bytes_like_value(purpose):
+    """A binary column may come back as a memoryview (psycopg2 returns bytea so): the same
+    draw, the same checks."""
+    extra = {
+        k: memoryview(v) for k, v in (teams_extra_files() if purpose == "teams" else {}).items()
+    }
+    pool = vector(f"{purpose}.pool.csv")
+    result = dr1.compute_result(announcement(purpose), reveal(purpose), memoryview(pool), **extra)
+    assert result == vector(f"{purpose}.result.csv")
+    report = dr1.verify(
+        announcement(purpose), reveal(purpose), memoryview(pool), memoryview(result), **extra
+    )
+    assert report.ok, report.problems
+    assert dr1.parse_pool(memoryview(pool)) == dr1.parse_pool(pool)
+    assert dr1.pool_summary(memoryview(pool)) == dr1.pool_summary(pool)
+
+
+@pytest.mark.parametrize(
+    "name, parse",
+    [
+        ("teams.conflicts.csv", dr1.parse_conflicts),
+        ("firms.result.csv", dr1.parse_firms_result),
+        ("teams.result.csv", dr1.parse_teams_result),
+    ],
+)
+def test_every_file_parses_from_a_memoryview(name, parse):
+    assert parse(memoryview(vector(name))) == parse(vector(name))
+
+
+@pytest.mark.parametrize(
+    "read, what",
+    [
+        (dr1.parse_pool, "pool"),
+        (dr1.pool_summary, "pool"),
+        (lambda data: dr1.compute_result(announcement("firms"), reveal("firms"), data), "pool"),
+        (dr1.parse_conflicts, "conflicts"),
+        (dr1.parse_firms_result, "firms result"),
+        (dr1.parse_teams_result, "teams result"),
+    ],
+)
+def test_a_missing_file_is_named_rather_than_misread(read, what):
+    with pytest.raises(
+        TypeError, match=f"^{what} file is missing \\(None instead of its bytes\\)$"
+    ):
+        read(None)
+
+
+def test_a_file_given_as_text_is_refused_by_its_name():
+    with pytest.raises(TypeError, match="^pool file must be bytes-like, got str$"):
+        dr1.parse_pool("key,stratum,excluded\n")
+
+
 # --- Refusals -------------------------------------------------------------------------------
 
 
