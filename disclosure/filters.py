@@ -21,7 +21,12 @@ from inspections.models import (
     TaskDepartment,
     TaskStatus,
 )
-from inspections.public.filters import SEARCH_MAX_LENGTH, DepartmentFilter, looks_like_code
+from inspections.public.filters import (
+    SEARCH_MAX_LENGTH,
+    DepartmentFilter,
+    LeanFilterSet,
+    looks_like_code,
+)
 from inspections.public.redaction import PUBLIC_VERSION_STATUSES
 from inspections.selectors import filter_by_region
 
@@ -73,7 +78,7 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(**kwargs)
 
 
-class PublicResultFilter(django_filters.FilterSet):
+class PublicResultFilter(LeanFilterSet):
     q = django_filters.CharFilter(
         method="filter_q",
         max_length=SEARCH_MAX_LENGTH,
@@ -163,7 +168,7 @@ class PublicResultFilter(django_filters.FilterSet):
         return queryset.filter(replaced_by__kind=replaced_kind)
 
 
-class PublicPlanFilter(django_filters.FilterSet):
+class PublicPlanFilter(LeanFilterSet):
     department = DepartmentFilter(field_name="department")
     year = YearFilter(field_name="year", label="计划年度")
     status = django_filters.ChoiceFilter(
@@ -178,7 +183,7 @@ class PublicPlanFilter(django_filters.FilterSet):
         fields: list[str] = []
 
 
-class PublicTaskFilter(django_filters.FilterSet):
+class PublicTaskFilter(LeanFilterSet):
     department = DepartmentFilter(
         method="filter_department", label="部门", help_text="发起或参与的部门"
     )

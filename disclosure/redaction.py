@@ -18,9 +18,11 @@ frozen records they make, never a model instance. The rules (domain.md, Disclosu
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from disclosure.models import FollowUpSummary, PublicationKind, PublishedResult
 from inspections.classifications import region_full_name
@@ -45,11 +47,19 @@ STATUS_LABELS = {
 }
 
 _RESULT_FIELDS = (
-    "code", "kind", "reason", "agency", "joint_agencies", "task_code", "task_name", "firm_uscc",
-    "firm_name", "region_code", "items", "inspected_on", "result_codes", "result_text",
-    "follow_ups", "follow_up_status", "published_at", "replaces__code",
-    "replaced_by__code", "replaced_by__kind", "replaced_by__published_at",
+    "id", "code", "kind", "reason", "agency", "joint_agencies", "task_code", "task_name",
+    "firm_uscc", "firm_name", "region_code", "items", "inspected_on", "result_codes",
+    "result_text", "follow_ups", "follow_up_status", "published_at", "replaces_id",
 )  # fmt: skip
+
+
+@lru_cache(maxsize=8)
+def _labels(language: str | None) -> tuple[dict[str, str], dict[str, str]]:
+    """The kinds' and follow-up summaries' labels in `language`, translated once, not per row."""
+    return (
+        {value: str(label) for value, label in PublicationKind.choices},
+        {value: str(label) for value, label in FollowUpSummary.choices},
+    )
 
 
 @dataclass(frozen=True)
@@ -105,12 +115,42 @@ class PublicResult:
 
 
 def public_results() -> QuerySet[PublishedResult]:
-    """Every publication, newest first, reading only the public columns."""
-    return (
-        PublishedResult.objects.select_related("replaces", "replaced_by")
-        .only(*_RESULT_FIELDS)
-        .order_by("-id")
+    """Every publication, newest first, as dicts of the public columns only.
+
+    Dicts, not model instances: the search API turns fifty of them into its page on every
+    request, and a model with two related rows costs more to build than the query. No joins
+    either: what replaced a row, and what it replaced, are read for the page alone by
+    `with_replacements`, so that a search by name is a query on one table, which PostgreSQL
+    plans with the trigram index (a join before the LIMIT made it read the table by id).
+    """
+    return PublishedResult.objects.values(*_RESULT_FIELDS).order_by("-id")
+
+
+def with_replacements(rows) -> list[dict]:
+    """`rows` of `public_results()`, each with the publication that replaced it (code, kind,
+    date) and the code of the one it replaced: one or two queries for the whole page."""
+    rows = list(rows)
+    if not rows:
+        return rows
+    successors = {
+        replaced: (code, kind, published_at)
+        for replaced, code, kind, published_at in PublishedResult.objects.filter(
+            replaces_id__in=[row["id"] for row in rows]
+        ).values_list("replaces_id", "code", "kind", "published_at")
+    }
+    replaced_ids = [row["replaces_id"] for row in rows if row["replaces_id"] is not None]
+    predecessors = (
+        dict(PublishedResult.objects.filter(id__in=replaced_ids).values_list("id", "code"))
+        if replaced_ids
+        else {}
     )
+    for row in rows:
+        code, kind, published_at = successors.get(row["id"], (None, None, None))
+        row["replaced_by__code"] = code
+        row["replaced_by__kind"] = kind
+        row["replaced_by__published_at"] = published_at
+        row["replaces__code"] = predecessors.get(row["replaces_id"])
+    return rows
 
 
 def in_force(results: QuerySet[PublishedResult]) -> QuerySet[PublishedResult]:
@@ -118,42 +158,44 @@ def in_force(results: QuerySet[PublishedResult]) -> QuerySet[PublishedResult]:
     return results.filter(replaced_by__isnull=True).exclude(kind=PublicationKind.WITHDRAWAL)
 
 
-def _status(row: PublishedResult) -> str:
-    successor = getattr(row, "replaced_by", None)
-    if successor is not None:
-        return "withdrawn" if successor.kind == PublicationKind.WITHDRAWAL else "corrected"
-    if row.kind == PublicationKind.WITHDRAWAL:
+def _status(row: dict) -> str:
+    if row["replaced_by__code"] is not None:
+        if row["replaced_by__kind"] == PublicationKind.WITHDRAWAL:
+            return "withdrawn"
+        return "corrected"
+    if row["kind"] == PublicationKind.WITHDRAWAL:
         return "withdrawal"
     return "in_force"
 
 
-def public_result(row: PublishedResult) -> PublicResult:
-    """`row` must come from `public_results()`."""
-    successor = getattr(row, "replaced_by", None)
+def public_result(row: dict) -> PublicResult:
+    """`row` must come from `public_results()` through `with_replacements`."""
     status = _status(row)
+    replaced_at = row["replaced_by__published_at"]
+    kind_labels, follow_up_labels = _labels(get_language())
     return PublicResult(
-        code=row.code,
-        inspection=row.code.rsplit("-G", 1)[0],
-        kind=row.kind,
-        kind_label=str(PublicationKind(row.kind).label),
+        code=row["code"],
+        inspection=row["code"].rsplit("-G", 1)[0],
+        kind=row["kind"],
+        kind_label=kind_labels[row["kind"]],
         status=status,
         status_label=STATUS_LABELS[status],
-        replaces=row.replaces.code if row.replaces_id else None,
-        replaced_by=successor.code if successor is not None else None,
-        replaced_on=timezone.localdate(successor.published_at) if successor else None,
-        reason=scrub(row.reason),
-        agency=row.agency,
-        joint_agencies=row.joint_agencies,
-        task_code=row.task_code,
-        task_name=scrub(row.task_name),
-        firm_uscc=row.firm_uscc,
-        firm_name=row.firm_name,
-        region_code=row.region_code,
-        region_name=region_full_name(row.region_code),
-        items=tuple(PublicItemRef(code=i["code"], name=scrub(i["name"])) for i in row.items),
-        inspected_on=row.inspected_on,
-        result=tuple(label for label in row.result_text.split("；") if label),
-        result_codes=tuple(row.result_codes.split()),
+        replaces=row["replaces__code"],
+        replaced_by=row["replaced_by__code"],
+        replaced_on=timezone.localdate(replaced_at) if replaced_at else None,
+        reason=scrub(row["reason"]),
+        agency=row["agency"],
+        joint_agencies=row["joint_agencies"],
+        task_code=row["task_code"],
+        task_name=scrub(row["task_name"]),
+        firm_uscc=row["firm_uscc"],
+        firm_name=row["firm_name"],
+        region_code=row["region_code"],
+        region_name=region_full_name(row["region_code"]),
+        items=tuple(PublicItemRef(code=i["code"], name=scrub(i["name"])) for i in row["items"]),
+        inspected_on=row["inspected_on"],
+        result=tuple(label for label in row["result_text"].split("；") if label),
+        result_codes=tuple(row["result_codes"].split()),
         follow_ups=tuple(
             PublicFollowUp(
                 kind=f["kind"],
@@ -161,11 +203,11 @@ def public_result(row: PublishedResult) -> PublicResult:
                 completed=f["completed_on"] is not None,
                 completed_on=date.fromisoformat(f["completed_on"]) if f["completed_on"] else None,
             )
-            for f in row.follow_ups
+            for f in row["follow_ups"]
         ),
-        follow_up_status=row.follow_up_status,
-        follow_up_status_label=str(FollowUpSummary(row.follow_up_status).label),
-        published_at=row.published_at,
+        follow_up_status=row["follow_up_status"],
+        follow_up_status_label=follow_up_labels[row["follow_up_status"]],
+        published_at=row["published_at"],
     )
 
 

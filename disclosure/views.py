@@ -53,7 +53,9 @@ def firm_detail(request, uscc: str):
         raise Http404("未找到该检查对象")
     records = [
         results_redaction.public_result(r)
-        for r in results_redaction.public_results().filter(firm_uscc=row.uscc)
+        for r in results_redaction.with_replacements(
+            results_redaction.public_results().filter(firm_uscc=row.uscc)
+        )
     ]
     return render(
         request,
@@ -78,9 +80,12 @@ def result_list(request):
         "disclosure/result_list.html",
         {
             "filter": result_filter,
-            "results": [results_redaction.public_result(r) for r in rows],
-            "first_id": rows[0].pk if rows else None,
-            "last_id": rows[-1].pk if rows else None,
+            "results": [
+                results_redaction.public_result(r)
+                for r in results_redaction.with_replacements(rows)
+            ],
+            "first_id": rows[0]["id"] if rows else None,
+            "last_id": rows[-1]["id"] if rows else None,
             "has_previous": has_previous,
             "has_next": has_next,
             "query": _query_without(request, "after", "before"),
@@ -93,11 +98,11 @@ def result_detail(request, code: str):
     row = results_redaction.public_results().filter(code=_code(code)).first()
     if row is None:
         raise Http404("未找到该公示")
-    record = results_redaction.public_result(row)
+    record = results_redaction.public_result(results_redaction.with_replacements([row])[0])
     chain = [
         results_redaction.public_result(r)
-        for r in results_redaction.public_results().filter(
-            code__startswith=f"{record.inspection}-G"
+        for r in results_redaction.with_replacements(
+            results_redaction.public_results().filter(code__startswith=f"{record.inspection}-G")
         )
     ]
     return render(
@@ -121,7 +126,10 @@ def task_detail(request, code: str):
         "disclosure/task_detail.html",
         {
             "task": task,
-            "results": [results_redaction.public_result(r) for r in rows[:TASK_RESULTS_SHOWN]],
+            "results": [
+                results_redaction.public_result(r)
+                for r in results_redaction.with_replacements(rows[:TASK_RESULTS_SHOWN])
+            ],
             "more_results": len(rows) > TASK_RESULTS_SHOWN,
         },
     )

@@ -220,12 +220,14 @@ def test_the_search_apis_hand_written_rows_match_the_documented_serializer(publi
     withdraw_result(
         actor=planner, result=published[1][0], reason="原决定已撤销", revoked_on=date(2026, 3, 2)
     )
-    from disclosure.redaction import public_result, public_results
+    from disclosure.redaction import public_result, public_results, with_replacements
     from disclosure.serializers import OpenResultSerializer, open_result
 
     request = RequestFactory().get("/api/v1/public/results/")
     base = request.build_absolute_uri("/api/v1/public/results/")
-    for row in public_results():
+    rows = with_replacements(public_results())
+    assert {row["replaced_by__kind"] for row in rows} >= {None, "withdrawal"}
+    for row in rows:
         record = public_result(row)
         documented = OpenResultSerializer(record, context={"request": request}).data
         assert open_result(record, base) == dict(documented)
