@@ -4,6 +4,7 @@ certified staff, a published plan and draft tasks, all written through the servi
 Imported by the conftest of each test package that needs them (`from builders import *`).
 """
 
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -235,3 +236,27 @@ def open_draft_task(planner, kj, published_plan):
         return open_task(actor=actor, **fields)
 
     return make
+
+
+def recuse_officer(certificate_number: str, firm: str) -> None:
+    """The firm asks the officer to withdraw and the department head grants it (回避)."""
+    from personnel.models import Certificate, ConflictRelation
+    from personnel.services.conflicts import decide_recusal_request, file_recusal_request
+
+    recusal = file_recusal_request(
+        actor=None,
+        officer=Certificate.objects.get(number=certificate_number).officer,
+        firm_uscc=firm,
+        firm_name="被检查单位",
+        requested_on=date(2021, 6, 8),
+        grounds="检查人员系本单位负责人的近亲属",
+    )
+    decide_recusal_request(
+        actor=None,
+        recusal=recusal,
+        granted=True,
+        decided_by="孙局长",
+        decided_on=date(2021, 6, 9),
+        reason="情况属实，同意回避",
+        relation=ConflictRelation.RELATIVE,
+    )

@@ -4,9 +4,8 @@ inspections page all go through `start_fieldwork`. A task is never started while
 draws (a 递补 above all) is announced and not yet performed, nor while a replaced firm still
 waits for its team: nothing changes, and the planner is told which draw to finish first."""
 
-from datetime import date
-
 import pytest
+from builders import recuse_officer
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -29,8 +28,6 @@ from inspections.services.replacements import (
     announce_officer_replacement,
 )
 from inspections.teams import effective_teams
-from personnel.models import Certificate, ConflictRelation
-from personnel.services.conflicts import decide_recusal_request, file_recusal_request
 
 
 def _api_start(client, task):
@@ -103,23 +100,7 @@ def _recused_seat(task):
     """The first seat of the first firm, whose officer the department head has recused."""
     firm, seats = next(iter(effective_teams(task).items()))
     seat = seats[0]
-    recusal = file_recusal_request(
-        actor=None,
-        officer=Certificate.objects.get(number=seat.certificate_number).officer,
-        firm_uscc=firm,
-        firm_name="被检查单位",
-        requested_on=date(2021, 6, 8),
-        grounds="检查人员系本单位负责人的近亲属",
-    )
-    decide_recusal_request(
-        actor=None,
-        recusal=recusal,
-        granted=True,
-        decided_by="孙局长",
-        decided_on=date(2021, 6, 9),
-        reason="情况属实，同意回避",
-        relation=ConflictRelation.RELATIVE,
-    )
+    recuse_officer(seat.certificate_number, firm)
     return firm, seat
 
 

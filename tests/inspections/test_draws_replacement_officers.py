@@ -3,9 +3,9 @@ each refilled by a logged DR-1 draw that names the draw it replaces and the reas
 the department head; the whole draws stay as they were and `effective_teams` applies them."""
 
 import io
-from datetime import date
 
 import pytest
+from builders import recuse_officer
 from django.core.exceptions import ValidationError
 from django.core.management import call_command
 
@@ -26,8 +26,6 @@ from inspections.services.replacements import (
     firms_awaiting_team,
 )
 from inspections.teams import effective_firms, effective_teams
-from personnel.models import Certificate, ConflictRelation
-from personnel.services.conflicts import decide_recusal_request, file_recusal_request
 
 
 def _draw_both(planner, task):
@@ -43,27 +41,6 @@ def _draw_both(planner, task):
 def drawn(planner, open_draft_task):
     """A KJ task whose firms (5) and teams (2 KJ officers a firm, 4 officers) are drawn."""
     return _draw_both(planner, open_draft_task(witnesses=["纪检监督员"]))
-
-
-def _recuse(certificate_number: str, firm: str) -> None:
-    """The firm asks the officer to withdraw and the department head grants it (回避)."""
-    recusal = file_recusal_request(
-        actor=None,
-        officer=Certificate.objects.get(number=certificate_number).officer,
-        firm_uscc=firm,
-        firm_name="被检查单位",
-        requested_on=date(2021, 6, 8),
-        grounds="检查人员系本单位负责人的近亲属",
-    )
-    decide_recusal_request(
-        actor=None,
-        recusal=recusal,
-        granted=True,
-        decided_by="孙局长",
-        decided_on=date(2021, 6, 9),
-        reason="情况属实，同意回避",
-        relation=ConflictRelation.RELATIVE,
-    )
 
 
 def _verify(draw: Draw) -> dr1.VerifyReport:
@@ -91,7 +68,7 @@ def test_a_recused_officer_is_replaced_on_the_same_seat_by_a_logged_verifiable_d
     task, teams = drawn
     firm, seat = _first_seat(task)
     other = next(s for s in effective_teams(task)[firm] if s != seat)
-    _recuse(seat.certificate_number, firm)
+    recuse_officer(seat.certificate_number, firm)
 
     draw = announce_officer_replacement(
         actor=planner,
@@ -134,7 +111,7 @@ def test_a_replacement_officer_recused_in_turn_is_replaced_from_the_replacement_
 ):
     task, _ = drawn
     firm, seat = _first_seat(task)
-    _recuse(seat.certificate_number, firm)
+    recuse_officer(seat.certificate_number, firm)
     first = announce_officer_replacement(
         actor=planner,
         task=task,
@@ -145,7 +122,7 @@ def test_a_replacement_officer_recused_in_turn_is_replaced_from_the_replacement_
     )
     first = perform_draw(actor=planner, draw=first, witness_values=["1"])
     (new,) = dr1.parse_teams_result(bytes(first.result))
-    _recuse(new.officer, firm)
+    recuse_officer(new.officer, firm)
     second = announce_officer_replacement(
         actor=planner,
         task=task,
@@ -184,7 +161,7 @@ def test_a_bad_officer_replacement_is_refused_in_chinese_and_nothing_is_drawn(
     task, _ = drawn
     firm, seat = _first_seat(task)
     if change.pop("recused", True):
-        _recuse(seat.certificate_number, firm)
+        recuse_officer(seat.certificate_number, firm)
     fields = {
         "firm_uscc": firm,
         "certificate_number": seat.certificate_number,
@@ -206,8 +183,8 @@ def test_one_replacement_at_a_time(planner, department_admin, drawn):
     task, _ = drawn
     teams = effective_teams(task)
     (firm, seats), (other_firm, other_seats) = list(teams.items())[:2]
-    _recuse(seats[0].certificate_number, firm)
-    _recuse(other_seats[0].certificate_number, other_firm)
+    recuse_officer(seats[0].certificate_number, firm)
+    recuse_officer(other_seats[0].certificate_number, other_firm)
     pending = announce_officer_replacement(
         actor=planner,
         task=task,
@@ -268,7 +245,7 @@ def test_in_a_joint_task_the_officers_department_head_may_approve(
     task.refresh_from_db()
     firm, seats = next(iter(effective_teams(task).items()))
     ga_seat = next(s for s in seats if s.department_code == "GA")
-    _recuse(ga_seat.certificate_number, firm)
+    recuse_officer(ga_seat.certificate_number, firm)
     draw = announce_officer_replacement(
         actor=planner,
         task=task,
@@ -286,7 +263,7 @@ def test_in_a_joint_task_the_officers_department_head_may_approve(
     assert ga_seat.certificate_number not in {s.certificate_number for s in team}
     # The GA head approves GA's officers only: a KJ seat needs the lead's (or KJ's) head.
     kj_seat = next(s for s in team if s.department_code == "KJ")
-    _recuse(kj_seat.certificate_number, firm)
+    recuse_officer(kj_seat.certificate_number, firm)
     with pytest.raises(ValidationError):
         announce_officer_replacement(
             actor=planner,
@@ -431,7 +408,7 @@ def test_the_planner_announces_a_replacement_the_head_approves_on_the_spot(
 
     task, _ = drawn
     firm, seat = _first_seat(task)
-    _recuse(seat.certificate_number, firm)
+    recuse_officer(seat.certificate_number, firm)
     client = login(planner)
     page = client.get(f"/tasks/{task.pk}/").content.decode()
     assert 'data-testid="draw-replace"' in page
@@ -471,7 +448,7 @@ def test_a_bad_replacement_on_the_page_is_refused_and_nothing_is_drawn(
     task, _ = drawn
     firm, seat = _first_seat(task)
     if change.pop("recused", True):
-        _recuse(seat.certificate_number, firm)
+        recuse_officer(seat.certificate_number, firm)
     fields = {"approver": department_admin.username, "password": PASSWORD, **change}
     response = _post_officer(login(planner), task, firm, seat.certificate_number, **fields)
     assert response.status_code == 200
@@ -486,7 +463,7 @@ def test_an_abandoned_replacement_is_announced_again_from_the_page(
 
     task, _ = drawn
     firm, seat = _first_seat(task)
-    _recuse(seat.certificate_number, firm)
+    recuse_officer(seat.certificate_number, firm)
     client = login(planner)
     _post_officer(
         client,
@@ -585,7 +562,7 @@ def test_what_a_replacement_announced_can_never_change(planner, department_admin
 
     task, _ = drawn
     firm, seat = _first_seat(task)
-    _recuse(seat.certificate_number, firm)
+    recuse_officer(seat.certificate_number, firm)
     draw = announce_officer_replacement(
         actor=planner,
         task=task,
