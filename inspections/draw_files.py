@@ -11,7 +11,7 @@ query log under DEBUG), reads it back the same way, and loads it with every draw
 - a file is read in one binary fetch (`read_file`) or served in slices (`iter_file`).
 """
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 
 from django.conf import settings
@@ -30,12 +30,15 @@ def _postgresql() -> bool:
     return connection.vendor == "postgresql"
 
 
-def firms_pool_file(task: SamplingTask) -> tuple[bytes, dr1.PoolSummary]:
+def firms_pool_file(
+    task: SamplingTask, labels: Mapping[str, str] | None = None
+) -> tuple[bytes, dr1.PoolSummary]:
     """The task's firms pool file (draw-spec.md) and its summary: every firm in scope, key =
-    统一社会信用代码, stratum = risk class, and the reason code of each one that may not be
-    drawn; sorted by the key's bytes, and checked by `dr1.pool_summary` (which raises a
-    dr1.DrawError for a file it refuses)."""
-    data = _firms_pool_query(task, sort_in_aggregate=False)
+    统一社会信用代码, stratum = the label `labels` gives its risk class (the class itself without
+    one), and the reason code of each one that may not be drawn; sorted by the key's bytes, and
+    checked by `dr1.pool_summary` (which raises a dr1.DrawError for a file it refuses)."""
+    labels = _checked_labels(labels or {})
+    data = _firms_pool_query(task, labels, sort_in_aggregate=False)
     try:
         return data, _summary(data)
     except dr1.DrawError:
@@ -43,8 +46,18 @@ def firms_pool_file(task: SamplingTask) -> tuple[bytes, dr1.PoolSummary]:
             raise
     # PostgreSQL feeds an aggregate in the order of its sorted subquery in practice, not by
     # guarantee. Should it ever not, sort within the aggregate: the same file, one process.
-    data = _firms_pool_query(task, sort_in_aggregate=True)
+    data = _firms_pool_query(task, labels, sort_in_aggregate=True)
     return data, _summary(data)
+
+
+def _checked_labels(labels: Mapping[str, str]) -> dict[str, str]:
+    """Risk class → label, both letters and digits only: they are written into the query."""
+    for risk_class, label in labels.items():
+        if not (
+            risk_class.isascii() and risk_class.isalnum() and label.isascii() and label.isalnum()
+        ):
+            raise ValueError(f"not a stratum label: {risk_class!r} → {label!r}")
+    return dict(labels)
 
 
 def _summary(data: bytes) -> dr1.PoolSummary:
@@ -55,14 +68,20 @@ def _summary(data: bytes) -> dr1.PoolSummary:
     )
 
 
-def _firms_pool_query(task: SamplingTask, *, sort_in_aggregate: bool) -> bytes:
+def _firms_pool_query(
+    task: SamplingTask, labels: dict[str, str], *, sort_in_aggregate: bool
+) -> bytes:
     rows = task_scope(task).annotate(reason=_exclusion_reason()).order_by()
     sql, params = rows.values_list("uscc", "risk_class", "reason").query.sql_with_params()
     header = dr1.POOL_HEADER + "\n"
     if _postgresql():
         # One value built by the server: no Python object per firm. COLLATE "C" sorts by bytes,
         # whatever the database's locale; a sorted subquery lets its workers share the sort.
-        line = "p.uscc || ',' || p.risk_class || ',' || p.reason || E'\\n'"
+        stratum = "p.risk_class"
+        if labels:
+            cases = " ".join(f"WHEN '{c}' THEN '{label}'" for c, label in labels.items())
+            stratum = f"CASE p.risk_class {cases} ELSE p.risk_class END"
+        line = f"p.uscc || ',' || {stratum} || ',' || p.reason || E'\\n'"
         if sort_in_aggregate:
             aggregate = f"string_agg({line}, '' ORDER BY p.uscc COLLATE \"C\")"
             source = f"({sql}) p"
@@ -77,7 +96,10 @@ def _firms_pool_query(task: SamplingTask, *, sort_in_aggregate: bool) -> bytes:
     with connection.cursor() as cursor:
         # SQLite compares text by its UTF-8 bytes (the BINARY collation).
         cursor.execute(f"SELECT * FROM ({sql}) ORDER BY 1", params)
-        lines = [f"{key},{stratum},{excluded}\n" for key, stratum, excluded in cursor.fetchall()]
+        lines = [
+            f"{key},{labels.get(risk_class, risk_class)},{excluded}\n"
+            for key, risk_class, excluded in cursor.fetchall()
+        ]
     return (header + "".join(lines)).encode()
 
 

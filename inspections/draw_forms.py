@@ -38,7 +38,7 @@ def seat_choices(task: SamplingTask) -> list[tuple[str, str]]:
 def firm_choices(task: SamplingTask) -> list[tuple[str, str]]:
     firms = effective_firms(task)
     names = dict(Firm.objects.filter(uscc__in=[f.uscc for f in firms]).values_list("uscc", "name"))
-    return [(f.uscc, f"{names.get(f.uscc, '')}（{f.uscc}，{f.stratum}类）") for f in firms]
+    return [(f.uscc, f"{names.get(f.uscc, '')}（{f.uscc}，{f.risk_class}类）") for f in firms]
 
 
 def abandoned_choices(task: SamplingTask) -> list[tuple[str, str]]:

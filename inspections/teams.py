@@ -27,9 +27,10 @@ class Seat:
 @dataclass(frozen=True)
 class DrawnFirm:
     uscc: str
-    stratum: str
+    stratum: str  # as the draw's files publish it: a label, not the risk class
     rank: int
     draw_public_id: str
+    risk_class: str  # internal
 
 
 def _performed(task: SamplingTask, purpose: str) -> list[Draw]:
@@ -47,7 +48,7 @@ def effective_firms(task: SamplingTask) -> list[DrawnFirm]:
     firms: list[DrawnFirm] = []
     for draw in _performed(task, DrawPurpose.FIRMS):
         picks = [
-            DrawnFirm(p.key, p.stratum, p.rank, draw.public_id)
+            DrawnFirm(p.key, p.stratum, p.rank, draw.public_id, draw.risk_class_of(p.stratum))
             for p in dr1.parse_firms_result(bytes(draw.result))
         ]
         if not draw.is_partial:

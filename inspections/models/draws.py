@@ -114,6 +114,11 @@ class Draw(models.Model):
     # The firms result file a teams draw is for, when it is not the task's firms draw's result:
     # the one firm of a replacement (draw-spec.md binds it by `firms_result_sha256`).
     firms_result = models.BinaryField(_("所依据的检查对象抽取结果"), null=True, blank=True)
+    # A firms draw's strata in its public files are labels, not the risk classes they stand for
+    # (internal, never published as a rating): risk class → label, dealt at random for each
+    # draw and kept by its replacements; {} for a teams draw, and for firms draws announced
+    # before labels, whose strata are the classes themselves.
+    strata = models.JSONField(_("分层标签（内部）"), default=dict, blank=True)
 
     objects = DrawManager()
 
@@ -162,6 +167,10 @@ class Draw(models.Model):
 
     def __str__(self) -> str:
         return f"{self.public_id} {self.get_purpose_display()}"
+
+    def risk_class_of(self, stratum: str) -> str:
+        """The risk class a stratum label of this firms draw stands for (internal pages only)."""
+        return next((c for c, label in self.strata.items() if label == stratum), stratum)
 
     def full_clean(self, exclude=None, validate_unique=True, validate_constraints=True):
         # A file that was not loaded was not changed: checking it would only load it.

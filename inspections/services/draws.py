@@ -6,6 +6,7 @@ and computes the result with `inspections.dr1` (the only implementation of the a
 Every refusal is a ValidationError in Chinese, and nothing is recorded as drawn after one.
 """
 
+import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -18,7 +19,7 @@ from django.utils import timezone
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from inspections import dr1, draw_files, draw_parallel, planning
-from inspections.models import Draw, DrawPurpose, DrawStatus, SamplingTask, TaskStatus
+from inspections.models import Draw, DrawPurpose, DrawStatus, RiskClass, SamplingTask, TaskStatus
 from inspections.models.draws import DrawCounter
 from inspections.public.redaction import has_personal_numbers
 from inspections.services.task_transitions import transition_task
@@ -74,28 +75,43 @@ def _next_public_id(year: int) -> str:
     return f"D-{year}-{counter.last:04d}"
 
 
-def _quotas(task: SamplingTask, eligible: dict[str, int]) -> dict[str, int]:
-    """The announced integers: fixed counts as given, ratios through DR-1's exact ceil; every
-    stratum with eligible firms gets an entry (0 when the task does not sample it)."""
+# The published names of a firms draw's strata, dealt to the risk classes at random per draw.
+STRATUM_LABELS = ("S1", "S2", "S3", "S4")
+
+
+def new_strata() -> dict[str, str]:
+    """Risk class → stratum label for a new firms draw: the pool and result files show the label,
+    which says nothing of the class (internal, never published as a rating)."""
+    labels = list(STRATUM_LABELS)
+    secrets.SystemRandom().shuffle(labels)
+    return dict(zip(RiskClass.values, labels, strict=True))
+
+
+def _quotas(task: SamplingTask, eligible: dict[str, int], labels: dict[str, str]) -> dict[str, int]:
+    """The announced integers per stratum label (`eligible` is per label too): fixed counts as
+    given, ratios through DR-1's exact ceil; every stratum with eligible firms gets an entry (0
+    when the task does not sample it)."""
     quota = dict.fromkeys(eligible, 0)
     for row in task.quotas.all():
-        n = eligible.get(row.risk_class, 0)
+        stratum = labels.get(row.risk_class, row.risk_class)
+        n = eligible.get(stratum, 0)
         if row.count is not None:
             if row.count > n:
                 raise _refuse(
                     f"{row.risk_class}类固定数量{row.count}户多于可抽取的{n}户，不能公告抽取",
                     "quota_exceeds_stratum",
                 )
-            quota[row.risk_class] = row.count
+            quota[stratum] = row.count
         else:
-            quota[row.risk_class] = dr1.quota_from_ratio(n, row.ratio)
+            quota[stratum] = dr1.quota_from_ratio(n, row.ratio)
     return dict(sorted(quota.items()))
 
 
-def firms_pool(task: SamplingTask) -> list[dr1.PoolRow]:
-    """The task's scope as DR-1 pool rows, sorted by key: key = 统一社会信用代码, stratum = risk
-    class, and the reason code of each firm in scope that may not be drawn."""
-    return dr1.parse_pool(draw_files.firms_pool_file(task)[0])
+def firms_pool(task: SamplingTask, labels: dict[str, str] | None = None) -> list[dr1.PoolRow]:
+    """The task's scope as DR-1 pool rows, sorted by key: key = 统一社会信用代码, stratum = the
+    label of its risk class in `labels` (the class without), and the reason code of each firm in
+    scope that may not be drawn."""
+    return dr1.parse_pool(draw_files.firms_pool_file(task, labels)[0])
 
 
 # Told what a long draw is doing, and how far it is (0 to 1): see inspections.draw_jobs.
@@ -247,8 +263,11 @@ def announce_firms_draw(
         )
     replacement = _replacement(task, DrawPurpose.FIRMS, replaces, reason, approved_by)
     progress("正在冻结抽查范围内的检查对象名单", 0.05)
+    # A re-announcement keeps the labels of the draw it replaces: the same scope gives the same
+    # pool file, which anyone can compare.
+    strata = dict(replaces.strata) if replaces is not None else new_strata()
     try:
-        pool_bytes, summary = draw_files.firms_pool_file(task)
+        pool_bytes, summary = draw_files.firms_pool_file(task, strata)
     except dr1.DrawError as exc:
         raise _refuse(
             f"抽查范围内检查对象的数据不符合 DR-1 候选名单格式，不能公告抽取（{exc.message_en}）",
@@ -257,7 +276,7 @@ def announce_firms_draw(
     eligible = summary.eligible
     if not eligible:
         raise _refuse(f"抽查任务{task.code}的抽查范围内没有可抽取的检查对象", "empty_pool")
-    quota = _quotas(task, eligible)
+    quota = _quotas(task, eligible, strata)
     if not any(quota.values()):
         raise _refuse(f"抽查任务{task.code}的抽取数量为0，没有可抽取的检查对象", "empty_quota")
     if not replacement:
@@ -273,6 +292,7 @@ def announce_firms_draw(
         pool_size=summary.size,
         replaces=replaces,
         approved_by=approved_by if replacement else None,
+        strata=strata,
     )
     _announce_event(actor, draw, task)
     return draw

@@ -218,7 +218,8 @@ def announce_firm_replacement(
     firm_uscc = (firm_uscc or "").strip().upper()
     replaces, pick = _drawn_row(task, firm_uscc)
     _require_no_pending(task)
-    rows = firms_pool(task)
+    # The replaced draw's labels: its result names the firm's stratum by one of them.
+    rows = firms_pool(task, replaces.strata)
     now = next((r for r in rows if r.key == firm_uscc), None)
     if now is not None and now.eligible:
         raise _refuse(
@@ -237,7 +238,9 @@ def announce_firm_replacement(
     ]
     eligible = dr1.eligible_counts(pool)
     if not eligible.get(pick.stratum):
-        raise _refuse(f"{pick.stratum}类已没有可以递补的检查对象", "empty_pool")
+        raise _refuse(
+            f"{replaces.risk_class_of(pick.stratum)}类已没有可以递补的检查对象", "empty_pool"
+        )
     quota = {stratum: int(stratum == pick.stratum) for stratum in sorted(eligible)}
     draw = _create_draw(
         actor=actor,
@@ -248,6 +251,7 @@ def announce_firm_replacement(
         replaces=replaces,
         approved_by=approved_by,
         replaced_firm=firm_uscc,
+        strata=replaces.strata,
     )
     _announce_event(actor, draw, task, grounds=[now.excluded if now else "out-of-scope"])
     return draw

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 
 from backend.audit.models import AuditEvent
 from inspections import dr1
-from inspections.models import Draw, DrawStatus, FirmStatus, TaskStatus
+from inspections.models import Draw, DrawStatus, Firm, FirmStatus, TaskStatus
 from inspections.services.draws import announce_firms_draw, perform_draw
 
 WITNESSES = ["纪检监督员", "企业代表"]
@@ -38,8 +38,10 @@ def test_announcing_freezes_the_pool_and_publishes_the_announcement(planner, rea
     assert draw.public_id == a["draw"] and draw.public_id.startswith("D-")
     assert a["pool_sha256"] == hashlib.sha256(bytes(draw.pool)).hexdigest()
     assert a["pool_size"] == 99
-    # A 2% of 50 → 1, B 5% of 30 → 2 (ceil), C a fixed 2, D not sampled.
-    assert a["quota"] == {"A": 1, "B": 2, "C": 2, "D": 0}
+    # A 2% of 50 → 1, B 5% of 30 → 2 (ceil), C a fixed 2, D not sampled; each under its label.
+    assert sorted(a["quota"]) == ["S1", "S2", "S3", "S4"]
+    by_class = {draw.risk_class_of(label): n for label, n in a["quota"].items()}
+    assert by_class == {"A": 1, "B": 2, "C": 2, "D": 0}
     assert a["nonce_sha256"] == hashlib.sha256(bytes.fromhex(draw.nonce)).hexdigest()
     assert a["witnesses"] == WITNESSES
     assert a["announced_at"].endswith("+08:00")
@@ -47,6 +49,10 @@ def test_announcing_freezes_the_pool_and_publishes_the_announcement(planner, rea
     rows = _pool(draw)
     assert [r.key for r in rows] == sorted(r.key for r in rows)
     assert sum(1 for r in rows if r.excluded == "deregistered") == 4
+    # The published strata are the draw's labels, never the risk classes (internal).
+    risk = dict(Firm.objects.values_list("uscc", "risk_class"))
+    assert {r.stratum for r in rows} <= {"S1", "S2", "S3", "S4"}
+    assert all(draw.strata[risk[r.key]] == r.stratum for r in rows)
     assert draw.status == DrawStatus.ANNOUNCED and draw.reveal is None
     ready_task.refresh_from_db()
     assert ready_task.status == TaskStatus.FIRMS_ANNOUNCED
@@ -62,7 +68,7 @@ def test_a_performed_draw_verifies_and_meets_the_quotas_exactly(planner, ready_t
     report = dr1.verify(draw.announcement, draw.reveal, bytes(draw.pool), bytes(draw.result))
     assert report.ok, report.problems
     picks = dr1.parse_firms_result(bytes(draw.result))
-    counts = {s: sum(1 for p in picks if p.stratum == s) for s in "ABCD"}
+    counts = {c: sum(1 for p in picks if p.stratum == draw.strata[c]) for c in "ABCD"}
     assert counts == {"A": 1, "B": 2, "C": 2, "D": 0}
     excluded = {r.key for r in _pool(draw) if r.excluded}
     assert not excluded & {p.key for p in picks}
@@ -184,3 +190,21 @@ def test_without_witnesses_the_draw_takes_no_values(planner, open_draft_task):
     draw = perform_draw(actor=planner, draw=draw, witness_values=[])
     assert draw.reveal["witness_values"] == []
     assert dr1.verify(draw.announcement, draw.reveal, bytes(draw.pool), bytes(draw.result)).ok
+
+
+def test_each_draw_deals_the_stratum_labels_to_the_risk_classes_at_random():
+    from inspections.services.draws import STRATUM_LABELS, new_strata
+
+    dealt = [new_strata() for _ in range(60)]
+    for strata in dealt:
+        assert sorted(strata) == ["A", "B", "C", "D"]
+        assert sorted(strata.values()) == sorted(STRATUM_LABELS)
+    # 24 orders are possible; sixty deals all alike would mean no dealing (chance 24**-59).
+    assert len({tuple(s.values()) for s in dealt}) > 1
+
+
+def test_the_strata_of_a_draw_never_change(planner, ready_task):
+    draw = announce_firms_draw(actor=planner, task=ready_task)
+    assert draw.risk_class_of(draw.strata["D"]) == "D"
+    # A draw announced before labels has none: its strata are the classes themselves.
+    assert Draw(strata={}).risk_class_of("B") == "B"

@@ -28,6 +28,10 @@ def test_the_planner_walks_through_both_draws(login, planner, open_draft_task):
     assert draw.status == DrawStatus.PERFORMED and draw.reveal["witness_values"] == ["31", "72"]
     page = client.get(f"/tasks/{task.pk}/").content.decode()
     assert draw.seed in page and "公告检查人员抽取" in page
+    # The planner sees which class each stratum label stands for; the public page does not.
+    assert f"A类为 {draw.strata['A']}" in page
+    public = client.get(f"/public/draws/{draw.public_id}/").content.decode()
+    assert "A类为" not in public and 'data-testid="strata-note"' in public
 
     client.post(f"/tasks/{task.pk}/draws/announce/teams/")
     teams = Draw.objects.get(purpose="teams")

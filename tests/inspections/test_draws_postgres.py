@@ -29,10 +29,16 @@ def test_an_announced_draw_cannot_be_rewritten_or_deleted(planner, open_draft_ta
     )
     _refused(f"UPDATE {table} SET nonce = repeat('0', 64) WHERE id = {draw.pk}", "never change")
     _refused(f"UPDATE {table} SET pool = 'x'::bytea WHERE id = {draw.pk}", "never change")
+    # Which class each published stratum label stands for is fixed with the announcement.
+    _refused(
+        f'UPDATE {table} SET strata = \'{{"A": "S1"}}\'::jsonb WHERE id = {draw.pk}',
+        "never change",
+    )
     _refused(f"DELETE FROM {table} WHERE id = {draw.pk}", "never deleted")
     _refused(f"TRUNCATE {table} CASCADE", "append-only")
     stored = Draw.objects.get()
     assert stored.announcement == draw.announcement and stored.nonce == draw.nonce
+    assert stored.strata == draw.strata and len(stored.strata) == 4
 
 
 def test_a_performed_draw_can_no_longer_change(planner, open_draft_task):

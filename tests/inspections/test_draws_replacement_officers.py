@@ -297,6 +297,8 @@ def test_an_out_of_scope_firm_is_replaced_from_its_stratum_and_then_given_a_team
     a = draw.announcement
     assert a["replaces"] == firms_draw.public_id and a["reason"] == "该企业已注销"
     assert a["quota"][gone.stratum] == 1 and sum(a["quota"].values()) == 1
+    # The replacement labels the strata as the draw it replaces: the same class, the same label.
+    assert draw.strata == firms_draw.strata and sorted(draw.strata.values()) == sorted(a["quota"])
     pool = {r.key: r.excluded for r in dr1.parse_pool(bytes(draw.pool))}
     assert pool[gone.key] == "deregistered"
     assert all(pool[p.key] == "drawn" for p in picks if p.key != gone.key)

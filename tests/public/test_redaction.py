@@ -420,6 +420,9 @@ def test_no_public_response_carries_a_forbidden_value(
             assert {f"{base}reveal.json", f"{base}result.csv", f"{base}print/"} <= set(seen)
         if draw.purpose == DrawPurpose.FIRMS:
             assert f"{base}pool.csv" in seen
+            # The strata are the draw's labels, never a firm's risk class (internal).
+            strata = {line.split(",")[1] for line in seen[f"{base}pool.csv"].splitlines()[1:]}
+            assert strata and strata <= {"S1", "S2", "S3", "S4"}, strata
         else:
             assert f"{base}firms_result.csv" in seen
             for name in ("pool.csv", "conflicts.csv"):
