@@ -14,6 +14,7 @@ from fieldwork.selectors import inspections_visible_to
 from fieldwork.services.inspections import start_fieldwork
 from fieldwork.views.checklist import result_labels
 from inspections.models import TaskStatus
+from inspections.services.task_transitions import start_blockers
 from inspections.task_selectors import PLANNING_ROLES, get_task_for_user
 
 
@@ -27,6 +28,11 @@ def task_inspections(request, pk: int):
         .order_by("code")
     )
     states = Counter(i.state for i in inspections)
+    can_start = (
+        request.user.has_role(Role.PLANNER)
+        and request.user.department_id == task.department_id
+        and task.status == TaskStatus.TEAMS_DRAWN
+    )
     return render(
         request,
         "fieldwork/task.html",
@@ -34,9 +40,8 @@ def task_inspections(request, pk: int):
             "task": task,
             "rows": [(i, result_labels(i.result_codes)) for i in inspections],
             "states": [(label, states[value]) for value, label in InspectionState.choices],
-            "can_start": request.user.has_role(Role.PLANNER)
-            and request.user.department_id == task.department_id
-            and task.status == TaskStatus.TEAMS_DRAWN,
+            "can_start": can_start,
+            "start_blockers": [m for _code, m in start_blockers(task)] if can_start else [],
         },
     )
 

@@ -46,31 +46,37 @@ def _check_ready_to_announce(task: SamplingTask) -> None:
     published_versions(list(task.items.all()))
 
 
-def _check_ready_to_start(task: SamplingTask) -> None:
-    """No draw of the task may be left half done: once the inspections are open, a firm
-    replacement (and the team for it) can no longer be drawn."""
-    pending = task.draws.select_related("replaces").filter(status=DrawStatus.ANNOUNCED).first()
-    if pending is not None:
+def start_blockers(task: SamplingTask) -> list[tuple[str, str]]:
+    """(code, message) for each draw left half done, which keeps the task from starting: once
+    the inspections are open, a firm replacement (and the team for it) can no longer be drawn.
+    The fieldwork page shows them in place of its 开始实施 button."""
+    blockers = []
+    for pending in task.draws.select_related("replaces").filter(status=DrawStatus.ANNOUNCED):
         what = f"{pending.get_purpose_display()}抽取{pending.public_id}"
         if pending.replaces is not None:
             what = f"递补{what}（替代{pending.replaces.public_id}）"
-        raise ValidationError(
-            {
-                "non_field_errors": f"{what}已公告、尚未进行，请先进行或作废该抽取，"
-                f"再开始实施抽查任务{task.code}"
-            },
-            code="draw_pending",
+        blockers.append(
+            (
+                "draw_pending",
+                f"{what}已公告、尚未进行，请先进行或作废该抽取，再开始实施抽查任务{task.code}",
+            )
         )
-    awaiting = firms_awaiting_team(task)
-    if awaiting:
-        draw = awaiting[0]
-        raise ValidationError(
-            {
-                "non_field_errors": f"递补抽取{draw.public_id}抽中的检查对象尚未抽取检查人员，"
-                f"请先为其抽取检查人员，再开始实施抽查任务{task.code}"
-            },
-            code="replacement_team_pending",
+    for draw in firms_awaiting_team(task):
+        blockers.append(
+            (
+                "replacement_team_pending",
+                f"递补抽取{draw.public_id}抽中的检查对象尚未抽取检查人员，"
+                f"请先为其抽取检查人员，再开始实施抽查任务{task.code}",
+            )
         )
+    return blockers
+
+
+def _check_ready_to_start(task: SamplingTask) -> None:
+    blockers = start_blockers(task)
+    if blockers:
+        code, message = blockers[0]
+        raise ValidationError({"non_field_errors": message}, code=code)
 
 
 @transaction.atomic

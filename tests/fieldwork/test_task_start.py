@@ -158,6 +158,21 @@ def test_the_page_refuses_while_a_replacement_is_pending(client, planner, teams_
     _unchanged(teams_drawn)
 
 
+def test_the_page_shows_what_keeps_the_task_from_starting_instead_of_the_button(
+    client, planner, teams_drawn, pending
+):
+    client.force_login(planner)
+    page = client.get(reverse("fieldwork:task", args=[teams_drawn.pk])).content.decode()
+    assert 'data-testid="start-blockers"' in page and _pending_message(pending) in page
+    assert 'data-testid="start-fieldwork"' not in page
+    perform_draw(actor=planner, draw=pending, witness_values=["99"])
+    page = client.get(reverse("fieldwork:task", args=[teams_drawn.pk])).content.decode()
+    if pending.replaced_officer:  # the recused officer's seat is refilled: the task may start
+        assert 'data-testid="start-fieldwork"' in page and "start-blockers" not in page
+    else:  # the replacement firm still needs its team
+        assert 'data-testid="start-fieldwork"' not in page and "尚未抽取检查人员" in page
+
+
 def test_the_api_refuses_while_a_replacement_is_pending(client, planner, teams_drawn, pending):
     client.force_login(planner)
     response = _api_start(client, teams_drawn)
