@@ -68,6 +68,24 @@ def my_open_inspections(user) -> QuerySet[Inspection]:
     )
 
 
+def my_upcoming_inspections(user) -> QuerySet[Inspection]:
+    """An inspector's open inspections whose window has not begun yet, the soonest first."""
+    return (
+        inspections_visible_to(user)
+        .filter(state__in=OPEN_STATES, window_start__gt=timezone.localdate())
+        .order_by("window_start", "code")
+    )
+
+
+def my_recent_inspections(user, *, limit: int = 10) -> list[Inspection]:
+    """An inspector's inspections already submitted, reviewed or closed, the newest first."""
+    return list(
+        inspections_visible_to(user)
+        .exclude(state__in=OPEN_STATES)
+        .order_by("-window_end", "-id")[:limit]
+    )
+
+
 # --- follow-ups (后续处置) ----------------------------------------------------------------------
 
 

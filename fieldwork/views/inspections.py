@@ -17,7 +17,12 @@ from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
 from fieldwork.forms import ReviewForm
 from fieldwork.models import EvidenceKind, InspectionState, RecordKind
-from fieldwork.selectors import get_inspection_for_user, my_open_inspections
+from fieldwork.selectors import (
+    get_inspection_for_user,
+    my_open_inspections,
+    my_recent_inspections,
+    my_upcoming_inspections,
+)
 from fieldwork.services import evidence, records
 from fieldwork.views.checklist import (
     STAGES,
@@ -85,7 +90,15 @@ def today(request):
     return render(
         request,
         "fieldwork/today.html",
-        {"cards": cards, "has_officer": records.officer_of(request.user) is not None},
+        {
+            "cards": cards,
+            "has_officer": records.officer_of(request.user) is not None,
+            "upcoming": [
+                (inspection, window_text(inspection))
+                for inspection in my_upcoming_inspections(request.user)
+            ],
+            "recent": my_recent_inspections(request.user),
+        },
     )
 
 

@@ -67,6 +67,29 @@ def test_my_inspections_today_lists_only_the_officers_own_with_what_is_missing(
     assert "今天没有待办的检查" in body and inspection.code not in body
 
 
+def test_my_inspections_today_also_lists_the_coming_ones_and_the_recent_ones(
+    client, started, inspection, team
+):
+    from fieldwork.models import Inspection
+
+    mine = list(started.inspections.filter(members__officer__user=team[0]).order_by("code"))
+    assert len(mine) >= 2
+    coming, done = mine[0], mine[1]
+    today = timezone.localdate()
+    Inspection.objects.filter(pk=coming.pk).update(
+        window_start=today + timedelta(days=5), window_end=today + timedelta(days=20)
+    )
+    Inspection.objects.filter(pk=done.pk).update(state=InspectionState.REVIEWED)
+    client.force_login(team[0])
+    body = client.get(reverse("fieldwork:today")).content.decode()
+    upcoming = body.split('data-testid="upcoming-inspections"')[1].split("</section>")[0]
+    recent = body.split('data-testid="recent-inspections"')[1].split("</section>")[0]
+    assert coming.code in upcoming and "5 天后开始" in upcoming
+    assert f'data-testid="inspection-{coming.code}"' not in body  # not a card of today's
+    assert done.code in recent and "已审核" in recent and done.code not in upcoming
+    assert f'data-testid="inspection-{done.code}"' not in body
+
+
 def test_an_inspector_without_an_officer_record_is_told_why_the_list_is_empty(client, inspector):
     client.force_login(inspector)
     body = client.get(reverse("fieldwork:today")).content.decode()
