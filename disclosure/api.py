@@ -67,7 +67,7 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicView
     pagination_class = NewestFirstPagination
     lookup_field = "code"
     lookup_value_regex = "[^/]+"
-    redact = staticmethod(lambda row: r.public_result(r.with_replacements([row])[0]))
+    redact = staticmethod(lambda row: r.public_records([row])[0])
 
     def get_queryset(self):
         return r.public_results()
@@ -77,7 +77,7 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicView
         page = self.paginate_queryset(self.filter_queryset(self.get_queryset()))
         base = request.build_absolute_uri(reverse("api:disclosure:result-list"))
         return self.get_paginated_response(
-            [s.open_result(r.public_result(row), base) for row in r.with_replacements(page)]
+            [s.open_result(record, base) for record in r.public_records(page)]
         )
 
 

@@ -153,6 +153,11 @@ def with_replacements(rows) -> list[dict]:
     return rows
 
 
+def public_records(rows) -> list["PublicResult"]:
+    """The public records of `rows` of `public_results()` (a page, a firm's history)."""
+    return [public_result(row) for row in with_replacements(rows)]
+
+
 def in_force(results: QuerySet[PublishedResult]) -> QuerySet[PublishedResult]:
     """The publications nothing replaced, less the withdrawal notices: the results in force."""
     return results.filter(replaced_by__isnull=True).exclude(kind=PublicationKind.WITHDRAWAL)

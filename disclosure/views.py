@@ -51,12 +51,9 @@ def firm_detail(request, uscc: str):
     row = redaction.public_firms().filter(uscc=_code(uscc).upper()).first()
     if row is None:
         raise Http404("未找到该检查对象")
-    records = [
-        results_redaction.public_result(r)
-        for r in results_redaction.with_replacements(
-            results_redaction.public_results().filter(firm_uscc=row.uscc)
-        )
-    ]
+    records = results_redaction.public_records(
+        results_redaction.public_results().filter(firm_uscc=row.uscc)
+    )
     return render(
         request,
         "disclosure/firm_detail.html",
@@ -80,10 +77,7 @@ def result_list(request):
         "disclosure/result_list.html",
         {
             "filter": result_filter,
-            "results": [
-                results_redaction.public_result(r)
-                for r in results_redaction.with_replacements(rows)
-            ],
+            "results": results_redaction.public_records(rows),
             "first_id": rows[0]["id"] if rows else None,
             "last_id": rows[-1]["id"] if rows else None,
             "has_previous": has_previous,
@@ -98,13 +92,10 @@ def result_detail(request, code: str):
     row = results_redaction.public_results().filter(code=_code(code)).first()
     if row is None:
         raise Http404("未找到该公示")
-    record = results_redaction.public_result(results_redaction.with_replacements([row])[0])
-    chain = [
-        results_redaction.public_result(r)
-        for r in results_redaction.with_replacements(
-            results_redaction.public_results().filter(code__startswith=f"{record.inspection}-G")
-        )
-    ]
+    (record,) = results_redaction.public_records([row])
+    chain = results_redaction.public_records(
+        results_redaction.public_results().filter(code__startswith=f"{record.inspection}-G")
+    )
     return render(
         request,
         "disclosure/result_detail.html",
@@ -126,10 +117,7 @@ def task_detail(request, code: str):
         "disclosure/task_detail.html",
         {
             "task": task,
-            "results": [
-                results_redaction.public_result(r)
-                for r in results_redaction.with_replacements(rows[:TASK_RESULTS_SHOWN])
-            ],
+            "results": results_redaction.public_records(rows[:TASK_RESULTS_SHOWN]),
             "more_results": len(rows) > TASK_RESULTS_SHOWN,
         },
     )
