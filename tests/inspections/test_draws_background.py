@@ -345,7 +345,17 @@ def test_the_pool_built_by_the_database_is_the_pool_of_the_scope(ready_task, on_
     assert data == dr1.format_pool(rows)
     assert summary == dr1.PoolSummary(99, {"A": 50, "B": 30, "C": 12, "D": 3})
     if on_postgresql:  # the slower query, sorted within the aggregate, gives the same file
-        assert draw_files._firms_pool_query(ready_task, sort_in_aggregate=True) == data
+        assert draw_files._firms_pool_query(ready_task, {}, sort_in_aggregate=True) == data
+    # With a draw's labels, each class is written as its label, in either query.
+    labels = {"A": "S3", "B": "S1", "C": "S4", "D": "S2"}
+    labelled = dr1.format_pool([dr1.PoolRow(r.key, labels[r.stratum], r.excluded) for r in rows])
+    data, summary = draw_files.firms_pool_file(ready_task, labels)
+    assert data == labelled
+    assert summary == dr1.PoolSummary(99, {"S3": 50, "S1": 30, "S4": 12, "S2": 3})
+    if on_postgresql:
+        assert draw_files._firms_pool_query(ready_task, labels, sort_in_aggregate=True) == data
+    with pytest.raises(ValueError, match="not a stratum label"):
+        draw_files.firms_pool_file(ready_task, {"A": "S1' OR '1"})
 
 
 def test_a_draws_files_are_read_and_served_in_slices(client, planner, ready_task):
