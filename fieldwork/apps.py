@@ -9,7 +9,11 @@ class FieldworkConfig(AppConfig):
     def ready(self) -> None:
         # Starting a task opens its inspections, which inspections (below fieldwork) cannot
         # import: it calls the function registered here wherever a task is started.
+        from fieldwork.selectors import recent_inspections
         from fieldwork.services.inspections import start_fieldwork
         from inspections.services.task_transitions import register_start_handler
+        from inspections.task_selectors import register_recent_inspections
 
         register_start_handler(start_fieldwork)
+        # A task's scope excludes the firms inspected for its items within its exclusion window.
+        register_recent_inspections(recent_inspections)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from fieldwork.models import FollowUp, FollowUpStatus, Inspection, InspectionState, ResultCode
-from inspections.models import TaskStatus
+from inspections.models import SamplingTask, TaskStatus
 
 # Roles that read their department's inspections (the team members read their own).
 _DEPARTMENT_READERS = (Role.PLANNER, Role.DEPARTMENT_ADMIN, Role.LEGAL_REVIEWER)
@@ -49,6 +49,18 @@ def get_inspection_for_user(user, pk: int) -> Inspection:
         return inspections_visible_to(user).get(pk=pk)
     except Inspection.DoesNotExist:
         raise Http404("未找到该检查") from None
+
+
+def recent_inspections(*, task: SamplingTask, since: date) -> QuerySet[Inspection]:
+    """The inspections, opened by another task, of one of `task`'s items (any version of it)
+    whose window ends on or after `since`: carried out or still to be. Registered as
+    inspections' recent-inspection exclusion (FieldworkConfig.ready())."""
+    items = task.items.values("item_id")
+    return (
+        Inspection.objects.filter(window_end__gte=since, task__items__item_id__in=items)
+        .exclude(task_id=task.pk)
+        .order_by()
+    )
 
 
 def my_open_inspections(user) -> QuerySet[Inspection]:

@@ -71,7 +71,7 @@ def _summary(data: bytes) -> dr1.PoolSummary:
 def _firms_pool_query(
     task: SamplingTask, labels: dict[str, str], *, sort_in_aggregate: bool
 ) -> bytes:
-    rows = task_scope(task).annotate(reason=_exclusion_reason()).order_by()
+    rows = task_scope(task).annotate(reason=_exclusion_reason(task)).order_by()
     sql, params = rows.values_list("uscc", "risk_class", "reason").query.sql_with_params()
     header = dr1.POOL_HEADER + "\n"
     if _postgresql():

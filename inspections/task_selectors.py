@@ -10,10 +10,13 @@ dashboard. Every page, API and export of plans and tasks reads through these fun
 
 from __future__ import annotations
 
+import calendar
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.db.models import Case, CharField, Count, Q, QuerySet, Value, When
+from django.db import connection
+from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -115,7 +118,36 @@ EXCLUSION_REASONS = {
     FirmStatus.CANCELLED: "cancelled",
     FirmStatus.MOVED_OUT: "moved-out",
 }
-REASON_LABELS = {code: str(FirmStatus(status).label) for status, code in EXCLUSION_REASONS.items()}
+# A firm inspected, or to be inspected, for one of the task's items within its exclusion window.
+RECENT_INSPECTION = "recent-inspection"
+REASON_LABELS = {
+    **{code: str(FirmStatus(status).label) for status, code in EXCLUSION_REASONS.items()},
+    RECENT_INSPECTION: "近期已就同一事项检查",
+}
+
+# Which firm was inspected for which item, and when, is the fieldwork app's record, which this
+# app may not import. Fieldwork registers (FieldworkConfig.ready()) a function that, given
+# `task=` and `since=`, returns its inspections of one of the task's items whose window ends on
+# or after `since`, by another task: a queryset with `firm_id`, read as a subquery.
+RecentInspections = Callable[..., QuerySet]
+# Up to this many recently inspected firms are written into the scope's query as a list
+# (PostgreSQL).
+RECENT_AS_LIST = 200_000
+_recent_inspections: RecentInspections | None = None
+
+
+def register_recent_inspections(provider: RecentInspections) -> None:
+    global _recent_inspections
+    _recent_inspections = provider
+
+
+def exclusion_since(task: SamplingTask) -> date:
+    """The first day of the task's exclusion window: `exclusion_months` before its window
+    opens (the same day of the month, or the month's last day)."""
+    months = task.window_start.year * 12 + task.window_start.month - 1 - task.exclusion_months
+    year, month = divmod(months, 12)
+    last_day = calendar.monthrange(year, month + 1)[1]
+    return date(year, month + 1, min(task.window_start.day, last_day))
 
 
 def task_scope(task: SamplingTask) -> QuerySet[Firm]:
@@ -137,25 +169,38 @@ def task_scope(task: SamplingTask) -> QuerySet[Firm]:
     return firms
 
 
-def _exclusion_reason() -> Case:
-    return Case(
-        *(When(status=status, then=Value(code)) for status, code in EXCLUSION_REASONS.items()),
-        default=Value(""),
-        output_field=CharField(),
-    )
+def _exclusion_reason(task: SamplingTask | None = None) -> Case:
+    """The DR-1 reason code why a firm of the scope may not be drawn ("" when it may): no longer
+    in existence, or, for `task`, inspected for one of its items within its exclusion window
+    (the same firm for the same item at most once in `exclusion_months`, domain.md)."""
+    whens = [When(status=status, then=Value(code)) for status, code in EXCLUSION_REASONS.items()]
+    if task is not None and task.exclusion_months and _recent_inspections is not None:
+        recent = _recent_inspections(task=task, since=exclusion_since(task))
+        # On PostgreSQL, the firms as a list of ids where it is not huge: a correlated subquery
+        # would keep it from reading and sorting a large scope on every core (a SubPlan is
+        # parallel-restricted), while a list of constants does not. SQLite reads on one core,
+        # and limits the number of parameters: the subquery.
+        firms = []
+        if connection.vendor == "postgresql":
+            firms = list(recent.values_list("firm_id", flat=True).distinct()[: RECENT_AS_LIST + 1])
+        if connection.vendor != "postgresql" or len(firms) > RECENT_AS_LIST:
+            when = When(
+                Exists(recent.filter(firm_id=OuterRef("pk"))), then=Value(RECENT_INSPECTION)
+            )
+            whens.append(when)
+        elif firms:
+            whens.append(When(pk__in=firms, then=Value(RECENT_INSPECTION)))
+    return Case(*whens, default=Value(""), output_field=CharField())
 
 
 def task_exclusions(task: SamplingTask) -> QuerySet:
-    """(firm id, reason code) of the firms in scope that the draw may not take.
-
-    Today these are the firms no longer in existence (注销/吊销/撤销/迁出). Firms inspected for
-    the same item within the task's `exclusion_months` (`recent-inspection`) join them when the
-    inspections feature records inspections: there is no inspection history yet to read.
-    """
+    """(firm id, reason code) of the firms in scope that the draw may not take: those no longer
+    in existence (注销/吊销/撤销/迁出) and those inspected for one of the task's items within its
+    `exclusion_months` (`recent-inspection`)."""
     return (
         task_scope(task)
-        .exclude(status=FirmStatus.ACTIVE)
-        .annotate(reason=_exclusion_reason())
+        .annotate(reason=_exclusion_reason(task))
+        .exclude(reason="")
         .order_by("id")
         .values_list("id", "reason")
     )
@@ -221,8 +266,8 @@ def expected_firms(task: SamplingTask) -> int:
     """How many firms the task's draw would take today, from the per-class counts of the firms
     it may draw, cached until the directory changes (`risk_class_counts`): the dashboard asks
     this for every open task and must not count a large directory each time. The task page
-    counts live (`scope_counts`). The firms it may draw are those in existence; the
-    recent-inspection exclusion joins here with the inspection records."""
+    counts live (`scope_counts`), recent inspections excluded; this estimate counts the firms in
+    existence only."""
     eligible = risk_class_counts(task_scope(task).filter(status=FirmStatus.ACTIVE))
     return sum(quota.planned(eligible[risk]) for risk, quota in _quotas(task).items())
 
@@ -232,7 +277,7 @@ def scope_counts(task: SamplingTask) -> ScopeCounts:
     they give. One GROUP BY over the scope, however large the directory."""
     rows = (
         task_scope(task)
-        .annotate(reason=_exclusion_reason())
+        .annotate(reason=_exclusion_reason(task))
         .order_by()
         .values_list("risk_class", "reason")
         .annotate(n=Count("id"))

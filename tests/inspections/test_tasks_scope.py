@@ -49,6 +49,7 @@ def test_counts_per_stratum_with_exclusions_by_reason(open_draft_task, make_dire
         "revoked": "吊销",
         "cancelled": "撤销",
         "moved-out": "迁出",
+        "recent-inspection": "近期已就同一事项检查",
     }
 
 
@@ -61,12 +62,19 @@ def test_the_exclusion_selector_names_each_excluded_firm_with_its_reason(
     assert list(task_exclusions(task)) == [(gone.pk, "moved-out")]
 
 
-def test_recent_inspections_are_not_yet_excluded(open_draft_task):
-    # No inspection history exists before the inspections feature: only the status-based
-    # exclusions are made, and the window is kept for when it does.
-    task = open_draft_task(exclusion_months=6)
-    assert task.exclusion_months == 6
-    assert list(task_exclusions(task)) == []
+def test_the_exclusion_window_opens_its_months_before_the_tasks_window(open_draft_task):
+    from datetime import date
+
+    from inspections.task_selectors import exclusion_since
+
+    task = open_draft_task(exclusion_months=12)
+    assert exclusion_since(task) == date(2020, 6, 7)  # the window opens on 2021-06-07
+    task.window_start, task.exclusion_months = date(2021, 3, 31), 1
+    assert exclusion_since(task) == date(2021, 2, 28)  # the month's last day
+    task.window_start, task.exclusion_months = date(2021, 1, 15), 13
+    assert exclusion_since(task) == date(2019, 12, 15)
+    task.exclusion_months = 0
+    assert exclusion_since(task) == date(2021, 1, 15)
 
 
 def test_a_targeted_scope_narrows_the_items_directory(open_draft_task, make_directory):
