@@ -1,22 +1,15 @@
 """A real server and a real Chromium.
 
 The server is `manage.py runserver` on a free loopback port, with its own SQLite file holding
-the demo data; the browser is Debian's Chromium driven by Playwright (never a downloaded one).
-On failure each test leaves a screenshot under test-artifacts/.
+the demo data (`servers.demo_server`); the browser is Debian's Chromium driven by Playwright
+(never a downloaded one). On failure each test leaves a screenshot under test-artifacts/.
 """
 
 import os
-import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from servers import demo_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -28,57 +21,6 @@ def pytest_runtest_makereport(item, call):
     report = yield
     setattr(item, f"report_{report.when}", report)
     return report
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextmanager
-def demo_server():
-    """A runserver on a free port over a fresh SQLite file holding the demo data."""
-    var_dir = Path(tempfile.mkdtemp(prefix="shuangsui-browser-"))
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "VAR_DIR": str(var_dir),
-        "DATABASE_URL": f"sqlite:///{var_dir / 'browser.sqlite3'}",
-        "PYTHONUNBUFFERED": "1",
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
-    subprocess.run([*manage, "seed_demo", "--quiet-accounts"], env=env, check=True)
-    port = _free_port()
-    log = open(var_dir / "server.log", "w")  # noqa: SIM115 - closed at teardown
-    server = subprocess.Popen(
-        [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                raise RuntimeError(
-                    "the server did not start:\n" + (var_dir / "server.log").read_text()
-                ) from None
-            time.sleep(0.2)
-    try:
-        yield url
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
-        log.close()
-        shutil.rmtree(var_dir, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")

@@ -7,25 +7,17 @@ which the other browser tests read as the demo leaves it (a draft).
 """
 
 import base64
-import os
 import re
-import shutil
-import socket
 import subprocess
-import sys
-import tempfile
-import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from servers import MANAGE, demo_server
 
 from backend.demo import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.browser
 
-ROOT = Path(__file__).resolve().parents[2]
 TASK = "T-2021-008"
 PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
 # A second inspector, for the other inspection of the task (created by PREPARE).
@@ -90,52 +82,15 @@ else:
 """
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _prepare(env: dict) -> None:
+    subprocess.run([*MANAGE, "shell", "-c", PREPARE], env=env, check=True)
 
 
 @pytest.fixture(scope="module")
 def server_url():
     """Like the shared server (tests/browser/conftest.py), on this module's own database."""
-    var_dir = Path(tempfile.mkdtemp(prefix="shuangsui-phone-"))
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "VAR_DIR": str(var_dir),
-        "DATABASE_URL": f"sqlite:///{var_dir / 'browser.sqlite3'}",
-        "PYTHONUNBUFFERED": "1",
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
-    subprocess.run([*manage, "seed_demo", "--quiet-accounts"], env=env, check=True)
-    subprocess.run([*manage, "shell", "-c", PREPARE], env=env, check=True)
-    port = _free_port()
-    log = open(var_dir / "server.log", "w")  # noqa: SIM115 - closed at teardown
-    server = subprocess.Popen(
-        [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                raise RuntimeError((var_dir / "server.log").read_text()) from None
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
-    shutil.rmtree(var_dir, ignore_errors=True)
+    with demo_server(_prepare) as url:
+        yield url
 
 
 def _log_in(page, username, password):

@@ -8,17 +8,13 @@ and publishes its reviewed results, against the server's own database.
 
 import os
 import re
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
+from servers import demo_server
 
 pytestmark = pytest.mark.browser
 
@@ -48,58 +44,26 @@ def seed_published_results() -> None:
         publish_results(actor=planner, inspections=ready)
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+def _prepare(env: dict) -> None:
+    """Publish T-2021-007's results in the server's database (this module's own function)."""
+    here = Path(__file__).parent
+    setup = (
+        f"import django; django.setup(); import {Path(__file__).stem} as t; "
+        "t.seed_published_results()"
+    )
+    env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "backend.settings",
+        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests"), str(here)]),
+    }
+    subprocess.run([sys.executable, "-c", setup], env=env, check=True, cwd=ROOT)
 
 
 @pytest.fixture(scope="module")
 def server_url():
     """The demo with T-2021-007's results published, served by runserver on a free port."""
-    var_dir = Path(tempfile.mkdtemp(prefix="shuangsui-browser-results-"))
-    env = {
-        **os.environ,
-        "DEBUG": "1",
-        "VAR_DIR": str(var_dir),
-        "DATABASE_URL": f"sqlite:///{var_dir / 'browser.sqlite3'}",
-        "PYTHONUNBUFFERED": "1",
-        "DJANGO_SETTINGS_MODULE": "backend.settings",
-        "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "tests"), str(Path(__file__).parent)]),
-    }
-    manage = [sys.executable, str(ROOT / "manage.py")]
-    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
-    subprocess.run([*manage, "seed_demo", "--quiet-accounts"], env=env, check=True)
-    setup = (
-        f"import django; django.setup(); import {Path(__file__).stem} as t; "
-        "t.seed_published_results()"
-    )
-    subprocess.run([sys.executable, "-c", setup], env=env, check=True, cwd=ROOT)
-    port = _free_port()
-    log = open(var_dir / "server.log", "w")  # noqa: SIM115 - closed at teardown
-    server = subprocess.Popen(
-        [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            if server.poll() is not None or time.monotonic() > deadline:
-                log.close()
-                raise RuntimeError((var_dir / "server.log").read_text()) from None
-            time.sleep(0.2)
-    yield url
-    server.terminate()
-    server.wait(timeout=10)
-    log.close()
-    shutil.rmtree(var_dir, ignore_errors=True)
+    with demo_server(_prepare) as url:
+        yield url
 
 
 def _fits_the_screen(page) -> bool:

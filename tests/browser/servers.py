@@ -1,0 +1,71 @@
+"""The browser tests' server: `manage.py runserver` on a free loopback port over its own SQLite
+file holding the demo data (and whatever a test module prepares on top of it)."""
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+MANAGE = [sys.executable, str(ROOT / "manage.py")]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def demo_server(prepare: Callable[[dict], None] | None = None):
+    """A runserver on a free port over a fresh SQLite file holding the demo data; `prepare(env)`
+    runs after the demo is loaded, with the server's environment, to add a module's own data."""
+    var_dir = Path(tempfile.mkdtemp(prefix="shuangsui-browser-"))
+    env = {
+        **os.environ,
+        "DEBUG": "1",
+        "VAR_DIR": str(var_dir),
+        "DATABASE_URL": f"sqlite:///{var_dir / 'browser.sqlite3'}",
+        "PYTHONUNBUFFERED": "1",
+    }
+    manage = MANAGE
+    subprocess.run([*manage, "migrate", "--noinput"], env=env, check=True, capture_output=True)
+    subprocess.run([*manage, "seed_demo", "--quiet-accounts"], env=env, check=True)
+    if prepare is not None:
+        prepare(env)
+    port = _free_port()
+    log = open(var_dir / "server.log", "w")  # noqa: SIM115 - closed at teardown
+    server = subprocess.Popen(
+        [*manage, "runserver", "--noreload", f"127.0.0.1:{port}"],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            with urllib.request.urlopen(f"{url}/healthz", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            if server.poll() is not None or time.monotonic() > deadline:
+                log.close()
+                raise RuntimeError(
+                    "the server did not start:\n" + (var_dir / "server.log").read_text()
+                ) from None
+            time.sleep(0.2)
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+        log.close()
+        shutil.rmtree(var_dir, ignore_errors=True)
