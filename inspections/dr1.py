@@ -308,7 +308,9 @@ _PIECE_BYTES = 4 << 20
 # How the pieces of a pool are read: `map_parts(function, jobs)` returns [function(job) for job
 # in jobs], in order. The built-in map reads them one after the other; the application may read
 # them at once in other processes (inspections.draw_parallel), computing the first job itself
-# (it alone carries a progress callback). Every function and job can be pickled.
+# (it alone carries a progress callback). Every function and job can be pickled. A map_parts
+# whose other jobs start late may say by how much, as bytes of pool file read meanwhile, in a
+# `head_start` attribute: the first piece is made that much larger than the others.
 MapParts = Callable[[Callable[[tuple], Any], list[tuple]], Iterable[Any]]
 # Every byte but the separators: deleting them leaves ",,\n" per well-formed pool line.
 _NOT_SEPARATORS = bytes(b for b in range(256) if b not in b",\n")
@@ -326,12 +328,11 @@ class _PoolBlock:
     strata: list[bytes]
     excluded: list[bytes]
     end: int  # offset in the file just after the block's last line
-    lines: bytes  # the block's lines themselves
 
-    def eligible_in(self, stratum: bytes) -> int:
-        # A checked line has exactly two commas, so ",STRATUM,\n" can only end a line whose
-        # stratum it is and whose exclusion code is empty.
-        return self.lines.count(b"," + stratum + b",\n")
+    def eligible(self) -> tuple[list[bytes], list[bytes]]:
+        """The keys and strata of the block's eligible rows (no exclusion code)."""
+        is_eligible = list(map(operator.not_, self.excluded))
+        return list(compress(self.keys, is_eligible)), list(compress(self.strata, is_eligible))
 
 
 def _pool_body(data: bytes | bytearray) -> int:
@@ -369,13 +370,13 @@ def _pool_blocks(data: bytes | bytearray) -> Iterator[_PoolBlock]:
                 raise _Unvouched
         block = bytes(data[start:end])
         lines = block.count(b"\n")
-        # Exactly two commas per line; no empty key (at a line's start) or stratum (",,").
+        # Exactly two commas per line; no empty key or stratum.
         if block.translate(None, _NOT_SEPARATORS) != b",,\n" * lines:
-            raise _Unvouched
-        if block.startswith(b",") or b"\n," in block or b",," in block:
             raise _Unvouched
         fields = block.replace(b"\n", b",").split(b",")
         keys, strata, excluded = fields[0:-1:3], fields[1::3], fields[2::3]
+        if not (all(keys) and all(strata)):
+            raise _Unvouched
         if not ascii_only and not b"".join(excluded).isascii():
             raise _Unvouched
         # Sorted and unique: bytes compare like the UTF-8 they hold.
@@ -384,7 +385,7 @@ def _pool_blocks(data: bytes | bytearray) -> Iterator[_PoolBlock]:
         if not all(map(operator.lt, keys, islice(keys, 1, None))):
             raise _Unvouched
         previous = keys[-1]
-        yield _PoolBlock(keys, strata, excluded, end, block)
+        yield _PoolBlock(keys, strata, excluded, end)
         start = end
 
 
@@ -404,7 +405,8 @@ def pool_summary(data: bytes, *, parts: int = 1, map_parts: MapParts = map) -> P
     """
     data = _file_bytes(data, "pool")
     try:
-        results = list(map_parts(_summary_in, [(piece,) for piece in _pool_pieces(data, parts)]))
+        pieces = _pool_pieces(data, parts, _head_start(map_parts))
+        results = list(map_parts(_summary_in, [(piece,) for piece in pieces]))
         _check_piece_order(results)
     except _Unvouched:
         rows = _parse_pool_row_by_row(data)
@@ -424,8 +426,7 @@ def _summary_in(job: tuple) -> tuple[int, dict[bytes, int], bytes | None, bytes 
     first = last = None
     for block in _pool_blocks(data):
         size += len(block.keys)
-        for stratum in set(block.strata):
-            eligible[stratum] += block.eligible_in(stratum)
+        eligible.update(block.eligible()[1])
         first = block.keys[0] if first is None else first
         last = block.keys[-1]
     return size, dict(eligible), first, last
@@ -865,6 +866,7 @@ def _draw_firms_from_file(
     progress: Callable[[int, int], None] | None = None,
     parts: int = 1,
     map_parts: MapParts = map,
+    eligible: Mapping[str, int] | None = None,
 ) -> list[FirmPick]:
     """``draw_firms(seed=seed, pool_rows=parse_pool(pool_bytes), quota=quota)``, read from the
     file a block at a time: only the candidates below each stratum's cut-off (see ``_smallest``)
@@ -872,20 +874,56 @@ def _draw_firms_from_file(
 
     ``quota`` must be a checked announcement's (str labels, int counts). ``progress(done,
     total)`` is called with the bytes of the file read so far (of its first piece, when it is
-    read in ``parts`` pieces through ``map_parts``: see MapParts).
+    read in ``parts`` pieces through ``map_parts``: see MapParts). ``eligible``: see
+    ``_picks_from_file``.
+    """
+    return [
+        FirmPick(stratum, rank, key.decode(), digest.hex())
+        for stratum, kept in _picks_from_file(
+            seed=seed,
+            pool_bytes=pool_bytes,
+            quota=quota,
+            progress=progress,
+            parts=parts,
+            map_parts=map_parts,
+            eligible=eligible,
+        )
+        for rank, (digest, key) in enumerate(kept, start=1)
+    ]
+
+
+def _picks_from_file(
+    *,
+    seed: str,
+    pool_bytes: bytes,
+    quota: Mapping[str, int],
+    progress: Callable[[int, int], None] | None,
+    parts: int,
+    map_parts: MapParts,
+    eligible: Mapping[str, int] | None,
+) -> list[tuple[str, list[tuple[bytes, bytes]]]]:
+    """Per stratum with a quota, in order: the stratum and its picks' (digest, key), in order.
+
+    ``eligible``, if the caller knows them, are the eligible rows per stratum: they size the
+    first cut-offs instead of a count over the file. They are an estimate only: the result is
+    the same whatever they are, but a wrong one may cost another reading of the file.
     """
     if not _is_hex64(seed):
         raise ValueError("seed must be 64 lowercase hex digits")
     labels = {stratum.encode(): stratum for stratum in quota}
+    eligible = eligible or {}
     # Each stratum's eligible rows end with ",STRATUM,\n" in a well-formed file; the exact
     # counts come from the checked blocks, these only size the first cut-offs.
-    guessed = {label: pool_bytes.count(b"," + label + b",\n") for label in labels}
+    guessed = {
+        label: eligible[stratum] if stratum in eligible else pool_bytes.count(b"," + label + b",\n")
+        for label, stratum in labels.items()
+    }
     wanted = {label: _first_guess(quota[labels[label]]) for label in labels if quota[labels[label]]}
     limits = {label: _cut_off(wanted[label], guessed[label]) for label in wanted}
-    kept, eligible = _keep_below(
+    kept, counted = _keep_below(
         seed, pool_bytes, limits, progress, parts=parts, map_parts=map_parts
     )
-    _check_quota(quota, {stratum.decode(): n for stratum, n in eligible.items()})
+    _check_quota(quota, {stratum.decode(): n for stratum, n in counted.items()})
     picks = []
     for label in sorted(labels):  # bytes sort like the UTF-8 labels they encode
         count = quota[labels[label]]
@@ -893,15 +931,12 @@ def _draw_firms_from_file(
             continue
         while len(kept[label]) < count:  # the cut-off was too low: raise it and read again
             wanted[label] *= 2
-            limit = {label: _cut_off(wanted[label], eligible[label])}
+            limit = {label: _cut_off(wanted[label], counted[label])}
             kept[label] = _keep_below(
                 seed, pool_bytes, limit, None, parts=parts, map_parts=map_parts
             )[0][label]
         kept[label].sort()
-        picks += [
-            FirmPick(labels[label], rank, key.decode(), digest.hex())
-            for rank, (digest, key) in enumerate(kept[label][:count], start=1)
-        ]
+        picks.append((labels[label], kept[label][:count]))
     return picks
 
 
@@ -920,7 +955,7 @@ def _keep_below(
     The file is read in ``parts`` pieces of whole lines through ``map_parts`` (see MapParts).
     """
     try:
-        pieces = _pool_pieces(pool_bytes, parts)
+        pieces = _pool_pieces(pool_bytes, parts, _head_start(map_parts))
         jobs = [(seed, piece, limits, None) for piece in pieces]
         jobs[0] = (seed, pieces[0], limits, progress)
         results = list(map_parts(_keep_below_in, jobs))
@@ -949,22 +984,21 @@ def _keep_below_in(job: tuple) -> tuple[list, dict[bytes, int], bytes | None, by
     # A stratum without a limit keeps all: every 32-byte digest is below 33 bytes of 0xff.
     # Strata not asked for keep none: nothing is below b"".
     limit_of = {label: _KEEP_ALL if limit is None else limit for label, limit in limits.items()}
-    limit = limit_of.get
     found: list[tuple[bytes, bytes, bytes]] = []
     keep = found.append
     eligible: Counter[bytes] = Counter()
     first = last = None
     for block in _pool_blocks(pool_bytes):
-        is_eligible = list(map(operator.not_, block.excluded))
-        keys = list(compress(block.keys, is_eligible))
-        strata = list(compress(block.strata, is_eligible))
-        for stratum in set(strata):
-            eligible[stratum] += block.eligible_in(stratum)
-        for key, stratum in zip(keys, strata, strict=True):
+        keys, strata = block.eligible()
+        eligible.update(strata)
+        for stratum in eligible.keys() - limit_of.keys():
+            limit_of[stratum] = b""
+        limits_of_rows = map(limit_of.__getitem__, strata)
+        for key, stratum, limit in zip(keys, strata, limits_of_rows, strict=True):
             ticket = copy()
             ticket.update(key)
             digest = ticket.digest()
-            if digest < limit(stratum, b""):
+            if digest < limit:
                 keep((digest, key, stratum))
         first = block.keys[0] if first is None else first
         last = block.keys[-1]
@@ -973,16 +1007,31 @@ def _keep_below_in(job: tuple) -> tuple[list, dict[bytes, int], bytes | None, by
     return found, dict(eligible), first, last
 
 
-def _pool_pieces(data: bytes | bytearray, parts: int) -> list[bytes | bytearray]:
+def piece_count(size: int, parts: int) -> int:
+    """In how many pieces (at most) a pool file of `size` bytes is read when asked for `parts`:
+    one for a small file, not worth it."""
+    return 1 if parts <= 1 or size < _PIECE_BYTES else parts
+
+
+def _head_start(map_parts: MapParts) -> int:
+    return max(0, int(getattr(map_parts, "head_start", 0)))
+
+
+def _pool_pieces(
+    data: bytes | bytearray, parts: int, head_start: int = 0
+) -> list[bytes | bytearray]:
     """The pool file cut into up to ``parts`` pool files of whole lines, each with the header,
-    that can be read independently (and their keys' order checked at the seams). Small files,
-    not worth it, stay whole. Raises _Unvouched for what concerns the whole file."""
+    that can be read independently (and their keys' order checked at the seams); the first
+    ``head_start`` bytes longer than the others. Small files, not worth it, stay whole. Raises
+    _Unvouched for what concerns the whole file."""
     start = _pool_body(data)
-    if parts <= 1 or len(data) < _PIECE_BYTES:
+    if piece_count(len(data), parts) == 1:
         return [data]
+    head_start = min(head_start, (len(data) - start) // 2)
+    shared = len(data) - start - head_start
     cuts = [start]
     for part in range(1, parts):
-        cut = data.find(b"\n", start + (len(data) - start) * part // parts) + 1
+        cut = data.find(b"\n", start + head_start + shared * part // parts) + 1
         if cuts[-1] < cut < len(data):
             cuts.append(cut)
     cuts.append(len(data))
@@ -1063,19 +1112,25 @@ def _perform(
     progress: Callable[[int, int], None] | None = None,
     parts: int = 1,
     map_parts: MapParts = map,
+    eligible: Mapping[str, int] | None = None,
 ) -> bytes:
     pool_bytes = _file_bytes(pool_bytes, "pool")
     if announcement["purpose"] == "firms":
-        picks = _draw_firms_from_file(
+        picks = _picks_from_file(
             seed=seed,
             pool_bytes=pool_bytes,
             quota=announcement["quota"],
             progress=progress,
             parts=parts,
             map_parts=map_parts,
+            eligible=eligible,
         )
         # format_firms_result's checks hold already: fields from a checked pool, hex tickets.
-        lines = [f"{p.stratum},{p.rank},{p.key},{p.ticket}\n" for p in picks]
+        lines = [
+            f"{stratum},{rank},{key.decode()},{digest.hex()}\n"
+            for stratum, kept in picks
+            for rank, (digest, key) in enumerate(kept, start=1)
+        ]
         return f"{FIRMS_RESULT_HEADER}\n{''.join(lines)}".encode()
     pool_rows = parse_pool(pool_bytes)
     if conflicts_bytes is None or firms_result_bytes is None:
@@ -1101,13 +1156,16 @@ def compute_result(
     progress: Callable[[int, int], None] | None = None,
     parts: int = 1,
     map_parts: MapParts = map,
+    eligible: Mapping[str, int] | None = None,
 ) -> bytes:
     """Perform the announced draw from its published inputs; returns the result file's bytes.
 
     Does not check the files' digests against the announcement (``verify`` does): the caller that
     performs a draw has just written those files itself. ``progress(done, total)``, if given, is
     told how many bytes of a firms pool have been read. A large firms pool may be read in
-    ``parts`` pieces through ``map_parts`` (see MapParts): the result is the same.
+    ``parts`` pieces through ``map_parts`` (see MapParts): the result is the same. ``eligible``,
+    the eligible rows per stratum of a firms pool if the caller counted them when it wrote the
+    pool, spares counting them again (an estimate: the result does not depend on it).
     """
     seed = compute_seed(announcement, reveal)
     return _perform(
@@ -1119,6 +1177,7 @@ def compute_result(
         progress=progress,
         parts=parts,
         map_parts=map_parts,
+        eligible=eligible,
     )
 
 

@@ -159,3 +159,49 @@ def test_keys_out_of_order_across_pieces_are_refused_as_before():
             )
             draw = _error(dr1._draw_firms_from_file, seed=SEED, pool_bytes=bad, quota={"A": 3})
             assert draw == _error(dr1._parse_pool_row_by_row, bad)
+
+
+@settings(max_examples=80, deadline=None)
+@given(pool=rows, data=st.data())
+def test_eligible_counts_given_by_the_caller_never_change_the_draw(pool, data):
+    """They only size the first cut-offs: right, wrong or missing, the picks are the same."""
+    data_bytes = dr1.format_pool(pool)
+    eligible = dr1.eligible_counts(pool)
+    quota = {s: data.draw(st.integers(0, n), label=s) for s, n in sorted(eligible.items())}
+    told = data.draw(
+        st.one_of(
+            st.just(eligible),
+            st.just({}),
+            st.dictionaries(
+                st.sampled_from(["A", "B", "C", "D", "丙", "Z"]), st.integers(0, 10**6)
+            ),
+        ),
+        label="told",
+    )
+    fast = dr1._draw_firms_from_file(seed=SEED, pool_bytes=data_bytes, quota=quota, eligible=told)
+    assert fast == _reference_draw(data_bytes, quota)
+
+
+@settings(max_examples=60, deadline=None)
+@given(pool=rows, parts=st.integers(2, 4), head_start=st.integers(0, 5000))
+def test_a_head_start_makes_the_first_piece_longer_and_changes_nothing_else(
+    pool, parts, head_start
+):
+    data_bytes = dr1.format_pool(pool)
+    header = len(dr1.POOL_HEADER) + 1
+
+    class Mapped:  # a map_parts that says its other pieces start late
+        def __init__(self):
+            self.head_start = head_start
+
+        def __call__(self, function, jobs):
+            return list(map(function, jobs))
+
+    with mock.patch.object(dr1, "_PIECE_BYTES", 0):
+        even = dr1._pool_pieces(data_bytes, parts)
+        pieces = dr1._pool_pieces(data_bytes, parts, head_start)
+        summary = dr1.pool_summary(data_bytes, parts=parts, map_parts=Mapped())
+    # The same file, cut elsewhere: the first piece no shorter than when cut evenly.
+    assert pieces[0] + b"".join(piece[header:] for piece in pieces[1:]) == data_bytes
+    assert len(pieces[0]) >= len(even[0])
+    assert summary == dr1.pool_summary(data_bytes)
