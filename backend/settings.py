@@ -204,7 +204,8 @@ IMPORTS_PARALLEL_WRITES = envbool("IMPORTS_PARALLEL_WRITES", "1")
 # On PostgreSQL a draw (announce or perform) runs in a thread while the task page shows its
 # progress; tests run it within the request, as SQLite always does (inspections/draw_jobs.py).
 DRAWS_IN_BACKGROUND = envbool("DRAWS_IN_BACKGROUND", "1")
-# Processes that read a large draw's pool at once (inspections/draw_parallel.py); 0: one per core.
+# Processes that read a large draw's pool at once (inspections/draw_parallel.py), and the parts
+# its pool is built in (inspections/draw_files.py); 0: one per core.
 DRAWS_PROCESSES = envint("DRAWS_PROCESSES", 0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -6,20 +6,30 @@ trigger like the rest of the draw. What the ORM would do with it costs several c
 spells a bytea parameter as hex inside the SQL text (twice the size, and the text again in the
 query log under DEBUG), reads it back the same way, and loads it with every draw. So here:
 
-- the firms pool is built by the database in one ordered query and fetched as binary;
+- the firms pool is read by the database as fixed-width records, in one statement whose parts
+  run side by side, fetched as binary, and sorted and written by numpy (`pool_records`); a
+  scope that does not fit those records is built by one ordered query instead;
 - the draw is inserted with binary parameters (`binary_parameters`);
 - a file is read in one binary fetch (`read_file`) or served in slices (`iter_file`).
 """
 
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
+from itertools import pairwise
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import BooleanField
+from django.db.models.expressions import RawSQL
 
-from inspections import dr1, draw_parallel
-from inspections.models import Draw, SamplingTask
-from inspections.task_selectors import _exclusion_reason, task_scope
+from inspections import dr1, draw_parallel, pool_records
+from inspections.models import Draw, Firm, RiskClass, SamplingTask
+from inspections.task_selectors import (
+    EXCLUSION_REASONS,
+    RECENT_INSPECTION,
+    _exclusion_reason,
+    task_scope,
+)
 
 SLICE_BYTES = 4 << 20
 # The file columns of a draw, and the only names these helpers accept (they go into SQL).
@@ -35,9 +45,14 @@ def firms_pool_file(
 ) -> tuple[bytes, dr1.PoolSummary]:
     """The task's firms pool file (draw-spec.md) and its summary: every firm in scope, key =
     统一社会信用代码, stratum = the label `labels` gives its risk class (the class itself without
-    one), and the reason code of each one that may not be drawn; sorted by the key's bytes, and
-    checked by `dr1.pool_summary` (which raises a dr1.DrawError for a file it refuses)."""
+    one), and the reason code of each one that may not be drawn; sorted by the key's bytes.
+    Written from checked records (`pool_records`), or else checked by `dr1.pool_summary`
+    (which raises a dr1.DrawError for a file it refuses)."""
     labels = _checked_labels(labels or {})
+    built = _pool_from_records(task, labels)
+    if built is not None:
+        return built
+    # A scope pool_records does not take: the general query, and dr1's reader to check it.
     data = _firms_pool_query(task, labels, sort_in_aggregate=False)
     try:
         return data, _summary(data)
@@ -66,6 +81,100 @@ def _summary(data: bytes) -> dr1.PoolSummary:
         parts=draw_parallel.parts(settings.DRAWS_PROCESSES),
         map_parts=draw_parallel.in_processes,
     )
+
+
+def _pool_from_records(
+    task: SamplingTask, labels: dict[str, str]
+) -> tuple[bytes, dr1.PoolSummary] | None:
+    """The pool file written by `pool_records` from the scope's fixed-width records, read by
+    the database in one statement; None for a scope it does not take (see pool_records)."""
+    classes = list(labels) or list(RiskClass.values)
+    reasons = ["", *EXCLUSION_REASONS.values(), RECENT_INSPECTION]
+    reason = _exclusion_reason(task, written=pool_records.digits(reasons))
+    scope = task_scope(task).annotate(reason=reason).order_by()
+    if _postgresql():
+        parts = [_records_query(part) for part in _by_pages(scope)]
+        # One aggregate per part of the table, in one statement (one snapshot): PostgreSQL
+        # runs them side by side (a Parallel Append), where one aggregate runs in one process.
+        query = " UNION ALL ".join(sql for sql, _ in parts)
+        params = tuple(param for _, part_params in parts for param in part_params)
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL jit = off")  # see _firms_pool_query
+            cursor.execute("SET LOCAL parallel_setup_cost = 0")
+            cursor.execute("SET LOCAL parallel_tuple_cost = 0")
+        rows = _fetch_rows(query, params)
+        count = sum(row[0] for row in rows)
+        fixed_width = all(row[1] for row in rows if row[0])
+        data = b"".join(row[2] for row in rows)
+        del rows  # the parts: only their joined copy is needed
+    else:
+        query, params = _records_query(scope)
+        with connection.cursor() as cursor:
+            cursor.execute(query, params)
+            count, fixed_width, text = cursor.fetchone()
+        data = text.encode()
+    if count and not fixed_width:
+        return None
+    strata = {risk_class: labels.get(risk_class, risk_class) for risk_class in classes}
+    return pool_records.pool_file(
+        data, count, strata, reasons, threads=draw_parallel.parts(settings.DRAWS_PROCESSES)
+    )
+
+
+def _records_query(scope) -> tuple[str, tuple]:
+    """SQL giving the scope's record count, whether every record has 20 bytes, and the records
+    (pool_records), with its parameters."""
+    sql, params = scope.values_list("uscc", "risk_class", "reason").query.sql_with_params()
+    record = "p.uscc || p.risk_class || p.reason"
+    if _postgresql():
+        records = f"convert_to(COALESCE(string_agg({record}, ''), ''), 'UTF8')"
+        key_bytes, class_bytes = "octet_length(p.uscc)", "octet_length(p.risk_class)"
+    else:
+        records = f"COALESCE(group_concat({record}, ''), '')"
+        key_bytes = "length(CAST(p.uscc AS BLOB))"
+        class_bytes = "length(CAST(p.risk_class AS BLOB))"
+    # Whether every key has 18 bytes and every class one: then every record has 20 bytes, and
+    # none can be misread.
+    widths = (
+        f"min(CASE WHEN {key_bytes} = {pool_records.KEY_BYTES} AND {class_bytes} = 1"
+        " THEN 1 ELSE 0 END)"
+    )
+    return f"SELECT count(*), {widths}, {records} FROM ({sql}) p", tuple(params)
+
+
+def _by_pages(scope):
+    """The scope in parts (PostgreSQL): its firms in consecutive ranges of the directory
+    table's pages, one range per core, the last one open-ended."""
+    parts = draw_parallel.parts(settings.DRAWS_PROCESSES)
+    table = connection.ops.quote_name(Firm._meta.db_table)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_relation_size(%s) / current_setting('block_size')::int",
+            [Firm._meta.db_table],
+        )
+        (pages,) = cursor.fetchone()
+    bounds = sorted({pages * part // parts for part in range(1, parts)} - {0})
+    if not bounds:
+        return [scope]
+    ctid = f"{table}.ctid"
+    ranges = [(None, bounds[0]), *pairwise(bounds), (bounds[-1], None)]
+    return [
+        scope.filter(
+            RawSQL(
+                " AND ".join(
+                    condition
+                    for condition, page in (
+                        (f"{ctid} >= %s::tid", low),
+                        (f"{ctid} < %s::tid", high),
+                    )
+                    if page is not None
+                ),
+                [f"({page},0)" for page in (low, high) if page is not None],
+                output_field=BooleanField(),
+            )
+        )
+        for low, high in ranges
+    ]
 
 
 def _firms_pool_query(
@@ -104,18 +213,29 @@ def _firms_pool_query(
 
 
 def _fetch_binary(query: str, params) -> bytes | None:
-    """The single value of `query`, a bytea, fetched in binary on this connection (and so in
-    its transaction). Parameters are bound by Django's own cursor, as for any other query."""
+    """The single value of `query`, a bytea, fetched in binary (see _fetch_row)."""
+    (value,) = _fetch_row(query, params)
+    # bytes from psycopg, returned as is (bytes() of bytes is the same object, no copy); any
+    # other bytes-like value a loader may give is copied once, so callers always get bytes.
+    return None if value is None else bytes(value)
+
+
+def _fetch_row(query: str, params) -> tuple:
+    """The single row of `query`, fetched in binary (see _fetch_rows)."""
+    (row,) = _fetch_rows(query, params)
+    return row
+
+
+def _fetch_rows(query: str, params) -> list[tuple]:
+    """The rows of `query`, fetched in binary on this connection (and so in its transaction).
+    Parameters are bound by Django's own cursor, as for any other query."""
     import psycopg
 
     with connection.cursor() as cursor:
         sql = cursor.cursor.mogrify(query, params)
     with psycopg.Cursor(connection.connection) as raw:
         raw.execute(sql, binary=True)
-        (value,) = raw.fetchone()
-    # bytes from psycopg, returned as is (bytes() of bytes is the same object, no copy); any
-    # other bytes-like value a loader may give is copied once, so callers always get bytes.
-    return None if value is None else bytes(value)
+        return raw.fetchall()
 
 
 def read_file(draw: Draw, name: str) -> bytes | None:

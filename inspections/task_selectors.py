@@ -11,7 +11,7 @@ dashboard. Every page, API and export of plans and tasks reads through these fun
 from __future__ import annotations
 
 import calendar
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -169,11 +169,16 @@ def task_scope(task: SamplingTask) -> QuerySet[Firm]:
     return firms
 
 
-def _exclusion_reason(task: SamplingTask | None = None) -> Case:
+def _exclusion_reason(
+    task: SamplingTask | None = None, written: Mapping[str, str] | None = None
+) -> Case:
     """The DR-1 reason code why a firm of the scope may not be drawn ("" when it may): no longer
     in existence, or, for `task`, inspected for one of its items within its exclusion window
-    (the same firm for the same item at most once in `exclusion_months`, domain.md)."""
-    whens = [When(status=status, then=Value(code)) for status, code in EXCLUSION_REASONS.items()]
+    (the same firm for the same item at most once in `exclusion_months`, domain.md).
+
+    With `written`, each reason code ("" included) is written as what it maps to instead."""
+    code = (lambda reason: Value(written[reason])) if written else Value
+    whens = [When(status=status, then=code(reason)) for status, reason in EXCLUSION_REASONS.items()]
     if task is not None and task.exclusion_months and _recent_inspections is not None:
         recent = _recent_inspections(task=task, since=exclusion_since(task))
         # On PostgreSQL, the firms as a list of ids where it is not huge: a correlated subquery
@@ -184,13 +189,11 @@ def _exclusion_reason(task: SamplingTask | None = None) -> Case:
         if connection.vendor == "postgresql":
             firms = list(recent.values_list("firm_id", flat=True).distinct()[: RECENT_AS_LIST + 1])
         if connection.vendor != "postgresql" or len(firms) > RECENT_AS_LIST:
-            when = When(
-                Exists(recent.filter(firm_id=OuterRef("pk"))), then=Value(RECENT_INSPECTION)
-            )
+            when = When(Exists(recent.filter(firm_id=OuterRef("pk"))), then=code(RECENT_INSPECTION))
             whens.append(when)
         elif firms:
-            whens.append(When(pk__in=firms, then=Value(RECENT_INSPECTION)))
-    return Case(*whens, default=Value(""), output_field=CharField())
+            whens.append(When(pk__in=firms, then=code(RECENT_INSPECTION)))
+    return Case(*whens, default=code(""), output_field=CharField())
 
 
 def task_exclusions(task: SamplingTask) -> QuerySet:
