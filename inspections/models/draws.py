@@ -119,6 +119,10 @@ class Draw(models.Model):
     # draw and kept by its replacements; {} for a teams draw, and for firms draws announced
     # before labels, whose strata are the classes themselves.
     strata = models.JSONField(_("分层标签（内部）"), default=dict, blank=True)
+    # A firms draw's eligible rows per stratum label, as counted when its pool file was written:
+    # performing the draw sizes its cut-offs with them instead of counting the file again
+    # (dr1.compute_result's `eligible`). {} for a teams draw and for earlier firms draws.
+    eligible = models.JSONField(_("各分层可抽取数"), default=dict, blank=True)
 
     objects = DrawManager()
 

@@ -293,6 +293,7 @@ def announce_firms_draw(
         replaces=replaces,
         approved_by=approved_by if replacement else None,
         strata=strata,
+        eligible=eligible,
     )
     _announce_event(actor, draw, task)
     return draw
@@ -512,25 +513,35 @@ def perform_draw(
     if draw.purpose == DrawPurpose.TEAMS:
         firms_result = firms_result_for(draw)
     progress("正在读取候选名单", 0.05)
-    pool = draw_files.read_file(draw, "pool")
-    conflicts = (
-        draw_files.read_file(draw, "conflicts") if draw.purpose == DrawPurpose.TEAMS else None
-    )
+    parts = draw_parallel.parts(settings.DRAWS_PROCESSES)
+    # A large firms pool is read on every core: the other processes start while it is fetched.
+    pieces = 1
+    if draw.purpose == DrawPurpose.FIRMS:
+        pieces = dr1.piece_count(draw_files.file_size(draw, "pool"), parts)
+    workers = draw_parallel.Workers(pieces - 1)
 
     def computing(done: int, total: int) -> None:
         progress("正在计算抽取结果", 0.1 + 0.8 * done / max(total, 1))
 
     try:
-        result = dr1.compute_result(
-            draw.announcement,
-            reveal,
-            pool,
-            conflicts_bytes=conflicts,
-            firms_result_bytes=firms_result,
-            progress=computing,
-            parts=draw_parallel.parts(settings.DRAWS_PROCESSES),
-            map_parts=draw_parallel.in_processes,
-        )
+        with workers:
+            pool = draw_files.read_file(draw, "pool")
+            conflicts = (
+                draw_files.read_file(draw, "conflicts")
+                if draw.purpose == DrawPurpose.TEAMS
+                else None
+            )
+            result = dr1.compute_result(
+                draw.announcement,
+                reveal,
+                pool,
+                conflicts_bytes=conflicts,
+                firms_result_bytes=firms_result,
+                progress=computing,
+                parts=parts,
+                map_parts=workers,
+                eligible=draw.eligible or None,
+            )
     except dr1.TeamShortfall as exc:
         raise ValidationError(
             {

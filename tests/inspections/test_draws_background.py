@@ -10,8 +10,16 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from inspections import dr1, draw_files, draw_jobs
-from inspections.models import Draw, DrawJob, DrawJobStatus, DrawStatus, FirmStatus, TaskStatus
+from inspections import dr1, draw_files, draw_jobs, draw_parallel
+from inspections.models import (
+    Draw,
+    DrawJob,
+    DrawJobStatus,
+    DrawStatus,
+    Firm,
+    FirmStatus,
+    TaskStatus,
+)
 from inspections.services import draws as draw_services
 
 WITNESSES = ["纪检监督员", "企业代表"]
@@ -51,6 +59,33 @@ def test_a_draw_announced_and_performed_by_jobs_is_the_services_draw(planner, re
     assert dr1.verify(draw.announcement, draw.reveal, bytes(draw.pool), bytes(draw.result)).ok
     ready_task.refresh_from_db()
     assert ready_task.status == TaskStatus.FIRMS_DRAWN
+
+
+def test_a_large_pool_is_drawn_on_worker_processes_and_gives_dr1s_draw(
+    planner, ready_task, settings, monkeypatch
+):
+    """Worker processes start before the pool is read, each reads a piece; the result is the
+    one dr1 computes alone from the published files, with the eligible counts kept at
+    announcement."""
+    started = []
+
+    class Workers(draw_parallel.Workers):
+        def __init__(self, count):
+            started.append(count)
+            super().__init__(count)
+
+    monkeypatch.setattr(draw_parallel, "Workers", Workers)
+    monkeypatch.setattr(dr1, "_PIECE_BYTES", 0)  # every pool is large
+    settings.DRAWS_PROCESSES = 3
+    draw = draw_services.announce_firms_draw(actor=planner, task=ready_task)
+    assert draw.eligible == {
+        draw.strata[c]: n for c, n in {"A": 50, "B": 30, "C": 12, "D": 3}.items()
+    }
+    draw = draw_services.perform_draw(actor=planner, draw=draw, witness_values=VALUES)
+    assert started == [2]
+    assert bytes(draw.result) == dr1.compute_result(
+        draw.announcement, draw.reveal, bytes(draw.pool)
+    )
 
 
 def test_a_failed_announcement_records_nothing_and_says_why(planner, open_draft_task):
@@ -356,6 +391,35 @@ def test_the_pool_built_by_the_database_is_the_pool_of_the_scope(ready_task, on_
         assert draw_files._firms_pool_query(ready_task, labels, sort_in_aggregate=True) == data
     with pytest.raises(ValueError, match="not a stratum label"):
         draw_files.firms_pool_file(ready_task, {"A": "S1' OR '1"})
+
+
+def test_the_pool_from_fixed_width_records_is_the_general_querys(
+    ready_task, on_postgresql, settings, make_directory
+):
+    """The usual way (pool_records, and on PostgreSQL the directory read in parts side by side)
+    writes the file the general query writes, with dr1's counts."""
+    make_directory({"B": 200})  # a table of several pages, so that there are parts to read
+    labels = {"A": "S3", "B": "S1", "C": "S4", "D": "S2"}
+    for processes in (1, 3):
+        settings.DRAWS_PROCESSES = processes
+        if on_postgresql:
+            assert len(draw_files._by_pages(draw_services.task_scope(ready_task))) == processes
+        general = draw_files._firms_pool_query(ready_task, labels, sort_in_aggregate=False)
+        assert draw_files._pool_from_records(ready_task, labels) == (
+            general,
+            dr1.pool_summary(general),
+        )
+
+
+def test_a_scope_the_records_do_not_take_is_built_the_general_way(ready_task, make_directory):
+    """A code that is not 18 digits or capital letters (never imported, but possible in the
+    table) sends the whole pool the general way, which writes it as it is."""
+    (odd,) = make_directory({"C": 1})
+    Firm.objects.filter(pk=odd.pk).update(uscc="91220102odd")
+    assert draw_files._pool_from_records(ready_task, {}) is None
+    data, summary = draw_files.firms_pool_file(ready_task)
+    assert b"\n91220102odd,C,\n" in data
+    assert summary == dr1.PoolSummary(100, {"A": 50, "B": 30, "C": 13, "D": 3})
 
 
 def test_a_draws_files_are_read_and_served_in_slices(client, planner, ready_task):

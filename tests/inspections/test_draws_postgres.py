@@ -34,11 +34,14 @@ def test_an_announced_draw_cannot_be_rewritten_or_deleted(planner, open_draft_ta
         f'UPDATE {table} SET strata = \'{{"A": "S1"}}\'::jsonb WHERE id = {draw.pk}',
         "never change",
     )
+    # And so are the eligible counts the draw's cut-offs are sized with.
+    _refused(f"UPDATE {table} SET eligible = '{{}}'::jsonb WHERE id = {draw.pk}", "never change")
     _refused(f"DELETE FROM {table} WHERE id = {draw.pk}", "never deleted")
     _refused(f"TRUNCATE {table} CASCADE", "append-only")
     stored = Draw.objects.get()
     assert stored.announcement == draw.announcement and stored.nonce == draw.nonce
     assert stored.strata == draw.strata and len(stored.strata) == 4
+    assert stored.eligible == draw.eligible and sum(stored.eligible.values()) > 0
 
 
 def test_a_performed_draw_can_no_longer_change(planner, open_draft_task):
