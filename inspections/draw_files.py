@@ -98,11 +98,10 @@ def _pool_from_records(
         # runs them side by side (a Parallel Append), where one aggregate runs in one process.
         query = " UNION ALL ".join(sql for sql, _ in parts)
         params = tuple(param for _, part_params in parts for param in part_params)
-        with connection.cursor() as cursor:
-            cursor.execute("SET LOCAL jit = off")  # see _firms_pool_query
-            cursor.execute("SET LOCAL parallel_setup_cost = 0")
-            cursor.execute("SET LOCAL parallel_tuple_cost = 0")
-        rows = _fetch_rows(query, params)
+        # The planner would not start workers to return a row or two: it is told they cost
+        # nothing. Compiling this one-off query to machine code costs more than it saves.
+        with _planner_settings(jit="off", parallel_setup_cost="0", parallel_tuple_cost="0"):
+            rows = _fetch_rows(query, params)
         count = sum(row[0] for row in rows)
         fixed_width = all(row[1] for row in rows if row[0])
         data = b"".join(row[2] for row in rows)
@@ -198,10 +197,9 @@ def _firms_pool_query(
             aggregate = "string_agg(p.line, '')"
             source = f'(SELECT {line} AS line FROM ({sql}) p ORDER BY p.uscc COLLATE "C") p'
         query = f"SELECT convert_to(%s || COALESCE({aggregate}, ''), 'UTF8') FROM {source}"
-        with connection.cursor() as cursor:
-            # Compiling this one-off query to machine code costs more than it saves.
-            cursor.execute("SET LOCAL jit = off")
-        return _fetch_binary(query, (header, *params))
+        # Compiling this one-off query to machine code costs more than it saves.
+        with _planner_settings(jit="off"):
+            return _fetch_binary(query, (header, *params))
     with connection.cursor() as cursor:
         # SQLite compares text by its UTF-8 bytes (the BINARY collation).
         cursor.execute(f"SELECT * FROM ({sql}) ORDER BY 1", params)
@@ -210,6 +208,27 @@ def _firms_pool_query(
             for key, risk_class, excluded in cursor.fetchall()
         ]
     return (header + "".join(lines)).encode()
+
+
+@contextmanager
+def _planner_settings(**values: str):
+    """PostgreSQL's settings `values` for the queries of the block, within this transaction
+    (set_config's is_local); then their values before it again."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT " + ", ".join("current_setting(%s)" for _ in values), list(values))
+        before = dict(zip(values, cursor.fetchone(), strict=True))
+    _set_local(values)
+    # Should the block fail, the transaction (or savepoint) it aborts takes the settings away.
+    yield
+    _set_local(before)
+
+
+def _set_local(values: Mapping[str, str]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT " + ", ".join("set_config(%s, %s, true)" for _ in values),
+            [item for pair in values.items() for item in pair],
+        )
 
 
 def _fetch_binary(query: str, params) -> bytes | None:

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
 from django.utils import timezone
 
 from inspections import dr1, draw_files, draw_jobs, draw_parallel
@@ -400,6 +401,7 @@ def test_the_pool_from_fixed_width_records_is_the_general_querys(
     writes the file the general query writes, with dr1's counts."""
     make_directory({"B": 200})  # a table of several pages, so that there are parts to read
     labels = {"A": "S3", "B": "S1", "C": "S4", "D": "S2"}
+    settings_before = _planner_settings(on_postgresql)
     for processes in (1, 3):
         settings.DRAWS_PROCESSES = processes
         if on_postgresql:
@@ -409,6 +411,19 @@ def test_the_pool_from_fixed_width_records_is_the_general_querys(
             general,
             dr1.pool_summary(general),
         )
+    # The planner's settings for these queries were theirs alone.
+    assert _planner_settings(on_postgresql) == settings_before
+
+
+def _planner_settings(on_postgresql):
+    if not on_postgresql:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT current_setting('jit'), current_setting('parallel_tuple_cost'),"
+            " current_setting('parallel_setup_cost')"
+        )
+        return cursor.fetchone()
 
 
 def test_a_scope_the_records_do_not_take_is_built_the_general_way(ready_task, make_directory):
