@@ -484,6 +484,18 @@ def _clean_witness_values(draw: Draw, values: Sequence[str]) -> list[str]:
         raise ValidationError(
             {"witness_values": f"{'、'.join(missing)}的见证值未录入"}, code="witness_missing"
         )
+    # The values are published in the reveal exactly as hashed: they can never be masked.
+    personal = [
+        name for name, value in zip(witnesses, values, strict=True) if has_personal_numbers(value)
+    ]
+    if personal:
+        raise ValidationError(
+            {
+                "witness_values": f"{'、'.join(personal)}的见证值随抽取揭示永久公开，"
+                "不能是身份证号码或电话号码，请另选一个"
+            },
+            code="witness_personal_numbers",
+        )
     return values
 
 

@@ -135,6 +135,15 @@ def test_a_second_perform_is_refused(planner, ready_task):
             "公告的见证人为2名（纪检监督员、企业代表），应录入2个见证值，实际录入3个",
         ),
         (["83721", "  "], "企业代表的见证值未录入"),
+        # Published in the reveal as hashed: never an ID or phone number.
+        (
+            ["13912345678", "220102199003071234"],
+            "纪检监督员、企业代表的见证值随抽取揭示永久公开，不能是身份证号码或电话号码，请另选一个",
+        ),
+        (
+            ["83721", "0431-88886666"],
+            "企业代表的见证值随抽取揭示永久公开，不能是身份证号码或电话号码，请另选一个",
+        ),
     ],
 )
 def test_witness_values_missing_or_extra_are_refused(planner, ready_task, values, message):
