@@ -20,6 +20,15 @@ def test_the_planner_walks_through_both_draws(login, planner, open_draft_task):
     )
     assert "应录入2个见证值" in refused.content.decode()
     assert Draw.objects.get().status == DrawStatus.ANNOUNCED
+    # The values are published: the form says so, and a phone number is refused.
+    assert "不能是身份证号码或电话号码" in refused.content.decode()
+    refused = client.post(
+        f"/tasks/{task.pk}/draws/{draw.public_id}/perform/",
+        {"witness_value": ["31", "13912345678"]},
+        follow=True,
+    )
+    assert "企业代表的见证值随抽取揭示永久公开" in refused.content.decode()
+    assert Draw.objects.get().status == DrawStatus.ANNOUNCED
 
     client.post(
         f"/tasks/{task.pk}/draws/{draw.public_id}/perform/", {"witness_value": ["31", "72"]}
