@@ -10,7 +10,7 @@ classes at 5%; the firms no longer in existence are the pool's exclusions), then
 `announce_firms_draw` + `perform_draw` (the services the task page calls). The floor is
 SHA-256 of "SEED:firms:KEY" as hex for every eligible key of the same pool, nothing else,
 measured just before and just after the draw and averaged. The draw is then checked against
-`dr1.draw_firms` on the parsed pool (untimed). --repeat draws (3) on new tasks; the last line
+`dr1.draw_firms` on the parsed pool (untimed). --repeat draws (7) on new tasks; the last line
 shows the one with the median ratio.
 """
 
@@ -75,7 +75,7 @@ def one_run(actor, profile: cProfile.Profile | None) -> tuple[float, float]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="firms in the directory")
-    parser.add_argument("--repeat", type=int, default=3, help="draws; the median one is shown")
+    parser.add_argument("--repeat", type=int, default=7, help="draws; the median one is shown")
     parser.add_argument("--profile", action="store_true", help="print cProfile's top functions")
     args = parser.parse_args()
     firms = prepare_directory(args.n)
