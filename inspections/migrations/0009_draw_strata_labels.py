@@ -7,60 +7,13 @@ never sees and which, like everything announced, never changes (the guard, Postg
 Draws announced before keep the classes as their labels ({}).
 """
 
+from importlib import import_module
+
 from django.db import migrations, models
 
 # 0007's draw guard, restored when this migration is reversed.
-OLD_DRAW_GUARD_SQL = """
-CREATE OR REPLACE FUNCTION shuangsui_draw_guard() RETURNS trigger AS $$
-BEGIN
-    IF TG_OP <> 'UPDATE' THEN
-        RAISE EXCEPTION 'draws are never deleted: % is refused', TG_OP
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    IF OLD.status <> 'announced' THEN
-        RAISE EXCEPTION 'draw % is %: it can no longer change', OLD.public_id, OLD.status
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    IF NEW.id IS DISTINCT FROM OLD.id
-        OR NEW.public_id IS DISTINCT FROM OLD.public_id
-        OR NEW.task_id IS DISTINCT FROM OLD.task_id
-        OR NEW.purpose IS DISTINCT FROM OLD.purpose
-        OR NEW.announcement IS DISTINCT FROM OLD.announcement
-        OR NEW.announcement_sha256 IS DISTINCT FROM OLD.announcement_sha256
-        OR NEW.pool IS DISTINCT FROM OLD.pool
-        OR NEW.pool_sha256 IS DISTINCT FROM OLD.pool_sha256
-        OR NEW.conflicts IS DISTINCT FROM OLD.conflicts
-        OR NEW.nonce IS DISTINCT FROM OLD.nonce
-        OR NEW.replaces_id IS DISTINCT FROM OLD.replaces_id
-        OR NEW.reason IS DISTINCT FROM OLD.reason
-        OR NEW.announced_at IS DISTINCT FROM OLD.announced_at
-        OR NEW.announced_by_id IS DISTINCT FROM OLD.announced_by_id
-        OR NEW.approved_by_id IS DISTINCT FROM OLD.approved_by_id
-        OR NEW.replaced_firm IS DISTINCT FROM OLD.replaced_firm
-        OR NEW.replaced_officer IS DISTINCT FROM OLD.replaced_officer
-        OR NEW.firms_result IS DISTINCT FROM OLD.firms_result THEN
-        RAISE EXCEPTION 'draw %: what was announced can never change', OLD.public_id
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    IF NEW.status = 'abandoned' THEN
-        IF NEW.reveal IS NOT NULL OR NEW.result IS NOT NULL OR NEW.seed <> ''
-            OR NEW.abandoned_reason = '' THEN
-            RAISE EXCEPTION 'draw %: an abandoned draw has a reason and no result', OLD.public_id
-                USING ERRCODE = 'insufficient_privilege';
-        END IF;
-    ELSIF NEW.status = 'performed' THEN
-        IF NEW.abandoned_reason <> '' THEN
-            RAISE EXCEPTION 'draw %: a performed draw is not abandoned', OLD.public_id
-                USING ERRCODE = 'insufficient_privilege';
-        END IF;
-    ELSE
-        RAISE EXCEPTION 'draw %: an announced draw is performed or abandoned, nothing else',
-            OLD.public_id USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    RETURN NEW;
-END;
-$$ LANGUAGE plpgsql;
-"""
+_0007 = import_module("inspections.migrations.0007_draw_replacements_approver_and_year_counter")
+OLD_DRAW_GUARD_SQL = _0007.DRAW_GUARD_SQL
 # The same guard, which also keeps the strata as announced.
 DRAW_GUARD_SQL = OLD_DRAW_GUARD_SQL.replace(
     "        OR NEW.firms_result IS DISTINCT FROM OLD.firms_result THEN",
@@ -70,12 +23,7 @@ DRAW_GUARD_SQL = OLD_DRAW_GUARD_SQL.replace(
 assert "NEW.strata" in DRAW_GUARD_SQL
 
 
-def _on_postgresql(sql):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            schema_editor.execute(sql, params=None)
-
-    return run
+_on_postgresql = _0007._on_postgresql
 
 
 class Migration(migrations.Migration):
