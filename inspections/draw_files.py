@@ -232,17 +232,11 @@ def _set_local(values: Mapping[str, str]) -> None:
 
 
 def _fetch_binary(query: str, params) -> bytes | None:
-    """The single value of `query`, a bytea, fetched in binary (see _fetch_row)."""
-    (value,) = _fetch_row(query, params)
+    """The single value of `query`, a bytea, fetched in binary (see _fetch_rows)."""
+    ((value,),) = _fetch_rows(query, params)
     # bytes from psycopg, returned as is (bytes() of bytes is the same object, no copy); any
     # other bytes-like value a loader may give is copied once, so callers always get bytes.
     return None if value is None else bytes(value)
-
-
-def _fetch_row(query: str, params) -> tuple:
-    """The single row of `query`, fetched in binary (see _fetch_rows)."""
-    (row,) = _fetch_rows(query, params)
-    return row
 
 
 def _fetch_rows(query: str, params) -> list[tuple]:
