@@ -10,9 +10,11 @@ refusal says what the file really is.
 
 from __future__ import annotations
 
+import lzma
 import re
 import struct
 import zipfile
+import zlib
 from dataclasses import dataclass
 from typing import BinaryIO
 
@@ -358,7 +360,17 @@ def _zip_package(file: BinaryIO) -> FileType:
                     return _ODF_MIMETYPES.get(part.read(200).strip(), ZIP)
             if "OFD.xml" in names:
                 return OFD
-    except (zipfile.BadZipFile, OSError, EOFError, KeyError, NotImplementedError, ValueError):
+    # A damaged member fails in its decompressor, with that module's own error.
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        lzma.LZMAError,
+        OSError,
+        EOFError,
+        KeyError,
+        NotImplementedError,
+        ValueError,
+    ):
         return ZIP
     return ZIP
 
