@@ -7,6 +7,7 @@ import pytest
 from disclosure_builders import carry_out
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.models import AuditEvent
@@ -125,7 +126,7 @@ def test_the_published_columns_are_the_public_ones(inspections, planner):
     assert row.result_codes == " no-problem "
     assert row.follow_up_status == "none"
     # Due 20 working days after the review, which happened today.
-    assert row.due_on > row.published_at.date()
+    assert row.due_on > timezone.localdate(row.published_at)
 
 
 def _refer(inspection, actor):
@@ -171,7 +172,7 @@ def test_a_correction_is_a_new_row_and_both_stay_visible_with_their_dates(
     assert "移送案件线索（已完成 2021-07-01）" in page
     api = client.get(f"/api/v1/public/results/{original.code}/").json()
     assert (api["status"], api["replaced_by"]) == ("corrected", correction.code)
-    assert api["replaced_on"] == correction.published_at.date().isoformat()
+    assert api["replaced_on"] == timezone.localdate(correction.published_at).isoformat()
     with pytest.raises(ValidationError, match="已被更正或撤回"):
         correct_result(actor=planner, result=original, reason="再次更正")
 

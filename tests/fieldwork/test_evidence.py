@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.storage import storages
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import timezone
 
 from backend.audit.models import AuditEvent
 from fieldwork import chain
@@ -156,7 +157,7 @@ def test_no_evidence_is_added_once_the_inspection_is_closed(inspection, team, me
 
 def test_evidence_may_name_the_record_it_documents(inspection, team):
     notice = records.issue_notice(
-        actor=team[0], inspection=inspection, served_on=datetime.now().date(), delivery="当面送达"
+        actor=team[0], inspection=inspection, served_on=timezone.localdate(), delivery="当面送达"
     )
     result = upload(team[0], inspection, documents=notice.sequence)
     assert result.record.content["documents"] == notice.sequence

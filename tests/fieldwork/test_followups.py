@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.db import connections
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from backend.audit.models import AuditEvent
@@ -129,7 +130,7 @@ def test_rectification_is_opened_rechecked_and_completed_each_step_in_the_chain(
     assert done.opened_record.content["due_on"] == "2021-07-20"
     assert done.completed_record.content["outcome"] == "改正完毕"
     assert done.completed_record.content["opened_sequence"] == done.opened_record.sequence
-    assert done.completed_record.occurred_at.date() == date(2021, 7, 23)
+    assert timezone.localdate(done.completed_record.occurred_at) == date(2021, 7, 23)
     actions = list(
         AuditEvent.objects.filter(action__startswith="fieldwork.follow_up")
         .order_by("id")
