@@ -12,7 +12,7 @@ from django.db import transaction
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.accounts.services import create_user
-from personnel.models import Department
+from backend.organisation.models import Department
 
 CITY_REGION = "220100"  # 长春市
 

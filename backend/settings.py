@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "backend.organisation",
     "backend.accounts",
     "backend.audit",
     "backend.api",

@@ -1,5 +1,6 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
+from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from backend.accounts import views as account_views
@@ -28,5 +29,10 @@ urlpatterns = [
     path("api/v1/", include(("backend.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),
+    # Department moved from personnel to backend.organisation: old admin bookmarks still work.
+    re_path(
+        r"^admin/personnel/department/(?P<rest>.*)$",
+        RedirectView.as_view(url="/admin/organisation/department/%(rest)s", permanent=True),
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -96,9 +96,9 @@ def ensure_results(n: int, year: int) -> None:
 
     from backend.accounts.models import User
     from backend.accounts.roles import Role
+    from backend.organisation.models import Department
     from disclosure.models import PublishedResult
     from inspections.models import AnnualPlan, Firm, SamplingTask
-    from personnel.models import Department
 
     have = PublishedResult.objects.count()
     if have >= n:

@@ -30,6 +30,7 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
+from backend.organisation.models import Department  # noqa: E402
 from inspections.bulk import insert_firms  # noqa: E402
 from inspections.models import (  # noqa: E402
     AnnualPlan,
@@ -42,7 +43,7 @@ from inspections.models import (  # noqa: E402
 )
 from inspections.synthetic import synthetic_firms  # noqa: E402
 from inspections.task_selectors import scope_counts  # noqa: E402
-from personnel.models import Department, EnforcementField  # noqa: E402
+from personnel.models import EnforcementField  # noqa: E402
 
 # (task code, filters, the same scope in SQL)
 SCENARIOS = [

@@ -29,6 +29,7 @@ from django.utils import timezone  # noqa: E402
 
 from backend.accounts.models import User  # noqa: E402
 from backend.accounts.roles import Role  # noqa: E402
+from backend.organisation.models import Department  # noqa: E402
 from inspections import planning  # noqa: E402
 from inspections.bulk import insert_firms  # noqa: E402
 from inspections.models import (  # noqa: E402
@@ -44,7 +45,6 @@ from inspections.synthetic import synthetic_firms  # noqa: E402
 from personnel.models import (  # noqa: E402
     Certificate,
     CertificateKind,
-    Department,
     EnforcementField,
     Officer,
     OfficerCategory,

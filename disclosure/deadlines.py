@@ -12,12 +12,12 @@ from datetime import date
 
 from django.utils import timezone
 
+from backend.organisation.models import Department
 from backend.workdays.calendar import Deadline, WorkdayCalendar
 from backend.workdays.services import workday_calendar
 from disclosure import gates
 from disclosure.models import DEFAULT_WORKING_DAYS, DecisionKind, PublicationDeadline
 from fieldwork.models import Inspection
-from personnel.models import Department
 
 
 def working_days_for(department: Department) -> dict[str, int]:

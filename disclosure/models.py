@@ -34,7 +34,7 @@ class PublicationDeadline(models.Model):
     """A department's own time limit for one kind of decision (local rules may be shorter)."""
 
     department = models.ForeignKey(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("部门"),
         on_delete=models.CASCADE,
         related_name="publication_deadlines",
@@ -109,7 +109,7 @@ class PublishedResult(models.Model):
     reason = models.TextField(_("更正或撤回原因"), blank=True)
     # The publishing department (谁检查、谁录入、谁公开) and its name as published.
     department = models.ForeignKey(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("公示部门"),
         on_delete=models.PROTECT,
         related_name="published_results",

@@ -7,13 +7,13 @@ from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from backend.organisation.models import Department
 from backend.workdays.services import workday_calendar
 from disclosure import gates
 from disclosure.deadlines import ResultDeadline, result_deadline, working_days_for
 from disclosure.models import PublicationKind, PublishedResult
 from disclosure.services import PUBLISHABLE, PUBLISHERS
 from fieldwork.models import Inspection
-from personnel.models import Department
 
 
 @dataclass(frozen=True)

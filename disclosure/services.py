@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from backend.organisation.models import Department
 from backend.workdays.services import workday_calendar
 from disclosure import gates
 from disclosure.deadlines import result_deadline, withdrawal_deadline, working_days_for
@@ -34,7 +35,6 @@ from fieldwork.models import FollowUpStatus, Inspection, InspectionState, Record
 from fieldwork.services.records import latest
 from inspections.models import TaskStatus
 from inspections.services.task_transitions import transition_task
-from personnel.models import Department
 
 S = InspectionState
 # An inspection whose result the lead department has reviewed (同意).

@@ -11,6 +11,7 @@ from django.db import transaction
 
 from backend.codes import make_uscc
 from backend.demo import CITY_REGION, DEPARTMENTS
+from backend.organisation.models import Department
 from inspections.models import (
     FOREIGN_EMPLOYER_TAG,
     Firm,
@@ -20,7 +21,7 @@ from inspections.models import (
     TargetType,
 )
 from inspections.services import create_firm, create_item, publish_item_version, revise_item
-from personnel.models import Department, EnforcementField
+from personnel.models import EnforcementField
 
 FIELDS = [
     # code, name, department

@@ -14,6 +14,7 @@ from django.db import transaction
 
 from backend.accounts.models import User
 from backend.demo import CITY_REGION
+from backend.organisation.models import Department
 from inspections import planning
 from inspections.models import (
     FOREIGN_EMPLOYER_TAG,
@@ -35,7 +36,6 @@ from inspections.services import (
     submit_plan,
     update_plan_line,
 )
-from personnel.models import Department
 
 YEAR = 2021
 JOINT_TASK = "T-2021-007"

@@ -8,9 +8,10 @@ it from the task page) and never public.
 from dataclasses import dataclass
 from datetime import date
 
+from backend.organisation.models import Department
 from inspections.models import Firm, InspectionMethod, SamplingTask
 from inspections.teams import effective_firms, effective_teams
-from personnel.models import Certificate, Department
+from personnel.models import Certificate
 
 
 @dataclass(frozen=True)

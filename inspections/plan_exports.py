@@ -71,7 +71,7 @@ def write_plan_xlsx(out, rows: Sequence[Sequence]) -> int:
 
 
 def _names(codes) -> dict[str, str]:
-    from personnel.models import Department
+    from backend.organisation.models import Department
 
     return dict(Department.objects.filter(code__in=set(codes)).values_list("code", "name"))
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, QuerySet
 
+from backend.organisation.models import Department
 from inspections import planning
 from inspections.models import (
     AnnualPlan,
@@ -24,7 +25,6 @@ from inspections.selectors import (
     published_items,
 )
 from inspections.staffing import plan_staffing_warnings, settings_for
-from personnel.models import Department
 
 
 def population(versions: Sequence[InspectionItemVersion]) -> dict[str, int]:

@@ -12,11 +12,15 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from backend.organisation.models import Department
 from inspections import planning
 from inspections.models import PlanningSettings, SamplingTask
 from inspections.selectors import item_infos
 from personnel.eligibility import EligibilityChecker, FirmRef, ItemRef, Window
-from personnel.models import ON_ROSTER, Department, Officer
+from personnel.models import (
+    ON_ROSTER,
+    Officer,
+)
 
 # No firm: its conflicts and its area are the draw's business.
 _ANY_FIRM = FirmRef(uscc="", region_code="")

@@ -4,12 +4,12 @@ import re
 
 from django import forms
 
+from backend.organisation.models import Department
 from inspections import planning
 from inspections.filters import RegionChoiceField
 from inspections.models import FIRM_FLAGS, FirmStatus, Region, ScopeMode
 from inspections.plan_forms import QuotaFieldsMixin, item_field
 from personnel.forms import DateInput
-from personnel.models import Department
 
 _SEPARATORS = re.compile(r"[、,，;；\s]+")
 

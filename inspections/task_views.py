@@ -16,6 +16,7 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.excel import write_xlsx
 from backend.forms import apply_service_errors
+from backend.organisation.models import Department
 from inspections import draw_forms, draw_jobs
 from inspections.models import DrawPurpose, DrawStatus, PlanLine, PlanStatus, TaskStatus
 from inspections.notices import NOTICE_HEADERS, notice_list, notice_rows
@@ -53,7 +54,6 @@ from inspections.task_selectors import (
     scope_counts,
     tasks_visible_to,
 )
-from personnel.models import Department
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -15,6 +15,7 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.forms import apply_service_errors
+from backend.organisation.models import Department
 from inspections import exports
 from inspections.classifications import industry_name, region_full_name
 from inspections.filters import FirmFilter
@@ -35,7 +36,6 @@ from inspections.services import (
     revise_item,
     update_draft,
 )
-from personnel.models import Department
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

@@ -13,10 +13,11 @@ from django.db.models import Q
 from django.utils import timezone
 
 from backend.accounts.roles import Role
+from backend.organisation.models import Department
 from fieldwork.models import Inspection
 from fieldwork.services.records import is_member, officer_of
 from legalreview.models import Decision
-from personnel.models import ConflictOfInterest, Department
+from personnel.models import ConflictOfInterest
 
 
 def task_departments(inspection: Inspection) -> set[int]:

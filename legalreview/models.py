@@ -47,7 +47,7 @@ class CatalogueEntry(models.Model):
     """
 
     department = models.ForeignKey(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("部门"),
         on_delete=models.PROTECT,
         related_name="review_catalogue",
@@ -156,7 +156,7 @@ class Decision(models.Model):
         related_name="decisions",
     )
     department = models.ForeignKey(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("决定部门"),
         on_delete=models.PROTECT,
         related_name="+",

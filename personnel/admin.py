@@ -5,7 +5,6 @@ from personnel.models import (
     Certificate,
     CertificateEvent,
     ConflictOfInterest,
-    Department,
     EnforcementField,
     Expert,
     Officer,
@@ -13,12 +12,6 @@ from personnel.models import (
     RecusalRequest,
     TrainingRecord,
 )
-
-
-@admin.register(Department)
-class DepartmentAdmin(AuditedModelAdmin):
-    list_display = ["code", "name", "region_code", "parent", "training_min_hours"]
-    search_fields = ["code", "name"]
 
 
 @admin.register(EnforcementField)

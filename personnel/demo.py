@@ -17,11 +17,11 @@ from django.db import transaction
 
 from backend.accounts.models import User
 from backend.codes import make_citizen_id, make_uscc
+from backend.organisation.models import Department
 from personnel import services
 from personnel.models import (
     Certificate,
     ConflictOfInterest,
-    Department,
     EnforcementField,
     Expert,
     Officer,

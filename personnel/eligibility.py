@@ -28,11 +28,11 @@ from enum import StrEnum
 
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
+from backend.organisation.models import Department
 from personnel.models import (
     Certificate,
     CertificateStatus,
     ConflictOfInterest,
-    Department,
     Officer,
     OfficerStatus,
     TrainingRecord,

@@ -15,11 +15,11 @@ from django.db import models
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from backend.organisation.models import Department
 from personnel.models import (
     ON_ROSTER,
     Certificate,
     CertificateStatus,
-    Department,
     Officer,
     OfficerCategory,
 )

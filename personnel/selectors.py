@@ -15,7 +15,13 @@ from django.http import Http404
 from backend.accounts.roles import Role
 from backend.accounts.selectors import departments_visible_to, scope_to_department
 from backend.codes import CodeError, check_citizen_id, mask_citizen_id, mask_phone
-from personnel.models import Certificate, Department, Expert, Officer, RecusalRequest
+from backend.organisation.models import Department
+from personnel.models import (
+    Certificate,
+    Expert,
+    Officer,
+    RecusalRequest,
+)
 
 # The roles that work with their department's officer directory.
 DIRECTORY_ROLES = (Role.DEPARTMENT_ADMIN, Role.PLANNER, Role.LEGAL_REVIEWER)

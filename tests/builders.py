@@ -84,7 +84,7 @@ _serial = iter(range(1, 1_000_000))
 
 @pytest.fixture
 def rs(db):
-    from personnel.models import Department
+    from backend.organisation.models import Department
 
     return Department.objects.create(code="RS", name="市人力资源和社会保障局", region_code="220100")
 

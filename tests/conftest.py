@@ -14,7 +14,7 @@ from django.db import connection
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role
-from personnel.models import Department
+from backend.organisation.models import Department
 
 PASSWORD = "Correct-Horse-Battery-9"
 

@@ -19,7 +19,7 @@ class User(AbstractUser):
     display_name = models.CharField(_("姓名"), max_length=50, blank=True)
     role = models.CharField(_("角色"), max_length=20, choices=Role.choices)
     department = models.ForeignKey(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("所属部门"),
         on_delete=models.PROTECT,
         related_name="users",

@@ -25,7 +25,7 @@ def users_visible_to(user) -> QuerySet:
 
 
 def departments_visible_to(user) -> QuerySet:
-    from personnel.models import Department
+    from backend.organisation.models import Department
 
     departments = Department.objects.select_related("parent")
     if not getattr(user, "is_authenticated", False) or not user.is_active:

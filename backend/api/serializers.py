@@ -2,7 +2,7 @@ from rest_framework import serializers
 
 from backend.accounts.models import User
 from backend.audit.models import AuditEvent
-from personnel.models import Department
+from backend.organisation.models import Department
 
 
 class DepartmentSerializer(serializers.ModelSerializer):

@@ -66,7 +66,7 @@ class ImportCommand(BaseCommand):
 
     def _actor_and_department(self, options, importer):
         from backend.accounts.models import User
-        from personnel.models import Department
+        from backend.organisation.models import Department
 
         actor = None
         if options["user"]:

@@ -49,7 +49,7 @@ class ImportJob(models.Model):
         help_text=_("为空表示由命令行导入"),
     )
     department = models.ForeignKey(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("部门"),
         null=True,
         blank=True,

@@ -100,7 +100,10 @@ class InspectionMember(models.Model):
         Inspection, verbose_name=_("检查"), on_delete=models.CASCADE, related_name="members"
     )
     department = models.ForeignKey(
-        "personnel.Department", verbose_name=_("部门"), on_delete=models.PROTECT, related_name="+"
+        "organisation.Department",
+        verbose_name=_("部门"),
+        on_delete=models.PROTECT,
+        related_name="+",
     )
     seat = models.PositiveSmallIntegerField(_("席位"))
     officer = models.ForeignKey(

@@ -24,7 +24,7 @@ class ResultCode(models.Model):
         related_name="children",
     )
     department = models.ForeignKey(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("适用部门"),
         null=True,
         blank=True,

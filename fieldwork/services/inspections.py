@@ -4,11 +4,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from backend.audit.services import record_event
+from backend.organisation.models import Department
 from fieldwork.models import Inspection, InspectionMember
 from inspections.models import Firm, SamplingTask, TaskStatus
 from inspections.services.task_transitions import transition_task
 from inspections.teams import Seat, effective_teams
-from personnel.models import Certificate, Department
+from personnel.models import Certificate
 
 
 def _inspection_code(task: SamplingTask, number: int) -> str:

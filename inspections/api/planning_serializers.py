@@ -3,6 +3,7 @@ check the rules, so that the API and the pages refuse the same things in the sam
 
 from rest_framework import serializers
 
+from backend.organisation.models import Department
 from inspections import planning
 from inspections.models import (
     AnnualPlan,
@@ -17,7 +18,6 @@ from inspections.models import (
     TaskQuota,
     TaskTransition,
 )
-from personnel.models import Department
 
 # --- output --------------------------------------------------------------------------------------
 

@@ -46,7 +46,7 @@ class InspectionItem(models.Model):
         help_text=_("本部门清单中的编号，例如 KJ-2021-001"),
     )
     department = models.ForeignKey(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("责任部门"),
         on_delete=models.PROTECT,
         related_name="inspection_items",

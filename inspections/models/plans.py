@@ -35,7 +35,7 @@ class PlanningSettings(models.Model):
     """
 
     department = models.OneToOneField(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("部门"),
         on_delete=models.CASCADE,
         related_name="planning_settings",
@@ -108,7 +108,7 @@ class AnnualPlan(models.Model):
     """One version of a department's plan for a year (年度抽查计划)."""
 
     department = models.ForeignKey(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("编制部门"),
         on_delete=models.PROTECT,
         related_name="annual_plans",

@@ -83,13 +83,13 @@ class SamplingTask(models.Model):
         related_name="tasks",
     )
     department = models.ForeignKey(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("发起部门"),
         on_delete=models.PROTECT,
         related_name="led_tasks",
     )
     departments = models.ManyToManyField(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("参与部门"),
         through="TaskDepartment",
         related_name="sampling_tasks",
@@ -205,7 +205,7 @@ class TaskDepartment(models.Model):
         related_name="participations",
     )
     department = models.ForeignKey(
-        "personnel.Department",
+        "organisation.Department",
         verbose_name=_("部门"),
         on_delete=models.PROTECT,
         related_name="task_participations",

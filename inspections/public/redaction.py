@@ -30,6 +30,7 @@ from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 from django.utils import timezone
 
 from backend.codes import mask_citizen_id, mask_phone
+from backend.organisation.models import Department
 from inspections.classifications import industry_name, region_full_name
 from inspections.models import (
     CheckPoint,
@@ -42,7 +43,11 @@ from inspections.models import (
     TargetType,
     VersionStatus,
 )
-from personnel.models import Certificate, CertificateStatus, Department, Officer
+from personnel.models import (
+    Certificate,
+    CertificateStatus,
+    Officer,
+)
 from personnel.models.officers import ON_ROSTER
 
 # --- free text -----------------------------------------------------------------------------------

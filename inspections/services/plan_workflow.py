@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from backend.organisation.models import Department
 from inspections import planning
 from inspections.models import (
     OPEN_PLAN_STATUSES,
@@ -24,7 +25,6 @@ from inspections.models import (
     PlanStatus,
 )
 from inspections.services.plans import _locked, _require, _require_status, published_versions
-from personnel.models import Department
 
 
 @transaction.atomic

@@ -18,6 +18,7 @@ from django.db.models import Max
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from backend.organisation.models import Department
 from inspections import planning
 from inspections.models import (
     AnnualPlan,
@@ -30,7 +31,6 @@ from inspections.models import (
 from inspections.plan_proposal import build_proposal, population
 from inspections.selectors import item_infos
 from inspections.staffing import settings_for
-from personnel.models import Department
 
 _NOT_EDITABLE = {
     PlanStatus.SUBMITTED: "计划已提交审批，不能修改；如需修改，请由部门管理员退回",

@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 
 from backend.codes import CodeError
+from backend.organisation.models import Department
 from inspections import planning
 from inspections.classifications import check_known_region, normalise_industry_code
 from inspections.models import (
@@ -23,7 +24,6 @@ from inspections.public.redaction import has_personal_numbers
 from inspections.selectors import item_infos
 from inspections.staffing import department_has_certified_officers
 from personnel.eligibility import Window
-from personnel.models import Department
 
 FLAG_NAMES = {name for name, _label in FIRM_FLAGS}
 

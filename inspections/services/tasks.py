@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from backend.organisation.models import Department
 from inspections import planning
 from inspections.models import (
     AnnualPlan,
@@ -39,7 +40,6 @@ from inspections.services.task_checks import (
     task_versions,
 )
 from inspections.task_selectors import scope_counts
-from personnel.models import Department
 
 EDITABLE_FIELDS = (
     "name",

@@ -1,6 +1,6 @@
 """The personnel app's models: one module per subject, all importable from here."""
 
-from personnel.models.base import Department, EnforcementField
+from personnel.models.base import EnforcementField
 from personnel.models.certificates import (
     STORED_CERTIFICATE_STATUSES,
     Certificate,
@@ -38,7 +38,6 @@ __all__ = [
     "ConflictOfInterest",
     "ConflictRelation",
     "ConflictSource",
-    "Department",
     "EnforcementField",
     "Expert",
     "Gender",

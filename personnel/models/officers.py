@@ -6,7 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from backend.codes import CodeError, check_citizen_id, gender_from_citizen_id
-from personnel.models.base import Department
+from backend.organisation.models import Department
 from personnel.validators import validate_citizen_id, validate_phone, validate_region_code
 
 # --------------------------------------------------------------------------- officers

@@ -5,10 +5,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.codes import CodeError, check_uscc
-from personnel.models import (
-    Department,
-    Officer,
-)
+from backend.organisation.models import Department
+from personnel.models import Officer
 
 
 def ensure_manages(actor: User | None, department: Department) -> None:

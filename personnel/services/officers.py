@@ -9,8 +9,8 @@ from django.db import transaction
 from backend.accounts.models import User
 from backend.audit.services import record_event
 from backend.codes import CodeError, check_citizen_id, gender_from_citizen_id
+from backend.organisation.models import Department
 from personnel.models import (
-    Department,
     Expert,
     Officer,
     OfficerStatus,

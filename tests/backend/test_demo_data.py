@@ -6,7 +6,7 @@ from backend.accounts.models import User
 from backend.accounts.roles import SEPARATED_ADMINS, Role
 from backend.audit.services import verify_chain
 from backend.demo import DEMO_ACCOUNTS
-from personnel.models import Department
+from backend.organisation.models import Department
 
 
 def test_seed_demo_is_idempotent(db, capsys):

@@ -20,8 +20,8 @@ from backend.imports.models import ImportJob, Mode, Status
 from backend.imports.registry import register
 from backend.imports.runner import run_import
 from backend.imports.services import create_command_job
+from backend.organisation.models import Department
 from backend.tabular import CellError, Column, checked_code, code_text, text
-from personnel.models import Department
 
 
 def region(value):

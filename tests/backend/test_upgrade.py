@@ -10,7 +10,9 @@ fresh process, and then checks that
 - the rows that were there are unchanged (the checksum over the old columns and rows), except in
   the tables a migration rewrites on purpose, listed in REWRITTEN with the reason; the records
   the law says are final are never among them;
-- the audit chain, every inspection's record chain and every draw still verify.
+- the audit chain, every inspection's record chain and every draw still verify;
+- the upgraded database has exactly the schema of a database migrated from nothing (tables,
+  columns, indexes, constraints and, on PostgreSQL, triggers and functions).
 
 Every later migration runs through these tests too.
 """
@@ -108,6 +110,14 @@ def _upgrade_and_check(env: dict, vendor: str, suffix: str, performed_draws) -> 
         assert "验证通过" in _run(env, "manage.py", "verify_draw", public_id)
 
 
+def _sqlite_schema(path: Path) -> list[tuple]:
+    with sqlite3.connect(path) as db:
+        return db.execute(
+            "SELECT type, name, tbl_name, sql FROM sqlite_master"
+            " WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name"
+        ).fetchall()
+
+
 def test_a_sqlite_database_of_the_older_commit_migrates_with_nothing_lost(tmp_path):
     path = tmp_path / "shuangsui.sqlite3"
     with lzma.open(FIXTURES / f"{COMMIT}.sqlite3.xz") as packed, path.open("wb") as out:
@@ -122,58 +132,138 @@ def test_a_sqlite_database_of_the_older_commit_migrates_with_nothing_lost(tmp_pa
 
     _upgrade_and_check(env, "sqlite", "sqlite3", performed_draws)
 
+    fresh = tmp_path / "fresh.sqlite3"
+    _run(_environment(f"sqlite:///{fresh}", tmp_path), "manage.py", "migrate", "--noinput")
+    assert _sqlite_schema(path) == _sqlite_schema(fresh)
 
-@pytest.fixture
-def old_postgresql_database():
-    """A database of its own beside the test database, restored from the fixture's dump."""
-    import psycopg
 
-    db = settings.DATABASES["default"]
-    name = f"{db['NAME']}_upgrade"[:63]
-    server = {
-        "host": db.get("HOST") or "127.0.0.1",
-        "port": db.get("PORT") or 5432,
-        "user": db.get("USER") or "postgres",
-        "password": db.get("PASSWORD") or None,
-    }
-    with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
-        admin.execute(f'CREATE DATABASE "{name}"')
-    try:
-        env = {**os.environ, "PGPASSWORD": server["password"] or ""}
-        sql = lzma.decompress((FIXTURES / f"{COMMIT}.postgresql.sql.xz").read_bytes())
-        restored = subprocess.run(
-            ["psql", "-q", "-v", "ON_ERROR_STOP=1", "-h", server["host"], "-p", str(server["port"]),
-             "-U", server["user"], "-d", name, "-f", "-"],
-            input=sql,
-            env=env,
+class PostgreSQLServer:
+    """Databases of their own beside the test database, on the same server."""
+
+    def __init__(self):
+        db = settings.DATABASES["default"]
+        self.prefix = db["NAME"][:50]
+        self.host = db.get("HOST") or "127.0.0.1"
+        self.port = str(db.get("PORT") or 5432)
+        self.user = db.get("USER") or "postgres"
+        self.password = db.get("PASSWORD") or ""
+        self.created: list[str] = []
+
+    def _admin(self):
+        import psycopg
+
+        return psycopg.connect(
+            dbname="postgres",
+            autocommit=True,
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password or None,
+        )
+
+    def create(self, suffix: str) -> str:
+        name = f"{self.prefix}_{suffix}"
+        with self._admin() as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            admin.execute(f'CREATE DATABASE "{name}"')
+        self.created.append(name)
+        return name
+
+    def drop_all(self) -> None:
+        with self._admin() as admin:
+            for name in self.created:
+                admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    def url(self, name: str) -> str:
+        password = f":{self.password}" if self.password else ""
+        return f"postgres://{self.user}{password}@{self.host}:{self.port}/{name}"
+
+    def connect(self, name: str):
+        import psycopg
+
+        return psycopg.connect(
+            dbname=name,
+            host=self.host,
+            port=self.port,
+            user=self.user,
+            password=self.password or None,
+        )
+
+    def client(self, program: str, name: str, *args: str, stdin: bytes | None = None) -> bytes:
+        done = subprocess.run(
+            [program, "-h", self.host, "-p", self.port, "-U", self.user, *args, name],
+            input=stdin,
+            env={**os.environ, "PGPASSWORD": self.password},
             capture_output=True,
             timeout=600,
-        )  # fmt: skip
-        assert restored.returncode == 0, restored.stderr.decode()
-        password = f":{server['password']}" if server["password"] else ""
-        url = f"postgres://{server['user']}{password}@{server['host']}:{server['port']}/{name}"
-        yield url, lambda **kw: psycopg.connect(dbname=name, **server, **kw)
+        )
+        assert done.returncode == 0, done.stderr.decode()
+        return done.stdout
+
+    def schema(self, name: str) -> dict[str, list[tuple]]:
+        """Tables and columns, constraints, indexes, triggers and functions, from the catalog.
+
+        Not pg_dump's text: a database restored from a dump deparses a CHECK constraint
+        differently from the one that created it, though the constraint is the same."""
+        queries = {
+            "columns": """
+                SELECT table_name,
+                       -- the position among the columns that exist: a dropped column keeps
+                       -- its number until a dump and restore
+                       ROW_NUMBER() OVER (PARTITION BY table_name ORDER BY ordinal_position),
+                       column_name, data_type, is_nullable, column_default,
+                       character_maximum_length, numeric_precision, numeric_scale, is_identity
+                FROM information_schema.columns WHERE table_schema = 'public' ORDER BY 1, 2""",
+            "constraints": """
+                SELECT conrelid::regclass::text, conname, contype,
+                       -- a CHECK by its name: its text depends on how it was parsed
+                       CASE WHEN contype = 'c' THEN '' ELSE pg_get_constraintdef(oid) END
+                FROM pg_constraint
+                WHERE connamespace = 'public'::regnamespace ORDER BY 1, 2""",
+            "indexes": """
+                -- a partial index's condition, like a CHECK, by its presence alone
+                SELECT tablename, indexname, split_part(indexdef, ' WHERE ', 1),
+                       indexdef LIKE '% WHERE %'
+                FROM pg_indexes
+                WHERE schemaname = 'public' ORDER BY 1, 2""",
+            "triggers": """
+                SELECT tgrelid::regclass::text, tgname, tgtype, tgfoid::regproc::text
+                FROM pg_trigger WHERE NOT tgisinternal ORDER BY 1, 2""",
+            "functions": """
+                SELECT proname, prosrc FROM pg_proc
+                WHERE pronamespace = 'public'::regnamespace ORDER BY 1""",
+            "extensions": "SELECT extname FROM pg_extension ORDER BY 1",
+        }
+        with self.connect(name) as db:
+            return {key: db.execute(sql).fetchall() for key, sql in queries.items()}
+
+
+@pytest.fixture
+def postgresql_server():
+    server = PostgreSQLServer()
+    try:
+        yield server
     finally:
-        with psycopg.connect(dbname="postgres", autocommit=True, **server) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        server.drop_all()
 
 
 @pytest.mark.postgres
 def test_a_postgresql_database_of_the_older_commit_migrates_with_nothing_lost(
-    tmp_path, old_postgresql_database
+    tmp_path, postgresql_server
 ):
-    url, connect = old_postgresql_database
-    env = _environment(url, tmp_path)
+    name = postgresql_server.create("upgrade")
+    sql = lzma.decompress((FIXTURES / f"{COMMIT}.postgresql.sql.xz").read_bytes())
+    postgresql_server.client("psql", name, "-q", "-v", "ON_ERROR_STOP=1", "-f", "-", stdin=sql)
+    env = _environment(postgresql_server.url(name), tmp_path)
 
     def performed_draws():
-        with connect() as db:
+        with postgresql_server.connect(name) as db:
             return db.execute(
                 "SELECT public_id, purpose FROM inspections_draw WHERE status = 'performed'"
             ).fetchall()
 
     def guards():
-        with connect() as db:
+        with postgresql_server.connect(name) as db:
             return db.execute(
                 "SELECT tgrelid::regclass::text, tgname FROM pg_trigger WHERE NOT tgisinternal"
                 " ORDER BY 1, 2"
@@ -184,3 +274,13 @@ def test_a_postgresql_database_of_the_older_commit_migrates_with_nothing_lost(
     _upgrade_and_check(env, "postgresql", "postgresql", performed_draws)
     # The triggers that keep final records final are all still there.
     assert set(before) <= set(guards())
+
+    fresh = postgresql_server.create("fresh")
+    _run(_environment(postgresql_server.url(fresh), tmp_path), "manage.py", "migrate", "--noinput")
+    upgraded, expected = postgresql_server.schema(name), postgresql_server.schema(fresh)
+    for key in expected:
+        differ = [
+            *(f"upgraded only: {row}" for row in sorted(set(upgraded[key]) - set(expected[key]))),
+            *(f"fresh only: {row}" for row in sorted(set(expected[key]) - set(upgraded[key]))),
+        ]
+        assert not differ, f"{key}:\n" + "\n".join(differ)

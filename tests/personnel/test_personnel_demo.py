@@ -6,8 +6,13 @@ from django.core.management import call_command
 
 from backend.audit.services import verify_chain
 from backend.demo import seed_accounts
+from backend.organisation.models import Department
 from personnel.demo import seed_personnel
-from personnel.models import Certificate, Department, Expert, Officer
+from personnel.models import (
+    Certificate,
+    Expert,
+    Officer,
+)
 from personnel.pools import pool_counts
 from personnel.reports import exam_pass_rates, expiring_certificates, training_shortfalls
 

@@ -4,8 +4,8 @@ from datetime import date
 
 from django.urls import reverse
 
+from backend.organisation.models import Department
 from personnel import services
-from personnel.models import Department
 from personnel.pools import Pool, in_pool, pool_counts
 from personnel.selectors import officers_visible_to
 

@@ -197,8 +197,9 @@ def forbidden_results(make_user):
     """A published task whose record is full of what must stay internal; its secrets and the
     values that must be public. Of a third department, so that its teams draw meets only its
     own officers."""
+    from backend.organisation.models import Department
     from legalreview.services.decisions import draft_decision, submit_decision
-    from personnel.models import Department, Officer
+    from personnel.models import Officer
 
     rs = Department.objects.create(code="RS", name="市人力资源和社会保障局", region_code="220100")
     planner = make_user("rs_planner", Role.PLANNER, rs, display_name="钱计划")

@@ -3,11 +3,11 @@ from pathlib import Path
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from backend.organisation.models import Department
 from inspections import planning
 from inspections.plan_exports import plan_rows, proposal_rows, write_plan_xlsx
 from inspections.plan_proposal import build_proposal, plan_warnings, saved_lines
 from inspections.services import generate_annual_plan
-from personnel.models import Department
 
 
 class Command(BaseCommand):

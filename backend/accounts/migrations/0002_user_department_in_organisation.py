@@ -1,0 +1,31 @@
+"""The foreign keys to Department point at organisation.Department, where the model moved
+(organisation 0001). State only: the columns and their constraints already reference the same
+table, `personnel_department`, which did not move."""
+
+import django.db.models.deletion
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("accounts", "0001_user_with_role_and_department"),
+        ("organisation", "0001_department_moved_from_personnel"),
+    ]
+
+    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[
+                migrations.AlterField(
+                    model_name="user",
+                    name="department",
+                    field=models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="users",
+                        to="organisation.department",
+                        verbose_name="所属部门",
+                    ),
+                ),
+            ],
+            database_operations=[],
+        ),
+    ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class OrganisationConfig(AppConfig):
+    name = "backend.organisation"
+    label = "organisation"
+    verbose_name = "组织机构"
