@@ -83,6 +83,8 @@ INSTALLED_APPS = [
     "fieldwork",
     "legalreview",
     "disclosure",
+    # The demo story and `seed_demo`; it may import every app above, and none imports it.
+    "demo",
 ]
 
 MIDDLEWARE = [

@@ -13,12 +13,12 @@ import sys
 import pytest
 from playwright.sync_api import expect
 
-from backend.demo import DEMO_ACCOUNTS
+from demo.accounts import DEMO_ACCOUNTS
 from tests.browser.conftest import demo_server
 
 pytestmark = pytest.mark.browser
 
-ORDINARY_TASK = "T-2021-008"  # the demo's draft task (inspections/demo_plans.py)
+ORDINARY_TASK = "T-2021-008"  # the demo's draft task (demo/plans.py)
 
 
 @pytest.fixture(scope="module")

@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 from servers import MANAGE, demo_server
 
-from backend.demo import DEMO_ACCOUNTS
+from demo.accounts import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.browser
 

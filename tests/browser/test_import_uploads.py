@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from backend.accounts.roles import Role
 from backend.codes import make_citizen_id, make_uscc
-from backend.demo import DEMO_ACCOUNTS
+from demo.accounts import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.browser
 

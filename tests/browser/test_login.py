@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from backend.accounts.roles import HOME_URL_NAME, Role
-from backend.demo import DEMO_ACCOUNTS
+from demo.accounts import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.browser
 

@@ -6,8 +6,8 @@ from django.core.management import call_command
 from legal_review_builders import *  # noqa: F403
 
 from backend.accounts.roles import Role
+from demo.legal_review import RECIPIENT, seed_legal_review
 from fieldwork.models import RecordKind
-from legalreview.demo import RECIPIENT, seed_legal_review
 from legalreview.gates import issue_blockers, publication_blockers
 from legalreview.models import CatalogueEntry, DecisionState, DecisionType, ReviewOutcome
 

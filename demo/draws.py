@@ -4,7 +4,8 @@ taken only if the task has not passed it."""
 
 from django.db import transaction
 
-from inspections.demo_plans import JOINT_TASK, _user
+from demo.accounts import account
+from demo.plans import JOINT_TASK
 from inspections.models import DrawPurpose, DrawStatus, SamplingTask, TaskStatus
 from inspections.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
 
@@ -26,7 +27,7 @@ def _perform_pending(task: SamplingTask, purpose: str, actor, created: dict[str,
 def seed_draws() -> dict[str, int]:
     created = {"公告的抽取": 0, "已进行的抽取": 0}
     task = SamplingTask.objects.filter(code=JOINT_TASK).first()
-    planner = _user("kj_planner")
+    planner = account("kj_planner")
     if task is None or planner is None:
         return created
     if task.status == TaskStatus.DRAFT:

@@ -12,9 +12,8 @@ from datetime import date
 
 from django.db import transaction
 
-from backend.accounts.models import User
-from backend.demo import CITY_REGION
 from backend.organisation.models import Department
+from demo.accounts import CITY_REGION, account
 from inspections import planning
 from inspections.models import (
     FOREIGN_EMPLOYER_TAG,
@@ -47,10 +46,6 @@ ORDINARY_WINDOW = (date(2021, 10, 11), date(2021, 11, 5))
 CHAOYANG = "220104"  # 朝阳区, where most employers of foreign staff are
 
 
-def _user(username: str) -> User | None:
-    return User.objects.filter(username=username).first()
-
-
 def _published(codes: list[str]) -> list[InspectionItemVersion]:
     return list(
         InspectionItemVersion.objects.filter(
@@ -70,7 +65,7 @@ def _plan(kj: Department, created: dict[str, int]) -> AnnualPlan | None:
     plan = AnnualPlan.objects.filter(department=kj, year=YEAR).order_by("-version").first()
     if plan is not None:
         return plan
-    planner, admin = _user("kj_planner"), _user("kj_admin")
+    planner, admin = account("kj_planner"), account("kj_admin")
     plan = generate_annual_plan(actor=planner, department=kj, year=YEAR)
     created["年度计划"] += 1
     joint = plan.lines.order_by("position").first()
@@ -108,7 +103,7 @@ def _plan(kj: Department, created: dict[str, int]) -> AnnualPlan | None:
 
 
 def _tasks(plan: AnnualPlan, departments: dict[str, Department], created: dict[str, int]):
-    planner = _user("kj_planner")
+    planner = account("kj_planner")
     lines = list(plan.lines.order_by("position"))
     if not SamplingTask.objects.filter(code=JOINT_TASK).exists():
         population = {q.risk_class: q.population for q in lines[0].quotas.all()}
@@ -131,7 +126,7 @@ def _tasks(plan: AnnualPlan, departments: dict[str, Department], created: dict[s
         )
         # 公安 confirms through its department administrator; 人社 has no account in the demo,
         # so the system records its confirmation.
-        confirm_participation(actor=_user("ga_admin"), task=task, department=departments["GA"])
+        confirm_participation(actor=account("ga_admin"), task=task, department=departments["GA"])
         confirm_participation(actor=None, task=task, department=departments["RS"])
         created["抽查任务"] += 1
     if not SamplingTask.objects.filter(code=ORDINARY_TASK).exists() and len(lines) > 1:

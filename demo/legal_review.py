@@ -3,8 +3,9 @@ inspection that found foreign staff working without a permit referred to 公安 
 出境入境管理法 arts. 43, 80: illegal employment fines are 公安's), submitted, and approved by
 the legal reviewer kj_legal. Written through the services, so the opinion is in the record chain.
 
-`seed_legal_review(inspection)` is for the demo's fieldwork part to call with that inspection
-once its findings are recorded and before it is closed. Idempotent: a second call adds nothing.
+`seed_legal_reviews()` is the demo's legal review part: after the fieldwork part has reviewed
+the inspection's result, before the follow-ups part makes the referral. Idempotent: a second call
+adds nothing.
 """
 
 from decimal import Decimal
@@ -12,7 +13,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from backend.accounts.models import User
-from fieldwork.models import Inspection, RecordKind
+from demo.fieldwork import referral_inspection
+from fieldwork.models import Inspection, InspectionState, RecordKind
 from fieldwork.services.records import current_records
 from legalreview.models import (
     EDITABLE,
@@ -152,3 +154,12 @@ def seed_legal_review(inspection: Inspection) -> dict[str, int]:
         )
         created["法制审核意见"] += 1
     return created
+
+
+@transaction.atomic
+def seed_legal_reviews() -> dict[str, int]:
+    """The referral found in T-2021-007 (demo.fieldwork) reviewed, once its result is."""
+    inspection = referral_inspection()
+    if inspection is None or inspection.state != InspectionState.REVIEWED:
+        return {"审核目录事项": 0, "行政执法决定": 0, "法制审核意见": 0}
+    return seed_legal_review(inspection)

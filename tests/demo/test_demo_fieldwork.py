@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from backend.accounts.models import User
 from backend.audit.models import AuditEvent
-from fieldwork.demo import PSB
+from demo.fieldwork import PSB
 from fieldwork.models import (
     EvidenceFile,
     FollowUp,
@@ -47,6 +47,11 @@ def test_the_demo_completes_the_joint_task_s_inspections_once(db, client):
     )
     second = _seed()
     assert "检查 0，关联的执法人员账号 0，执法人员账号 0，全过程记录 0，证据材料 0" in second
+    assert (
+        "【重大执法决定法制审核】已就绪，本次新建：审核目录事项 0，行政执法决定 0，法制审核意见 0"
+        in second
+    )
+    assert "【后续处置与办结】已就绪，本次新建：全过程记录 0" in second
     assert counts == (
         Inspection.objects.count(),
         InspectionRecord.objects.count(),

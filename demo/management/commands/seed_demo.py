@@ -2,22 +2,28 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from backend.accounts.roles import Role
-from backend.demo import DEMO_ACCOUNTS, seed_accounts
-from fieldwork.demo import seed_fieldwork
-from inspections.demo import seed_directory
-from inspections.demo_draws import seed_draws
-from inspections.demo_plans import seed_plans
-from personnel.demo import seed_personnel
+from demo.accounts import DEMO_ACCOUNTS, seed_accounts
+from demo.directory import seed_directory
+from demo.draws import seed_draws
+from demo.fieldwork import seed_fieldwork, seed_follow_ups
+from demo.legal_review import seed_legal_reviews
+from demo.officers import seed_personnel
+from demo.plans import seed_plans
 
-# Each part of the demo, in dependency order: (what it is, the function that loads it).
-# Every function creates what is missing and leaves what exists alone.
+# Each part of the demo, layer by layer from the bottom (backend, personnel, the inspection
+# steps, fieldwork, legal review), each through its layer's services: (what it is, the function
+# that loads it). The follow-ups come back to fieldwork: the referral is made only once its
+# decision is approved in legal review. Every function creates what is missing and leaves what
+# exists alone.
 DEMO_PARTS = [
     ("部门与账号", seed_accounts),
     ("执法人员", seed_personnel),
     ("一单两库", seed_directory),
     ("年度计划与抽查任务", seed_plans),
     ("抽查任务的公开抽取", seed_draws),
-    ("检查实施、结果审核与后续处置", seed_fieldwork),
+    ("检查实施与结果审核", seed_fieldwork),
+    ("重大执法决定法制审核", seed_legal_reviews),
+    ("后续处置与办结", seed_follow_ups),
 ]
 
 

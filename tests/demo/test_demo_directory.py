@@ -2,7 +2,7 @@
 
 from django.core.management import call_command
 
-from inspections.demo import seed_directory
+from demo.directory import seed_directory
 from inspections.models import FOREIGN_EMPLOYER_TAG, Firm, InspectionItem
 from inspections.selectors import firms_for_item, published_items
 

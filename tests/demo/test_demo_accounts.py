@@ -5,8 +5,8 @@ from django.core.management import call_command
 from backend.accounts.models import User
 from backend.accounts.roles import SEPARATED_ADMINS, Role
 from backend.audit.services import verify_chain
-from backend.demo import DEMO_ACCOUNTS
 from backend.organisation.models import Department
+from demo.accounts import DEMO_ACCOUNTS
 
 
 def test_seed_demo_is_idempotent(db, capsys):

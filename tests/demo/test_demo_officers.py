@@ -5,9 +5,9 @@ from datetime import date
 from django.core.management import call_command
 
 from backend.audit.services import verify_chain
-from backend.demo import seed_accounts
 from backend.organisation.models import Department
-from personnel.demo import seed_personnel
+from demo.accounts import seed_accounts
+from demo.officers import seed_personnel
 from personnel.models import (
     Certificate,
     Expert,

@@ -10,8 +10,8 @@ from decimal import Decimal
 from django.db import transaction
 
 from backend.codes import make_uscc
-from backend.demo import CITY_REGION, DEPARTMENTS
 from backend.organisation.models import Department
+from demo.accounts import CITY_REGION, DEPARTMENTS
 from inspections.models import (
     FOREIGN_EMPLOYER_TAG,
     Firm,

@@ -72,3 +72,8 @@ def seed_accounts() -> dict[str, int]:
         )
         created["账号"] += 1
     return created
+
+
+def account(username: str) -> User | None:
+    """A demo account by its username, if the accounts part has been seeded."""
+    return User.objects.filter(username=username).first()

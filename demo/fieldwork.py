@@ -9,7 +9,7 @@ signatures, submission) and reviewed by the bureau's department administrator (k
   责令改正 follow-up with its deadline, re-checked and completed; the inspection is closed;
 - at one employer a foreign national worked without a work permit: the bureau's own result
   code under 发现问题待后续处理, a site photo, and a 移送案件线索 to 公安机关出入境管理部门
-  whose decision went through legal review (legalreview.demo) — still open, and past the
+  whose decision went through legal review (demo.legal_review) — still open, and past the
   date by which 公安 was to report back, so it shows as overdue on the dashboards;
 - the other four are clean: 无需后续处置, closed.
 
@@ -40,6 +40,8 @@ from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.accounts.services import create_user
 from backend.audit.services import record_event
+from demo.accounts import account
+from demo.plans import JOINT_TASK
 from fieldwork.models import (
     RECORDING,
     FollowUpKind,
@@ -53,14 +55,12 @@ from fieldwork.services import followups, records
 from fieldwork.services.evidence import upload_evidence
 from fieldwork.services.inspections import start_fieldwork
 from fieldwork.services.results_table import add_result_code
-from inspections.demo_plans import JOINT_TASK
 from inspections.models import SamplingTask, TaskStatus
-from legalreview.demo import seed_legal_review
 from personnel.models import Officer
 from personnel.services import update_officer
 
 S = InspectionState
-PHOTO = Path(__file__).parent / "data" / "demo_site_photo.jpg"
+PHOTO = Path(__file__).parent / "data" / "site_photo.jpg"
 DEMO_INSPECTORS = {"KJ": "kj_inspector", "GA": "ga_inspector", "RS": "rs_inspector"}
 PSB = "公安机关出入境管理部门"
 # The bureau's own 违反其他相关规定 (domain.md: one per department).
@@ -103,10 +103,6 @@ def _at(day: date, hour: int, minute: int = 0) -> datetime:
 # --- who ----------------------------------------------------------------------------------------
 
 
-def _user(username: str) -> User | None:
-    return User.objects.filter(username=username).first()
-
-
 def _seat_demo_logins(task: SamplingTask, created: dict[str, int]) -> None:
     """Link each demo inspector login to an officer of its department seated on the task."""
     seats = list(
@@ -116,7 +112,7 @@ def _seat_demo_logins(task: SamplingTask, created: dict[str, int]) -> None:
     )
     counts = Counter(m.officer_id for m in seats)
     for department, username in DEMO_INSPECTORS.items():
-        user = _user(username)
+        user = account(username)
         if user is None:
             continue
         seated = {m.officer_id: m for m in seats if m.department.code == department}
@@ -320,11 +316,6 @@ def _follow_up(inspection: Inspection, story: Story, author, planner, head, day)
         )
 
 
-def _legal_review(inspection: Inspection) -> int:
-    """The referral's decision drafted, submitted and approved (the legal review app's demo)."""
-    return sum(seed_legal_review(inspection).values())
-
-
 # --- the part -----------------------------------------------------------------------------------
 
 
@@ -343,13 +334,32 @@ def _stories(inspections: list[Inspection], kj_login: User | None) -> list[Story
     return [plan[i.pk] for i in inspections]
 
 
+def _joint_task() -> tuple[SamplingTask | None, list[tuple[Inspection, Story]]]:
+    """T-2021-007 and its inspections, each with the story it tells (see `_stories`)."""
+    task = SamplingTask.objects.filter(code=JOINT_TASK).first()
+    if task is None:
+        return None, []
+    inspections = list(task.inspections.select_related("firm").order_by("code"))
+    stories = _stories(inspections, account("kj_inspector"))
+    return task, list(zip(inspections, stories, strict=True))
+
+
+def referral_inspection() -> Inspection | None:
+    """The inspection whose finding is referred to 公安: the legal review part reviews its
+    decision (demo.legal_review) before the follow-ups part makes the referral."""
+    _, stories = _joint_task()
+    return next((i for i, story in stories if story.kind == "refer"), None)
+
+
 @transaction.atomic
 def seed_fieldwork() -> dict[str, int]:
+    """The joint task started and its inspections recorded on site, submitted and reviewed.
+    The referral's legal review and every follow-up are the next two parts."""
     created = dict.fromkeys(
-        ["检查", "关联的执法人员账号", "执法人员账号", "全过程记录", "证据材料", "法制审核"], 0
+        ["检查", "关联的执法人员账号", "执法人员账号", "全过程记录", "证据材料"], 0
     )
     task = SamplingTask.objects.filter(code=JOINT_TASK).first()
-    planner, head = _user("kj_planner"), _user("kj_admin")
+    planner, head = account("kj_planner"), account("kj_admin")
     if task is None or planner is None or head is None:
         return created
     if task.status == TaskStatus.TEAMS_DRAWN:
@@ -363,9 +373,7 @@ def seed_fieldwork() -> dict[str, int]:
     kj_code = _kj_result_code(head)
     codes = {"clean": ["no-problem"], "rectify": ["rectified"], "refer": [kj_code.code]}
     lead = task.department.code
-    for number, (inspection, story) in enumerate(
-        zip(inspections, _stories(inspections, _user("kj_inspector")), strict=True)
-    ):
+    for number, (inspection, story) in enumerate(_joint_task()[1]):
         day = date(2021, 6, 10 + 3 * number)
         author = _author(inspection, lead, created)
         if inspection.state in (S.PLANNED, S.NOTIFIED, *RECORDING):
@@ -379,14 +387,28 @@ def seed_fieldwork() -> dict[str, int]:
                 opinion="检查程序合法，事实清楚，同意检查结果",
                 idempotency_key=_key(inspection, "review"),
             )
-            inspection.refresh_from_db()
-        if story.kind == "refer" and inspection.state == S.REVIEWED:
-            # The referral is a major decision: approved in legal review before it is made.
-            created["法制审核"] += _legal_review(inspection)
-        if inspection.state == S.REVIEWED:
-            _follow_up(inspection, story, author, planner, head, date(2021, 6, 28))
     created["全过程记录"] = (
         InspectionRecord.objects.filter(inspection__task=task).count() - records_before
     )
     created["证据材料"] = sum(i.evidence_files.count() for i in inspections) - evidence_before
+    return created
+
+
+@transaction.atomic
+def seed_follow_ups() -> dict[str, int]:
+    """Each reviewed inspection's follow-up (the referral only once its decision is approved in
+    legal review, the part before), completed and closed where the story ends there."""
+    created = {"全过程记录": 0}
+    task, stories = _joint_task()
+    planner, head = account("kj_planner"), account("kj_admin")
+    if task is None or planner is None or head is None:
+        return created
+    records_before = InspectionRecord.objects.filter(inspection__task=task).count()
+    for inspection, story in stories:
+        if inspection.state == S.REVIEWED:
+            author = _author(inspection, task.department.code, {"执法人员账号": 0})
+            _follow_up(inspection, story, author, planner, head, date(2021, 6, 28))
+    created["全过程记录"] = (
+        InspectionRecord.objects.filter(inspection__task=task).count() - records_before
+    )
     return created

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 
 from backend.audit.services import verify_chain
-from inspections.demo_plans import seed_plans
+from demo.plans import seed_plans
 from inspections.models import AnnualPlan, PlanStatus, SamplingTask, ScopeMode, TaskStatus
 from inspections.staffing import task_staffing
 from inspections.task_selectors import scope_counts
