@@ -55,7 +55,13 @@ MEDIA_ROOT = Path(os.getenv("MEDIA_ROOT", VAR_DIR / "media"))
 MEDIA_URL = "/media/"
 STATIC_ROOT = Path(os.getenv("STATIC_ROOT", VAR_DIR / "static"))
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [BASE_DIR / "backend" / "static"]
+# The inspections app is one Django app in three packages, one per step (inspections/__init__.py):
+# each keeps its own templates and static files, which APP_DIRS would not find in a subpackage.
+INSPECTION_STEPS = [BASE_DIR / "inspections" / step for step in ("directory", "planning", "draws")]
+STATICFILES_DIRS = [
+    BASE_DIR / "backend" / "static",
+    *(step / "static" for step in INSPECTION_STEPS),
+]
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise warns on every request otherwise
 
 INSTALLED_APPS = [
@@ -112,7 +118,10 @@ ASGI_APPLICATION = "backend.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "backend" / "templates"],
+        "DIRS": [
+            BASE_DIR / "backend" / "templates",
+            *(step / "templates" for step in INSPECTION_STEPS),
+        ],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -205,10 +214,11 @@ IMPORTS_IN_BACKGROUND = envbool("IMPORTS_IN_BACKGROUND", "1")
 # On PostgreSQL a big import writes from a second thread while the file is still being read.
 IMPORTS_PARALLEL_WRITES = envbool("IMPORTS_PARALLEL_WRITES", "1")
 # On PostgreSQL a draw (announce or perform) runs in a thread while the task page shows its
-# progress; tests run it within the request, as SQLite always does (inspections/draw_jobs.py).
+# progress; tests run it within the request, as SQLite always does
+# (inspections/draws/draw_jobs.py).
 DRAWS_IN_BACKGROUND = envbool("DRAWS_IN_BACKGROUND", "1")
-# Processes that read a large draw's pool at once (inspections/draw_parallel.py), and the parts
-# its pool is built in (inspections/draw_files.py); 0: one per core.
+# Processes that read a large draw's pool at once (inspections/draws/draw_parallel.py), and the
+# parts its pool is built in (inspections/draws/draw_files.py); 0: one per core.
 DRAWS_PROCESSES = envint("DRAWS_PROCESSES", 0)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -297,14 +307,14 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     # Choice sets that share a field name with another app's get a name of their own.
     "ENUM_NAME_OVERRIDES": {
-        "ItemCategoryEnum": "inspections.models.ItemCategory",
-        "ItemVersionStatusEnum": "inspections.models.VersionStatus",
-        "FirmStatusEnum": "inspections.models.FirmStatus",
+        "ItemCategoryEnum": "inspections.directory.models.ItemCategory",
+        "ItemVersionStatusEnum": "inspections.directory.models.VersionStatus",
+        "FirmStatusEnum": "inspections.directory.models.FirmStatus",
         "OfficerStatusEnum": "personnel.models.OfficerStatus",
         "CertificateStatusEnum": "personnel.models.CertificateStatus",
-        "PlanStatusEnum": "inspections.models.PlanStatus",
-        "TaskStatusEnum": "inspections.models.TaskStatus",
-        "ParticipationStatusEnum": "inspections.models.ParticipationStatus",
+        "PlanStatusEnum": "inspections.planning.models.PlanStatus",
+        "TaskStatusEnum": "inspections.planning.models.TaskStatus",
+        "ParticipationStatusEnum": "inspections.planning.models.ParticipationStatus",
         "EvidenceKindEnum": "fieldwork.models.EvidenceKind",
         "PublicationKindEnum": ["original", "correction", "withdrawal"],
         "PublishedPlanStatusEnum": ["published", "superseded"],

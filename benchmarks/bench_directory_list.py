@@ -40,9 +40,9 @@ from django.test import Client  # noqa: E402
 from backend.accounts.models import User  # noqa: E402
 from backend.accounts.roles import Role  # noqa: E402
 from backend.organisation.models import Department  # noqa: E402
-from inspections.bulk import insert_firms  # noqa: E402
-from inspections.models import Firm  # noqa: E402
-from inspections.synthetic import synthetic_firms  # noqa: E402
+from inspections.directory.bulk import insert_firms  # noqa: E402
+from inspections.directory.models import Firm  # noqa: E402
+from inspections.directory.synthetic import synthetic_firms  # noqa: E402
 
 # (label, query string, the same filter in SQL for the baseline)
 SCENARIOS = [

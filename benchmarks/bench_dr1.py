@@ -16,7 +16,8 @@ from pathlib import Path
 # Runnable as a plain script from a checkout, without installing the project.
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from inspections import dr1  # noqa: E402
+from inspections.draws import dr1
+from inspections.planning import rules
 
 STRATA = ("A", "B", "C", "D")
 RATIO = "0.05"
@@ -61,7 +62,7 @@ def main() -> None:
 
     pool_rows = synthetic_pool(args.n)
     counts = dr1.eligible_counts(pool_rows)
-    quota = {s: dr1.quota_from_ratio(counts[s], RATIO) for s in sorted(counts)}
+    quota = {s: rules.quota_from_ratio(counts[s], RATIO) for s in sorted(counts)}
     seed = dr1.sha256_hex(b"benchmark seed")
     print(f"DR-1 firms draw: {args.n:,} candidates, {sum(counts.values()):,} eligible")
     print(f"  quota at ratio {RATIO}: {quota}")

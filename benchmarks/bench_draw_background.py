@@ -25,8 +25,8 @@ from django.conf import settings
 from django.test import Client
 from draw_fixtures import WITNESS_VALUES, describe_database, draft_task, planner, prepare_directory
 
-from inspections import dr1, draw_files
-from inspections.models import Draw, DrawJob
+from inspections.draws import dr1, draw_files
+from inspections.draws.models import Draw, DrawJob
 
 GIB = 1024**3
 

@@ -23,8 +23,8 @@ import time
 
 from draw_fixtures import WITNESS_VALUES, describe_database, draft_task, planner, prepare_directory
 
-from inspections import dr1, draw_files
-from inspections.services.draws import announce_firms_draw, perform_draw
+from inspections.draws import dr1, draw_files
+from inspections.draws.services.draws import announce_firms_draw, perform_draw
 
 
 def hashing_floor(seed: str, keys: list[str]) -> float:

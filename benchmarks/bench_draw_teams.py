@@ -27,9 +27,9 @@ from draw_fixtures import (
     prepare_directory,
 )
 
-from inspections import dr1
-from inspections.models import TaskQuota
-from inspections.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
+from inspections.draws import dr1
+from inspections.draws.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
+from inspections.planning.models import TaskQuota
 from personnel.models import ConflictOfInterest, ConflictRelation, ConflictSource, Officer
 
 

@@ -4,12 +4,12 @@
         python benchmarks/bench_firm_export.py --n 1000000 --xlsx 100000
 
 Migrates the database named by DATABASE_URL and tops its directory up to N synthetic firms. Each
-export runs the code the export view runs (`inspections.exports`: read with a server-side cursor,
-format, escape formulas, write), into a temporary file. Baselines in the same run, on the same
-rows already in memory: openpyxl's write-only mode writing them raw for .xlsx, a plain
-csv.writer for .csv. The ratio is export / baseline: what the database read, the formatting and
-the escaping cost on top of the writer. Targets: .xlsx of 100,000 in at most 15 s; .csv of
-1,000,000 in at most 20 s.
+export runs the code the export view runs (`inspections.directory.exports`: read with a
+server-side cursor, format, escape formulas, write), into a temporary file. Baselines in the
+same run, on the same rows already in memory: openpyxl's write-only mode writing them raw for
+.xlsx, a plain csv.writer for .csv. The ratio is export / baseline: what the database read, the
+formatting and the escaping cost on top of the writer. Targets: .xlsx of 100,000 in at most
+15 s; .csv of 1,000,000 in at most 20 s.
 """
 
 import argparse
@@ -31,10 +31,10 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
-from inspections import exports  # noqa: E402
-from inspections.bulk import insert_firms  # noqa: E402
-from inspections.models import Firm  # noqa: E402
-from inspections.synthetic import synthetic_firms  # noqa: E402
+from inspections.directory import exports  # noqa: E402
+from inspections.directory.bulk import insert_firms  # noqa: E402
+from inspections.directory.models import Firm  # noqa: E402
+from inspections.directory.synthetic import synthetic_firms  # noqa: E402
 
 
 def ensure_firms(n: int) -> None:

@@ -34,9 +34,9 @@ def build_file(n: int, path: Path) -> None:
 
     django.setup()  # the export's headers live beside its models
     from backend.excel import write_xlsx
-    from inspections.classifications import region_full_name, region_names
-    from inspections.exports import HEADERS
-    from inspections.synthetic import synthetic_firms
+    from inspections.directory.classifications import region_full_name, region_names
+    from inspections.directory.exports import HEADERS
+    from inspections.directory.synthetic import synthetic_firms
 
     names = region_names()
     types = {"enterprise": "企业", "individual": "个体工商户", "cooperative": "农民专业合作社"}

@@ -72,7 +72,7 @@ def setup_django():
 def ensure_firms(n: int) -> None:
     from django.core.management import call_command
 
-    from inspections.models import Firm
+    from inspections.directory.models import Firm
 
     have = Firm.objects.count()
     if have >= n:
@@ -98,7 +98,8 @@ def ensure_results(n: int, year: int) -> None:
     from backend.accounts.roles import Role
     from backend.organisation.models import Department
     from disclosure.models import PublishedResult
-    from inspections.models import AnnualPlan, Firm, SamplingTask
+    from inspections.directory.models import Firm
+    from inspections.planning.models import AnnualPlan, SamplingTask
 
     have = PublishedResult.objects.count()
     if have >= n:

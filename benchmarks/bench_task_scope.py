@@ -31,18 +31,11 @@ from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 
 from backend.organisation.models import Department  # noqa: E402
-from inspections.bulk import insert_firms  # noqa: E402
-from inspections.models import (  # noqa: E402
-    AnnualPlan,
-    Firm,
-    InspectionItem,
-    InspectionItemVersion,
-    SamplingTask,
-    ScopeMode,
-    TaskQuota,
-)
-from inspections.synthetic import synthetic_firms  # noqa: E402
-from inspections.task_selectors import scope_counts  # noqa: E402
+from inspections.directory.bulk import insert_firms  # noqa: E402
+from inspections.directory.models import Firm, InspectionItem, InspectionItemVersion
+from inspections.directory.synthetic import synthetic_firms  # noqa: E402
+from inspections.planning.models import AnnualPlan, SamplingTask, ScopeMode, TaskQuota
+from inspections.planning.selectors import scope_counts  # noqa: E402
 from personnel.models import EnforcementField  # noqa: E402
 
 # (task code, filters, the same scope in SQL)

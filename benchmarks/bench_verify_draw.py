@@ -1,6 +1,6 @@
-"""Benchmark the public's standalone verifier (inspections/verify_draw.py, standard library only)
-on a firms draw made by the product over the whole directory, against the spec's floor (hashing
-the same tickets alone), in the same run.
+"""Benchmark the public's standalone verifier (inspections/draws/verify_draw.py, standard library
+only) on a firms draw made by the product over the whole directory, against the spec's floor
+(hashing the same tickets alone), in the same run.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/shuangsui_bench \\
         python benchmarks/bench_verify_draw.py --n 1000000
@@ -22,9 +22,9 @@ from pathlib import Path
 
 from draw_fixtures import WITNESS_VALUES, draft_task, planner, prepare_directory
 
-from inspections import dr1, draw_files
-from inspections.models import Draw, DrawPurpose, DrawStatus
-from inspections.services.draws import announce_firms_draw, perform_draw
+from inspections.draws import dr1, draw_files
+from inspections.draws.models import Draw, DrawPurpose, DrawStatus
+from inspections.draws.services.draws import announce_firms_draw, perform_draw
 
 VERIFIER = Path(dr1.__file__).with_name("verify_draw.py")
 

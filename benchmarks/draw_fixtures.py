@@ -30,18 +30,18 @@ from django.utils import timezone  # noqa: E402
 from backend.accounts.models import User  # noqa: E402
 from backend.accounts.roles import Role  # noqa: E402
 from backend.organisation.models import Department  # noqa: E402
-from inspections import planning  # noqa: E402
-from inspections.bulk import insert_firms  # noqa: E402
-from inspections.models import (  # noqa: E402
-    AnnualPlan,
+from inspections.directory.bulk import insert_firms  # noqa: E402
+from inspections.directory.models import (
     CheckPoint,
     Firm,
     InspectionItem,
     InspectionItemVersion,
     TargetType,
 )
-from inspections.services import open_task  # noqa: E402
-from inspections.synthetic import synthetic_firms  # noqa: E402
+from inspections.directory.synthetic import synthetic_firms  # noqa: E402
+from inspections.planning import rules  # noqa: E402
+from inspections.planning.models import AnnualPlan
+from inspections.planning.services import open_task  # noqa: E402
 from personnel.models import (  # noqa: E402
     Certificate,
     CertificateKind,
@@ -188,7 +188,7 @@ def draft_task(*, ratio: str = "0.05", seats: int = 2):
         window_start=date(YEAR, 6, 1),
         window_end=date(YEAR, 6, 30),
         seats={dept: seats},
-        quotas={risk: planning.Quota(ratio=Decimal(ratio)) for risk in "ABCD"},
+        quotas={risk: rules.Quota(ratio=Decimal(ratio)) for risk in "ABCD"},
         witnesses=WITNESSES,
     )
 

@@ -12,7 +12,7 @@ from django.db import transaction
 from backend.codes import make_uscc
 from backend.organisation.models import Department
 from demo.accounts import CITY_REGION, DEPARTMENTS
-from inspections.models import (
+from inspections.directory.models import (
     FOREIGN_EMPLOYER_TAG,
     Firm,
     InspectionItem,
@@ -20,7 +20,12 @@ from inspections.models import (
     ItemCategory,
     TargetType,
 )
-from inspections.services import create_firm, create_item, publish_item_version, revise_item
+from inspections.directory.services import (
+    create_firm,
+    create_item,
+    publish_item_version,
+    revise_item,
+)
 from personnel.models import EnforcementField
 
 FIELDS = [

@@ -6,8 +6,9 @@ from django.db import transaction
 
 from demo.accounts import account
 from demo.plans import JOINT_TASK
-from inspections.models import DrawPurpose, DrawStatus, SamplingTask, TaskStatus
-from inspections.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
+from inspections.draws.models import DrawPurpose, DrawStatus
+from inspections.draws.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
+from inspections.planning.models import SamplingTask, TaskStatus
 
 # What the two witnesses announced for the demo enter at the ceremony.
 WITNESS_VALUES = {

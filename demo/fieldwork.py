@@ -55,7 +55,7 @@ from fieldwork.services import followups, records
 from fieldwork.services.evidence import upload_evidence
 from fieldwork.services.inspections import start_fieldwork
 from fieldwork.services.results_table import add_result_code
-from inspections.models import SamplingTask, TaskStatus
+from inspections.planning.models import SamplingTask, TaskStatus
 from personnel.models import Officer
 from personnel.services import update_officer
 

@@ -14,17 +14,10 @@ from django.db import transaction
 
 from backend.organisation.models import Department
 from demo.accounts import CITY_REGION, account
-from inspections import planning
-from inspections.models import (
-    FOREIGN_EMPLOYER_TAG,
-    AnnualPlan,
-    InspectionItemVersion,
-    PlanStatus,
-    SamplingTask,
-    ScopeMode,
-    VersionStatus,
-)
-from inspections.services import (
+from inspections.directory.models import FOREIGN_EMPLOYER_TAG, InspectionItemVersion, VersionStatus
+from inspections.planning import rules
+from inspections.planning.models import AnnualPlan, PlanStatus, SamplingTask, ScopeMode
+from inspections.planning.services import (
     add_plan_line,
     approve_plan,
     confirm_participation,
@@ -54,9 +47,9 @@ def _published(codes: list[str]) -> list[InspectionItemVersion]:
     )
 
 
-def _counts_within(population: dict[str, int]) -> dict[str, planning.Quota]:
+def _counts_within(population: dict[str, int]) -> dict[str, rules.Quota]:
     return {
-        risk: planning.Quota(count=min(count, population.get(risk, 0)))
+        risk: rules.Quota(count=min(count, population.get(risk, 0)))
         for risk, count in JOINT_COUNTS.items()
     }
 
@@ -140,7 +133,7 @@ def _tasks(plan: AnnualPlan, departments: dict[str, Department], created: dict[s
             window_start=ORDINARY_WINDOW[0],
             window_end=ORDINARY_WINDOW[1],
             seats={departments["KJ"]: 2},
-            quotas={q.risk_class: planning.Quota(ratio=q.ratio) for q in lines[1].quotas.all()},
+            quotas={q.risk_class: rules.Quota(ratio=q.ratio) for q in lines[1].quotas.all()},
             scope_mode=ScopeMode.TARGETED,
             region_code=CHAOYANG,
             tags=[FOREIGN_EMPLOYER_TAG],

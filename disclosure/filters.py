@@ -12,15 +12,10 @@ from django.db.models import Exists, OuterRef, Q
 from disclosure.models import FollowUpSummary, PublicationKind, PublishedResultItem
 from disclosure.redaction import PUBLIC_PLAN_STATUSES
 from fieldwork.models import ResultCode
-from inspections.filters import RegionFilter
-from inspections.models import (
-    AnnualPlan,
-    InspectionItemVersion,
-    Region,
-    SamplingTask,
-    TaskDepartment,
-    TaskStatus,
-)
+from inspections.directory.filters import RegionFilter
+from inspections.directory.models import InspectionItemVersion, Region
+from inspections.directory.selectors import filter_by_region
+from inspections.planning.models import AnnualPlan, SamplingTask, TaskDepartment, TaskStatus
 from inspections.public.filters import (
     SEARCH_MAX_LENGTH,
     DepartmentFilter,
@@ -28,7 +23,6 @@ from inspections.public.filters import (
     looks_like_code,
 )
 from inspections.public.redaction import PUBLIC_VERSION_STATUSES
-from inspections.selectors import filter_by_region
 
 STATUS_CHOICES = [
     ("in_force", "有效"),

@@ -25,10 +25,10 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from disclosure.models import FollowUpSummary, PublicationKind, PublishedResult
-from inspections.classifications import region_full_name
-from inspections.models import (
+from inspections.directory.classifications import region_full_name
+from inspections.draws.models import Draw
+from inspections.planning.models import (
     AnnualPlan,
-    Draw,
     PlanLine,
     PlanStatus,
     SamplingTask,

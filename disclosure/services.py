@@ -33,8 +33,8 @@ from disclosure.models import (
 )
 from fieldwork.models import FollowUpStatus, Inspection, InspectionState, RecordKind, ResultCode
 from fieldwork.services.records import latest
-from inspections.models import TaskStatus
-from inspections.services.task_transitions import transition_task
+from inspections.planning.models import TaskStatus
+from inspections.planning.services.task_transitions import transition_task
 
 S = InspectionState
 # An inspection whose result the lead department has reviewed (同意).

@@ -18,7 +18,7 @@ from disclosure import gates
 from disclosure.models import PublishedResult
 from disclosure.redaction import in_force, public_tasks
 from fieldwork.models import FollowUpKind, ResultCode
-from inspections.models import TaskStatus
+from inspections.planning.models import TaskStatus
 
 
 @dataclass(frozen=True)

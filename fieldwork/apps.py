@@ -11,8 +11,8 @@ class FieldworkConfig(AppConfig):
         # import: it calls the function registered here wherever a task is started.
         from fieldwork.selectors import recent_inspections
         from fieldwork.services.inspections import start_fieldwork
-        from inspections.services.task_transitions import register_start_handler
-        from inspections.task_selectors import register_recent_inspections
+        from inspections.planning.selectors import register_recent_inspections
+        from inspections.planning.services.task_transitions import register_start_handler
 
         register_start_handler(start_fieldwork)
         # A task's scope excludes the firms inspected for its items within its exclusion window.

@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from fieldwork.models import ResultCode
-from inspections.models import InspectionMethod
+from inspections.directory.models import InspectionMethod
 
 # A phone's clock running a little ahead of the server's is not an event in the future.
 CLOCK_SKEW = timedelta(minutes=5)

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from fieldwork.models import FollowUp, FollowUpStatus, Inspection, InspectionState, ResultCode
-from inspections.models import SamplingTask, TaskStatus
+from inspections.planning.models import SamplingTask, TaskStatus
 
 # Roles that read their department's inspections (the team members read their own).
 _DEPARTMENT_READERS = (Role.PLANNER, Role.DEPARTMENT_ADMIN, Role.LEGAL_REVIEWER)

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from backend.audit.admin import AuditedModelAdmin
-from inspections.models import Industry, Region
+from inspections.directory.models import Industry, Region
 
 
 # Reference tables only: items and firms change through their services (a published item

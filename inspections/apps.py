@@ -2,9 +2,21 @@ from django.apps import AppConfig
 
 
 class InspectionsConfig(AppConfig):
+    """One app, three packages (see inspections/__init__.py); this wires them together."""
+
     name = "inspections"
     verbose_name = "抽查检查"
 
     def ready(self) -> None:
         # Importers register themselves with backend.imports on import.
-        from inspections import firm_import, item_list_import  # noqa: F401
+        from inspections.directory import firm_import, item_list_import  # noqa: F401
+
+        # Planning may not import the step after it: the draws register their card of the
+        # task page, and what keeps a task from starting (a draw left half done).
+        from inspections.draws.selectors import start_blockers
+        from inspections.draws.views import TASK_PAGE_SECTION
+        from inspections.planning.services.task_transitions import register_start_blockers
+        from inspections.planning.task_page import register_task_page_section
+
+        register_task_page_section(TASK_PAGE_SECTION)
+        register_start_blockers(start_blockers)

@@ -5,3 +5,10 @@ class LegalreviewConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "legalreview"
     verbose_name = "法制审核"
+
+    def ready(self) -> None:
+        # An inspection's page (fieldwork, below this app) lists its decisions through this.
+        from fieldwork.decisions import register_decisions
+        from legalreview.selectors import decisions_of_inspection
+
+        register_decisions(decisions_of_inspection)

@@ -43,6 +43,12 @@ def decisions_visible_to(user) -> QuerySet[Decision]:
     return decisions.none()
 
 
+def decisions_of_inspection(*, user, inspection) -> list[Decision]:
+    """The inspection's decisions that `user` may open, oldest first: for the inspection's page,
+    which fieldwork shows (registered with fieldwork.decisions by LegalreviewConfig.ready())."""
+    return list(decisions_visible_to(user).filter(inspection=inspection).order_by("pk"))
+
+
 def get_decision_for_user(user, pk: int) -> Decision:
     try:
         return decisions_visible_to(user).get(pk=pk)

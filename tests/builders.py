@@ -10,8 +10,8 @@ from decimal import Decimal
 import pytest
 
 from backend.codes import make_uscc
-from inspections.models import Firm, FirmTag, InspectionMethod, ItemCategory
-from inspections.services import create_item
+from inspections.directory.models import Firm, FirmTag, InspectionMethod, ItemCategory
+from inspections.directory.services import create_item
 from personnel.models import EnforcementField
 
 
@@ -97,7 +97,7 @@ def labor(db):
 @pytest.fixture
 def publish_item(kj, foreign_work):
     """A published item version, by default KJ's, for the employers of foreign staff."""
-    from inspections.services import publish_item_version
+    from inspections.directory.services import publish_item_version
 
     def publish(*, department=None, field=None, rules=None, **overrides):
         number = next(_serial)
@@ -198,7 +198,12 @@ def published_plan(
 ):
     """KJ's published 2021 plan: one item, a directory of 50 A, 30 B, 12 C and 3 D employers,
     and four certified KJ officers."""
-    from inspections.services import approve_plan, generate_annual_plan, publish_plan, submit_plan
+    from inspections.planning.services import (
+        approve_plan,
+        generate_annual_plan,
+        publish_plan,
+        submit_plan,
+    )
 
     publish_item(code="KJ-WGR-001", name="外国人来华工作许可事项检查")
     make_directory({"A": 50, "B": 30, "C": 12, "D": 3})
@@ -214,8 +219,8 @@ def open_draft_task(planner, kj, published_plan):
     """Open a draft task of the published plan; keyword arguments override the defaults."""
     from datetime import date
 
-    from inspections import planning
-    from inspections.services import open_task
+    from inspections.planning import rules
+    from inspections.planning.services import open_task
 
     def make(*, actor=planner, **overrides):
         line = published_plan.lines.get()
@@ -227,9 +232,9 @@ def open_draft_task(planner, kj, published_plan):
             "window_end": date(2021, 6, 30),
             "seats": {kj: 2},
             "quotas": {
-                "A": planning.Quota(ratio=Decimal("0.02")),
-                "B": planning.Quota(ratio=Decimal("0.05")),
-                "C": planning.Quota(count=2),
+                "A": rules.Quota(ratio=Decimal("0.02")),
+                "B": rules.Quota(ratio=Decimal("0.05")),
+                "C": rules.Quota(count=2),
             },
         }
         fields.update(overrides)

@@ -71,7 +71,7 @@ def _imports_write_in_the_test_transaction(settings):
 @pytest.fixture(autouse=True)
 def _draws_run_within_the_request(settings):
     # The background thread has its own connection, outside the test's transaction;
-    # tests/inspections/test_draws_background.py covers it with transactional tests.
+    # tests/inspections/draws/test_draws_background.py covers it with transactional tests.
     settings.DRAWS_IN_BACKGROUND = False
 
 

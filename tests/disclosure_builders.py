@@ -18,22 +18,22 @@ from backend.codes import make_citizen_id, make_uscc
 from fieldwork.models import InspectionState
 from fieldwork.services import records
 from fieldwork.services.inspections import start_fieldwork
-from inspections import planning
-from inspections.models import Firm, FirmTag, InspectionMethod, ItemCategory, TaskStatus
-from inspections.services import (
-    approve_plan,
-    create_item,
-    generate_annual_plan,
-    open_task,
-    publish_item_version,
-    publish_plan,
-    submit_plan,
-)
-from inspections.services.draws import (
+from inspections.directory.models import Firm, FirmTag, InspectionMethod, ItemCategory
+from inspections.directory.services import create_item, publish_item_version
+from inspections.draws.services.draws import (
     abandon_draw,
     announce_firms_draw,
     announce_teams_draw,
     perform_draw,
+)
+from inspections.planning import rules
+from inspections.planning.models import TaskStatus
+from inspections.planning.services import (
+    approve_plan,
+    generate_annual_plan,
+    open_task,
+    publish_plan,
+    submit_plan,
 )
 from personnel import services as personnel
 from personnel.models import CertificateKind, EnforcementField, OfficerCategory
@@ -157,7 +157,7 @@ def drawn_task(
         window_start=date(year, 6, 7),
         window_end=date(year, 6, 30),
         seats={department: 2},
-        quotas={"D": planning.Quota(ratio=Decimal("1"))},
+        quotas={"D": rules.Quota(ratio=Decimal("1"))},
         officer_cap=len(names),
         witnesses=["纪检监督员"],
     )

@@ -14,6 +14,7 @@ urlpatterns = [
     path("public/", include(("disclosure.api_urls", "disclosure"), namespace="disclosure")),
     path("personnel/", include("personnel.api.urls")),
     path("", include(router.urls)),
-    path("", include("inspections.api.urls")),
+    path("", include("inspections.directory.api.urls")),
+    path("", include("inspections.planning.api.urls")),
     path("", include("fieldwork.evidence_api")),
 ]

@@ -43,7 +43,7 @@ from fieldwork.services.records import (
     latest,
     lock,
 )
-from inspections.models import SamplingTask
+from inspections.planning.models import SamplingTask
 
 S = InspectionState
 K = RecordKind

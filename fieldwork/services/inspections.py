@@ -6,9 +6,10 @@ from django.db import transaction
 from backend.audit.services import record_event
 from backend.organisation.models import Department
 from fieldwork.models import Inspection, InspectionMember
-from inspections.models import Firm, SamplingTask, TaskStatus
-from inspections.services.task_transitions import transition_task
-from inspections.teams import Seat, effective_teams
+from inspections.directory.models import Firm
+from inspections.draws.teams import Seat, effective_teams
+from inspections.planning.models import SamplingTask, TaskStatus
+from inspections.planning.services.task_transitions import transition_task
 from personnel.models import Certificate
 
 

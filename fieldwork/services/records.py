@@ -30,8 +30,9 @@ from fieldwork.models import (
     RecordKind,
     ResultCode,
 )
-from inspections.models import CheckPoint, InspectionMethod, TaskStatus
-from inspections.services.task_transitions import transition_task
+from inspections.directory.models import CheckPoint, InspectionMethod
+from inspections.planning.models import TaskStatus
+from inspections.planning.services.task_transitions import transition_task
 
 S = InspectionState
 K = RecordKind

@@ -20,7 +20,7 @@ from fieldwork.models import (
     ResultCode,
 )
 from fieldwork.services import records
-from inspections.models import CheckPoint
+from inspections.directory.models import CheckPoint
 
 S = InspectionState
 K = RecordKind

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
+from fieldwork.decisions import decisions_for
 from fieldwork.forms import ReviewForm
 from fieldwork.models import EvidenceKind, InspectionState, RecordKind
 from fieldwork.selectors import (
@@ -31,7 +32,7 @@ from fieldwork.views.checklist import (
     result_labels,
     timeline,
 )
-from inspections.models import CheckPoint, InspectionMethod
+from inspections.directory.models import CheckPoint, InspectionMethod
 
 # Who opens an inspection's page (the selector narrows it to what each may see).
 VIEWERS = (
@@ -122,7 +123,7 @@ def render_inspection(request, inspection, *, bound=None, review_form=None, stat
     if can_review and review_form is None:
         review_form = ReviewForm(initial={"idempotency_key": uuid.uuid4()}, auto_id="review-%s")
     current = records.current_records(inspection)
-    decisions = _decisions(user, inspection)
+    decisions = decisions_for(user, inspection)  # the legal review app's, through its hook
     return render(
         request,
         "fieldwork/inspection.html",
@@ -162,15 +163,6 @@ def render_inspection(request, inspection, *, bound=None, review_form=None, stat
         },
         status=status,
     )
-
-
-def _decisions(user, inspection) -> list:
-    """The inspection's enforcement decisions the user may open (legal review app)."""
-    try:
-        from legalreview.selectors import decisions_visible_to
-    except ImportError:  # the legal review app is optional to these pages
-        return []
-    return list(decisions_visible_to(user).filter(inspection=inspection).order_by("pk"))
 
 
 @role_required(*VIEWERS)

@@ -13,9 +13,9 @@ from fieldwork.models import InspectionState
 from fieldwork.selectors import inspections_visible_to
 from fieldwork.services.inspections import start_fieldwork
 from fieldwork.views.checklist import result_labels
-from inspections.models import TaskStatus
-from inspections.services.task_transitions import start_blockers
-from inspections.task_selectors import PLANNING_ROLES, get_task_for_user
+from inspections.planning.models import TaskStatus
+from inspections.planning.selectors import PLANNING_ROLES, get_task_for_user
+from inspections.planning.services.task_transitions import start_blockers
 
 
 @role_required(*PLANNING_ROLES)

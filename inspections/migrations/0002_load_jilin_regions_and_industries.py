@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def load_tables(apps, schema_editor):
-    from inspections import classifications
+    from inspections.directory import classifications
 
     for model_name, entries in (
         ("Region", classifications.regions()),

@@ -20,11 +20,12 @@ from django.views.decorators.http import require_safe
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
-from inspections import dr1, draw_files
-from inspections.models import Draw, DrawPurpose, Firm
+from inspections.directory.models import Firm
+from inspections.draws import dr1, draw_files
+from inspections.draws.models import Draw, DrawPurpose
+from inspections.draws.services.draws import firms_result_for
 from inspections.public.redaction import scrub
 from inspections.public.views import _code, public_page
-from inspections.services.draws import firms_result_for
 from personnel.models import Certificate
 
 VERIFIER = Path(dr1.__file__).with_name("verify_draw.py")

@@ -13,8 +13,8 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from backend.codes import USCC_CHARSET
-from inspections.filters import IndustryFilter, RegionFilter
-from inspections.models import (
+from inspections.directory.filters import IndustryFilter, RegionFilter
+from inspections.directory.models import (
     Firm,
     FirmStatus,
     InspectionItem,
@@ -22,8 +22,8 @@ from inspections.models import (
     ItemCategory,
     Region,
 )
+from inspections.directory.selectors import filter_by_region
 from inspections.public import redaction
-from inspections.selectors import filter_by_region
 from personnel.models import Officer
 
 _CODE_CHARS = set(USCC_CHARSET)

@@ -31,8 +31,8 @@ from django.utils import timezone
 
 from backend.codes import mask_citizen_id, mask_phone
 from backend.organisation.models import Department
-from inspections.classifications import industry_name, region_full_name
-from inspections.models import (
+from inspections.directory.classifications import industry_name, region_full_name
+from inspections.directory.models import (
     CheckPoint,
     Firm,
     FirmStatus,

@@ -2,7 +2,7 @@
 
 from django import template
 
-from inspections.task_selectors import dashboard_for
+from inspections.planning.selectors import dashboard_for
 
 register = template.Library()
 

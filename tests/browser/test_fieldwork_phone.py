@@ -32,9 +32,9 @@ from datetime import date, timedelta
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.accounts.services import create_user
-from inspections.models import SamplingTask, TaskStatus
-from inspections.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
-from inspections.teams import effective_teams
+from inspections.planning.models import SamplingTask, TaskStatus
+from inspections.draws.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
+from inspections.draws.teams import effective_teams
 from personnel.models import Certificate, Officer
 from personnel.services import renew_certificate, update_officer
 

@@ -28,7 +28,7 @@ def seed_published_results() -> None:
 
     from backend.accounts.models import User
     from disclosure.services import PUBLISHABLE, publication_problems, publish_results
-    from inspections.models import SamplingTask, TaskStatus
+    from inspections.planning.models import SamplingTask, TaskStatus
 
     task = SamplingTask.objects.get(code="T-2021-007")
     planner = User.objects.get(username="kj_planner")

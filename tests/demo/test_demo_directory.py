@@ -3,8 +3,8 @@
 from django.core.management import call_command
 
 from demo.directory import seed_directory
-from inspections.models import FOREIGN_EMPLOYER_TAG, Firm, InspectionItem
-from inspections.selectors import firms_for_item, published_items
+from inspections.directory.models import FOREIGN_EMPLOYER_TAG, Firm, InspectionItem
+from inspections.directory.selectors import firms_for_item, published_items
 
 
 def test_the_demo_directory_is_idempotent(db):

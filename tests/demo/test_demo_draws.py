@@ -5,8 +5,8 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from inspections import dr1
-from inspections.models import Draw, DrawStatus
+from inspections.draws import dr1
+from inspections.draws.models import Draw, DrawStatus
 
 
 @pytest.fixture

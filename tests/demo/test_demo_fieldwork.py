@@ -26,7 +26,7 @@ from fieldwork.models import (
 from fieldwork.selectors import follow_ups_due, inspections_visible_to
 from fieldwork.services.followups import rechecks_of
 from fieldwork.services.records import checkpoints_of, latest
-from inspections.models import TaskStatus
+from inspections.planning.models import TaskStatus
 
 
 def _seed():

@@ -8,9 +8,9 @@ from django.core.management import call_command
 
 from backend.audit.services import verify_chain
 from demo.plans import seed_plans
-from inspections.models import AnnualPlan, PlanStatus, SamplingTask, ScopeMode, TaskStatus
-from inspections.staffing import task_staffing
-from inspections.task_selectors import scope_counts
+from inspections.planning.models import AnnualPlan, PlanStatus, SamplingTask, ScopeMode, TaskStatus
+from inspections.planning.selectors import scope_counts
+from inspections.planning.staffing import task_staffing
 
 
 @pytest.fixture

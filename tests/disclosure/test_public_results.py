@@ -11,7 +11,7 @@ from disclosure_builders import carry_out, drawn_task
 from openpyxl import load_workbook
 
 from disclosure.services import publish_results
-from inspections.models import DrawStatus
+from inspections.draws.models import DrawStatus
 
 API = "/api/v1/public"
 
@@ -124,7 +124,7 @@ def test_a_tasks_page_links_every_draw_abandoned_and_replacement_included(client
 
 
 def test_a_draft_task_is_not_public(client, published, planner):
-    from inspections.services import open_task
+    from inspections.planning.services import open_task
 
     task, _rows = published
     draft = open_task(

@@ -15,7 +15,7 @@ from disclosure.models import PublicationKind, PublishedResult
 from disclosure.services import correct_result, publish_results, withdraw_result
 from fieldwork.models import FollowUpKind, InspectionState
 from fieldwork.services.followups import complete_follow_up, open_follow_up
-from inspections.models import TaskStatus
+from inspections.planning.models import TaskStatus
 
 
 def _codes(error: ValidationError) -> set[str]:

@@ -6,7 +6,7 @@ from builders import *  # noqa: F403  (fixtures: make_item, make_firm, staff, pu
 
 from backend.accounts.roles import Role
 from fieldwork.services.inspections import start_fieldwork
-from inspections.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
+from inspections.draws.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
 
 
 @pytest.fixture

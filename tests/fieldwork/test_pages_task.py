@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from backend.accounts.roles import Role
 from fieldwork.models import Inspection
-from inspections.models import TaskStatus
+from inspections.planning.models import TaskStatus
 
 
 def _page(task):

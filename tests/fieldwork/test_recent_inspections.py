@@ -4,9 +4,10 @@ as `recent-inspection`, and its draw cannot take them."""
 
 from datetime import date
 
-from inspections import dr1
-from inspections.services.draws import announce_firms_draw
-from inspections.task_selectors import scope_counts, task_exclusions
+from inspections.draws import dr1
+from inspections.draws.services.draws import announce_firms_draw
+from inspections.planning import selectors
+from inspections.planning.selectors import scope_counts, task_exclusions
 
 
 def _later_task(open_draft_task, **overrides):
@@ -53,11 +54,10 @@ def test_outside_the_window_or_with_no_window_nothing_is_excluded(started, open_
 def test_many_recent_firms_are_read_by_a_subquery_with_the_same_result(  # on PostgreSQL
     started, open_draft_task, monkeypatch
 ):
-    from inspections import task_selectors
 
     later = _later_task(open_draft_task)
     as_list = list(task_exclusions(later))
-    monkeypatch.setattr(task_selectors, "RECENT_AS_LIST", 2)  # fewer than the 5 inspected
+    monkeypatch.setattr(selectors, "RECENT_AS_LIST", 2)  # fewer than the 5 inspected
     as_subquery = list(task_exclusions(later))
     assert as_subquery == as_list
     assert sum(1 for _f, reason in as_subquery if reason == "recent-inspection") == 5

@@ -14,8 +14,9 @@ from fieldwork import chain
 from fieldwork.models import Inspection, InspectionRecord, InspectionState, RecordKind
 from fieldwork.services import records
 from fieldwork.services.inspections import start_fieldwork
-from inspections import dr1
-from inspections.models import DrawPurpose, TaskStatus
+from inspections.draws import dr1
+from inspections.draws.models import DrawPurpose
+from inspections.planning.models import TaskStatus
 
 
 def test_starting_fieldwork_opens_one_inspection_per_drawn_firm_with_its_team(started):

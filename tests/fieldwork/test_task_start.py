@@ -12,22 +12,17 @@ from django.urls import reverse
 from backend.audit.models import AuditEvent
 from fieldwork.models import Inspection
 from fieldwork.services.inspections import start_fieldwork
-from inspections import dr1
-from inspections.models import (
-    DrawPurpose,
-    Firm,
-    FirmStatus,
-    SamplingTask,
-    TaskStatus,
-    TaskTransition,
-)
-from inspections.services import start_task
-from inspections.services.draws import abandon_draw, perform_draw
-from inspections.services.replacements import (
+from inspections.directory.models import Firm, FirmStatus
+from inspections.draws import dr1
+from inspections.draws.models import DrawPurpose
+from inspections.draws.services.draws import abandon_draw, perform_draw
+from inspections.draws.services.replacements import (
     announce_firm_replacement,
     announce_officer_replacement,
 )
-from inspections.teams import effective_teams
+from inspections.draws.teams import effective_teams
+from inspections.planning.models import SamplingTask, TaskStatus, TaskTransition
+from inspections.planning.services import start_task
 
 
 def _api_start(client, task):

@@ -14,8 +14,8 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from backend.codes import make_citizen_id, make_uscc
-from inspections.models import InspectionMethod, ItemCategory
-from inspections.services import create_firm, create_item, publish_item_version
+from inspections.directory.models import InspectionMethod, ItemCategory
+from inspections.directory.services import create_firm, create_item, publish_item_version
 from personnel import services as personnel
 from personnel.models import CertificateKind, EnforcementField, OfficerCategory
 

@@ -5,7 +5,7 @@ from django.db import connection
 
 from disclosure.filters import PublicResultFilter
 from disclosure.redaction import public_results
-from inspections.models import Firm
+from inspections.directory.models import Firm
 from inspections.public import redaction
 from inspections.public.filters import PublicFirmFilter
 

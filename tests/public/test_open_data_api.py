@@ -4,8 +4,8 @@ from datetime import timedelta
 
 import pytest
 
-from inspections.models import FirmStatus, ItemCategory
-from inspections.services import publish_item_version, retire_item, revise_item
+from inspections.directory.models import FirmStatus, ItemCategory
+from inspections.directory.services import publish_item_version, retire_item, revise_item
 from personnel.services import revoke_certificate, suspend_certificate, update_officer
 
 API = "/api/v1/public"

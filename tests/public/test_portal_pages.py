@@ -5,8 +5,8 @@ import re
 import pytest
 from django.urls import reverse
 
-from inspections.models import FirmStatus, TargetType
-from inspections.services import publish_item_version, retire_item, revise_item
+from inspections.directory.models import FirmStatus, TargetType
+from inspections.directory.services import publish_item_version, retire_item, revise_item
 
 
 def text_of(response) -> str:

@@ -31,9 +31,10 @@ from backend.codes import make_citizen_id, make_uscc
 from disclosure.api_urls import router as results_router
 from disclosure.services import correct_result, publish_results
 from fieldwork.services.followups import open_follow_up
-from inspections.models import FIRM_FLAGS, Draw, DrawPurpose, DrawStatus, RiskClass, TargetType
+from inspections.directory.models import FIRM_FLAGS, RiskClass, TargetType
+from inspections.directory.services import retire_item, revise_item, set_item_firm_list
+from inspections.draws.models import Draw, DrawPurpose, DrawStatus
 from inspections.public.api_urls import router
-from inspections.services import retire_item, revise_item, set_item_firm_list
 from personnel import services as personnel
 from personnel.models import ConflictRelation, ConflictSource
 
@@ -453,7 +454,7 @@ def test_personal_numbers_in_published_text_are_masked(client, forbidden):
 
 
 def test_a_draft_can_never_become_a_public_record(forbidden):
-    from inspections.models import InspectionItemVersion, VersionStatus
+    from inspections.directory.models import InspectionItemVersion, VersionStatus
     from inspections.public.redaction import public_item_version
 
     draft = InspectionItemVersion.objects.get(status=VersionStatus.DRAFT, item__code="KJ-RED-001")

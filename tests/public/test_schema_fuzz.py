@@ -20,8 +20,9 @@ from schemathesis.specs.openapi.checks import (
 
 from disclosure.models import PublishedResult
 from disclosure.services import publish_results
-from inspections.models import Draw, SamplingTask
-from inspections.services import retire_item
+from inspections.directory.services import retire_item
+from inspections.draws.models import Draw
+from inspections.planning.models import SamplingTask
 
 CHECKS = [
     not_a_server_error,

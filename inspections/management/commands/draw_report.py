@@ -2,7 +2,7 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.models import SamplingTask
+from inspections.planning.models import SamplingTask
 
 
 class Command(BaseCommand):

@@ -4,8 +4,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from backend.audit.services import record_event
-from inspections.bulk import insert_firms
-from inspections.synthetic import synthetic_firms
+from inspections.directory.bulk import insert_firms
+from inspections.directory.synthetic import synthetic_firms
 
 
 class Command(BaseCommand):

@@ -4,10 +4,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from backend.organisation.models import Department
-from inspections import planning
-from inspections.plan_exports import plan_rows, proposal_rows, write_plan_xlsx
-from inspections.plan_proposal import build_proposal, plan_warnings, saved_lines
-from inspections.services import generate_annual_plan
+from inspections.planning import rules
+from inspections.planning.plan_exports import plan_rows, proposal_rows, write_plan_xlsx
+from inspections.planning.plan_proposal import build_proposal, plan_warnings, saved_lines
+from inspections.planning.services import generate_annual_plan
 
 
 class Command(BaseCommand):
@@ -39,7 +39,7 @@ class Command(BaseCommand):
             lines, warnings = [row.view for row in saved], plan_warnings(plan, saved)
             rows = plan_rows(plan, saved)
         for position, line in enumerate(lines, start=1):
-            quarters = planning.quarter_label(year, line.start_quarter, line.end_quarter)
+            quarters = rules.quarter_label(year, line.start_quarter, line.end_quarter)
             self.stdout.write(
                 f"{position}. {line.name}：{'、'.join(i.code for i in line.items)}，"
                 f"{quarters}，{line.total} 户"

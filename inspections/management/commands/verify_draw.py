@@ -2,9 +2,9 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections import dr1
-from inspections.models import Draw, DrawPurpose, DrawStatus
-from inspections.services.draws import firms_result_for
+from inspections.draws import dr1
+from inspections.draws.models import Draw, DrawPurpose, DrawStatus
+from inspections.draws.services.draws import firms_result_for
 
 
 class Command(BaseCommand):

@@ -1,0 +1,294 @@
+"""Importing the target directory from Excel, at the scale of a province.
+
+Each row is checked in Python (codes, region table, dates, labels). The valid rows are written
+in chunks by inspections.directory.firm_writes, inside the import's one transaction: on PostgreSQL
+by a second thread while this one reads on (backend.imports.runner), elsewhere at the end.
+
+What a cell means:
+- an empty optional cell leaves the firm's current value as it is (and takes the default for a
+  new firm), so a file with fewer columns never wipes what another source filled in;
+- 标记 lists the flags the firm has, exactly; "无" clears them;
+- 标签 adds or updates the listed tags; tags not listed are kept.
+A file exported from the directory imports back as all unchanged.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any, NamedTuple
+
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.roles import Role
+from backend.codes import check_uscc, make_uscc
+from backend.imports.base import Counts, Importer, RowInvalid
+from backend.imports.registry import register
+from backend.tabular import (
+    CellError,
+    Column,
+    checked_code,
+    choice,
+    date_value,
+    list_value,
+    text,
+)
+from inspections.directory.classifications import (
+    FOREIGN_EMPLOYER_TAG,
+    check_known_region,
+    normalise_industry_code,
+    region_names,
+)
+from inspections.directory.firm_writes import FirmWriter
+from inspections.directory.models import FirmStatus, RiskClass, TargetType
+from inspections.directory.models.firms import TAG_DETAIL_LABELS
+from inspections.directory.selectors import directory_changed
+
+FLAG_LABELS = {
+    "经营异常": "abnormal_operation",
+    "严重违法失信": "serious_violation",
+    "投诉举报": "complaints",
+}
+FLAG_ALIASES = {
+    "列入经营异常名录": "经营异常",
+    "经营异常名录": "经营异常",
+    "列入严重违法失信名单": "严重违法失信",
+    "严重违法失信名单": "严重违法失信",
+    "有投诉举报": "投诉举报",
+}
+_DETAIL_KEYS = {str(label): key for key, label in TAG_DETAIL_LABELS.items()}
+_TAG = re.compile(r"^(?P<name>[^（(]+?)\s*(?:[（(](?P<detail>[^）)]*)[）)])?$")
+
+COLUMNS = [
+    Column("uscc", "统一社会信用代码", text=True, width=22,
+           example=make_uscc(region="220104", org_body8="MA17XKQ6"),
+           note="18 位，含校验位；按此代码识别对象，已存在的更新，不存在的新增"),
+    Column("name", "名称", width=30, example="长春华信汽车零部件有限公司"),
+    Column("target_type", "对象类型", required=False, example="企业",
+           note="企业 / 个体工商户 / 农民专业合作社 / 其他组织；留空按代码第 2 位判断"),
+    Column("region_code", "行政区划代码", text=True, example="220104",
+           note="6 位 GB/T 2260 代码，须为本系统区划表中存在的代码"),
+    Column("industry_code", "行业代码", required=False, text=True, example="C3670",
+           note="GB/T 4754-2017，如 C3670 或 3670"),
+    Column("address", "住所（经营场所）", required=False, aliases=("住所", "经营场所", "地址"),
+           width=30, example="长春市朝阳区人民大街100号"),
+    Column("legal_representative", "法定代表人（负责人）", required=False,
+           aliases=("法定代表人", "负责人"), example="王伟"),
+    Column("registered_on", "成立日期", required=False, example=date(2015, 3, 18)),
+    Column("status", "登记状态", required=False, example="存续",
+           note="存续 / 注销 / 吊销 / 撤销 / 迁出；新对象留空为存续"),
+    Column("risk_class", "信用风险分类", required=False, example="B",
+           note="A / B / C / D；内部使用，不对外公开；新对象留空为 B"),
+    Column("flags", "标记", required=False, example="投诉举报",
+           note="经营异常、严重违法失信、投诉举报，多个用顿号分隔；填“无”表示清除全部标记"),
+    Column("tags", "标签", required=False, width=30, example="外籍员工用人单位（外籍员工人数 3）",
+           note="多个用分号分隔；外籍员工用人单位可在括号中注明外籍员工人数"),
+]  # fmt: skip
+
+_EARLIEST = date(1949, 1, 1)
+WRITE_CHUNK = 10_000
+TARGET_TYPES = {str(label): value for value, label in TargetType.choices}
+STATUSES = {str(label): value for value, label in FirmStatus.choices}
+RISKS = {value: value for value in RiskClass.values} | {f"{v}类": v for v in RiskClass.values}
+
+
+class FirmRecord(NamedTuple):
+    values: tuple  # in firm_writes.COLUMNS order; None = "the file says nothing"
+    tags: dict[str, dict[str, int]]
+
+
+def parse_tags(value: Any) -> dict[str, dict[str, int]]:
+    """外籍员工用人单位（外籍员工人数 12）；重点企业 -> {name: detail}; the export's own wording."""
+    tags: dict[str, dict[str, int]] = {}
+    if value is None or not str(value).strip():
+        return tags
+    for part in re.split(r"[;；\n]+", str(value)):
+        part = part.strip()
+        if not part:
+            continue
+        match = _TAG.match(part)
+        if not match:
+            raise CellError(f"标签“{part}”无法识别")
+        name = match.group("name").strip()
+        if len(name) > 30:
+            raise CellError(f"标签“{name}”超过 30 个字符")
+        detail: dict[str, int] = {}
+        for item in re.split(r"[,，]", match.group("detail") or ""):
+            item = item.strip()
+            if not item:
+                continue
+            found = re.match(r"^(?P<label>\D*?)\s*(?P<number>\d+)\s*人?$", item)
+            if not found:
+                raise CellError(f"标签“{part}”括号中的“{item}”应为“外籍员工人数 12”的形式")
+            label = found.group("label").strip() or str(TAG_DETAIL_LABELS["foreign_staff"])
+            key = _DETAIL_KEYS.get(label)
+            if key is None:
+                raise CellError(f"标签“{part}”中的“{label}”不是可识别的说明项")
+            detail[key] = int(found.group("number"))
+        if detail and name != FOREIGN_EMPLOYER_TAG:
+            raise CellError(f"只有“{FOREIGN_EMPLOYER_TAG}”标签可以注明外籍员工人数")
+        tags[name] = detail
+    return tags
+
+
+def parse_flags(value: Any) -> tuple[bool, bool, bool] | tuple[None, None, None]:
+    names = list_value(value)
+    if not names:
+        return (None, None, None)
+    if names == ["无"]:
+        return (False, False, False)
+    chosen = set()
+    for name in names:
+        name = FLAG_ALIASES.get(name, name)
+        if name not in FLAG_LABELS:
+            raise CellError(
+                f"“{name}”不是可选标记，只能填写：经营异常、严重违法失信、投诉举报，或“无”"
+            )
+        chosen.add(FLAG_LABELS[name])
+    return tuple(field in chosen for field in FLAG_LABELS.values())  # type: ignore[return-value]
+
+
+@register
+class FirmImporter(Importer):
+    kind = "firms"
+    label = "检查对象名录"
+    columns = COLUMNS
+    allowed_roles = frozenset({Role.PLANNER, Role.DEPARTMENT_ADMIN})
+    needs_department = False
+    template_notes = (
+        "按统一社会信用代码识别对象：已存在的更新，不存在的新增；同一文件中同一代码只能出现一次。",
+        "选填列留空表示不修改已有的值（新对象取默认值）。",
+        "从本系统导出的名录文件可以直接导入，未修改的行计为“未变化”。",
+    )
+
+    def __init__(self, context):
+        super().__init__(context)
+        self.regions = region_names()
+        self.today = timezone.localdate()
+        self.industries: dict[str, str] = {}
+        self.writer = FirmWriter()
+
+    def parse_row(self, values: dict[str, Any]) -> FirmRecord:
+        # Written out column by column, without helpers per cell: this runs a million times
+        # for a province's directory, and every call counts.
+        problems: dict[str, str] = {}
+        absent = None  # a column missing from the file: leave the firm's value as it is
+        uscc = name = region = None
+        target_type = industry = address = legal_rep = registered_on = status = risk = absent
+        flags: tuple = (None, None, None)
+        tags: dict = {}
+        try:
+            uscc = checked_code(values.get("uscc"), check_uscc, what="统一社会信用代码")
+        except CellError as exc:
+            problems["uscc"] = exc.message
+        try:
+            name = text(values.get("name"), max_length=200)
+        except CellError as exc:
+            problems["name"] = exc.message
+        try:
+            region = checked_code(
+                values.get("region_code"), self._known_region, what="行政区划代码"
+            )
+        except CellError as exc:
+            problems["region_code"] = exc.message
+        if "target_type" in values:
+            try:
+                target_type = choice(values["target_type"], TARGET_TYPES, required=False)
+            except CellError as exc:
+                problems["target_type"] = exc.message
+        if "industry_code" in values:
+            try:
+                industry = checked_code(
+                    values["industry_code"],
+                    self._industry,
+                    what="行业代码",
+                    required=False,
+                )
+            except CellError as exc:
+                problems["industry_code"] = exc.message
+            industry = industry or None
+        for key, limit in (("address", 300), ("legal_representative", 100)):
+            if key in values:
+                try:
+                    value = text(values[key], required=False, max_length=limit) or None
+                except CellError as exc:
+                    problems[key] = exc.message
+                else:
+                    if key == "address":
+                        address = value
+                    else:
+                        legal_rep = value
+        if "registered_on" in values:
+            try:
+                registered_on = date_value(values["registered_on"], required=False)
+                if registered_on is not None and not (_EARLIEST <= registered_on <= self.today):
+                    raise CellError(f"成立日期 {registered_on} 不在合理范围内（1949-01-01 至今天）")
+            except CellError as exc:
+                problems["registered_on"] = exc.message
+        for key, options in (("status", STATUSES), ("risk_class", RISKS)):
+            if key in values:
+                try:
+                    value = choice(values[key], options, required=False)
+                except CellError as exc:
+                    problems[key] = exc.message
+                else:
+                    if key == "status":
+                        status = value
+                    else:
+                        risk = value
+        if "flags" in values:
+            try:
+                flags = parse_flags(values["flags"])
+            except CellError as exc:
+                problems["flags"] = exc.message
+        if "tags" in values:
+            try:
+                tags = parse_tags(values["tags"])
+            except CellError as exc:
+                problems["tags"] = exc.message
+        if problems:
+            raise RowInvalid(problems)
+        return FirmRecord(
+            values=(
+                uscc, name, target_type, region, industry, address, legal_rep, registered_on,
+                status, risk, *flags,
+            ),
+            tags=tags,
+        )  # fmt: skip
+
+    def _industry(self, code: str) -> str:
+        # A directory uses a few hundred industry codes over and over.
+        try:
+            return self.industries[code]
+        except KeyError:
+            self.industries[code] = normalise_industry_code(code)
+            return self.industries[code]
+
+    def _known_region(self, code: str) -> str:
+        if code in self.regions:  # the table as a dict: no query per row
+            return code
+        return check_known_region(code, self.regions)
+
+    def row_key(self, record: FirmRecord) -> int:
+        # The code read as a base-36 number: exact, and half the memory of the string when a
+        # province's million codes are remembered.
+        return int(record.values[0], 36)
+
+    # --- writing ---------------------------------------------------------------------------
+
+    writes_in_chunks = True
+
+    def write_chunk(self, records: list[FirmRecord]) -> None:
+        self.writer.write(records)
+
+    def finish_chunks(self) -> Counts:
+        counts = self.writer.finish()
+        transaction.on_commit(directory_changed)
+        return counts
+
+    def apply(self) -> Counts:
+        # The staged path (SQLite, or parallel writes turned off): the same writes, at the end.
+        for start in range(0, len(self.staged), WRITE_CHUNK):
+            self.write_chunk(self.staged[start : start + WRITE_CHUNK])
+        return self.finish_chunks()

@@ -1,0 +1,46 @@
+"""Annual plans (lines, quotas, filing, the department's planning settings) and sampling tasks
+(participating departments, quotas, the append-only transitions of their states)."""
+
+from inspections.planning.models.plans import (
+    OPEN_PLAN_STATUSES,
+    AnnualPlan,
+    PlanFiling,
+    PlanLine,
+    PlanLineQuota,
+    PlanningSettings,
+    PlanStatus,
+    StratumQuota,
+)
+from inspections.planning.models.tasks import (
+    BEFORE_TEAMS,
+    FINISHED,
+    TRANSITIONS,
+    ParticipationStatus,
+    SamplingTask,
+    ScopeMode,
+    TaskDepartment,
+    TaskQuota,
+    TaskStatus,
+    TaskTransition,
+)
+
+__all__ = [
+    "BEFORE_TEAMS",
+    "FINISHED",
+    "OPEN_PLAN_STATUSES",
+    "TRANSITIONS",
+    "AnnualPlan",
+    "ParticipationStatus",
+    "PlanFiling",
+    "PlanLine",
+    "PlanLineQuota",
+    "PlanStatus",
+    "PlanningSettings",
+    "SamplingTask",
+    "ScopeMode",
+    "StratumQuota",
+    "TaskDepartment",
+    "TaskQuota",
+    "TaskStatus",
+    "TaskTransition",
+]

@@ -1,0 +1,146 @@
+"""The one place a sampling task changes state.
+
+`transition_task` follows `TRANSITIONS`, refuses any other move in Chinese, writes an
+append-only `TaskTransition` and one audit event. The draws call it for firms_announced,
+firms_drawn, teams_announced and teams_drawn; the named services below are the planner's steps.
+
+Starting a task (teams drawn → in progress) opens its inspections, which belong to the fieldwork
+app that this app must not import: fieldwork registers the function that does both
+(`register_start_handler`, from its AppConfig.ready()), and `start_task` calls it, so that the
+API, the pages and the demo all start a task the same way. What keeps a task from starting (a
+draw left half done) is the draws step's to say, through `register_start_blockers`.
+"""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import ImproperlyConfigured, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from backend.audit.services import record_event
+from inspections.planning.access import lock_task, require_lead_planner
+from inspections.planning.models import TRANSITIONS, SamplingTask, TaskStatus, TaskTransition
+from inspections.planning.services.plans import published_versions
+from inspections.planning.services.task_checks import check_team
+
+StartHandler = Callable[..., Any]
+_start_handler: StartHandler | None = None
+# What keeps a task from starting is for the later steps to say: a draw left half done is the
+# draws' knowledge, which planning may not import. Each registers a provider
+# (`register_start_blockers`, from InspectionsConfig.ready()).
+StartBlockers = Callable[[SamplingTask], list[tuple[str, str]]]
+_start_blockers: list[StartBlockers] = []
+
+
+def _check_ready_to_announce(task: SamplingTask) -> None:
+    participations = list(task.participations.select_related("department"))
+    waiting = [p.department.name for p in participations if not p.is_confirmed]
+    if waiting:
+        raise ValidationError(
+            {"non_field_errors": f"{'、'.join(waiting)}尚未确认参与，不能公告抽取"},
+            code="departments_unconfirmed",
+        )
+    check_team(participations)
+    published_versions(list(task.items.all()))
+
+
+def register_start_blockers(provider: StartBlockers) -> None:
+    """Add `provider(task)`, which gives (code, message) for each reason the task may not start
+    yet, to the checks of `start_task` (once)."""
+    if provider not in _start_blockers:
+        _start_blockers.append(provider)
+
+
+def start_blockers(task: SamplingTask) -> list[tuple[str, str]]:
+    """(code, message) for each reason the task may not start yet, from every registered
+    provider (the draws': a draw left half done). The fieldwork page shows them in place of its
+    开始实施 button."""
+    return [blocker for provider in _start_blockers for blocker in provider(task)]
+
+
+def _check_ready_to_start(task: SamplingTask) -> None:
+    blockers = start_blockers(task)
+    if blockers:
+        code, message = blockers[0]
+        raise ValidationError({"non_field_errors": message}, code=code)
+
+
+@transaction.atomic
+def transition_task(*, actor, task: SamplingTask, to: str, reason: str = "") -> SamplingTask:
+    """Move `task` to state `to` if TRANSITIONS allows it; record who, when and why."""
+    task = lock_task(task)
+    require_lead_planner(actor, task)
+    if to not in TaskStatus.values:
+        raise ValidationError({"to": f"未知的任务状态：{to}"}, code="unknown_status")
+    if to not in TRANSITIONS[task.status]:
+        raise ValidationError(
+            {
+                "non_field_errors": f"抽查任务{task.code}当前为“{task.get_status_display()}”，"
+                f"不能变更为“{TaskStatus(to).label}”"
+            },
+            code="invalid_transition",
+        )
+    reason = (reason or "").strip()
+    if to == TaskStatus.ABANDONED and not reason:
+        raise ValidationError({"reason": "终止抽查任务须说明原因"})
+    if to == TaskStatus.FIRMS_ANNOUNCED:
+        _check_ready_to_announce(task)
+    if to == TaskStatus.IN_PROGRESS:
+        _check_ready_to_start(task)
+    before = task.status
+    task.status = to
+    task.full_clean()
+    task.save(update_fields=["status", "updated_at"])
+    TaskTransition.objects.create(
+        task=task,
+        from_status=before,
+        to_status=to,
+        actor=actor,
+        reason=reason,
+        created_at=timezone.now(),
+    )
+    record_event(
+        action="tasks.transition",
+        actor=actor,
+        obj=task,
+        detail={"code": task.code, "from": before, "to": to, "reason": reason},
+    )
+    return task
+
+
+def abandon_task(*, actor, task: SamplingTask, reason: str) -> SamplingTask:
+    """终止: from a draft or an announced state; the task stays on record as abandoned."""
+    return transition_task(actor=actor, task=task, to=TaskStatus.ABANDONED, reason=reason)
+
+
+def register_start_handler(handler: StartHandler) -> None:
+    """Name the function that starts a task: `handler(actor=..., task=...)` moves the task to
+    in progress with `transition_task` and opens its inspections, in one transaction."""
+    global _start_handler
+    _start_handler = handler
+
+
+def start_task(*, actor, task: SamplingTask) -> SamplingTask:
+    """开始实施: teams drawn → in progress, with one inspection per drawn firm and its drawn team
+    (through the registered start handler, fieldwork's `start_fieldwork`)."""
+    if _start_handler is None:
+        # Moving the task alone would leave it in progress without a single inspection.
+        raise ImproperlyConfigured("no start handler registered: is fieldwork installed?")
+    _start_handler(actor=actor, task=task)
+    return SamplingTask.objects.get(pk=task.pk)
+
+
+def review_task(*, actor, task: SamplingTask, reason: str = "") -> SamplingTask:
+    """In progress → results reviewed."""
+    return transition_task(actor=actor, task=task, to=TaskStatus.RESULTS_REVIEWED, reason=reason)
+
+
+def publish_task(*, actor, task: SamplingTask) -> SamplingTask:
+    """Results reviewed → published (公示)."""
+    return transition_task(actor=actor, task=task, to=TaskStatus.PUBLISHED)
+
+
+def archive_task(*, actor, task: SamplingTask) -> SamplingTask:
+    """Published → archived."""
+    return transition_task(actor=actor, task=task, to=TaskStatus.ARCHIVED)
