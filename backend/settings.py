@@ -98,7 +98,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "backend.audit.middleware.RequestIdMiddleware",
     # Open CORS for the open-data API only; answers preflights before sessions and CSRF.
-    "inspections.public.middleware.PublicApiCorsMiddleware",
+    "disclosure.middleware.PublicApiCorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -23,9 +23,10 @@ urlpatterns = [
     path("field/", include("fieldwork.urls")),
     path("legal/", include("legalreview.urls")),
     path("disclosure/", include("disclosure.staff_urls")),
-    # Results, plans, tasks and statistics; the firm page with its history answers first.
+    # 一公开, all of it the disclosure app's: results, plans, tasks, statistics and a firm's page
+    # (namespace "disclosure"); the portal's home, search, items, officers and draws ("public").
     path("public/", include("disclosure.urls")),
-    path("public/", include("inspections.public.urls")),
+    path("public/", include("disclosure.portal_urls")),
     path("api/v1/", include(("backend.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -1,6 +1,7 @@
 """Open data of results, plans, tasks and statistics under /api/v1/public/.
 
-The same contract as `inspections.public.api` (whose `PublicViewSet` these extend): no login,
+The same contract as the directory's open data (disclosure.portal_api, whose `PublicViewSet`
+these extend): no login,
 open CORS, `Cache-Control: public`, the list endpoints and the yearly downloads rate limited
 per client address, and each view hands its serializer the public records of
 `disclosure.redaction`, never a row.
@@ -33,16 +34,16 @@ from disclosure import redaction as r
 from disclosure import serializers as s
 from disclosure.filters import PublicPlanFilter, PublicResultFilter, PublicTaskFilter
 from disclosure.models import PublishedResult
-from inspections.public.api import (
-    _ERROR,
-    _RETRY_AFTER,
+from disclosure.portal_api import (
+    ERROR,
+    RETRY_AFTER,
     TAG,
     PublicFirmPagination,
     PublicViewSet,
-    _detail_schema,
-    _list_schema,
+    detail_schema,
+    list_schema,
 )
-from inspections.public.throttling import PublicListThrottle
+from disclosure.throttling import PublicListThrottle
 
 
 class NewestFirstPagination(PublicFirmPagination):
@@ -52,14 +53,14 @@ class NewestFirstPagination(PublicFirmPagination):
 
 
 @extend_schema_view(
-    list=_list_schema(
+    list=list_schema(
         s.OpenResultSerializer,
         "抽查检查结果",
         "经审核后公示的检查结果，含更正和撤回（均保留原公示并注明日期和原因）；新公示在前，"
         "以游标翻页。可按检查对象、检查机关、行政区划、检查事项、年度或检查日期、检查结果、"
         "后续处置和公示状态筛选。",
     ),
-    retrieve=_detail_schema(s.OpenResultSerializer, "按公示编号查看一条公示"),
+    retrieve=detail_schema(s.OpenResultSerializer, "按公示编号查看一条公示"),
 )
 class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSet):
     serializer_class = s.OpenResultSerializer
@@ -82,10 +83,10 @@ class ResultViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicView
 
 
 @extend_schema_view(
-    list=_list_schema(
+    list=list_schema(
         s.OpenPlanSerializer, "年度抽查计划", "已发布的年度抽查计划（含已被新版本替代的版本）。"
     ),
-    retrieve=_detail_schema(s.OpenPlanSerializer, "按计划编号（部门代码-年度-版本号）查看计划"),
+    retrieve=detail_schema(s.OpenPlanSerializer, "按计划编号（部门代码-年度-版本号）查看计划"),
 )
 class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSet):
     serializer_class = s.OpenPlanSerializer
@@ -105,12 +106,12 @@ class PlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSe
 
 
 @extend_schema_view(
-    list=_list_schema(
+    list=list_schema(
         s.OpenTaskSerializer,
         "抽查任务",
         "已公告抽取的抽查任务及其全部抽取（含作废和递补抽取）和结果公示情况。",
     ),
-    retrieve=_detail_schema(s.OpenTaskSerializer, "按任务编号查看抽查任务"),
+    retrieve=detail_schema(s.OpenTaskSerializer, "按任务编号查看抽查任务"),
 )
 class TaskViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSet):
     serializer_class = s.OpenTaskSerializer
@@ -162,7 +163,7 @@ class _YearRecord(dict):
 
 
 @extend_schema_view(
-    list=_list_schema(
+    list=list_schema(
         s.OpenYearSerializer,
         "年度统计与批量下载",
         "已结束的年度，每年一条：统计数据和该年全部公示结果（.csv、.xlsx）的地址。",
@@ -175,7 +176,7 @@ class _YearRecord(dict):
         ],
         responses={
             200: s.OpenStatisticsSerializer,
-            404: OpenApiResponse(_ERROR, description="该年度尚未结束，或年度无效"),
+            404: OpenApiResponse(ERROR, description="该年度尚未结束，或年度无效"),
         },
     ),
 )
@@ -229,12 +230,12 @@ def _download_schema(media_type: str, what: str):
         tags=[TAG],
         parameters=[
             OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description="年度"),
-            _RETRY_AFTER,
+            RETRY_AFTER,
         ],
         responses={
             (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=what),
-            404: OpenApiResponse(_ERROR, description="该年度没有公示的检查结果"),
-            429: OpenApiResponse(_ERROR, description="请求过于频繁，按 Retry-After 等待后再试"),
+            404: OpenApiResponse(ERROR, description="该年度没有公示的检查结果"),
+            429: OpenApiResponse(ERROR, description="请求过于频繁，按 Retry-After 等待后再试"),
         },
     )
 

@@ -18,8 +18,7 @@ from django.utils import timezone
 
 from backend.excel import iter_csv, write_xlsx
 from disclosure.models import FollowUpSummary, PublicationKind, PublishedResult
-from disclosure.redaction import STATUS_LABELS
-from inspections.public.redaction import scrub
+from disclosure.redaction import STATUS_LABELS, scrub
 
 HEADERS = (
     "公示编号", "公示类型", "状态", "更正或撤回的公示", "原因", "检查机关", "联合检查部门",

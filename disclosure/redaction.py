@@ -1,9 +1,20 @@
-"""What the public may see of results, plans, tasks and their draws: the one place that decides.
+"""What the public may see (一公开): the one place that decides the rows and the fields.
 
-It extends `inspections.public.redaction` (firms, items, officers) with the same contract:
-every public page, API response and download reads the querysets below and receives the
-frozen records they make, never a model instance. The rules (domain.md, Disclosure):
+Every public page, API response and download reads through this module and receives the frozen
+records below, never a model instance: a template or serializer cannot show what the record does
+not carry. The rules (../shared/domain.md, Disclosure):
 
+- Firms: name, 统一社会信用代码, region, industry and registration status. Never the address (an
+  individual business's address is a personal address), the legal representative (a natural
+  person other than the party), the risk class, the flags or the tags (internal targeting).
+- Items: only published, superseded and retired versions, never a draft; the fields of the item
+  list (name, legal basis, department, field, category, target type, methods, ratio cap,
+  frequency, checklist); never the scope rules or explicit firm lists (who may be targeted is
+  not announced), the revision notes, nor who wrote or published a version.
+- Officers: those on a department's roster holding a certificate valid today, with their name,
+  department and each valid certificate's number, fields and validity. Nothing else: no ID
+  number, phone, gender, position, category, expertise, jurisdiction area or status; a
+  suspended, revoked or expired certificate is not listed.
 - Results: only `PublishedResult` rows, which the publishing service makes from reviewed
   inspections alone and which hold nothing but the public columns (agency, firm name and
   统一社会信用代码, region, items, date, result in official wording, follow-up kinds and whether
@@ -14,19 +25,40 @@ frozen records they make, never a model instance. The rules (domain.md, Disclosu
   quarters and planned number of firms; never the quotas per risk class, notes or drafts.
 - Tasks: a task once its first draw was announced (an abandoned one too, if a draw exists);
   never a draft, the scope's tags, flags or risk-class quotas, nor the witnesses' names.
+- Free text written by staff (item names, legal basis, checklists, draws' reasons, corrections)
+  passes through `scrub` (backend.personal_numbers), which masks anything shaped like a citizen
+  ID or a phone number. What a draw's announcement carries (a 递补's reason, the witnesses) is
+  published exactly as hashed, so the services refuse it with such a number instead
+  (`has_personal_numbers`).
 """
 
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from backend.accounts.roles import Role
+from backend.organisation.models import Department
+from backend.personal_numbers import scrub
 from disclosure.models import FollowUpSummary, PublicationKind, PublishedResult
-from inspections.directory.classifications import region_full_name
-from inspections.draws.models import Draw
+from inspections.directory.classifications import industry_name, region_full_name
+from inspections.directory.models import (
+    CheckPoint,
+    Firm,
+    FirmStatus,
+    InspectionItem,
+    InspectionItemVersion,
+    InspectionMethod,
+    ItemCategory,
+    TargetType,
+    VersionStatus,
+)
+from inspections.draws import dr1
+from inspections.draws.models import Draw, DrawPurpose
 from inspections.planning.models import (
     AnnualPlan,
     PlanLine,
@@ -35,7 +67,242 @@ from inspections.planning.models import (
     ScopeMode,
     TaskStatus,
 )
-from inspections.public.redaction import PublicDepartment, public_department, scrub
+from personnel.models import Certificate, CertificateStatus, Officer
+from personnel.models.officers import ON_ROSTER
+
+# --- departments ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicDepartment:
+    code: str
+    name: str
+
+
+def public_departments() -> QuerySet[Department]:
+    return Department.objects.only("code", "name").order_by("code")
+
+
+def public_department(department: Department) -> PublicDepartment:
+    return PublicDepartment(code=department.code, name=department.name)
+
+
+# --- firms ---------------------------------------------------------------------------------------
+
+PUBLIC_FIRM_FIELDS = ("id", "uscc", "name", "region_code", "industry_code", "status")
+
+
+@dataclass(frozen=True)
+class PublicFirm:
+    uscc: str
+    name: str
+    region_code: str
+    region_name: str
+    industry_code: str
+    industry_name: str
+    status: str
+    status_label: str
+
+
+def public_firms() -> QuerySet[Firm]:
+    """Every firm of the directory, reading only the public columns."""
+    return Firm.objects.only(*PUBLIC_FIRM_FIELDS).order_by("id")
+
+
+def public_firm(firm: Firm) -> PublicFirm:
+    return PublicFirm(
+        uscc=firm.uscc,
+        name=firm.name,
+        region_code=firm.region_code,
+        region_name=region_full_name(firm.region_code),
+        industry_code=firm.industry_code,
+        industry_name=industry_name(firm.industry_code) if firm.industry_code else "",
+        status=firm.status,
+        status_label=str(FirmStatus(firm.status).label),
+    )
+
+
+# --- items ---------------------------------------------------------------------------------------
+
+PUBLIC_VERSION_STATUSES = (
+    VersionStatus.PUBLISHED,
+    VersionStatus.SUPERSEDED,
+    VersionStatus.RETIRED,
+)
+
+
+_PUBLIC_VERSION_FIELDS = (
+    "item_id", "number", "status", "name", "category", "legal_basis", "target_type", "methods",
+    "ratio_cap", "frequency", "published_at", "retired_at",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class PublicItemVersion:
+    number: int
+    status: str
+    status_label: str
+    name: str
+    category: str
+    category_label: str
+    legal_basis: str
+    target_type_label: str
+    methods: tuple[str, ...]
+    ratio_cap: str  # "10%", or "" for a 重点 item (no cap)
+    frequency: str
+    checkpoints: tuple[str, ...]
+    published_at: datetime
+    retired_at: datetime | None
+
+
+@dataclass(frozen=True)
+class PublicItem:
+    code: str
+    department: PublicDepartment
+    enforcement_field: str
+    current: PublicItemVersion | None  # the version in force; None once the item is retired
+    versions: tuple[PublicItemVersion, ...]  # newest first, the current one included
+
+    @property
+    def latest(self) -> PublicItemVersion:
+        return self.versions[0]
+
+    @property
+    def past_versions(self) -> tuple[PublicItemVersion, ...]:
+        return tuple(v for v in self.versions if v is not self.current)
+
+
+def _public_versions() -> QuerySet[InspectionItemVersion]:
+    return (
+        InspectionItemVersion.objects.filter(status__in=PUBLIC_VERSION_STATUSES)
+        .only(*_PUBLIC_VERSION_FIELDS)
+        .prefetch_related(
+            Prefetch("checkpoints", queryset=CheckPoint.objects.only("version_id", "text"))
+        )
+        .order_by("-number")
+    )
+
+
+def public_items() -> QuerySet[InspectionItem]:
+    """Items with at least one version ever published, with those versions only."""
+    published_once = InspectionItemVersion.objects.filter(
+        item=OuterRef("pk"), status__in=PUBLIC_VERSION_STATUSES
+    )
+    return (
+        InspectionItem.objects.filter(Exists(published_once))
+        .select_related("department", "enforcement_field")
+        .only("code", "department__code", "department__name", "enforcement_field__name")
+        .prefetch_related(Prefetch("versions", queryset=_public_versions()))
+        .order_by("department__code", "code")
+    )
+
+
+def items_in_force(items: QuerySet[InspectionItem], value: bool) -> QuerySet[InspectionItem]:
+    """Items with (True) or without (False, i.e. retired) a version in force."""
+    current = Exists(
+        InspectionItemVersion.objects.filter(item=OuterRef("pk"), status=VersionStatus.PUBLISHED)
+    )
+    return items.filter(current) if value else items.filter(~current)
+
+
+def public_item_version(version: InspectionItemVersion) -> PublicItemVersion:
+    if version.status not in PUBLIC_VERSION_STATUSES:
+        # A draft must never leave the building, whatever the caller's queryset said.
+        raise ValueError(f"version {version.pk} is a {version.status}, not public")
+    return PublicItemVersion(
+        number=version.number,
+        status=version.status,
+        status_label=str(VersionStatus(version.status).label),
+        name=scrub(version.name),
+        category=version.category,
+        category_label=str(ItemCategory(version.category).label),
+        legal_basis=scrub(version.legal_basis),
+        target_type_label=str(TargetType(version.target_type).label),
+        methods=tuple(str(InspectionMethod(m).label) for m in version.methods),
+        ratio_cap=version.ratio_cap_percent,
+        frequency=scrub(version.frequency),
+        checkpoints=tuple(scrub(point.text) for point in version.checkpoints.all()),
+        published_at=version.published_at,
+        retired_at=version.retired_at,
+    )
+
+
+def public_item(item: InspectionItem) -> PublicItem:
+    """`item` must come from `public_items()`, whose prefetch holds only public versions."""
+    versions = tuple(
+        public_item_version(v)
+        for v in sorted(item.versions.all(), key=lambda v: v.number, reverse=True)
+    )
+    current = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
+    return PublicItem(
+        code=item.code,
+        department=public_department(item.department),
+        enforcement_field=item.enforcement_field.name,
+        current=current,
+        versions=versions,
+    )
+
+
+# --- officers ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicCertificate:
+    number: str
+    fields: tuple[str, ...]
+    valid_from: date
+    valid_to: date
+
+
+@dataclass(frozen=True)
+class PublicOfficer:
+    name: str
+    department: PublicDepartment
+    certificates: tuple[PublicCertificate, ...]
+
+
+def valid_certificates(day: date) -> QuerySet[Certificate]:
+    """Certificates valid on `day`: neither suspended nor revoked, and within their dates."""
+    return Certificate.objects.filter(
+        status=CertificateStatus.VALID, valid_from__lte=day, valid_to__gte=day
+    )
+
+
+def public_officers(day: date | None = None) -> QuerySet[Officer]:
+    """Officers on a roster who hold a certificate valid on `day` (today by default)."""
+    day = day or timezone.localdate()
+    certificates = (
+        valid_certificates(day)
+        .only("officer_id", "number", "valid_from", "valid_to")
+        .prefetch_related("enforcement_fields")
+        .order_by("valid_from", "number")
+    )
+    return (
+        Officer.objects.filter(status__in=ON_ROSTER)
+        .filter(Exists(valid_certificates(day).filter(officer=OuterRef("pk"))))
+        .select_related("department")
+        .only("name", "department__code", "department__name")
+        .prefetch_related(Prefetch("certificates", queryset=certificates))
+        .order_by("department__code", "name", "pk")
+    )
+
+
+def public_officer(officer: Officer) -> PublicOfficer:
+    """`officer` must come from `public_officers()`: its prefetch holds only valid certificates."""
+    return PublicOfficer(
+        name=officer.name,
+        department=public_department(officer.department),
+        certificates=tuple(
+            PublicCertificate(
+                number=certificate.number,
+                fields=tuple(field.name for field in certificate.enforcement_fields.all()),
+                valid_from=certificate.valid_from,
+                valid_to=certificate.valid_to,
+            )
+            for certificate in officer.certificates.all()
+        ),
+    )
+
 
 # --- results -------------------------------------------------------------------------------------
 
@@ -158,7 +425,7 @@ def public_records(rows) -> list["PublicResult"]:
     return [public_result(row) for row in with_replacements(rows)]
 
 
-def in_force(results: QuerySet[PublishedResult]) -> QuerySet[PublishedResult]:
+def results_in_force(results: QuerySet[PublishedResult]) -> QuerySet[PublishedResult]:
     """The publications nothing replaced, less the withdrawal notices: the results in force."""
     return results.filter(replaced_by__isnull=True).exclude(kind=PublicationKind.WITHDRAWAL)
 
@@ -443,3 +710,92 @@ def public_task(task: SamplingTask) -> PublicTask:
         inspections=task.inspection_count,
         published=task.published_count,
     )
+
+
+# --- draws ---------------------------------------------------------------------------------------
+# DR-1's "What is published, and to whom": the announcement from the moment a draw is announced,
+# the reveal (with the nonce), seed and result once performed; a teams draw's officer pool and
+# conflicts file for its auditors only (`may_audit`).
+
+
+def public_draws() -> QuerySet[Draw]:
+    """Every draw, from the moment it is announced: abandoned and replacement draws too."""
+    return Draw.objects.select_related("task", "replaces").order_by("-announced_at", "-id")
+
+
+def may_audit(user, draw: Draw) -> bool:
+    """Who receives a teams draw's officer pool and conflicts file (draw-spec.md, "What is
+    published, and to whom"): the audit administrator, and the lead department's planners and
+    administrators, who ran the draw and answer for it."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    if user.has_role(Role.AUDIT_ADMIN):
+        return True
+    return (
+        user.has_role(Role.PLANNER, Role.DEPARTMENT_ADMIN)
+        and user.department_id == draw.task.department_id
+    )
+
+
+def _draw_result_rows(draw: Draw) -> list[dict[str, Any]]:
+    if not draw.is_performed:
+        return []
+    result = bytes(draw.result)
+    if draw.purpose == DrawPurpose.FIRMS:
+        picks = dr1.parse_firms_result(result)
+        names = dict(
+            Firm.objects.filter(uscc__in=[p.key for p in picks]).values_list("uscc", "name")
+        )
+        return [
+            {
+                "stratum": p.stratum,
+                "rank": p.rank,
+                "key": p.key,
+                "name": names.get(p.key, ""),
+                "ticket": p.ticket,
+            }
+            for p in picks
+        ]
+    seats = dr1.parse_teams_result(result)
+    officers = dict(
+        Certificate.objects.filter(number__in={s.officer for s in seats}).values_list(
+            "number", "officer__name"
+        )
+    )
+    return [
+        {
+            "firm": s.firm,
+            "department": s.department,
+            "seat": s.seat,
+            "officer": s.officer,
+            "officer_name": officers.get(s.officer, ""),
+            "ticket": s.ticket,
+        }
+        for s in seats
+    ]
+
+
+def public_draw(draw: Draw, *, with_result: bool = True) -> dict[str, Any]:
+    """What the public may know of a draw; the reveal (with the nonce) only once performed."""
+    record = {
+        "id": draw.public_id,
+        "task": draw.task.code,
+        "task_name": scrub(draw.task.name),
+        "purpose": draw.purpose,
+        "purpose_label": draw.get_purpose_display(),
+        "status": draw.status,
+        "status_label": draw.get_status_display(),
+        "announcement": draw.announcement,
+        "announcement_sha256": draw.announcement_sha256,
+        "replaces": draw.replaces.public_id if draw.replaces else None,
+        # Free text, scrubbed like the task page's (the announcement below is published as
+        # hashed, which is why the services refuse a 递补 reason with a personal number).
+        "reason": scrub(draw.reason),
+        "abandoned_reason": scrub(draw.abandoned_reason),
+        "performed_at": draw.performed_at,
+        "reveal": draw.reveal if draw.is_performed else None,
+        "seed": draw.seed if draw.is_performed else None,
+    }
+    if with_result:
+        record["result"] = _draw_result_rows(draw)
+    return record

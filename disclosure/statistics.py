@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from disclosure import gates
 from disclosure.models import PublishedResult
-from disclosure.redaction import in_force, public_tasks
+from disclosure.redaction import public_tasks, results_in_force
 from fieldwork.models import FollowUpKind, ResultCode
 from inspections.planning.models import TaskStatus
 
@@ -68,7 +68,7 @@ def _count_words(rows, labels: dict[str, str]) -> tuple[tuple[str, str, int], ..
 
 
 def compute(year: int) -> YearStatistics:
-    results = in_force(PublishedResult.objects.filter(year=year))
+    results = results_in_force(PublishedResult.objects.filter(year=year))
     categories = {
         c.code: c.name for c in ResultCode.objects.filter(parent__isnull=True).order_by("position")
     }

@@ -1,8 +1,7 @@
 """/public/ pages of results, plans, tasks and statistics (namespace "disclosure").
 
-backend/urls.py mounts these before `inspections.public.urls`, so that the firm's page here,
-with its inspection history, answers /public/firms/<code>/ (the name public:firm reverses to
-the same address).
+Mounted beside disclosure.portal_urls (namespace "public"), whose public:firm is this firm
+page too.
 """
 
 from django.urls import path

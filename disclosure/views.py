@@ -1,8 +1,8 @@
 """The portal's results, plans, tasks and statistics (/public/): no login, no JavaScript.
 
-Mounted before `inspections.public.urls`, so that the firm's page here (the directory's facts
-and the firm's whole inspection history) answers /public/firms/<code>/. Every page renders the
-records of the redaction modules, never a model instance.
+The firm's page here (the directory's facts and the firm's whole inspection history) answers
+/public/firms/<code>/ under both names, disclosure:firm and public:firm. Every page renders the
+records of `disclosure.redaction`, never a model instance.
 """
 
 from django.core.paginator import Paginator
@@ -10,12 +10,10 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
-from disclosure import charts, statistics
-from disclosure import redaction as results_redaction
+from disclosure import charts, redaction, statistics
 from disclosure.downloads import has_results
 from disclosure.filters import PublicPlanFilter, PublicResultFilter
-from inspections.public import redaction
-from inspections.public.views import _code, _int_param, _query_without, public_page
+from disclosure.pages import int_param, public_page, query_without, url_code
 
 RESULTS_PER_PAGE = 20
 PLANS_PER_PAGE = 20
@@ -48,12 +46,10 @@ def _histories(records):
 
 @public_page
 def firm_detail(request, uscc: str):
-    row = redaction.public_firms().filter(uscc=_code(uscc).upper()).first()
+    row = redaction.public_firms().filter(uscc=url_code(uscc).upper()).first()
     if row is None:
         raise Http404("未找到该检查对象")
-    records = results_redaction.public_records(
-        results_redaction.public_results().filter(firm_uscc=row.uscc)
-    )
+    records = redaction.public_records(redaction.public_results().filter(firm_uscc=row.uscc))
     return render(
         request,
         "disclosure/firm_detail.html",
@@ -63,13 +59,13 @@ def firm_detail(request, uscc: str):
 
 @public_page
 def result_list(request):
-    result_filter = PublicResultFilter(request.GET, queryset=results_redaction.public_results())
+    result_filter = PublicResultFilter(request.GET, queryset=redaction.public_results())
     rows, has_previous, has_next = [], False, False
     if result_filter.is_valid():
         rows, has_previous, has_next = newest_first_page(
             result_filter.qs,
-            after=_int_param(request, "after"),
-            before=_int_param(request, "before"),
+            after=int_param(request, "after"),
+            before=int_param(request, "before"),
             size=RESULTS_PER_PAGE,
         )
     return render(
@@ -77,24 +73,24 @@ def result_list(request):
         "disclosure/result_list.html",
         {
             "filter": result_filter,
-            "results": results_redaction.public_records(rows),
+            "results": redaction.public_records(rows),
             "first_id": rows[0]["id"] if rows else None,
             "last_id": rows[-1]["id"] if rows else None,
             "has_previous": has_previous,
             "has_next": has_next,
-            "query": _query_without(request, "after", "before"),
+            "query": query_without(request, "after", "before"),
         },
     )
 
 
 @public_page
 def result_detail(request, code: str):
-    row = results_redaction.public_results().filter(code=_code(code)).first()
+    row = redaction.public_results().filter(code=url_code(code)).first()
     if row is None:
         raise Http404("未找到该公示")
-    (record,) = results_redaction.public_records([row])
-    chain = results_redaction.public_records(
-        results_redaction.public_results().filter(code__startswith=f"{record.inspection}-G")
+    (record,) = redaction.public_records([row])
+    chain = redaction.public_records(
+        redaction.public_results().filter(code__startswith=f"{record.inspection}-G")
     )
     return render(
         request,
@@ -105,19 +101,17 @@ def result_detail(request, code: str):
 
 @public_page
 def task_detail(request, code: str):
-    row = results_redaction.public_task_details().filter(code=_code(code)).first()
+    row = redaction.public_task_details().filter(code=url_code(code)).first()
     if row is None:
         raise Http404("未找到该抽查任务")
-    task = results_redaction.public_task(row)
-    rows = list(
-        results_redaction.public_results().filter(task_code=task.code)[: TASK_RESULTS_SHOWN + 1]
-    )
+    task = redaction.public_task(row)
+    rows = list(redaction.public_results().filter(task_code=task.code)[: TASK_RESULTS_SHOWN + 1])
     return render(
         request,
         "disclosure/task_detail.html",
         {
             "task": task,
-            "results": results_redaction.public_records(rows[:TASK_RESULTS_SHOWN]),
+            "results": redaction.public_records(rows[:TASK_RESULTS_SHOWN]),
             "more_results": len(rows) > TASK_RESULTS_SHOWN,
         },
     )
@@ -125,7 +119,7 @@ def task_detail(request, code: str):
 
 @public_page
 def plan_list(request):
-    plans = results_redaction.public_plans()
+    plans = redaction.public_plans()
     plan_filter = PublicPlanFilter(request.GET, queryset=plans)
     rows = plan_filter.qs if plan_filter.is_valid() else plans.none()
     page = Paginator(rows, PLANS_PER_PAGE).get_page(request.GET.get("page"))
@@ -135,20 +129,18 @@ def plan_list(request):
         {
             "filter": plan_filter,
             "page": page,
-            "plans": [results_redaction.public_plan(plan) for plan in page.object_list],
-            "query": _query_without(request, "page"),
+            "plans": [redaction.public_plan(plan) for plan in page.object_list],
+            "query": query_without(request, "page"),
         },
     )
 
 
 @public_page
 def plan_detail(request, code: str):
-    row = results_redaction.find_plan(results_redaction.public_plans(), _code(code))
+    row = redaction.find_plan(redaction.public_plans(), url_code(code))
     if row is None:
         raise Http404("未找到该年度计划")
-    return render(
-        request, "disclosure/plan_detail.html", {"plan": results_redaction.public_plan(row)}
-    )
+    return render(request, "disclosure/plan_detail.html", {"plan": redaction.public_plan(row)})
 
 
 @public_page

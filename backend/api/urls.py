@@ -10,7 +10,7 @@ urlpatterns = [
     path("auth/token/", views.ObtainToken.as_view(), name="token"),
     path("me/", views.MeView.as_view(), name="me"),
     path("audit-events/", views.AuditEventList.as_view(), name="audit-events"),
-    path("public/", include(("inspections.public.api_urls", "public"), namespace="public")),
+    path("public/", include(("disclosure.portal_api_urls", "public"), namespace="public")),
     path("public/", include(("disclosure.api_urls", "disclosure"), namespace="disclosure")),
     path("personnel/", include("personnel.api.urls")),
     path("", include(router.urls)),

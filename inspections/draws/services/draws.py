@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from backend.personal_numbers import has_personal_numbers
 from inspections.directory.models import RiskClass
 from inspections.draws import dr1, draw_files, draw_parallel
 from inspections.draws.models import Draw, DrawPurpose, DrawStatus
@@ -28,7 +29,6 @@ from inspections.planning.models import SamplingTask, TaskStatus
 from inspections.planning.selectors import task_scope
 from inspections.planning.services.task_transitions import transition_task
 from inspections.planning.staffing import item_infos_of
-from inspections.public.redaction import has_personal_numbers
 from personnel.eligibility import EligibilityChecker, FirmRef, ItemRef, ReasonCode, Window
 from personnel.models import ON_ROSTER, Officer
 

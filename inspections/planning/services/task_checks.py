@@ -9,13 +9,13 @@ from django.core.exceptions import ValidationError
 
 from backend.codes import CodeError
 from backend.organisation.models import Department
+from backend.personal_numbers import has_personal_numbers
 from inspections.directory.classifications import check_known_region, normalise_industry_code
 from inspections.directory.models import FIRM_FLAGS, FirmStatus, InspectionItemVersion
 from inspections.planning import rules
 from inspections.planning.items import item_infos
 from inspections.planning.models import AnnualPlan, SamplingTask, ScopeMode, TaskDepartment
 from inspections.planning.staffing import department_has_certified_officers
-from inspections.public.redaction import has_personal_numbers
 from personnel.eligibility import Window
 
 FLAG_NAMES = {name for name, _label in FIRM_FLAGS}

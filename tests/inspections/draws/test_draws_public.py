@@ -5,9 +5,9 @@ import json
 
 import pytest
 
+from disclosure.draw_views import VERIFIER
 from inspections.draws import dr1
 from inspections.draws.services.draws import announce_firms_draw, announce_teams_draw, perform_draw
-from inspections.public.draws import VERIFIER
 
 
 @pytest.fixture

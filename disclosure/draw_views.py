@@ -18,106 +18,21 @@ from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
-from backend.accounts.roles import Role
 from backend.audit.services import record_event
-from inspections.directory.models import Firm
+from disclosure.pages import public_page, url_code
+from disclosure.redaction import may_audit, public_draw, public_draws
 from inspections.draws import dr1, draw_files
 from inspections.draws.models import Draw, DrawPurpose
 from inspections.draws.services.draws import firms_result_for
-from inspections.public.redaction import scrub
-from inspections.public.views import _code, public_page
-from personnel.models import Certificate
 
 VERIFIER = Path(dr1.__file__).with_name("verify_draw.py")
 
 
-def public_draws():
-    return Draw.objects.select_related("task", "replaces").order_by("-announced_at", "-id")
-
-
-def may_audit(user, draw: Draw) -> bool:
-    """Who receives a teams draw's officer pool and conflicts file (draw-spec.md, "What is
-    published, and to whom"): the audit administrator, and the lead department's planners and
-    administrators, who ran the draw and answer for it."""
-    if not getattr(user, "is_authenticated", False):
-        return False
-    if user.has_role(Role.AUDIT_ADMIN):
-        return True
-    return (
-        user.has_role(Role.PLANNER, Role.DEPARTMENT_ADMIN)
-        and user.department_id == draw.task.department_id
-    )
-
-
 def _get(public_id: str) -> Draw:
-    draw = public_draws().filter(public_id=_code(public_id)).first()
+    draw = public_draws().filter(public_id=url_code(public_id)).first()
     if draw is None:
         raise Http404("未找到该抽取")
     return draw
-
-
-def _result_rows(draw: Draw) -> list[dict[str, Any]]:
-    if not draw.is_performed:
-        return []
-    result = bytes(draw.result)
-    if draw.purpose == DrawPurpose.FIRMS:
-        picks = dr1.parse_firms_result(result)
-        names = dict(
-            Firm.objects.filter(uscc__in=[p.key for p in picks]).values_list("uscc", "name")
-        )
-        return [
-            {
-                "stratum": p.stratum,
-                "rank": p.rank,
-                "key": p.key,
-                "name": names.get(p.key, ""),
-                "ticket": p.ticket,
-            }
-            for p in picks
-        ]
-    seats = dr1.parse_teams_result(result)
-    officers = dict(
-        Certificate.objects.filter(number__in={s.officer for s in seats}).values_list(
-            "number", "officer__name"
-        )
-    )
-    return [
-        {
-            "firm": s.firm,
-            "department": s.department,
-            "seat": s.seat,
-            "officer": s.officer,
-            "officer_name": officers.get(s.officer, ""),
-            "ticket": s.ticket,
-        }
-        for s in seats
-    ]
-
-
-def public_draw(draw: Draw, *, with_result: bool = True) -> dict[str, Any]:
-    """What the public may know of a draw; the reveal (with the nonce) only once performed."""
-    record = {
-        "id": draw.public_id,
-        "task": draw.task.code,
-        "task_name": scrub(draw.task.name),
-        "purpose": draw.purpose,
-        "purpose_label": draw.get_purpose_display(),
-        "status": draw.status,
-        "status_label": draw.get_status_display(),
-        "announcement": draw.announcement,
-        "announcement_sha256": draw.announcement_sha256,
-        "replaces": draw.replaces.public_id if draw.replaces else None,
-        # Free text, scrubbed like the task page's (the announcement below is published as
-        # hashed, which is why the services refuse a 递补 reason with a personal number).
-        "reason": scrub(draw.reason),
-        "abandoned_reason": scrub(draw.abandoned_reason),
-        "performed_at": draw.performed_at,
-        "reveal": draw.reveal if draw.is_performed else None,
-        "seed": draw.seed if draw.is_performed else None,
-    }
-    if with_result:
-        record["result"] = _result_rows(draw)
-    return record
 
 
 def _file(data: bytes, name: str, content_type: str) -> HttpResponse:

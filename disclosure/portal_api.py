@@ -20,15 +20,15 @@ from rest_framework.exceptions import NotFound
 from rest_framework.pagination import CursorPagination, PageNumberPagination
 from rest_framework.permissions import AllowAny
 
-from inspections.public import redaction
-from inspections.public import serializers as s
-from inspections.public.filters import PublicFirmFilter, PublicItemFilter, PublicOfficerFilter
-from inspections.public.throttling import PublicListThrottle
+from disclosure import redaction
+from disclosure import serializers as s
+from disclosure.filters import PublicFirmFilter, PublicItemFilter, PublicOfficerFilter
+from disclosure.throttling import PublicListThrottle
 
 TAG = "公开数据"
 
-_ERROR = s.ApiErrorSerializer
-_RETRY_AFTER = OpenApiParameter(
+ERROR = s.ApiErrorSerializer
+RETRY_AFTER = OpenApiParameter(
     "Retry-After",
     OpenApiTypes.INT,
     OpenApiParameter.HEADER,
@@ -37,26 +37,26 @@ _RETRY_AFTER = OpenApiParameter(
 )
 
 
-def _list_schema(serializer, summary: str, description: str = ""):
+def list_schema(serializer, summary: str, description: str = ""):
     return extend_schema(
         summary=summary,
         description=description,
         tags=[TAG],
-        parameters=[_RETRY_AFTER],
+        parameters=[RETRY_AFTER],
         responses={
             200: serializer(many=True),
-            400: OpenApiResponse(_ERROR, description="查询参数有误（fields 列出有误的参数）"),
-            404: OpenApiResponse(_ERROR, description="页码或翻页游标无效"),
-            429: OpenApiResponse(_ERROR, description="请求过于频繁，按 Retry-After 等待后再试"),
+            400: OpenApiResponse(ERROR, description="查询参数有误（fields 列出有误的参数）"),
+            404: OpenApiResponse(ERROR, description="页码或翻页游标无效"),
+            429: OpenApiResponse(ERROR, description="请求过于频繁，按 Retry-After 等待后再试"),
         },
     )
 
 
-def _detail_schema(serializer, summary: str):
+def detail_schema(serializer, summary: str):
     return extend_schema(
         summary=summary,
         tags=[TAG],
-        responses={200: serializer, 404: OpenApiResponse(_ERROR, description="未找到")},
+        responses={200: serializer, 404: OpenApiResponse(ERROR, description="未找到")},
     )
 
 
@@ -113,7 +113,7 @@ class PublicViewSet(viewsets.GenericViewSet):
         return response
 
 
-@extend_schema_view(list=_list_schema(s.OpenDepartmentSerializer, "执法部门"))
+@extend_schema_view(list=list_schema(s.OpenDepartmentSerializer, "执法部门"))
 class DepartmentViewSet(mixins.ListModelMixin, PublicViewSet):
     serializer_class = s.OpenDepartmentSerializer
     redact = staticmethod(redaction.public_department)
@@ -123,12 +123,12 @@ class DepartmentViewSet(mixins.ListModelMixin, PublicViewSet):
 
 
 @extend_schema_view(
-    list=_list_schema(
+    list=list_schema(
         s.OpenFirmSerializer,
         "检查对象",
         "按名称或统一社会信用代码查询，可按行政区划、行业和登记状态筛选；按录入顺序以游标翻页。",
     ),
-    retrieve=_detail_schema(s.OpenFirmSerializer, "按统一社会信用代码查看检查对象"),
+    retrieve=detail_schema(s.OpenFirmSerializer, "按统一社会信用代码查看检查对象"),
 )
 class FirmViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSet):
     serializer_class = s.OpenFirmSerializer
@@ -143,12 +143,12 @@ class FirmViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSe
 
 
 @extend_schema_view(
-    list=_list_schema(
+    list=list_schema(
         s.OpenItemSerializer,
         "随机抽查事项清单",
         "已公布的事项及其全部已公布版本（现行、已被替代、已停用），不含草稿。",
     ),
-    retrieve=_detail_schema(s.OpenItemSerializer, "按事项编码查看事项及其历史版本"),
+    retrieve=detail_schema(s.OpenItemSerializer, "按事项编码查看事项及其历史版本"),
 )
 class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSet):
     serializer_class = s.OpenItemSerializer
@@ -162,7 +162,7 @@ class ItemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSe
 
 
 @extend_schema_view(
-    list=_list_schema(
+    list=list_schema(
         s.OpenOfficerSerializer,
         "执法检查人员",
         "各部门持有今日有效执法证件的执法人员：姓名、所属部门和证件（编号、执法领域、有效期）。",
@@ -178,12 +178,12 @@ class OfficerViewSet(mixins.ListModelMixin, PublicViewSet):
 
 
 @extend_schema_view(
-    list=_list_schema(
+    list=list_schema(
         s.OpenDrawSerializer,
         "公开抽取（DR-1）",
         "全部抽取：已公告、已抽取和已作废的。公告自公告时起公开；揭示、种子和结果在抽取后公开。",
     ),
-    retrieve=_detail_schema(s.OpenDrawSerializer, "按抽取编号查看一次抽取"),
+    retrieve=detail_schema(s.OpenDrawSerializer, "按抽取编号查看一次抽取"),
 )
 class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSet):
     serializer_class = s.OpenDrawSerializer
@@ -192,11 +192,7 @@ class DrawViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, PublicViewSe
 
     @staticmethod
     def redact(draw):
-        from inspections.public.draws import public_draw
-
-        return public_draw(draw)
+        return redaction.public_draw(draw)
 
     def get_queryset(self):
-        from inspections.public.draws import public_draws
-
-        return public_draws()
+        return redaction.public_draws()

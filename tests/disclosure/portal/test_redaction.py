@@ -29,12 +29,12 @@ from openpyxl import load_workbook
 from backend.accounts.roles import Role
 from backend.codes import make_citizen_id, make_uscc
 from disclosure.api_urls import router as results_router
+from disclosure.portal_api_urls import router
 from disclosure.services import correct_result, publish_results
 from fieldwork.services.followups import open_follow_up
 from inspections.directory.models import FIRM_FLAGS, RiskClass, TargetType
 from inspections.directory.services import retire_item, revise_item, set_item_firm_list
 from inspections.draws.models import Draw, DrawPurpose, DrawStatus
-from inspections.public.api_urls import router
 from personnel import services as personnel
 from personnel.models import ConflictRelation, ConflictSource
 
@@ -380,10 +380,10 @@ def test_no_public_response_carries_a_forbidden_value(
     )
     settings.MEDIA_ROOT = tmp_path  # the yearly workbook is built there
     # Small pages, so that the crawl walks the pagers too.
-    monkeypatch.setattr("inspections.public.views.FIRMS_PER_PAGE", 1)
-    monkeypatch.setattr("inspections.public.views.ITEMS_PER_PAGE", 1)
-    monkeypatch.setattr("inspections.public.api.PublicPagination.page_size", 1)
-    monkeypatch.setattr("inspections.public.api.PublicFirmPagination.page_size", 1)
+    monkeypatch.setattr("disclosure.portal_views.FIRMS_PER_PAGE", 1)
+    monkeypatch.setattr("disclosure.portal_views.ITEMS_PER_PAGE", 1)
+    monkeypatch.setattr("disclosure.portal_api.PublicPagination.page_size", 1)
+    monkeypatch.setattr("disclosure.portal_api.PublicFirmPagination.page_size", 1)
     monkeypatch.setattr("disclosure.views.RESULTS_PER_PAGE", 1)
 
     searches = ["/public/firms/?" + urlencode({"q": "长春"})]
@@ -454,8 +454,8 @@ def test_personal_numbers_in_published_text_are_masked(client, forbidden):
 
 
 def test_a_draft_can_never_become_a_public_record(forbidden):
+    from disclosure.redaction import public_item_version
     from inspections.directory.models import InspectionItemVersion, VersionStatus
-    from inspections.public.redaction import public_item_version
 
     draft = InspectionItemVersion.objects.get(status=VersionStatus.DRAFT, item__code="KJ-RED-001")
     with pytest.raises(ValueError):

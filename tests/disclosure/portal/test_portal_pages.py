@@ -54,7 +54,7 @@ def test_a_code_with_a_wrong_check_character_is_explained(client, make_firm):
 
 
 def test_a_name_lists_the_matching_firms_in_pages(client, make_firm, monkeypatch):
-    monkeypatch.setattr("inspections.public.views.FIRMS_PER_PAGE", 2)
+    monkeypatch.setattr("disclosure.portal_views.FIRMS_PER_PAGE", 2)
     matching = [make_firm(name=f"长春星辰科技{n}有限公司") for n in range(5)]
     make_firm(name="吉林市别的公司")
     response = client.get("/public/firms/", {"q": "星辰科技"})

@@ -1,19 +1,21 @@
-"""/public/: the disclosure portal (一公开), mounted from backend/urls.py.
+"""/public/: the portal's pages of the directory's open data and of the draws (namespace
+"public"), mounted from backend/urls.py beside disclosure.urls (namespace "disclosure").
 
-backend/urls.py mounts `disclosure.urls` first: its firm page (the same address, with the
-firm's inspection history) answers /public/firms/<code>/; the one here serves without it.
+A firm's page is one view under two names, public:firm and disclosure:firm.
 """
 
 from django.urls import path
 
-from inspections.public import draws, views
+from disclosure import draw_views as draws
+from disclosure import portal_views as views
+from disclosure.views import firm_detail
 
 app_name = "public"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("firms/", views.firm_search, name="firms"),
-    path("firms/<str:uscc>/", views.firm_detail, name="firm"),
+    path("firms/<str:uscc>/", firm_detail, name="firm"),
     path("items/", views.item_list, name="items"),
     path("items/<str:code>/", views.item_detail, name="item"),
     path("officers/", views.officer_list, name="officers"),

@@ -3,11 +3,10 @@
 import pytest
 from django.db import connection
 
-from disclosure.filters import PublicResultFilter
+from disclosure import redaction
+from disclosure.filters import PublicFirmFilter, PublicResultFilter
 from disclosure.redaction import public_results
 from inspections.directory.models import Firm
-from inspections.public import redaction
-from inspections.public.filters import PublicFirmFilter
 
 
 def test_each_filterset_has_its_own_filters_bound_to_itself(db):

@@ -1,69 +1,28 @@
-"""The public portal (/public/): no login, server-rendered, usable without JavaScript.
+"""The public portal (/public/): no login, server-rendered, usable without JavaScript: the home
+page, firm search, the item list, the officers, the procedures. A firm's page, with its
+inspection history, is disclosure.views.firm_detail.
 
 Every page renders records of `redaction`, never a model instance.
 """
 
-from functools import wraps
-from urllib.parse import urlencode
-
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
-from django.utils.cache import patch_cache_control
-from django.views.decorators.http import require_safe
 
 from backend.codes import CodeError, check_uscc
-from inspections.public import redaction
-from inspections.public.filters import (
+from disclosure import redaction
+from disclosure.filters import (
     SEARCH_MAX_LENGTH,
     PublicFirmFilter,
     PublicItemFilter,
     PublicOfficerFilter,
     looks_like_code,
 )
+from disclosure.pages import int_param, public_page, query_without, url_code
 
 FIRMS_PER_PAGE = 20
 ITEMS_PER_PAGE = 20
 OFFICERS_PER_PAGE = 50
-
-
-def public_page(view):
-    """GET/HEAD only, and cacheable by anyone when the visitor is the public.
-
-    A logged-in member of staff sees their name in the page header, so their copy is private.
-    """
-
-    @require_safe
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        if response.status_code == 200:
-            if request.user.is_authenticated:
-                patch_cache_control(response, private=True, max_age=0)
-            else:
-                patch_cache_control(response, public=True, max_age=settings.PUBLIC_CACHE_SECONDS)
-        return response
-
-    return wrapper
-
-
-def _query_without(request, *names: str) -> str:
-    """The current query string without `names` (the pager's own parameters)."""
-    pairs = [(k, v) for k, v in request.GET.items() if k not in names and v]
-    return urlencode(pairs)
-
-
-def _code(value: str) -> str:
-    """A code from the URL; PostgreSQL refuses a NUL in a string literal, so none has it."""
-    if "\x00" in value:
-        raise Http404("未找到")
-    return value
-
-
-def _int_param(request, name: str) -> int | None:
-    value = request.GET.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 19 else None
 
 
 @public_page
@@ -106,8 +65,8 @@ def firm_search(request):
     if searched and not notice and firm_filter.is_valid():
         rows, has_previous, has_next = _keyset_page(
             firm_filter.qs,
-            after=_int_param(request, "after"),
-            before=_int_param(request, "before"),
+            after=int_param(request, "after"),
+            before=int_param(request, "before"),
             size=FIRMS_PER_PAGE,
         )
         firms = [(row.pk, redaction.public_firm(row)) for row in rows]
@@ -123,17 +82,9 @@ def firm_search(request):
             "last_id": firms[-1][0] if firms else None,
             "has_previous": has_previous,
             "has_next": has_next,
-            "query": _query_without(request, "after", "before"),
+            "query": query_without(request, "after", "before"),
         },
     )
-
-
-@public_page
-def firm_detail(request, uscc: str):
-    row = redaction.public_firms().filter(uscc=_code(uscc).upper()).first()
-    if row is None:
-        raise Http404("未找到该检查对象")
-    return render(request, "portal/firm_detail.html", {"firm": redaction.public_firm(row)})
 
 
 # --- items ---------------------------------------------------------------------------------------
@@ -151,14 +102,14 @@ def item_list(request):
             "filter": item_filter,
             "page": page,
             "items": [redaction.public_item(row) for row in page.object_list],
-            "query": _query_without(request, "page"),
+            "query": query_without(request, "page"),
         },
     )
 
 
 @public_page
 def item_detail(request, code: str):
-    row = redaction.public_items().filter(code=_code(code)).first()
+    row = redaction.public_items().filter(code=url_code(code)).first()
     if row is None:
         raise Http404("未找到该事项")
     return render(request, "portal/item_detail.html", {"item": redaction.public_item(row)})
@@ -179,7 +130,7 @@ def officer_list(request):
             "filter": officer_filter,
             "page": page,
             "officers": [redaction.public_officer(row) for row in page.object_list],
-            "query": _query_without(request, "page"),
+            "query": query_without(request, "page"),
         },
     )
 

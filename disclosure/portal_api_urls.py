@@ -2,7 +2,7 @@
 
 from rest_framework.routers import SimpleRouter
 
-from inspections.public import api
+from disclosure import portal_api as api
 
 router = SimpleRouter()
 router.register("draws", api.DrawViewSet, basename="draw")
