@@ -75,7 +75,9 @@ def department() -> Department:
 
 
 def field() -> EnforcementField:
-    value, _ = EnforcementField.objects.get_or_create(code=FIELD, defaults={"name": "基准测试"})
+    value, _ = EnforcementField.objects.get_or_create(
+        code=FIELD, defaults={"name": "基准测试（抽取）"}
+    )
     return value
 
 
