@@ -130,7 +130,6 @@ def test_lint_imports_reports_a_violation_through_the_registered_contract_type(p
         env={"PYTHONPATH": f"{project}:{ROOT}", "PATH": "/usr/bin:/bin"},
         capture_output=True,
         text=True,
-        timeout=120,
     )
     assert result.returncode == 1, result.stdout + result.stderr
     assert "upper.pages (l.3) imports _secret from lower.helpers" in result.stdout
@@ -145,7 +144,6 @@ def test_the_repository_keeps_its_contracts_with_no_ignored_imports():
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=300,
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Contracts: 4 kept, 0 broken." in result.stdout
