@@ -9,6 +9,7 @@ API token carry no session and are not held: a token is only ever created after 
 
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
@@ -42,9 +43,15 @@ class LoginStepsMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
+        # Without a session cookie there is no session login to hold; not reading the session
+        # then keeps anonymous answers (the public pages and open data) free of Vary: Cookie.
+        if settings.SESSION_COOKIE_NAME not in request.COOKIES:
+            return self.get_response(request)
         user = request.user
         if user.is_authenticated:
             step = pending_login_step(user)
+            # The pages of the step show no menu: nothing in it opens yet.
+            request.pending_login_step = step
             if step is not None:
                 view_name = _view_name(request)
                 if view_name not in _ALWAYS_OPEN and view_name != STEP_URL_NAME[step]:

@@ -71,9 +71,11 @@ def hidden_object(exception: BaseException):
 
 def audit_hidden_object(request, exception: BaseException, *, user) -> None:
     """Record a denied access when `exception` (a 404) hides an existing object from `user`."""
-    if user is None or not user.is_authenticated:
+    if request.path.startswith(_PUBLIC_PREFIXES) or not isinstance(
+        exception.__context__, ObjectDoesNotExist
+    ):
         return
-    if request.path.startswith(_PUBLIC_PREFIXES):
+    if user is None or not user.is_authenticated:
         return
     hidden = hidden_object(exception)
     if hidden is None:
