@@ -99,7 +99,11 @@ def enrol_demo_accounts() -> dict[str, str]:
         device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
         if device is None:
             key = random_hex(20)
-            code = TOTP(bytes.fromhex(key)).token()
+            # The previous step's code (accepted, one step of tolerance) binds the app, so
+            # that the current code still works for the first login.
+            totp = TOTP(bytes.fromhex(key))
+            totp.time = totp.time - totp.step
+            code = totp.token()
             device, _ = enrol_second_factor(
                 user=user, key=key, code=f"{code:06d}", name=DEMO_DEVICE_NAME
             )
