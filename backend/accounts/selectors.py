@@ -2,6 +2,7 @@
 
 from django.db.models import QuerySet
 
+from backend.accounts.actions import LoginStep
 from backend.accounts.roles import Role
 
 # These roles look after the whole installation rather than one department's work.
@@ -49,8 +50,6 @@ def pending_login_step(user) -> str | None:
     then a password that an administrator set. `user` is the session's, as django-otp's
     middleware leaves it (`is_verified()`).
     """
-    from backend.accounts.actions import LoginStep
-
     verified = getattr(user, "is_verified", None)
     if not (verified is not None and verified()):
         enrolled = has_second_factor(user)
