@@ -73,7 +73,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    # API tokens stored as SHA-512 digests, each with an expiry (docs/security.md).
+    "knox",
+    # The second factor: TOTP apps, and one-time recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
@@ -104,9 +109,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): whether this session passed the second step.
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "backend.audit.middleware.RefusalAuditMiddleware",
+    # Inside the refusal audit, so that an API call from an unfinished login is recorded.
+    "backend.accounts.middleware.LoginStepsMiddleware",
     # Axes last, as its documentation asks, so that it sees the final authentication outcome.
     "axes.middleware.AxesMiddleware",
 ]
@@ -192,6 +201,41 @@ AXES_VERBOSE = False
 # trade-off the product wants: a government office shares one NAT address, and locking it would
 # lock out every colleague. Attempts per address are still audited.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
+
+# The second factor (TOTP, django-otp): required for the roles in
+# backend.accounts.roles.SECOND_FACTOR_ROLES, optional for the others (docs/security.md).
+OTP_TOTP_ISSUER = os.getenv("OTP_TOTP_ISSUER", "双随机监管平台")
+# After each wrong code the next try waits 1, 2, 4, 8, ... seconds (per device, in the database).
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
+# How many one-time recovery codes an enrolment hands out.
+RECOVERY_CODE_COUNT = 10
+
+# API tokens (django-rest-knox): only a SHA-512 digest is stored, the token is shown once, and
+# it expires. Each user holds a few at most.
+API_TOKEN_TTL_DAYS = envint("API_TOKEN_TTL_DAYS", 30)
+REST_KNOX = {
+    "TOKEN_TTL": timedelta(days=API_TOKEN_TTL_DAYS),
+    "TOKEN_LIMIT_PER_USER": envint("API_TOKENS_PER_USER", 5),
+    "AUTO_REFRESH": False,
+    "AUTH_HEADER_PREFIX": "Token",
+}
+
+# Mail (a password set by an administrator is told to the account's owner): Django's own
+# settings, from the environment. In development the messages go to the console.
+EMAIL_BACKEND = os.getenv(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.getenv("EMAIL_HOST", "localhost")
+EMAIL_PORT = envint("EMAIL_PORT", 25)
+EMAIL_HOST_USER = os.getenv("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
+EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "shuangsui@localhost")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
@@ -283,7 +327,7 @@ else:
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "backend.api.pagination.PagePagination",

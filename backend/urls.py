@@ -35,5 +35,11 @@ urlpatterns = [
         r"^admin/personnel/department/(?P<rest>.*)$",
         RedirectView.as_view(url="/admin/organisation/department/%(rest)s", permanent=True),
     ),
+    # One login for everyone, with its lockout and second factor: the admin's own form is not it.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+        name="admin-login",
+    ),
     path("admin/", admin.site.urls),
 ]

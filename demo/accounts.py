@@ -7,11 +7,15 @@ never runs `seed_demo`.
 
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_otp.util import random_hex
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role
-from backend.accounts.services import create_user
+from backend.accounts.services import DEMO_DEVICE_NAME, create_user, enrol_second_factor
 from backend.organisation.models import Department
 
 CITY_REGION = "220100"  # 长春市
@@ -77,3 +81,37 @@ def seed_accounts() -> dict[str, int]:
 def account(username: str) -> User | None:
     """A demo account by its username, if the accounts part has been seeded."""
     return User.objects.filter(username=username).first()
+
+
+def demo_mode() -> bool:
+    """The demo's phone-free second factor exists in development (DEBUG) only."""
+    return settings.DEBUG
+
+
+@transaction.atomic
+def enrol_demo_accounts() -> dict[str, str]:
+    """Bind a TOTP app to each demo account whose role requires one, in demo mode only, so
+    that the demo works without a phone: `seed_demo` prints the secrets and
+    `manage.py demo_totp USERNAME` prints the current code. Returns {username: base32 secret}
+    for every demo account that has a demo app (new or from an earlier run)."""
+    if not demo_mode():
+        return {}
+    secrets = {}
+    for account in DEMO_ACCOUNTS:
+        user = User.objects.filter(username=account.username).first()
+        if user is None or not user.requires_second_factor:
+            continue
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is None:
+            key = random_hex(20)
+            # The previous step's code (accepted, one step of tolerance) binds the app, so
+            # that the current code still works for the first login.
+            totp = TOTP(bytes.fromhex(key))
+            totp.time = totp.time - totp.step
+            code = totp.token()
+            device, _ = enrol_second_factor(
+                user=user, key=key, code=f"{code:06d}", name=DEMO_DEVICE_NAME
+            )
+        if device.name == DEMO_DEVICE_NAME:
+            secrets[account.username] = device.config_url.split("secret=", 1)[1].split("&")[0]
+    return secrets

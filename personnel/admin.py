@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from backend.audit.admin import AuditedModelAdmin
+from backend.codes import mask_citizen_id, mask_phone
 from personnel.models import (
     Certificate,
     CertificateEvent,
@@ -22,12 +23,28 @@ class EnforcementFieldAdmin(AuditedModelAdmin):
 
 @admin.register(Officer)
 class OfficerAdmin(AuditedModelAdmin):
-    # The ID number is not a column and not searchable: the admin lists are not the place to
-    # read personal data in bulk.
+    # ID numbers and phones belong to the officer's own department administrator, on the
+    # personnel pages: the admin (the system administrator's, for every department) shows them
+    # masked, never in full, and cannot edit them. Not a column, not searchable either.
     list_display = ["name", "department", "category", "status", "jurisdiction_area"]
     list_filter = ["department", "category", "status"]
     search_fields = ["name"]
     raw_id_fields = ["user"]
+    exclude = ["citizen_id", "phone"]
+    readonly_fields = ["masked_citizen_id", "masked_phone"]
+
+    @admin.display(description="公民身份号码")
+    def masked_citizen_id(self, officer):
+        return mask_citizen_id(officer.citizen_id)
+
+    @admin.display(description="联系电话")
+    def masked_phone(self, officer):
+        return mask_phone(officer.phone) if officer.phone else "—"
+
+    def has_add_permission(self, request):
+        # An officer needs their ID number, which only their department administrator enters
+        # (the personnel pages and the import).
+        return False
 
 
 class CertificateEventInline(admin.TabularInline):

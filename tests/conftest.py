@@ -11,12 +11,34 @@ the other department. Each persona holds one role:
 
 import pytest
 from django.db import connection
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.organisation.models import Department
 
 PASSWORD = "Correct-Horse-Battery-9"
+
+
+def log_in(client, user: User):
+    """Log `user` in with `client` as the login pages would, both steps.
+
+    The password step is Django's `force_login`. The second factor is passed too wherever the
+    account needs it (the roles of SECOND_FACTOR_ROLES, and anyone enrolled): the session then
+    holds the TOTP app that verified it, as `django_otp.login` leaves it, an app being enrolled
+    first for an account that has none. Tests of the steps themselves use the pages instead
+    (tests/backend/test_two_factor.py).
+    """
+    client.force_login(user)
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None and user.requires_second_factor:
+        device = TOTPDevice.objects.create(user=user, name="测试验证器", confirmed=True)
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+    return client
 
 
 def pytest_collection_modifyitems(config, items):
@@ -161,11 +183,8 @@ def persona(request):
 
 @pytest.fixture
 def login(client):
-    def log_in(user):
-        client.force_login(user)
-        return client
-
-    return log_in
+    """`login(user)` logs `user` in with the test's client, second factor included (`log_in`)."""
+    return lambda user: log_in(client, user)
 
 
 @pytest.fixture(autouse=True)

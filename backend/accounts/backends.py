@@ -5,9 +5,10 @@ from django.contrib.auth.backends import ModelBackend
 from backend.accounts.roles import Role
 
 # The Django admin is for back-office fixes by the system administrator. It may not touch the
-# audit trail (append-only, read by the audit administrator) or axes' lockout records (the
-# security administrator unlocks accounts through their own page, which is audited).
-_SYSTEM_ADMIN_EXCLUDED_APPS = {"audit", "axes"}
+# audit trail (append-only, read by the audit administrator), axes' lockout records (the
+# security administrator unlocks accounts through their own page, which is audited), nor anyone's
+# credentials: API tokens (knox) and second factors (django-otp's devices).
+_SYSTEM_ADMIN_EXCLUDED_APPS = {"audit", "axes", "knox", "otp_totp", "otp_static"}
 
 
 class RoleModelBackend(ModelBackend):

@@ -2,7 +2,7 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from backend.accounts.roles import SEPARATED_ADMINS, Role
+from backend.accounts.roles import SECOND_FACTOR_ROLES, SEPARATED_ADMINS, Role
 
 
 class ShuangsuiUserManager(UserManager):
@@ -25,6 +25,19 @@ class User(AbstractUser):
         related_name="users",
     )
 
+    # A password someone else chose (an administrator, in the admin) is known to them: the owner
+    # must replace it before doing anything else (backend.accounts.middleware).
+    must_change_password = models.BooleanField(_("须修改密码"), default=False)
+    password_set_by = models.ForeignKey(
+        "self",
+        verbose_name=_("密码设置人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    password_set_at = models.DateTimeField(_("密码设置时间"), null=True, blank=True)
+
     objects = ShuangsuiUserManager()
     REQUIRED_FIELDS = ["email", "role", "department"]
 
@@ -44,6 +57,10 @@ class User(AbstractUser):
     @property
     def is_separated_admin(self) -> bool:
         return self.role in SEPARATED_ADMINS
+
+    @property
+    def requires_second_factor(self) -> bool:
+        return self.role in SECOND_FACTOR_ROLES
 
     def has_role(self, *roles: str) -> bool:
         return self.is_active and self.role in roles

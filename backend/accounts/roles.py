@@ -77,3 +77,9 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.SECURITY_ADMIN: [(_("账户安全"), "accounts:home-security")],
     Role.AUDIT_ADMIN: [(_("审计日志"), "audit:events")],
 }
+
+# The roles that must pass a second factor (TOTP) at every login (等保 2.0 third level: two kinds
+# of authentication for administrators). The others may enrol, and then must pass it too.
+SECOND_FACTOR_ROLES = frozenset(
+    {Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN, Role.DEPARTMENT_ADMIN}
+)

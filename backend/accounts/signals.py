@@ -2,14 +2,34 @@
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
+from knox.signals import token_expired
 
+from backend.accounts.actions import AccountAction
+from backend.accounts.selectors import pending_login_step
 from backend.audit.models import Outcome
 from backend.audit.services import record_event
 
 
 @receiver(user_logged_in)
 def _audit_login(sender, request, user, **kwargs):
-    record_event(action="auth.login", actor=user, obj=user)
+    # The password was right; whether the login still owes a step (the second factor, a new
+    # password) is part of what happened.
+    step = pending_login_step(user)
+    record_event(
+        action="auth.login", actor=user, obj=user, detail={"next_step": step} if step else None
+    )
+
+
+@receiver(token_expired)
+def _audit_token_expired(sender, username, source, **kwargs):
+    # knox deletes an expired token when it meets it; that deletion is its write, not ours.
+    record_event(
+        action=AccountAction.TOKEN_EXPIRED,
+        username=username,
+        object_type="knox.authtoken",
+        outcome=Outcome.FAILURE if source == "auth_token" else Outcome.SUCCESS,
+        detail={"source": source},
+    )
 
 
 @receiver(user_logged_out)

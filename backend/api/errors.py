@@ -8,6 +8,8 @@ from django.http import Http404
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from backend.audit.probes import audit_hidden_object
+
 _MESSAGES = {
     "not_authenticated": "请先登录，或提供有效的令牌。",
     "authentication_failed": "身份认证失败。",
@@ -42,6 +44,10 @@ def exception_handler(exc, context):
     elif isinstance(exc, DjangoPermissionDenied):
         exc = exceptions.PermissionDenied(str(exc) or None)
     elif isinstance(exc, Http404):
+        request = context.get("request")
+        if request is not None:
+            # Another department's object answers 404 like a missing one; the trail knows.
+            audit_hidden_object(request, exc, user=getattr(request, "user", None))
         exc = exceptions.NotFound()
 
     response = drf_exception_handler(exc, context)

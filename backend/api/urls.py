@@ -8,6 +8,7 @@ router.register("departments", views.DepartmentViewSet, basename="department")
 
 urlpatterns = [
     path("auth/token/", views.ObtainToken.as_view(), name="token"),
+    path("auth/token/revoke/", views.RevokeToken.as_view(), name="token-revoke"),
     path("me/", views.MeView.as_view(), name="me"),
     path("audit-events/", views.AuditEventList.as_view(), name="audit-events"),
     path("public/", include(("disclosure.portal_api_urls", "public"), namespace="public")),

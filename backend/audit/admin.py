@@ -28,13 +28,15 @@ class AuditedModelAdmin(admin.ModelAdmin):
             record_event(action="admin.delete", actor=request.user, object_type=label, object_id=pk)
 
 
-@admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
-    """Read-only: the audit trail is appended by the services, never edited by hand."""
+class SealedAdmin(admin.ModelAdmin):
+    """A model the back office never reaches, whoever asks (superusers included): it is not
+    listed, and its addresses answer 403, which the refusal middleware audits."""
 
-    list_display = ["id", "created_at", "actor_username", "action", "outcome", "object_type"]
-    list_filter = ["outcome"]
-    search_fields = ["actor_username", "action", "object_id", "request_id"]
+    def has_module_permission(self, request):
+        return False
+
+    def has_view_permission(self, request, obj=None):
+        return False
 
     def has_add_permission(self, request):
         return False
@@ -44,3 +46,8 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+# The audit trail is appended by the services and read by the audit administrator at /audit/,
+# who has no admin access; the system administrator who has it must not read it (三员分立).
+admin.site.register(AuditEvent, SealedAdmin)

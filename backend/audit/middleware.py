@@ -1,8 +1,11 @@
 import re
 import uuid
 
+from django.http import Http404
+
 from backend.audit.context import RequestInfo, current_request
 from backend.audit.models import Outcome
+from backend.audit.probes import audit_hidden_object
 
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
@@ -34,8 +37,9 @@ class RequestIdMiddleware:
 class RefusalAuditMiddleware:
     """Record every permission refusal, whether a page or the API refused it.
 
-    One place catches both, because DRF answers its own exceptions before any
-    `process_exception` could see them.
+    One place catches both 403s, because DRF answers its own exceptions before any
+    `process_exception` could see them. A page's 404 that hides another department's object is
+    recorded here too (`process_exception`); the API's, by its exception handler.
     """
 
     def __init__(self, get_response):
@@ -56,3 +60,8 @@ class RefusalAuditMiddleware:
                 detail={"method": request.method},
             )
         return response
+
+    def process_exception(self, request, exception):
+        if isinstance(exception, Http404):
+            audit_hidden_object(request, exception, user=getattr(request, "user", None))
+        return None

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from backend.audit.models import GENESIS_HASH, AuditEvent
 from backend.audit.services import record_event, verify_chain
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, log_in
 
 
 def _three_events(user):
@@ -125,7 +125,7 @@ def test_a_permission_refusal_is_recorded(client, planner):
 def test_the_audit_administrator_searches_events(client, audit_admin, planner):
     record_event(action="test.alpha", actor=planner)
     record_event(action="test.beta", actor=audit_admin)
-    client.force_login(audit_admin)
+    log_in(client, audit_admin)
     body = client.get(reverse("audit:events"), {"actor": planner.username}).content.decode()
     assert "test.alpha" in body
     assert "test.beta" not in body
@@ -138,7 +138,7 @@ def test_an_export_is_an_xlsx_file_and_is_itself_recorded(client, audit_admin, p
 
     record_event(action="test.alpha", actor=planner, detail={"note": "=HYPERLINK(1)"})
     record_event(action="=cmd|' /C calc'!A0", actor=planner)
-    client.force_login(audit_admin)
+    log_in(client, audit_admin)
     response = client.get(reverse("audit:export"), {"actor": planner.username})
     assert response.status_code == 200
     sheet = load_workbook(BytesIO(response.content), read_only=True).active
@@ -153,7 +153,7 @@ def test_an_export_is_an_xlsx_file_and_is_itself_recorded(client, audit_admin, p
 
 def test_the_csv_export_opens_in_excel_as_utf8(client, audit_admin, planner):
     record_event(action="test.alpha", actor=planner)
-    client.force_login(audit_admin)
+    log_in(client, audit_admin)
     response = client.get(reverse("audit:export"), {"format": "csv"})
     text = response.content.decode("utf-8")
     assert text.startswith("\ufeff编号,时间,账号")

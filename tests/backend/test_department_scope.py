@@ -8,12 +8,13 @@ from backend.accounts.selectors import (
     scope_to_department,
     users_visible_to,
 )
+from tests.conftest import log_in
 
 
 def test_a_department_admin_sees_only_own_department_members(
     client, department_admin, planner, ga_inspector
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     body = client.get(reverse("accounts:home-department")).content.decode()
     assert planner.username in body
     assert ga_inspector.username not in body

@@ -22,6 +22,7 @@ from backend.imports.runner import run_import
 from backend.imports.services import create_command_job
 from backend.organisation.models import Department
 from backend.tabular import CellError, Column, checked_code, code_text, text
+from tests.conftest import log_in
 
 
 def region(value):
@@ -214,7 +215,7 @@ def upload(client, rows, mode=Mode.ALL_OR_NOTHING, name="departments.xlsx"):
 def test_an_upload_runs_and_its_page_shows_the_outcome(
     client, system_admin, django_capture_on_commit_callbacks
 ):
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, GOOD)
     job = ImportJob.objects.get()
@@ -228,7 +229,7 @@ def test_an_upload_runs_and_its_page_shows_the_outcome(
 def test_a_rejected_upload_offers_the_report_and_a_valid_rows_rerun(
     client, system_admin, django_capture_on_commit_callbacks
 ):
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, MIXED)
     job = ImportJob.objects.get()
@@ -245,7 +246,7 @@ def test_a_rejected_upload_offers_the_report_and_a_valid_rows_rerun(
 
 
 def test_a_non_excel_upload_is_rejected_on_the_form(client, system_admin):
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     file = SimpleUploadedFile("departments.pdf", b"%PDF-1.4")
     response = client.post(
         reverse("imports:upload", args=["test-departments"]),
@@ -258,7 +259,7 @@ def test_a_non_excel_upload_is_rejected_on_the_form(client, system_admin):
 
 def test_an_upload_over_the_size_limit_is_refused(client, system_admin, settings):
     settings.IMPORT_MAX_BYTES = 1000
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     response = upload(client, GOOD * 20)
     assert "文件过大" in response.content.decode()
 
@@ -272,18 +273,18 @@ def test_roles_the_importer_does_not_allow_are_refused(client, planner):
 def test_another_departments_job_is_not_found(
     client, system_admin, make_user, ga, django_capture_on_commit_callbacks
 ):
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, GOOD)
     job = ImportJob.objects.get()
     outsider = make_user("ga_sys", Role.SYSTEM_ADMIN, ga)
-    client.force_login(outsider)
+    log_in(client, outsider)
     assert client.get(reverse("imports:job", args=[job.pk])).status_code == 404
     assert client.get(reverse("imports:error-report", args=[job.pk])).status_code == 404
 
 
 def test_the_template_downloads_and_reads_back(client, system_admin):
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     response = client.get(reverse("imports:template", args=["test-departments"]))
     workbook = load_workbook(io.BytesIO(response.content))
     assert [c.value for c in workbook.active[1]] == ["部门代码", "部门名称", "行政区划代码"]

@@ -6,7 +6,7 @@ from axes.models import AccessAttempt
 from django.urls import reverse
 
 from backend.audit.models import AuditEvent
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, log_in
 
 
 def _attempt(client, username, password, ip="10.0.0.1"):
@@ -60,7 +60,7 @@ def test_the_lock_lifts_after_thirty_minutes(client, planner):
 def test_the_security_administrator_unlocks_and_it_is_audited(client, planner, security_admin):
     for _ in range(5):
         _attempt(client, planner.username, "not-the-password")
-    client.force_login(security_admin)
+    log_in(client, security_admin)
     page = client.get(reverse("accounts:home-security")).content.decode()
     assert planner.username in page
     response = client.post(reverse("accounts:unlock"), {"username": planner.username}, follow=True)
@@ -73,7 +73,7 @@ def test_the_security_administrator_unlocks_and_it_is_audited(client, planner, s
 
 
 def test_no_one_else_may_unlock(client, planner, system_admin):
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     assert (
         client.post(reverse("accounts:unlock"), {"username": planner.username}).status_code == 403
     )

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from backend.accounts.roles import HOME_URL_NAME, Role
+from tests.conftest import log_in
 
 PERSONAS = {
     Role.PLANNER: "planner",
@@ -41,7 +42,7 @@ CASES = [
 @pytest.mark.parametrize("page,role,allowed", CASES)
 def test_each_role_opens_only_its_pages(request, client, page, role, allowed):
     user = request.getfixturevalue(PERSONAS[role])
-    client.force_login(user)
+    log_in(client, user)
     response = client.get(reverse(page))
     if allowed:
         assert response.status_code == 200
@@ -59,7 +60,7 @@ def test_the_public_is_sent_to_log_in(client, db, page):
 
 @pytest.mark.parametrize("role", Role.values)
 def test_the_root_sends_each_role_to_its_home(request, client, role):
-    client.force_login(request.getfixturevalue(PERSONAS[role]))
+    log_in(client, request.getfixturevalue(PERSONAS[role]))
     response = client.get("/")
     assert response.status_code == 302
     assert response["Location"] == reverse(HOME_URL_NAME[role])
@@ -74,7 +75,7 @@ def test_the_public_front_page_is_in_chinese_and_offers_login(client, db):
 
 
 def test_only_the_system_administrator_may_enter_the_admin(client, system_admin, planner):
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     assert client.get("/admin/").status_code == 200
     assert client.get("/admin/accounts/user/").status_code == 200
     client.force_login(planner)
@@ -82,7 +83,7 @@ def test_only_the_system_administrator_may_enter_the_admin(client, system_admin,
 
 
 def test_the_admin_never_offers_to_edit_the_audit_trail(client, system_admin):
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     assert client.get("/admin/audit/auditevent/").status_code == 403
 
 

@@ -10,6 +10,7 @@ from django.urls import reverse
 from backend.audit.models import AuditEvent
 from backend.workdays.calendar import EnteredYear, Source, WorkdayCalendar
 from backend.workdays.services import enter_year, parse_days, working_day_deadline
+from tests.conftest import log_in
 
 # The 2026 schedule as the package has it: Spring Festival off 15–23 February, with Saturday
 # 14 February an adjusted working day.
@@ -108,7 +109,7 @@ def test_a_weekday_cannot_be_an_adjusted_working_day(system_admin):
 
 
 def test_the_calendar_page_shows_sources_and_saves_a_year(client, system_admin):
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     page = client.get(reverse("workdays:years")).content.decode()
     assert "未录入：按周一至周五推算" in page or "内置日历" in page
     response = client.post(
@@ -126,7 +127,7 @@ def test_the_calendar_page_shows_sources_and_saves_a_year(client, system_admin):
 
 
 def test_the_calendar_page_shows_the_fallback_warning(client, system_admin):
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     body = client.get(
         reverse("workdays:years"), {"start": "2040-01-02", "days": 3}
     ).content.decode()

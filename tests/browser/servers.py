@@ -16,6 +16,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 MANAGE = [sys.executable, str(ROOT / "manage.py")]
 
+# Each running server's environment, by its address: `log_in` asks that server for codes.
+_ENVIRONMENTS: dict[str, dict] = {}
+
 
 def _free_port() -> int:
     with socket.socket() as s:
@@ -62,10 +65,40 @@ def demo_server(prepare: Callable[[dict], None] | None = None):
                     "the server did not start:\n" + (var_dir / "server.log").read_text()
                 ) from None
             time.sleep(0.2)
+    _ENVIRONMENTS[url] = env
     try:
         yield url
     finally:
+        _ENVIRONMENTS.pop(url, None)
         server.terminate()
         server.wait(timeout=10)
         log.close()
         shutil.rmtree(var_dir, ignore_errors=True)
+
+
+def demo_code(url: str, username: str) -> str:
+    """The second-factor code that `username`'s next login on the server at `url` accepts
+    (`manage.py demo_totp`, which the demo mode of the browser tests' servers allows)."""
+    result = subprocess.run(
+        [*MANAGE, "demo_totp", username],
+        env=_ENVIRONMENTS[url],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    return result.stdout.strip()
+
+
+def log_in(page, username: str, password: str) -> None:
+    """Log in through the login page, and through the second step when the account has one
+    (the demo's administrators), as a person with the demo's phone-free codes would."""
+    page.goto("/accounts/login/")
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    page.wait_for_load_state()
+    if "/accounts/login/verify/" in page.url:
+        url = page.url.split("/accounts/", 1)[0]
+        page.get_by_label("验证码").fill(demo_code(url, username))
+        page.get_by_role("button", name="验证").click()
+        page.wait_for_load_state()

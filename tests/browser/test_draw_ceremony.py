@@ -12,6 +12,7 @@ import sys
 
 import pytest
 from playwright.sync_api import expect
+from servers import log_in
 
 from demo.accounts import DEMO_ACCOUNTS
 from tests.browser.conftest import demo_server
@@ -29,10 +30,7 @@ def server_url():
 
 def _log_in(page, username: str) -> None:
     account = next(a for a in DEMO_ACCOUNTS if a.username == username)
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(account.username)
-    page.get_by_label("密码").fill(account.password)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, account.username, account.password)
     expect(page.get_by_test_id("home-title")).to_be_visible()
 
 

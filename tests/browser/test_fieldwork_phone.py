@@ -12,7 +12,7 @@ import subprocess
 
 import pytest
 from playwright.sync_api import expect
-from servers import MANAGE, demo_server
+from servers import MANAGE, demo_server, log_in
 
 from demo.accounts import DEMO_ACCOUNTS
 
@@ -94,10 +94,7 @@ def server_url():
 
 
 def _log_in(page, username, password):
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(username)
-    page.get_by_label("密码").fill(password)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, username, password)
 
 
 @pytest.fixture(scope="module")

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 from playwright.sync_api import expect
+from servers import log_in
 
 from backend.accounts.roles import Role
 from backend.codes import make_citizen_id, make_uscc
@@ -24,10 +25,7 @@ def _account(username: str):
 
 def _log_in(page, username: str) -> None:
     account = _account(username)
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(account.username)
-    page.get_by_label("密码").fill(account.password)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, account.username, account.password)
     expect(page.get_by_test_id("home-title")).to_be_visible()
 
 

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from playwright.sync_api import expect
+from servers import log_in
 
 from demo.accounts import DEMO_ACCOUNTS
 
@@ -13,10 +14,7 @@ pytestmark = pytest.mark.browser
 
 def _log_in(page, username: str) -> None:
     account = next(a for a in DEMO_ACCOUNTS if a.username == username)
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(account.username)
-    page.get_by_label("密码").fill(account.password)
-    page.get_by_role("button", name="登录").click()
+    log_in(page, account.username, account.password)
     expect(page.get_by_test_id("home-title")).to_be_visible()
 
 

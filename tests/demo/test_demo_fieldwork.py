@@ -27,6 +27,7 @@ from fieldwork.selectors import follow_ups_due, inspections_visible_to
 from fieldwork.services.followups import rechecks_of
 from fieldwork.services.records import checkpoints_of, latest
 from inspections.planning.models import TaskStatus
+from tests.conftest import log_in
 
 
 def _seed():
@@ -117,7 +118,7 @@ def test_the_demo_completes_the_joint_task_s_inspections_once(db, client):
     kj_admin = User.objects.get(username="kj_admin")
     assert list(follow_ups_due(kj_admin)) == [referral]
     assert follow_ups_due(kj_admin)[0].overdue
-    client.force_login(kj_admin)
+    log_in(client, kj_admin)
     home = client.get(reverse("accounts:home-department")).content.decode()
     assert 'data-testid="overdue-follow-up"' in home and referred.firm_name in home
 

@@ -7,7 +7,7 @@ import uuid
 import evidence_samples as samples
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from rest_framework.authtoken.models import Token
+from knox.models import AuthToken
 
 from backend.audit.models import AuditEvent
 
@@ -19,7 +19,7 @@ def media(settings, tmp_path):
 
 
 def _token(client, user):
-    key = Token.objects.create(user=user).key
+    _, key = AuthToken.objects.create(user=user)
     client.defaults["HTTP_AUTHORIZATION"] = f"Token {key}"
     return client
 

@@ -16,6 +16,7 @@ from fieldwork.models import RecordKind
 from legalreview.models import CatalogueEntry, Decision, DecisionState, ReviewOutcome, ReviewPoint
 from personnel.models import ConflictRelation, ConflictSource
 from personnel.services import declare_conflict
+from tests.conftest import log_in
 
 
 def _opinion(outcome, problems=(), reasons=""):
@@ -52,7 +53,7 @@ def test_each_page_opens_for_its_roles_only(request, client, name, allowed):
         Role.AUDIT_ADMIN: "audit_admin",
     }
     for role, fixture in personas.items():
-        client.force_login(request.getfixturevalue(fixture))
+        log_in(client, request.getfixturevalue(fixture))
         status = client.get(reverse(name)).status_code
         assert status == (200 if role in allowed else 403), (role, status)
 
@@ -210,7 +211,7 @@ def test_the_team_drafts_submits_and_the_head_issues_after_approval_on_the_pages
     decision.refresh_from_db()
     assert decision.state == DecisionState.IN_REVIEW
 
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     issue = reverse("legalreview:decision-step", args=[decision.pk, "issue"])
     response = client.post(issue, {"document_number": "长科罚〔2021〕1号"})
     assert response.status_code == 400 and "法制审核尚未完成" in response.content.decode()
@@ -224,7 +225,7 @@ def test_the_team_drafts_submits_and_the_head_issues_after_approval_on_the_pages
 
 
 def test_an_outsider_does_not_even_see_the_inspection_to_draft_for(client, found, outsider):
-    client.force_login(outsider)
+    log_in(client, outsider)
     response = client.get(reverse("legalreview:decision-new", args=[found.pk]))
     assert response.status_code == 404
 
@@ -232,7 +233,7 @@ def test_an_outsider_does_not_even_see_the_inspection_to_draft_for(client, found
 def test_the_department_administrator_finds_an_inspection_by_its_code(
     client, found, department_admin
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.get(reverse("legalreview:department"), {"inspection": found.code})
     assert response["Location"] == reverse("legalreview:decision-new", args=[found.pk])
 
@@ -240,7 +241,7 @@ def test_the_department_administrator_finds_an_inspection_by_its_code(
 def test_the_catalogue_page_adds_and_retires_lines_and_reviewers_only_read_it(
     client, department_admin, legal_reviewer, foreign_work
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.post(
         reverse("legalreview:catalogue"),
         {

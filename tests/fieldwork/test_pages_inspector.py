@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from fieldwork.models import InspectionRecord, InspectionState, RecordKind
 from fieldwork.services import records
+from tests.conftest import log_in
 
 
 def _page(inspection):
@@ -62,7 +63,7 @@ def test_my_inspections_today_lists_only_the_officers_own_with_what_is_missing(
     # The 2021 window is long past: the card says so rather than a number of days left.
     assert "已超过检查期限" in body
 
-    client.force_login(outsider)  # on no team of the task
+    log_in(client, outsider)  # on no team of the task
     body = client.get(reverse("fieldwork:today")).content.decode()
     assert "今天没有待办的检查" in body and inspection.code not in body
 
@@ -87,7 +88,7 @@ def test_my_inspections_today_also_lists_the_coming_ones_and_the_recent_ones(
         window_start=today + timedelta(days=5), window_end=today + timedelta(days=20)
     )
     Inspection.objects.filter(pk=done.pk).update(state=InspectionState.REVIEWED)
-    client.force_login(user)
+    log_in(client, user)
     body = client.get(reverse("fieldwork:today")).content.decode()
     upcoming = body.split('data-testid="upcoming-inspections"')[1].split("</section>")[0]
     recent = body.split('data-testid="recent-inspections"')[1].split("</section>")[0]
@@ -124,7 +125,7 @@ def test_who_opens_an_inspections_page_and_its_notice(
     request, client, inspection, team, who, status
 ):
     user = team[0] if who == "member" else request.getfixturevalue(who)
-    client.force_login(user)
+    log_in(client, user)
     assert client.get(_page(inspection)).status_code == status
     assert client.get(reverse("fieldwork:notice", args=[inspection.pk])).status_code == status
 
@@ -359,7 +360,7 @@ def test_the_result_offers_parent_and_child_codes_in_official_wording(client, on
 
 def test_only_the_team_posts_stages(client, inspection, outsider, planner):
     data = {"served_on": date.today().isoformat(), "delivery": "当面送达"}
-    client.force_login(outsider)
+    log_in(client, outsider)
     assert _post(client, inspection, "notice", **data).status_code == 404
     client.force_login(planner)
     assert _post(client, inspection, "notice", **data).status_code == 403

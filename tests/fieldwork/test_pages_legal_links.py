@@ -5,6 +5,8 @@ from django.urls import reverse
 from legal_review_builders import *  # noqa: F403  (fixtures: found, draft, referral, ...)
 from legal_review_builders import approve
 
+from tests.conftest import log_in
+
 
 def _page(inspection):
     return reverse("fieldwork:inspection", args=[inspection.pk])
@@ -16,7 +18,7 @@ def test_the_team_and_the_head_are_offered_to_draft_a_decision_once_something_wa
     new = reverse("legalreview:decision-new", args=[found.pk])
     client.force_login(team[0])
     assert new in client.get(_page(found)).content.decode()
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     assert new in client.get(_page(found)).content.decode()
     client.force_login(planner)
     assert new not in client.get(_page(found)).content.decode()

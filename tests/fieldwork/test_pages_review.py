@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from fieldwork.models import InspectionState, RecordKind
 from fieldwork.services import followups, records
+from tests.conftest import log_in
 
 
 @pytest.fixture
@@ -27,7 +28,7 @@ def _review(client, inspection, **data):
 def test_the_head_lists_the_departments_submitted_results(
     client, submitted, started, department_admin
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     body = client.get(reverse("fieldwork:review-list")).content.decode()
     assert submitted.code in body and submitted.firm_name in body
     assert "发现问题已责令改正" in body
@@ -39,7 +40,7 @@ def test_the_head_lists_the_departments_submitted_results(
 def test_another_departments_head_sees_nothing_to_review_and_cannot_open_it(
     client, submitted, ga_department_admin
 ):
-    client.force_login(ga_department_admin)
+    log_in(client, ga_department_admin)
     body = client.get(reverse("fieldwork:review-list")).content.decode()
     assert submitted.code not in body and "没有待审核的检查结果" in body
     assert _review(client, submitted, decision="agree").status_code == 404
@@ -49,13 +50,13 @@ def test_another_departments_head_sees_nothing_to_review_and_cannot_open_it(
 
 @pytest.mark.parametrize("who", ["planner", "legal_reviewer", "inspector"])
 def test_only_department_heads_review(request, client, submitted, who):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     assert _review(client, submitted, decision="agree").status_code == 403
     assert client.get(reverse("fieldwork:review-list")).status_code == 403
 
 
 def test_agreeing_from_the_list_makes_the_result_final(client, submitted, department_admin):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = _review(client, submitted, decision="agree", opinion="", **{"from": "list"})
     assert response.status_code == 302 and response["Location"] == reverse("fieldwork:review-list")
     submitted.refresh_from_db()
@@ -68,7 +69,7 @@ def test_agreeing_from_the_list_makes_the_result_final(client, submitted, depart
 def test_disagreeing_needs_an_opinion_and_returns_the_record_to_the_team(
     client, submitted, department_admin, team
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     refused = _review(client, submitted, decision="disagree", opinion="", **{"from": "list"})
     assert refused.status_code == 200
     assert "不同意的须填写审核意见" in refused.content.decode()
@@ -91,7 +92,7 @@ def test_the_review_form_is_on_the_inspection_page_for_the_head_only(
     client, submitted, department_admin, planner
 ):
     page = reverse("fieldwork:inspection", args=[submitted.pk])
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     body = client.get(page).content.decode()
     assert reverse("fieldwork:review", args=[submitted.pk]) in body
     missing_choice = _review(client, submitted, opinion="")
@@ -101,7 +102,7 @@ def test_the_review_form_is_on_the_inspection_page_for_the_head_only(
 
 
 def test_a_double_submitted_review_is_one_record(client, submitted, department_admin):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     key = str(uuid.uuid4())
     for _ in range(2):
         response = _review(client, submitted, decision="agree", idempotency_key=key)
@@ -112,7 +113,7 @@ def test_a_double_submitted_review_is_one_record(client, submitted, department_a
 def test_a_review_of_an_inspection_not_submitted_is_refused_on_the_form(
     client, inspection, department_admin
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = _review(client, inspection, decision="agree")
     assert response.status_code == 200
     assert "当前为“待检查”，不能审核" in response.content.decode()

@@ -7,6 +7,7 @@ from django.urls import reverse
 from backend.accounts.roles import Role
 from fieldwork.models import Inspection
 from inspections.planning.models import TaskStatus
+from tests.conftest import log_in
 
 
 def _page(task):
@@ -54,7 +55,7 @@ def test_results_show_on_the_task_page(client, planner, inspection, team, fill_r
     "who, status", [("department_admin", 200), ("legal_reviewer", 200), ("inspector", 403)]
 )
 def test_who_opens_a_tasks_inspections(request, client, teams_drawn, who, status):
-    client.force_login(request.getfixturevalue(who))
+    log_in(client, request.getfixturevalue(who))
     response = client.get(_page(teams_drawn))
     assert response.status_code == status
     if status == 200:
@@ -64,7 +65,7 @@ def test_who_opens_a_tasks_inspections(request, client, teams_drawn, who, status
 def test_only_the_lead_planner_starts_fieldwork(
     client, teams_drawn, department_admin, make_user, ga
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     assert client.post(reverse("fieldwork:task-start", args=[teams_drawn.pk])).status_code == 403
     client.force_login(make_user("ga_planner", Role.PLANNER, ga))
     assert client.get(_page(teams_drawn)).status_code == 404

@@ -27,6 +27,7 @@ from personnel.models import (
     Officer,
     OfficerStatus,
 )
+from tests.conftest import log_in
 
 HEADER = [
     "姓名", "公民身份号码", "人员类别", "性别", "联系电话", "职务", "管辖片区", "状态",
@@ -531,7 +532,7 @@ def inline_imports(settings):
 def test_a_department_administrator_uploads_into_their_department(
     client, department_admin, kj, fields, inline_imports, django_capture_on_commit_callbacks
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     with django_capture_on_commit_callbacks(execute=True):
         response = upload(client, GOOD)
     job = ImportJob.objects.get()
@@ -546,7 +547,7 @@ def test_the_officer_list_links_to_the_import_for_department_administrators(
     client, department_admin, planner
 ):
     url = reverse("imports:upload", args=["officers"])
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     assert f'href="{url}"' in client.get(reverse("personnel:officers")).content.decode()
     assert client.get(url).status_code == 200
     client.force_login(planner)
@@ -556,7 +557,7 @@ def test_the_officer_list_links_to_the_import_for_department_administrators(
 
 
 def test_the_template_downloads_and_reads_back(client, department_admin):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.get(reverse("imports:template", args=["officers"]))
     workbook = load_workbook(io.BytesIO(response.content))
     assert [c.value for c in workbook.active[1]] == TEMPLATE_HEADER
@@ -573,7 +574,7 @@ def test_the_job_pages_are_only_for_the_departments_administrators(
     inline_imports,
     django_capture_on_commit_callbacks,
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     with django_capture_on_commit_callbacks(execute=True):
         upload(client, MIXED)
     job = ImportJob.objects.get()
@@ -586,6 +587,6 @@ def test_the_job_pages_are_only_for_the_departments_administrators(
     # Another department's administrator, and the department's planner: the report holds
     # full ID numbers, which neither may see.
     for outsider in (ga_department_admin, planner):
-        client.force_login(outsider)
+        log_in(client, outsider)
         assert [client.get(url).status_code for url in pages] == [404, 404, 404]
         assert client.post(reverse("imports:rerun", args=[job.pk])).status_code == 404

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from backend.audit.models import AuditEvent
 from backend.codes import mask_citizen_id, mask_phone
 from personnel.selectors import may_see_personal_data, shown_citizen_id, shown_phone
+from tests.conftest import log_in
 
 PHONE = "13912345678"
 
@@ -54,7 +55,7 @@ PAGES_SHOWING_AN_OFFICER = [
 @pytest.mark.parametrize("url", PAGES_SHOWING_AN_OFFICER)
 @pytest.mark.parametrize("viewer", ["planner", "legal_reviewer"])
 def test_pages_show_others_only_the_masked_numbers(request, client, lin, url, viewer):
-    client.force_login(request.getfixturevalue(viewer))
+    log_in(client, request.getfixturevalue(viewer))
     body = client.get(url(lin)).content.decode()
     (full_id, full_phone), (masked_id, masked_phone) = _full_and_masked(lin)
     assert masked_id in body and masked_phone in body
@@ -71,7 +72,7 @@ def test_the_officer_sees_their_own_numbers_masked_too(client, lin, inspector):
 def test_the_own_department_administrator_sees_them_in_full_but_never_in_a_link(
     client, lin, department_admin, url
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     body = client.get(url(lin)).content.decode()
     assert lin.citizen_id in body and PHONE in body
     links = re.findall(r'(?:href|action|src)="([^"]*)"', body)
@@ -96,7 +97,7 @@ def test_pool_exports_mask_for_everyone_but_the_own_department_administrator(
     header, row = _export_rows(client)
     assert header[3:5] == ("公民身份号码", "联系电话")
     assert row[1] == "林执法" and row[3:5] == (masked_id, masked_phone)
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     _, row = _export_rows(client)
     assert row[3:5] == (full_id, full_phone)
     event = AuditEvent.objects.filter(action="personnel.pool.export").first()
@@ -112,8 +113,45 @@ def test_a_pool_export_contains_the_pool_only(client, lin, kj, make_officer, pla
 
 
 def test_no_id_number_or_phone_reaches_the_audit_trail(client, lin, department_admin):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     client.post(reverse("personnel:officer-find"), {"citizen_id": lin.citizen_id})
     _export_rows(client)
     trail = json.dumps(list(AuditEvent.objects.values()), ensure_ascii=False, default=str)
     assert lin.citizen_id not in trail and PHONE not in trail
+
+
+def test_the_admin_shows_the_system_administrator_masked_numbers_only(client, lin, system_admin):
+    """Issue 20, finding 3: the admin showed every department's ID numbers and phones in full."""
+    log_in(client, system_admin)
+    pages = [
+        client.get("/admin/personnel/officer/").content.decode(),
+        client.get(f"/admin/personnel/officer/{lin.pk}/change/").content.decode(),
+        client.get(f"/admin/personnel/officer/?q={lin.name}").content.decode(),
+    ]
+    (full_id, full_phone), (masked_id, masked_phone) = _full_and_masked(lin)
+    for html in pages:
+        assert full_id not in html and full_phone not in html
+    assert masked_id in pages[1] and masked_phone in pages[1]
+    assert client.get("/admin/personnel/officer/add/").status_code == 403
+
+
+def test_a_change_in_the_admin_keeps_the_numbers(client, lin, system_admin):
+    log_in(client, system_admin)
+    citizen_id, phone = lin.citizen_id, lin.phone
+    response = client.post(
+        f"/admin/personnel/officer/{lin.pk}/change/",
+        {
+            "name": "林执法",
+            "gender": lin.gender,
+            "department": lin.department_id,
+            "position": "科员",
+            "category": lin.category,
+            "expertise": "",
+            "jurisdiction_area": "",
+            "status": lin.status,
+            "user": lin.user_id,
+        },
+    )
+    assert response.status_code == 302
+    lin.refresh_from_db()
+    assert (lin.citizen_id, lin.phone, lin.position) == (citizen_id, phone, "科员")

@@ -8,6 +8,7 @@ import pytest
 from backend.audit.models import AuditEvent
 from backend.codes import mask_citizen_id, mask_phone
 from personnel.models import Certificate
+from tests.conftest import log_in
 from tests.personnel.conftest import FIRM
 
 OFFICERS = "/api/v1/personnel/officers/"
@@ -36,7 +37,7 @@ def test_officers_are_listed_for_the_own_department_only(client, planner, lin, g
 
 @pytest.mark.parametrize("viewer", ["planner", "legal_reviewer"])
 def test_others_get_the_numbers_masked(request, client, lin, viewer):
-    client.force_login(request.getfixturevalue(viewer))
+    log_in(client, request.getfixturevalue(viewer))
     for data in (
         client.get(OFFICERS).json()["results"][0],
         client.get(f"{OFFICERS}{lin.pk}/").json(),
@@ -48,7 +49,7 @@ def test_others_get_the_numbers_masked(request, client, lin, viewer):
 
 
 def test_the_own_department_administrator_gets_them_in_full(client, department_admin, lin):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     data = client.get(f"{OFFICERS}{lin.pk}/").json()
     assert data["citizen_id"] == lin.citizen_id and data["phone"] == "13912345678"
     assert data["department"] == "KJ"
@@ -66,7 +67,7 @@ def test_an_inspector_sees_only_their_own_record_masked(client, inspector, kj, m
 
 @pytest.mark.parametrize("outsider", ["security_admin", "audit_admin", "system_admin"])
 def test_administrators_outside_the_business_see_no_officers(request, client, lin, outsider):
-    client.force_login(request.getfixturevalue(outsider))
+    log_in(client, request.getfixturevalue(outsider))
     response = client.get(OFFICERS)
     assert response.status_code == 403
     assert response.json()["code"] == "permission_denied"
@@ -88,7 +89,7 @@ def test_officers_are_filtered_with_the_pages_filters(client, planner, lin, kj, 
 def test_lookup_by_id_number_is_a_post_for_the_department_administrator(
     client, department_admin, planner, lin, ga_officer
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.post(f"{OFFICERS}lookup/", {"citizen_id": lin.citizen_id})
     assert response.status_code == 200 and response.json()["id"] == lin.pk
     response = client.post(f"{OFFICERS}lookup/", {"citizen_id": ga_officer.citizen_id})
@@ -119,7 +120,7 @@ def test_certificates_show_their_history(client, planner, lin):
 def test_the_department_administrator_issues_and_steps_a_certificate(
     client, department_admin, lin, exit_entry
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.post(
         CERTIFICATES,
         {
@@ -166,7 +167,7 @@ def test_certificate_steps_are_refused_to_other_roles_and_departments(
     assert (
         client.post(f"{CERTIFICATES}{certificate.pk}/suspend/", {"reason": "x"}).status_code == 403
     )
-    client.force_login(ga_department_admin)
+    log_in(client, ga_department_admin)
     assert (
         client.post(f"{CERTIFICATES}{certificate.pk}/suspend/", {"reason": "x"}).status_code == 404
     )
@@ -199,7 +200,7 @@ def test_certificates_are_filtered_by_status_on_a_date(client, planner, lin, mak
 
 
 def test_pool_counts_per_department(client, system_admin, planner, lin, ga_officer):
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     body = client.get(POOLS, {"on": "2021-06-01"}).json()
     assert body["on"] == "2021-06-01"
     assert {r["department"]: (r["civil_servant"], r["certified"]) for r in body["results"]} == {
@@ -234,7 +235,7 @@ def test_eligibility_is_asked_by_post(client, planner, lin):
 def test_eligibility_refuses_another_departments_officer_and_bad_input(
     client, department_admin, ga_officer, inspector, lin
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.post(
         ELIGIBILITY,
         {"officer": ga_officer.pk, "firm_uscc": FIRM.uscc, "enforcement_field": "FOREIGN_WORK",

@@ -9,6 +9,7 @@ from django.urls import reverse
 from backend.accounts.roles import Role
 from backend.audit.models import AuditEvent
 from personnel.models import Certificate, CertificateStatus, Officer, RecusalRequest
+from tests.conftest import log_in
 from tests.personnel.conftest import FIRM, citizen_id
 
 PERSONAS = {
@@ -44,7 +45,7 @@ CASES = [
 
 @pytest.mark.parametrize("page,role,allowed", CASES)
 def test_each_role_opens_only_its_personnel_pages(request, client, page, role, allowed):
-    client.force_login(request.getfixturevalue(PERSONAS[role]))
+    log_in(client, request.getfixturevalue(PERSONAS[role]))
     response = client.get(reverse(page))
     assert response.status_code == (200 if allowed else 403)
 
@@ -57,7 +58,7 @@ def test_the_public_is_sent_to_log_in(client, db, page):
 
 
 def test_the_menu_offers_the_personnel_pages_to_the_roles_that_use_them(client, department_admin):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     body = client.get(reverse("personnel:officers")).content.decode()
     for url in ("personnel:officers", "personnel:pools", "personnel:reports"):
         assert f'href="{reverse(url)}"' in body
@@ -77,7 +78,7 @@ def test_a_department_sees_only_its_own_officers(client, planner, officer, ga_of
     "url_name", ["personnel:officer", "personnel:officer-edit", "personnel:certificate-issue"]
 )
 def test_another_departments_officer_is_not_found(client, ga_department_admin, officer, url_name):
-    client.force_login(ga_department_admin)
+    log_in(client, ga_department_admin)
     assert client.get(reverse(url_name, args=[officer.pk])).status_code == 404
 
 
@@ -85,7 +86,7 @@ def test_another_departments_certificate_cannot_be_suspended(
     client, ga_department_admin, certified_officer
 ):
     certificate = certified_officer.certificates.get()
-    client.force_login(ga_department_admin)
+    log_in(client, ga_department_admin)
     url = reverse("personnel:certificate-transition", args=[certificate.pk, "suspend"])
     assert client.post(url, {"reason": "越权"}).status_code == 404
     certificate.refresh_from_db()
@@ -158,7 +159,7 @@ def test_the_list_is_paginated(client, planner, kj, make_officer):
 def test_a_department_administrator_finds_an_officer_by_id_number_without_a_url(
     client, department_admin, officer, ga_officer
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.post(reverse("personnel:officer-find"), {"citizen_id": officer.citizen_id})
     assert response["Location"] == reverse("personnel:officer", args=[officer.pk])
     assert officer.citizen_id not in response["Location"]
@@ -183,7 +184,7 @@ def test_only_a_department_administrator_may_search_by_id_number(client, planner
 
 
 def test_a_department_administrator_registers_and_edits_an_officer(client, department_admin):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     number = citizen_id()
     response = client.post(
         reverse("personnel:officer-create"),
@@ -224,7 +225,7 @@ def test_a_department_administrator_registers_and_edits_an_officer(client, depar
 
 
 def test_an_invalid_id_number_is_explained_on_the_form(client, department_admin):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.post(
         reverse("personnel:officer-create"),
         {"name": "错号", "citizen_id": "220102198503140010", "category": "routine",
@@ -238,7 +239,7 @@ def test_an_invalid_id_number_is_explained_on_the_form(client, department_admin)
 def test_a_duplicate_id_number_is_refused_with_the_services_message(
     client, department_admin, officer
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.post(
         reverse("personnel:officer-create"),
         {"name": "重号", "citizen_id": officer.citizen_id, "category": "routine",
@@ -250,7 +251,7 @@ def test_a_duplicate_id_number_is_refused_with_the_services_message(
 def test_certificates_are_issued_and_changed_through_the_pages(
     client, department_admin, officer, foreign_work
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     client.post(
         reverse("personnel:certificate-issue", args=[officer.pk]),
         {
@@ -295,7 +296,7 @@ def test_certificates_are_issued_and_changed_through_the_pages(
 def test_exams_training_and_conflicts_are_recorded_through_the_pages(
     client, department_admin, officer
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     client.post(
         reverse("personnel:exam-add", args=[officer.pk]),
         {"exam_date": "2021-05-20", "subjects": "通用法律知识、专门法律知识", "score": "86",
@@ -319,7 +320,7 @@ def test_exams_training_and_conflicts_are_recorded_through_the_pages(
 
 
 def test_a_bad_uscc_is_explained_on_the_conflict_form(client, department_admin, officer):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.post(
         reverse("personnel:conflict-add", args=[officer.pk]),
         {"firm_uscc": "91220102MA17BQ0X00", "relation": "relative", "source": "self_declared",
@@ -333,7 +334,7 @@ def test_a_bad_uscc_is_explained_on_the_conflict_form(client, department_admin, 
 def test_a_party_request_is_recorded_with_the_heads_decision_at_once(
     client, department_admin, officer
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.post(
         reverse("personnel:recusal-add", args=[officer.pk]),
         {
@@ -355,7 +356,7 @@ def test_a_party_request_is_recorded_with_the_heads_decision_at_once(
 
 
 def test_a_pending_request_is_decided_later(client, department_admin, officer):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     client.post(
         reverse("personnel:recusal-add", args=[officer.pk]),
         {"firm_uscc": FIRM.uscc, "firm_name": "某公司", "requested_on": "2021-06-01",
@@ -381,7 +382,7 @@ def test_a_pending_request_is_decided_later(client, department_admin, officer):
 
 
 def test_experts_are_listed_and_added_but_never_officers(client, department_admin, planner):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     client.post(
         reverse("personnel:expert-create"),
         {"name": "王刚", "field": "法律", "organisation": "吉林新锐律师事务所", "title": "律师"},
@@ -393,7 +394,7 @@ def test_experts_are_listed_and_added_but_never_officers(client, department_admi
 
 
 def test_the_training_policy_page_sets_the_department_minimum(client, department_admin, kj):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     client.post(reverse("personnel:training-policy"), {"min_hours": "32", "required": "on"})
     kj.refresh_from_db()
     assert kj.training_min_hours == 32 and kj.training_required
@@ -405,7 +406,7 @@ def test_the_training_policy_page_sets_the_department_minimum(client, department
 def test_the_eligibility_page_answers_with_every_reason(
     client, department_admin, certified_officer, foreign_work
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     query = {
         "officer": certified_officer.pk,
         "firm_uscc": FIRM.uscc,
@@ -426,7 +427,7 @@ def test_the_eligibility_page_answers_with_every_reason(
 def test_the_eligibility_page_offers_only_own_department_officers(
     client, department_admin, certified_officer, ga_officer, foreign_work
 ):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.get(
         reverse("personnel:eligibility"),
         {"officer": ga_officer.pk, "firm_uscc": FIRM.uscc, "enforcement_field": foreign_work.pk,

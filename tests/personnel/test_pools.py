@@ -8,6 +8,7 @@ from backend.organisation.models import Department
 from personnel import services
 from personnel.pools import Pool, in_pool, pool_counts
 from personnel.selectors import officers_visible_to
+from tests.conftest import log_in
 
 
 def _kj_roster(kj, make_officer, make_certificate):
@@ -82,7 +83,7 @@ def test_the_system_administrator_sees_every_departments_counts_but_no_names(
     client, system_admin, kj, ga, make_officer, make_certificate
 ):
     _kj_roster(kj, make_officer, make_certificate)
-    client.force_login(system_admin)
+    log_in(client, system_admin)
     response = client.get(reverse("personnel:pools"))
     assert [row.department.code for row in response.context["counts"]] == ["GA", "KJ"]
     body = response.content.decode()

@@ -13,6 +13,7 @@ from backend.audit.models import AuditEvent
 from personnel import services
 from personnel.models import Certificate, Officer
 from personnel.reports import exam_pass_rates, expiring_certificates, training_shortfalls
+from tests.conftest import log_in
 
 TODAY = date.today()
 
@@ -102,7 +103,7 @@ def test_exam_pass_rate_counts_officers_per_department_and_year(kj, ga, make_off
 
 def test_the_reports_page_and_its_exports(client, department_admin, kj, expiring, make_officer):
     _exam(expiring.officer, 2021, True)
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     body = client.get(reverse("personnel:reports")).content.decode()
     assert "SOON-30" in body and "LATER-91" not in body
     assert "到期甲" in body  # no training this year
@@ -125,7 +126,7 @@ def test_the_reports_page_and_its_exports(client, department_admin, kj, expiring
 
 
 def test_reports_cover_only_the_viewers_department(client, ga_department_admin, expiring):
-    client.force_login(ga_department_admin)
+    log_in(client, ga_department_admin)
     response = client.get(reverse("personnel:reports"))
     assert list(response.context["expiring"]) == []
     assert response.context["shortfalls"] == []

@@ -2,7 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from backend.accounts.roles import Role
-from demo.accounts import DEMO_ACCOUNTS, seed_accounts
+from demo.accounts import DEMO_ACCOUNTS, enrol_demo_accounts, seed_accounts
 from demo.directory import seed_directory
 from demo.draws import seed_draws
 from demo.fieldwork import seed_fieldwork, seed_follow_ups
@@ -39,6 +39,8 @@ class Command(BaseCommand):
             created = seed()
             summary = "，".join(f"{name} {count}" for name, count in created.items())
             self.stdout.write(f"演示数据【{label}】已就绪，本次新建：{summary}。")
+        # Demo mode (DEBUG) only: the administrators' second factor without a phone.
+        secrets = enrol_demo_accounts()
         if quiet_accounts:
             return
         self.stdout.write("\n演示账号（仅用于演示环境）：")
@@ -46,3 +48,10 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             label = str(Role(account.role).label)
             self.stdout.write(f"  {label:<10}{account.username:<16}{account.password}")
+        if secrets:
+            self.stdout.write(
+                "\n双因素认证（演示模式）：以下账号已绑定演示验证器。可将密钥输入手机验证器，"
+                "或运行 manage.py demo_totp 用户名 获取当前验证码："
+            )
+            for username, secret in secrets.items():
+                self.stdout.write(f"  {username:<16}{secret}")

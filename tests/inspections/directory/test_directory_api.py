@@ -4,6 +4,7 @@ import pytest
 
 from inspections.directory.models import FOREIGN_EMPLOYER_TAG, InspectionItem
 from inspections.directory.services import publish_item_version
+from tests.conftest import log_in
 
 FIRMS = "/api/v1/firms/"
 ITEMS = "/api/v1/items/"
@@ -12,7 +13,7 @@ ITEMS = "/api/v1/items/"
 @pytest.fixture
 def api(client):
     def as_user(user):
-        client.force_login(user)
+        log_in(client, user)
         return client
 
     return as_user

@@ -12,6 +12,7 @@ from backend.imports.models import ImportJob, Mode, Status
 from backend.imports.runner import run_import
 from backend.imports.services import create_command_job
 from inspections.directory.models import ItemFirmListEntry
+from tests.conftest import log_in
 
 HEADER = ["事项编码", "统一社会信用代码"]
 FIRM_1 = make_uscc(region="220104", org_body8="20000001")
@@ -93,5 +94,5 @@ def test_a_planner_uploads_a_list_on_the_web(
 
 
 def test_only_planners_may_import_lists(client, department_admin):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     assert client.get(reverse("imports:upload", args=["item-firms"])).status_code == 403

@@ -3,6 +3,7 @@
 import pytest
 
 from inspections.planning.models import AnnualPlan, PlanStatus
+from tests.conftest import log_in
 
 
 @pytest.fixture
@@ -14,7 +15,7 @@ def directory(kj, publish_item, make_directory):
 @pytest.fixture
 def api(client):
     def as_user(user):
-        client.force_login(user)
+        log_in(client, user)
         return client
 
     return as_user

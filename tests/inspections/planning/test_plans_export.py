@@ -11,6 +11,7 @@ from backend.audit.models import AuditEvent
 from inspections.planning import rules
 from inspections.planning.plan_exports import PLAN_HEADERS
 from inspections.planning.services import generate_annual_plan, update_plan_line
+from tests.conftest import log_in
 
 
 @pytest.fixture
@@ -91,7 +92,7 @@ def test_a_single_department_line_has_no_participating_department(
 
 
 def test_the_printable_page_shows_the_same_table(client, department_admin, joint_plan):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     response = client.get(reverse("plans:print", args=[joint_plan.pk]))
     body = response.content.decode()
     assert response.status_code == 200
@@ -103,6 +104,6 @@ def test_the_printable_page_shows_the_same_table(client, department_admin, joint
 
 
 def test_another_department_cannot_export_the_plan(client, ga_department_admin, joint_plan):
-    client.force_login(ga_department_admin)
+    log_in(client, ga_department_admin)
     assert client.get(reverse("plans:export", args=[joint_plan.pk])).status_code == 404
     assert client.get(reverse("plans:print", args=[joint_plan.pk])).status_code == 404

@@ -7,6 +7,7 @@ import pytest
 from django.urls import reverse
 
 from inspections.planning.models import AnnualPlan, PlanningSettings, PlanStatus
+from tests.conftest import log_in
 
 
 @pytest.fixture
@@ -39,7 +40,7 @@ def generated(client, planner, directory):
     indirect=["persona"],
 )
 def test_who_opens_the_plan_list(client, persona, status):
-    client.force_login(persona)
+    log_in(client, persona)
     assert client.get(reverse("plans:list")).status_code == status
 
 
@@ -103,7 +104,7 @@ def test_submit_then_the_administrator_approves_and_the_planner_publishes(
     client, generated, planner, department_admin
 ):
     client.post(reverse("plans:step", args=[generated.pk, "submit"]))
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     page = client.get(reverse("plans:detail", args=[generated.pk])).content.decode()
     assert 'data-testid="approve-plan"' in page and 'data-testid="submit-plan"' not in page
     client.post(reverse("plans:step", args=[generated.pk, "approve"]))
@@ -129,21 +130,21 @@ def test_a_planner_posting_approve_is_refused(client, generated):
 
 def test_the_administrator_returns_the_plan_with_a_reason(client, generated, department_admin):
     client.post(reverse("plans:step", args=[generated.pk, "submit"]))
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     client.post(reverse("plans:step", args=[generated.pk, "return"]), {"reason": "请增加D类"})
     body = client.get(reverse("plans:detail", args=[generated.pk])).content.decode()
     assert "请增加D类" in body and AnnualPlan.objects.get().status == PlanStatus.DRAFT
 
 
 def test_another_departments_staff_cannot_open_the_plan(client, generated, ga_department_admin):
-    client.force_login(ga_department_admin)
+    log_in(client, ga_department_admin)
     assert client.get(reverse("plans:detail", args=[generated.pk])).status_code == 404
     listed = client.get(reverse("plans:list")).content.decode()
     assert reverse("plans:detail", args=[generated.pk]) not in listed and "还没有年度计划" in listed
 
 
 def test_the_department_administrator_sets_the_default_ratios(client, department_admin, kj):
-    client.force_login(department_admin)
+    log_in(client, department_admin)
     data = {
         "ratio_a": "3",
         "ratio_b": "5",

@@ -4,6 +4,7 @@ planner's steps as POST actions."""
 import pytest
 
 from inspections.planning.models import SamplingTask, TaskStatus
+from tests.conftest import log_in
 
 
 def _post(client, url, data=None):
@@ -134,5 +135,5 @@ def test_the_lead_invites_and_edits_a_draft(client, opened, ga, staff, foreign_w
 
 def test_staff_outside_planning_cannot_read_tasks(client, inspector, audit_admin, opened):
     for user in (inspector, audit_admin):
-        client.force_login(user)
+        log_in(client, user)
         assert client.get("/api/v1/tasks/").status_code == 403

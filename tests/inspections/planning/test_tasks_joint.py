@@ -15,6 +15,7 @@ from inspections.planning.selectors import (
     tasks_visible_to,
 )
 from inspections.planning.services import confirm_participation
+from tests.conftest import log_in
 
 
 @pytest.fixture
@@ -80,7 +81,7 @@ def test_a_confirmation_is_given_once_and_keeps_a_team_of_two(joint, ga_departme
 
 
 def test_the_invitation_page_confirms_and_opens_the_task(client, joint, ga_department_admin):
-    client.force_login(ga_department_admin)
+    log_in(client, ga_department_admin)
     assert client.get(reverse("tasks:detail", args=[joint.pk])).status_code == 404
     page = client.get(reverse("tasks:confirm", args=[joint.pk]))
     assert page.status_code == 200
@@ -95,7 +96,7 @@ def test_the_invitation_page_confirms_and_opens_the_task(client, joint, ga_depar
 
 
 def test_the_task_list_offers_the_invitation(client, joint, ga_department_admin):
-    client.force_login(ga_department_admin)
+    log_in(client, ga_department_admin)
     body = client.get(reverse("tasks:list")).content.decode()
     assert "待确认的联合抽查邀请" in body and reverse("tasks:confirm", args=[joint.pk]) in body
 
@@ -104,7 +105,7 @@ def test_the_api_confirms_and_then_shows_only_that_task(
     client, joint, open_draft_task, ga_department_admin
 ):
     open_draft_task(code="T-2021-008")
-    client.force_login(ga_department_admin)
+    log_in(client, ga_department_admin)
     assert client.get(f"/api/v1/tasks/{joint.pk}/").status_code == 404
     invitations = client.get("/api/v1/tasks/invitations/").json()
     assert [i["code"] for i in invitations] == ["T-2021-007"]

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from inspections.planning.models import SamplingTask, TaskStatus
+from tests.conftest import log_in
 
 
 @pytest.mark.parametrize(
@@ -16,7 +17,7 @@ from inspections.planning.models import SamplingTask, TaskStatus
     indirect=["persona"],
 )
 def test_who_opens_the_task_list(client, persona, status):
-    client.force_login(persona)
+    log_in(client, persona)
     assert client.get(reverse("tasks:list")).status_code == status
 
 
