@@ -171,7 +171,7 @@ def change_own_password(*, user: User, old_password: str, new_password: str) -> 
 
 # --------------------------------------------------------------------------- second factor
 
-# The device name that marks the demo accounts' TOTP apps (backend/demo.py): `demo_totp`
+# The device name that marks the demo accounts' TOTP apps (demo/accounts.py): `demo_totp`
 # prints codes for these devices only.
 DEMO_DEVICE_NAME = "演示验证器"
 DEVICE_NAME = "手机验证器"

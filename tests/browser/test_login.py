@@ -8,8 +8,8 @@ from django_otp.oath import TOTP
 from playwright.sync_api import expect
 from servers import demo_code, log_in
 
-from demo.accounts import DEMO_ACCOUNTS
 from backend.accounts.roles import HOME_URL_NAME, SECOND_FACTOR_ROLES, Role
+from demo.accounts import DEMO_ACCOUNTS
 
 pytestmark = pytest.mark.browser
 

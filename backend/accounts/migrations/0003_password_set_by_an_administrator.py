@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("accounts", "0001_user_with_role_and_department"),
+        ("accounts", "0002_user_department_in_organisation"),
     ]
 
     operations = [
