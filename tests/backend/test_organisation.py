@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 
 from backend.organisation.models import Department
+from tests.conftest import log_in
 
 move = import_module(
     "backend.organisation.migrations.0002_department_content_type_follows_the_model"
@@ -87,7 +88,7 @@ def test_rows_made_under_both_labels_are_merged_into_the_new_one(db, kj, ga, mak
 
 
 def test_the_old_admin_address_of_departments_redirects(client, kj, make_user):
-    client.force_login(make_user("sys", "system_admin", kj))
+    log_in(client, make_user("sys", "system_admin", kj))
     response = client.get(f"/admin/personnel/department/{kj.pk}/change/")
     assert response.status_code == 301
     assert response["Location"] == f"/admin/organisation/department/{kj.pk}/change/"
