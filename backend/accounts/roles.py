@@ -74,6 +74,9 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         (_("后台维护"), "admin:index"),
         (_("人员库"), "personnel:pools"),
     ],
-    Role.SECURITY_ADMIN: [(_("账户安全"), "accounts:home-security")],
-    Role.AUDIT_ADMIN: [(_("审计日志"), "audit:events")],
+    Role.SECURITY_ADMIN: [
+        (_("账户安全"), "accounts:home-security"),
+        (_("签名检查点"), "checkpoints:list"),
+    ],
+    Role.AUDIT_ADMIN: [(_("审计日志"), "audit:events"), (_("签名检查点"), "checkpoints:list")],
 }
