@@ -7,17 +7,19 @@ consistent head.
 
 from django.db.models import Max
 
-from backend.audit.chain_walk import Broken, walk
+from backend.audit.chain_walk import Broken, walk_links
 from backend.audit.models import GENESIS_HASH, AuditEvent
 from backend.checkpoints.registry import Chain, ChainBroken, Disagreement, Entry
 
 
 def snapshot(previous: Entry | None) -> Entry:
-    """Check the events appended since `previous` (all of them for a first checkpoint)."""
+    """Check that the events appended since `previous` (all of them for a first checkpoint)
+    form one unbroken chain from its head, and sign the new head. Their contents are
+    `verify_audit`'s to recompute (chain_walk.walk_links says why that is enough here)."""
     previous = previous or {"size": 0, "last_id": 0, "head": GENESIS_HASH}
     mark = AuditEvent.objects.aggregate(last=Max("id"))["last"] or 0
     try:
-        checked, last_id, head = walk(
+        checked, last_id, head = walk_links(
             prev_hash=previous["head"], after_id=previous["last_id"], upto_id=mark
         )
     except Broken as broken:

@@ -153,11 +153,26 @@ def test_no_checkpoint_is_signed_over_a_history_that_disagrees_and_the_refusal_i
 
 def test_a_broken_chain_since_the_last_checkpoint_is_not_signed(history):
     make_checkpoint()
+    newer = [record_event(action="test.newer") for _ in range(3)]
+    with as_dba():
+        AuditEvent.objects.filter(id=newer[1].id).delete()
+    with pytest.raises(ValidationError, match=f"事件 #{newer[2].id}"):
+        make_checkpoint()
+
+
+def test_an_event_edited_in_place_leaves_the_signed_head_true_and_verify_audit_finds_it(history):
+    first = make_checkpoint()
     newer = record_event(action="test.newer")
     with as_dba():
         AuditEvent.objects.filter(id=newer.id).update(action="test.edited")  # hash not redone
-    with pytest.raises(ValidationError, match=f"事件 #{newer.id}"):
-        make_checkpoint()
+    # The stored hashes and links are untouched: the head the next checkpoint signs is the one
+    # the unedited event produced, so the signature still commits to what really happened...
+    second = make_checkpoint()
+    assert second.body["chains"]["audit"]["last_id"] >= newer.id
+    assert second.body["previous"] == first.sha256
+    # ...and the full walk recomputes the content and names the edited event.
+    with pytest.raises(CommandError, match=f"事件 #{newer.id}：内容与哈希不符"):
+        call_command("verify_audit")
 
 
 def test_a_checkpoint_row_with_a_forged_signature_or_broken_link_is_reported(history):
