@@ -1,6 +1,7 @@
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
+from backend.checkpoints import registry
 from backend.checkpoints.services import make_checkpoint
 
 
@@ -17,7 +18,9 @@ class Command(BaseCommand):
         except ValidationError as error:
             raise CommandError(f"未生成检查点：{'；'.join(error.messages)}", returncode=1) from None
         chains = checkpoint.body["chains"]
-        summary = "，".join(f"{name} {_size(entry)}" for name, entry in chains.items())
+        summary = "，".join(
+            f"{_label(name)} {entry.get('size', 0)}" for name, entry in chains.items()
+        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"已生成检查点 #{checkpoint.sequence}（{checkpoint.algorithm} 签名，"
@@ -26,5 +29,6 @@ class Command(BaseCommand):
         )
 
 
-def _size(entry: dict) -> str:
-    return str(entry.get("size", entry.get("records", "")))
+def _label(name: str) -> str:
+    chain = registry.get(name)
+    return chain.label if chain else name
