@@ -192,6 +192,24 @@ def test_a_checkpoint_row_with_a_forged_signature_or_broken_link_is_reported(his
     assert (2, "bad_signature") in kinds
 
 
+def test_an_older_checkpoint_altered_breaks_the_link_of_the_next_one(history, settings):
+    for _ in range(3):
+        make_checkpoint()
+    with as_dba():
+        row = Checkpoint.objects.get(sequence=2)
+        body = row.body
+        body["chains"]["audit"]["size"] -= 1
+        document = canonical(body).decode()
+        import hashlib
+
+        Checkpoint.objects.filter(pk=row.pk).update(
+            document=document, sha256=hashlib.sha256(document.encode()).hexdigest()
+        )
+    kinds = {(f.sequence, f.kind) for f in verification.verify().findings}
+    # Only the newest signature is verified; the link from #3 authenticates #2.
+    assert (3, "broken_link") in kinds or (2, "forked") in kinds
+
+
 def test_a_checkpoint_signed_by_an_unknown_key_is_not_trusted(history, settings):
     make_checkpoint()
     settings.CHECKPOINT_SIGNING_KEY = "sm2:" + "0a" * 32  # another key now signs
