@@ -28,6 +28,9 @@ migrate: install
 
 run: migrate
 	DEBUG=1 $(PY) manage.py seed_demo
+	@# The demo's first signed checkpoint, for /public/checkpoints/; not fatal (a var/ left
+	@# from another database is reported rolled back, and the server still starts).
+	-DEBUG=1 $(PY) manage.py make_checkpoint
 	@echo ""
 	@echo "双随机、一公开 监管平台: http://$(HOST):$(PORT)/"
 	@echo ""

@@ -89,6 +89,8 @@ INSTALLED_APPS = [
     "backend.api",
     "backend.imports",
     "backend.workdays",
+    "backend.crypto",
+    "backend.checkpoints",
     "personnel",
     "inspections",
     "fieldwork",
@@ -179,6 +181,25 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# PASSWORD_HASHER=pbkdf2_sm3 stores new passwords with PBKDF2-HMAC-SM3 (backend/crypto/hashers.py);
+# the other hashes stay valid and are re-hashed at each user's next login.
+_HASHERS = {
+    "pbkdf2_sha256": "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "pbkdf2_sm3": "backend.crypto.hashers.PBKDF2SM3PasswordHasher",
+}
+PASSWORD_HASHER = os.getenv("PASSWORD_HASHER", "pbkdf2_sha256").strip().lower()
+if PASSWORD_HASHER not in _HASHERS:
+    raise ImproperlyConfigured(
+        f"PASSWORD_HASHER must be one of {sorted(_HASHERS)}, got {PASSWORD_HASHER!r}"
+    )
+PASSWORD_HASHERS = [
+    _HASHERS[PASSWORD_HASHER],
+    *(path for name, path in _HASHERS.items() if name != PASSWORD_HASHER),
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.BCryptSHA256PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
 ]
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "home"
@@ -383,6 +404,52 @@ CACHES = {
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 300)
 # Requests per client address to the open-data list endpoints (DRF rate syntax).
 PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "60/min")
+
+# --- Keys (商用密码): files or the environment, never the database ------------------------------
+
+# docs/checkpoints-and-encryption.md says what each key is for, and how to rotate it. With DEBUG
+# on, missing key files are generated under KEYS_DIR on first use (the embedded default).
+KEYS_DIR = Path(os.getenv("KEYS_DIR", VAR_DIR / "keys"))
+# SM4 encryption and the SM3 blind index of personal numbers: "id:64 hex digits", the current
+# key first, the keys being rotated away after it; or the file (one "id hex" line each).
+FIELD_ENCRYPTION_KEYS = os.getenv("FIELD_ENCRYPTION_KEYS", "").strip()
+FIELD_ENCRYPTION_KEYS_FILE = Path(
+    os.getenv("FIELD_ENCRYPTION_KEYS_FILE", KEYS_DIR / "field-encryption.keys")
+)
+# The key that signs the chains' checkpoints: "sm2:<64 hex>" (the default algorithm) or
+# "ed25519:<64 hex>", or the file holding it; CHECKPOINT_SIGNER names another signer (a
+# hardware one) instead of a key file.
+CHECKPOINT_ALGORITHM = os.getenv("CHECKPOINT_ALGORITHM", "SM2").strip()
+if CHECKPOINT_ALGORITHM.lower() not in ("sm2", "ed25519"):
+    raise ImproperlyConfigured(
+        f"CHECKPOINT_ALGORITHM must be SM2 or Ed25519, got {CHECKPOINT_ALGORITHM!r}"
+    )
+CHECKPOINT_ALGORITHM = {"sm2": "SM2", "ed25519": "Ed25519"}[CHECKPOINT_ALGORITHM.lower()]
+CHECKPOINT_SIGNING_KEY = os.getenv("CHECKPOINT_SIGNING_KEY", "").strip()
+CHECKPOINT_SIGNING_KEY_FILE = Path(
+    os.getenv("CHECKPOINT_SIGNING_KEY_FILE", KEYS_DIR / "checkpoint-signing.key")
+)
+CHECKPOINT_SIGNER = os.getenv("CHECKPOINT_SIGNER", "backend.checkpoints.signing.KeySigner")
+# The name a checkpoint is issued under, and where every checkpoint is also written as a file:
+# keep that directory off the database's machine (or copy it away), so that a database restored
+# from an older backup is recognised as rolled back.
+CHECKPOINT_ISSUER = os.getenv("CHECKPOINT_ISSUER", "双随机、一公开 监管平台")
+CHECKPOINT_EXPORT_DIR = Path(os.getenv("CHECKPOINT_EXPORT_DIR", VAR_DIR / "checkpoints"))
+if not DEBUG:
+    if not FIELD_ENCRYPTION_KEYS and not FIELD_ENCRYPTION_KEYS_FILE.exists():
+        raise ImproperlyConfigured(
+            "FIELD_ENCRYPTION_KEYS (or the file FIELD_ENCRYPTION_KEYS_FILE) must be set when "
+            "DEBUG is off: personal numbers are stored encrypted with it"
+        )
+    if (
+        CHECKPOINT_SIGNER == "backend.checkpoints.signing.KeySigner"
+        and not CHECKPOINT_SIGNING_KEY
+        and not CHECKPOINT_SIGNING_KEY_FILE.exists()
+    ):
+        raise ImproperlyConfigured(
+            "CHECKPOINT_SIGNING_KEY (or the file CHECKPOINT_SIGNING_KEY_FILE) must be set when "
+            "DEBUG is off: the chains' checkpoints are signed with it"
+        )
 
 # --- Logging ----------------------------------------------------------------------------------
 

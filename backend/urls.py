@@ -14,6 +14,7 @@ urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("accounts/", include("backend.accounts.urls")),
     path("audit/", include("backend.audit.urls")),
+    path("checkpoints/", include("backend.checkpoints.urls")),
     path("personnel/", include("personnel.urls")),
     path("directory/", include("inspections.directory.urls")),
     path("plans/", include("inspections.planning.plan_urls")),

@@ -6,7 +6,7 @@ page too.
 
 from django.urls import path
 
-from disclosure import views
+from disclosure import checkpoint_views, views
 
 app_name = "disclosure"
 
@@ -20,4 +20,17 @@ urlpatterns = [
     path("statistics/", views.statistics_latest, name="statistics-latest"),
     path("statistics/<int:year>/", views.statistics_year, name="statistics"),
     path("downloads/", views.downloads, name="downloads"),
+    # Signed checkpoints of every chain (backend.checkpoints), their key and inclusion proofs.
+    path("checkpoints/", checkpoint_views.checkpoint_list, name="checkpoints"),
+    path(
+        "checkpoints/checkpoints.json", checkpoint_views.checkpoint_index, name="checkpoint-index"
+    ),
+    path("checkpoints/public-key.json", checkpoint_views.public_key, name="checkpoint-key"),
+    path("checkpoints/<int:sequence>.json", checkpoint_views.checkpoint_json, name="checkpoint"),
+    path(
+        "checkpoints/<int:sequence>/<str:chain>/<str:key>.json",
+        checkpoint_views.inclusion_proof,
+        name="checkpoint-proof",
+    ),
+    path("verify_checkpoint.py", checkpoint_views.verifier, name="checkpoint-verifier"),
 ]

@@ -17,3 +17,8 @@ class FieldworkConfig(AppConfig):
         register_start_handler(start_fieldwork)
         # A task's scope excludes the firms inspected for its items within its exclusion window.
         register_recent_inspections(recent_inspections)
+        # Every inspection's record chain is signed in the checkpoints (backend.checkpoints).
+        from backend.checkpoints.registry import register
+        from fieldwork.checkpoint_chain import RECORDS_CHAIN
+
+        register(RECORDS_CHAIN)

@@ -97,6 +97,13 @@ def _draws_run_within_the_request(settings):
     settings.DRAWS_IN_BACKGROUND = False
 
 
+@pytest.fixture(autouse=True)
+def _checkpoint_files_of_this_test(settings, tmp_path):
+    # Each checkpoint is also written outside the database; a test's files are its own, or one
+    # test's checkpoints would look to the next like a database rolled back.
+    settings.CHECKPOINT_EXPORT_DIR = tmp_path / "checkpoint-files"
+
+
 @pytest.fixture
 def on_postgresql():
     return connection.vendor == "postgresql"

@@ -74,8 +74,11 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         (_("后台维护"), "admin:index"),
         (_("人员库"), "personnel:pools"),
     ],
-    Role.SECURITY_ADMIN: [(_("账户安全"), "accounts:home-security")],
-    Role.AUDIT_ADMIN: [(_("审计日志"), "audit:events")],
+    Role.SECURITY_ADMIN: [
+        (_("账户安全"), "accounts:home-security"),
+        (_("签名检查点"), "checkpoints:list"),
+    ],
+    Role.AUDIT_ADMIN: [(_("审计日志"), "audit:events"), (_("签名检查点"), "checkpoints:list")],
 }
 
 # The roles that must pass a second factor (TOTP) at every login (等保 2.0 third level: two kinds

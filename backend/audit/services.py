@@ -1,7 +1,6 @@
 """Writing and checking the audit trail."""
 
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -83,26 +82,17 @@ class ChainReport:
         return self.first_break is None
 
 
-def _events_in_order() -> Iterator[AuditEvent]:
-    return AuditEvent.objects.order_by("id").iterator(chunk_size=2000)
-
-
 def verify_chain() -> ChainReport:
     """Walk the chain from the first event; report the first link that does not hold.
 
     A modified event no longer matches its own hash; a deleted one leaves its successor
-    pointing at a hash that is not its predecessor's.
+    pointing at a hash that is not its predecessor's. Checking it against the last signed
+    checkpoint (a deleted tail, a rewritten history) is `backend.checkpoints.verification`'s.
     """
-    expected_prev = GENESIS_HASH
-    checked = 0
-    for event in _events_in_order():
-        if event.prev_hash != expected_prev:
-            return ChainReport(
-                checked,
-                ChainBreak(event.id, "前一条哈希不符：之前的事件被删除、插入或改动"),
-            )
-        if event.compute_hash() != event.hash:
-            return ChainReport(checked, ChainBreak(event.id, "内容与哈希不符：该事件被改动"))
-        expected_prev = event.hash
-        checked += 1
+    from backend.audit.chain_walk import Broken, walk
+
+    try:
+        checked, _last_id, _head = walk()
+    except Broken as broken:
+        return ChainReport(broken.checked, ChainBreak(broken.event_id, broken.reason))
     return ChainReport(checked, None)

@@ -6,6 +6,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from backend.codes import CodeError, check_citizen_id, gender_from_citizen_id
+from backend.crypto.fields import BlindIndexField, SealedCharField
 from backend.organisation.models import Department
 from personnel.validators import validate_citizen_id, validate_phone, validate_region_code
 
@@ -35,20 +36,40 @@ class Gender(models.TextChoices):
     FEMALE = "F", _("女")
 
 
+# Bound into the ciphertexts and the index: never change it (the stored values would no longer
+# decrypt or be found).
+CITIZEN_ID_PURPOSE = "personnel.officer.citizen_id"
+
+
 class Officer(models.Model):
     """Someone who may be drawn as an inspector (执法检查人员名录库).
 
     The citizen ID number and the phone are personal data: pages, the API and exports show them
-    through `personnel.selectors.shown_citizen_id` / `shown_phone`, never directly.
+    through `personnel.selectors.shown_citizen_id` / `shown_phone`, never directly. Both are
+    stored encrypted with SM4 (backend.crypto.fields); `Officer.objects.filter(citizen_id=…)`
+    finds an officer through the number's keyed SM3 index, which the unique constraint holds.
     """
 
     name = models.CharField(_("姓名"), max_length=50)
-    # Stored normalised (18 characters, upper-case X), so that the unique constraint holds.
-    citizen_id = models.CharField(
-        _("公民身份号码"), max_length=18, validators=[validate_citizen_id]
+    # Stored normalised (18 characters, upper-case X), so that the index is of one spelling.
+    citizen_id = SealedCharField(
+        _("公民身份号码"),
+        max_length=18,
+        validators=[validate_citizen_id],
+        purpose=CITIZEN_ID_PURPOSE,
+        blind_index="citizen_id_index",
+    )
+    citizen_id_index = BlindIndexField(
+        _("公民身份号码索引"), source="citizen_id", purpose=CITIZEN_ID_PURPOSE
     )
     gender = models.CharField(_("性别"), max_length=1, choices=Gender.choices)
-    phone = models.CharField(_("联系电话"), max_length=20, blank=True, validators=[validate_phone])
+    phone = SealedCharField(
+        _("联系电话"),
+        max_length=20,
+        blank=True,
+        validators=[validate_phone],
+        purpose="personnel.officer.phone",
+    )
     department = models.ForeignKey(
         Department, verbose_name=_("所属部门"), on_delete=models.PROTECT, related_name="officers"
     )
@@ -83,7 +104,8 @@ class Officer(models.Model):
         verbose_name_plural = _("执法人员")
         ordering = ["department__code", "name", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["citizen_id"], name="officer_citizen_id_unique"),
+            # One officer per ID number, held on the number's index (the ciphertexts all differ).
+            models.UniqueConstraint(fields=["citizen_id_index"], name="officer_citizen_id_unique"),
             models.CheckConstraint(
                 condition=models.Q(category__in=OfficerCategory.values),
                 name="officer_category_is_known",
@@ -99,6 +121,12 @@ class Officer(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args, update_fields=None, **kwargs):
+        # The index follows the number: a save of the number alone saves its index too.
+        if update_fields is not None and "citizen_id" in update_fields:
+            update_fields = {*update_fields, "citizen_id_index"}
+        super().save(*args, update_fields=update_fields, **kwargs)
 
     @property
     def expertise_tags(self) -> list[str]:

@@ -26,6 +26,7 @@ PAGES = {
     "accounts:home-security": {Role.SECURITY_ADMIN},
     "audit:events": {Role.AUDIT_ADMIN},
     "audit:export": {Role.AUDIT_ADMIN},
+    "checkpoints:list": {Role.SECURITY_ADMIN, Role.AUDIT_ADMIN},
     "accounts:profile": set(Role.values),
     "workdays:years": {Role.SYSTEM_ADMIN},
     "fieldwork:today": {Role.INSPECTOR},

@@ -16,6 +16,10 @@ PRODUCTION = {
     "ALLOWED_HOSTS": "shuangsui.example.gov.cn",
     "DATABASE_URL": "postgres://app:secret@db.internal:5432/shuangsui",
     "MEDIA_ROOT": "/srv/shuangsui/media",
+    # Keys live outside the database: production gives them (docs/checkpoints-and-encryption.md).
+    "FIELD_ENCRYPTION_KEYS": "2026a:" + "5a" * 32,
+    "CHECKPOINT_SIGNING_KEY": "sm2:"
+    + "3945208f7b2144b13f36e38ac6d39f95889393692860b51a42fb81ef4df7c5b8",
 }
 
 
@@ -76,6 +80,32 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = _settings_with(env, "1")
     assert result.returncode != 0
     assert "SECRET_KEY must be set" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        ("FIELD_ENCRYPTION_KEYS", "FIELD_ENCRYPTION_KEYS (or the file"),
+        ("CHECKPOINT_SIGNING_KEY", "CHECKPOINT_SIGNING_KEY (or the file"),
+    ],
+)
+def test_production_refuses_to_start_without_its_keys(missing, message):
+    env = {k: v for k, v in PRODUCTION.items() if k != missing}
+    result = _settings_with(env, "1")
+    assert result.returncode != 0
+    assert message in result.stderr
+
+
+def test_the_sm3_password_hasher_is_chosen_by_a_setting():
+    hashers = _value({"PASSWORD_HASHER": "pbkdf2_sm3"}, "s.PASSWORD_HASHERS[:2]")
+    assert hashers == [
+        "backend.crypto.hashers.PBKDF2SM3PasswordHasher",
+        "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    ]
+    assert _value({}, "s.PASSWORD_HASHERS[0]").endswith(".PBKDF2PasswordHasher")
+    assert (
+        "PASSWORD_HASHER must be one of" in _settings_with({"PASSWORD_HASHER": "md5"}, "1").stderr
+    )
 
 
 def test_a_malformed_boolean_is_refused_not_guessed():

@@ -39,7 +39,14 @@ MANIFEST = FIXTURES / "manifest.py"
 REWRITTEN = {
     "django_content_type": "organisation 0002 gives Department's content type its new app label",
     "django_migrations": "api 0001 forgets the migrations of the authtoken table it drops",
+    # Checked apart: every officer's numbers decrypt to what they were (_officer_numbers).
+    "personnel_officer": "personnel 0007-0010 encrypt the ID numbers and phones (SM4)",
 }
+# The officers' personal numbers as this code reads them (decrypted), by id.
+OFFICER_NUMBERS = (
+    "import json; from personnel.models import Officer; "
+    "print(json.dumps(sorted(Officer.objects.values_list('id', 'citizen_id', 'phone'))))"
+)
 # Tables a migration since the fixture's commit drops on purpose. Never one holding final records.
 DROPPED = {
     "authtoken_token": "api 0001 revokes the clear-text DRF tokens (issue 20)",
@@ -84,12 +91,19 @@ def _environment(database_url: str, tmp_path: Path) -> dict:
     return env
 
 
-def _upgrade_and_check(env: dict, vendor: str, suffix: str, performed_draws) -> None:
+def _upgrade_and_check(env: dict, vendor: str, suffix: str, performed_draws, officers) -> None:
     manifest = FIXTURES / f"{COMMIT}.{suffix}.manifest.json"
     old = json.loads(manifest.read_text("utf-8"))
     assert old["vendor"] == vendor
 
+    numbers_before = sorted(list(row) for row in officers())
+    assert numbers_before and all(citizen_id for _, citizen_id, _ in numbers_before)
     _run(env, "manage.py", "migrate", "--noinput")
+    # The last line: `shell` first says how many objects it imported.
+    numbers_after = json.loads(
+        _run(env, "manage.py", "shell", "-c", OFFICER_NUMBERS).strip().splitlines()[-1]
+    )
+    assert numbers_after == numbers_before
 
     now = json.loads(_run(env, str(MANIFEST), "--against", str(manifest)))
     lost = {
@@ -141,7 +155,11 @@ def test_a_sqlite_database_of_the_older_commit_migrates_with_nothing_lost(tmp_pa
                 "SELECT public_id, purpose FROM inspections_draw WHERE status = 'performed'"
             ).fetchall()
 
-    _upgrade_and_check(env, "sqlite", "sqlite3", performed_draws)
+    def officers():
+        with sqlite3.connect(path) as db:
+            return db.execute("SELECT id, citizen_id, phone FROM personnel_officer").fetchall()
+
+    _upgrade_and_check(env, "sqlite", "sqlite3", performed_draws, officers)
 
     fresh = tmp_path / "fresh.sqlite3"
     _run(_environment(f"sqlite:///{fresh}", tmp_path), "manage.py", "migrate", "--noinput")
@@ -279,9 +297,13 @@ def test_a_postgresql_database_of_the_older_commit_migrates_with_nothing_lost(
                 " ORDER BY 1, 2"
             ).fetchall()
 
+    def officers():
+        with postgresql_server.connect(name) as db:
+            return db.execute("SELECT id, citizen_id, phone FROM personnel_officer").fetchall()
+
     before = guards()
     assert ("inspections_draw", "inspections_draw_guard") in before
-    _upgrade_and_check(env, "postgresql", "postgresql", performed_draws)
+    _upgrade_and_check(env, "postgresql", "postgresql", performed_draws, officers)
     # The triggers that keep final records final are all still there.
     assert set(before) <= set(guards())
 

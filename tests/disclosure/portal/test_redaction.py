@@ -437,8 +437,11 @@ def test_no_public_response_carries_a_forbidden_value(
         assert value in everything, f"{value} should be public"
 
     for url, body in seen.items():
-        if url == "/public/verify_draw.py":
-            continue  # the verifier's source code, the same for every draw: no data
+        if url in ("/public/verify_draw.py", "/public/verify_checkpoint.py"):
+            continue  # the verifiers' source code, the same for every draw: no data
+        # The standard SM2 signer id of the checkpoints' key is no one's data (and contains
+        # the tag figure 12345).
+        body = body.replace("1234567812345678", "")
         for name, value in secrets.items():
             assert value not in body, f"{url} shows {name} ({value})"
 
