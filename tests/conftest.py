@@ -9,6 +9,8 @@ the other department. Each persona holds one role:
 - the public: an anonymous client
 """
 
+import os
+
 import pytest
 from django.db import connection
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -75,6 +77,47 @@ def _let_tests_flush_append_only_tables():
     DatabaseOperations.sql_flush = sql_flush
     yield
     DatabaseOperations.sql_flush = original
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _keys_of_the_test_run(tmp_path_factory):
+    """The run's own field and checkpoint keys, in files of a temporary directory.
+
+    Tests run with DEBUG off, where a missing key is an error rather than generated under
+    var/keys (backend/crypto/keys.py); a fresh checkout has no var/keys, and a developer's own
+    keys are not the tests' business. Tests of the key settings override these per test.
+    """
+    from django.conf import settings
+
+    from backend.crypto import gm, keys
+
+    directory = tmp_path_factory.mktemp("keys")
+    field = directory / "field-encryption.keys"
+    field.write_text(keys.format_field_key(keys.FieldKey("test1", os.urandom(32))) + "\n")
+    signing = directory / "checkpoint-signing.key"
+    signing.write_text(
+        gm.format_private_key(gm.PrivateKey.generate(settings.CHECKPOINT_ALGORITHM)) + "\n"
+    )
+    saved = {
+        name: getattr(settings, name)
+        for name in (
+            "KEYS_DIR",
+            "FIELD_ENCRYPTION_KEYS",
+            "FIELD_ENCRYPTION_KEYS_FILE",
+            "CHECKPOINT_SIGNING_KEY",
+            "CHECKPOINT_SIGNING_KEY_FILE",
+        )
+    }
+    settings.KEYS_DIR = directory
+    settings.FIELD_ENCRYPTION_KEYS = ""
+    settings.FIELD_ENCRYPTION_KEYS_FILE = field
+    settings.CHECKPOINT_SIGNING_KEY = ""
+    settings.CHECKPOINT_SIGNING_KEY_FILE = signing
+    keys.forget_keys()
+    yield
+    for name, value in saved.items():
+        setattr(settings, name, value)
+    keys.forget_keys()
 
 
 @pytest.fixture(autouse=True)

@@ -86,6 +86,7 @@ def _environment(database_url: str, tmp_path: Path) -> dict:
         DATABASE_URL=database_url,
         DEBUG="1",
         MEDIA_ROOT=str(tmp_path / "media"),
+        KEYS_DIR=str(tmp_path / "keys"),
         DJANGO_SETTINGS_MODULE="backend.settings",
     )
     return env
