@@ -402,7 +402,8 @@ CACHES = {
 }
 # Cache-Control: public, max-age=… on the portal's pages and the open-data API.
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 300)
-# Requests per client address to the open-data list endpoints (DRF rate syntax).
+# Requests per client address to the open-data list endpoints and the public list and search
+# pages, counted together (DRF rate syntax; disclosure.pages.public_list_page).
 PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "60/min")
 
 # --- Keys (商用密码): files or the environment, never the database ------------------------------
