@@ -115,6 +115,12 @@ def crawl(client, starts: list[str]) -> dict[str, object]:
     return pages
 
 
+@pytest.fixture(autouse=True)
+def _no_rate_limit(settings):
+    # The crawls read the public lists many times from one address (the limit has its own tests).
+    settings.PUBLIC_API_RATE = "100000/min"
+
+
 @pytest.fixture
 def demo(db):
     call_command("seed_demo", quiet_accounts=True)
