@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -83,6 +84,8 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    # Content-Security-Policy: its system checks (the settings' format of django-csp 4).
+    "csp",
     "backend.organisation",
     "backend.accounts",
     "backend.audit",
@@ -103,6 +106,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After WhiteNoise (static files need no policy), before everything that may answer.
+    "backend.api.csp.ContentSecurityPolicyMiddleware",
     "backend.audit.middleware.RequestIdMiddleware",
     # Open CORS for the open-data API only; answers preflights before sessions and CSRF.
     "disclosure.middleware.PublicApiCorsMiddleware",
@@ -260,6 +265,25 @@ DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "shuangsui@localhost")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# Content-Security-Policy on every response (django-csp, docs/security.md): scripts, styles,
+# fonts and images only from this server's own static files; no inline script, no inline event
+# handler, no inline style; no plug-ins; never framed; forms post only here. The Swagger page
+# (backend/urls.py) and the DRF browsable API (backend/api/csp.py) relax styles only, each for
+# itself. A response that sends its own policy keeps it (evidence downloads: `sandbox`).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "frame-ancestors": [NONE],
+        "form-action": [SELF],
+    }
+}
 SECURE_REFERRER_POLICY = "same-origin"
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
@@ -402,7 +426,8 @@ CACHES = {
 }
 # Cache-Control: public, max-age=… on the portal's pages and the open-data API.
 PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 300)
-# Requests per client address to the open-data list endpoints (DRF rate syntax).
+# Requests per client address to the open-data list endpoints and the public list and search
+# pages, counted together (DRF rate syntax; disclosure.pages.public_list_page).
 PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "60/min")
 
 # --- Keys (商用密码): files or the environment, never the database ------------------------------

@@ -1,12 +1,17 @@
-"""What every public page shares: caching for the public, and reading the URL safely."""
+"""What every public page shares: caching for the public, the rate limit of the list and
+search pages, and reading the URL safely."""
 
+import math
 from functools import wraps
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.http import Http404
+from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
+
+from disclosure.throttling import PublicListThrottle
 
 
 def public_page(view):
@@ -27,6 +32,35 @@ def public_page(view):
         return response
 
     return wrapper
+
+
+def public_list_page(view):
+    """A public page that lists or searches, counted with the open-data API's lists.
+
+    The same data answers through /public/ and /api/v1/public/, so one count per client
+    address covers both (PublicListThrottle: settings.PUBLIC_API_RATE, the default cache);
+    otherwise a scraper held back by the API would simply read the pages. Past the limit the
+    page says in Chinese when to come back, with Retry-After, as the API does.
+    """
+
+    @wraps(view)
+    def counted(request, *args, **kwargs):
+        throttle = PublicListThrottle()
+        if not throttle.allow_request(request, None):
+            return too_many_requests(request, throttle.wait())
+        return view(request, *args, **kwargs)
+
+    # Inside public_page: a POST is refused (405) before it is counted.
+    return public_page(counted)
+
+
+def too_many_requests(request, wait: float | None):
+    seconds = max(1, math.ceil(wait or 1))
+    response = render(request, "portal/429.html", {"seconds": seconds}, status=429)
+    response["Retry-After"] = str(seconds)
+    # Never kept by a shared cache: the refusal is this address's, and only for now.
+    patch_cache_control(response, no_store=True)
+    return response
 
 
 def query_without(request, *names: str) -> str:

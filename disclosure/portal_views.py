@@ -18,7 +18,13 @@ from disclosure.filters import (
     PublicOfficerFilter,
     looks_like_code,
 )
-from disclosure.pages import int_param, public_page, query_without, url_code
+from disclosure.pages import (
+    int_param,
+    public_list_page,
+    public_page,
+    query_without,
+    url_code,
+)
 
 FIRMS_PER_PAGE = 20
 ITEMS_PER_PAGE = 20
@@ -44,7 +50,7 @@ def _keyset_page(queryset, *, after: int | None, before: int | None, size: int):
     return rows[:size], after is not None, len(rows) > size
 
 
-@public_page
+@public_list_page
 def firm_search(request):
     """Search by name or code; a complete, existing code goes straight to the firm's page."""
     q = request.GET.get("q", "").strip()[:SEARCH_MAX_LENGTH]
@@ -90,7 +96,7 @@ def firm_search(request):
 # --- items ---------------------------------------------------------------------------------------
 
 
-@public_page
+@public_list_page
 def item_list(request):
     item_filter = PublicItemFilter(request.GET, queryset=redaction.public_items())
     rows = item_filter.qs if item_filter.is_valid() else redaction.public_items().none()
@@ -118,7 +124,7 @@ def item_detail(request, code: str):
 # --- officers ------------------------------------------------------------------------------------
 
 
-@public_page
+@public_list_page
 def officer_list(request):
     officer_filter = PublicOfficerFilter(request.GET, queryset=redaction.public_officers())
     rows = officer_filter.qs if officer_filter.is_valid() else redaction.public_officers().none()

@@ -13,7 +13,13 @@ from django.utils.safestring import mark_safe
 from disclosure import charts, redaction, statistics
 from disclosure.downloads import has_results
 from disclosure.filters import PublicPlanFilter, PublicResultFilter
-from disclosure.pages import int_param, public_page, query_without, url_code
+from disclosure.pages import (
+    int_param,
+    public_list_page,
+    public_page,
+    query_without,
+    url_code,
+)
 
 RESULTS_PER_PAGE = 20
 PLANS_PER_PAGE = 20
@@ -57,7 +63,7 @@ def firm_detail(request, uscc: str):
     )
 
 
-@public_page
+@public_list_page
 def result_list(request):
     result_filter = PublicResultFilter(request.GET, queryset=redaction.public_results())
     rows, has_previous, has_next = [], False, False
@@ -117,7 +123,7 @@ def task_detail(request, code: str):
     )
 
 
-@public_page
+@public_list_page
 def plan_list(request):
     plans = redaction.public_plans()
     plan_filter = PublicPlanFilter(request.GET, queryset=plans)

@@ -11,9 +11,9 @@
     });
     box.querySelector("[data-testid=job-status]").textContent =
       state.interrupted ? "已中断" : state.status_label;
-    var bar = box.querySelector(".progress .bar");
-    bar.style.width = state.percent + "%";
-    bar.parentNode.setAttribute("aria-valuenow", state.percent);
+    var bar = box.querySelector("progress.progress");
+    bar.value = state.percent;
+    bar.textContent = state.percent + "%";
     if (state.has_report) { document.getElementById("report-link").hidden = false; }
   }
   function poll() {

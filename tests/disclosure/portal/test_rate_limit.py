@@ -1,6 +1,9 @@
-"""The open-data list endpoints are rate limited per client address: 429 with Retry-After."""
+"""The open-data list endpoints, and the public pages that list or search the same data, are
+rate limited per client address, with one count for both: 429 with Retry-After."""
 
 import pytest
+
+from tests.conftest import log_in
 
 API = "/api/v1/public"
 
@@ -59,10 +62,68 @@ def test_single_records_are_not_counted(client, make_firm):
     assert client.get(f"{API}/firms/").status_code == 200
 
 
-def test_the_public_pages_are_not_rate_limited_by_the_api(client, db):
-    for _ in range(4):
-        client.get(f"{API}/items/")
+@pytest.mark.parametrize(
+    "page",
+    ["/public/firms/", "/public/items/", "/public/officers/", "/public/results/", "/public/plans/"],
+)
+def test_past_the_rate_a_public_list_page_answers_429_in_chinese_with_retry_after(client, db, page):
+    for _ in range(3):
+        assert client.get(page, {"q": "科技"}).status_code == 200
+    response = client.get(page, {"q": "科技"})
+    assert response.status_code == 429
+    assert 0 < int(response["Retry-After"]) <= 60
+    assert response["Content-Type"].startswith("text/html")
+    assert "no-store" in response["Cache-Control"]
+    text = response.content.decode()
+    assert "请求过于频繁" in text
+    assert f"请在 {response['Retry-After']} 秒后再试" in text
+
+
+def test_the_api_and_the_public_pages_share_one_count(client, db):
+    assert client.get(f"{API}/items/").status_code == 200
     assert client.get("/public/items/").status_code == 200
+    assert client.get(f"{API}/firms/").status_code == 200
+    # The fourth list request of the minute, through either door, is refused.
+    assert client.get("/public/firms/").status_code == 429
+    assert client.get(f"{API}/officers/").status_code == 429
+
+
+def test_pages_spend_the_apis_count_too(client, db):
+    for _ in range(3):
+        assert client.get("/public/officers/").status_code == 200
+    assert client.get(f"{API}/items/").status_code == 429
+
+
+def test_each_address_has_its_own_count_on_the_pages_too(client, db):
+    for _ in range(3):
+        client.get("/public/items/", REMOTE_ADDR="10.0.0.1")
+    assert client.get("/public/items/", REMOTE_ADDR="10.0.0.1").status_code == 429
+    assert client.get("/public/items/", REMOTE_ADDR="10.0.0.2").status_code == 200
+
+
+def test_a_single_record_page_is_not_counted(client, make_firm):
+    firm = make_firm()
+    for _ in range(5):
+        assert client.get(f"/public/firms/{firm.uscc}/").status_code == 200
+        assert client.get("/public/").status_code == 200
+    assert client.get("/public/firms/").status_code == 200
+
+
+def test_a_refused_method_is_not_counted(client, db):
+    for _ in range(5):
+        assert client.post("/public/items/").status_code == 405
+    assert client.get("/public/items/").status_code == 200
+
+
+def test_staff_pages_are_not_counted(client, db, planner):
+    log_in(client, planner)
+    for _ in range(3):
+        assert client.get("/public/items/").status_code == 200
+    assert client.get("/public/items/").status_code == 429
+    # The staff's own lists are not the open data: no public count applies to them.
+    for _ in range(5):
+        assert client.get("/tasks/").status_code == 200
+        assert client.get("/directory/firms/").status_code == 200
 
 
 def test_the_results_plans_tasks_and_statistics_lists_share_the_limit(client, db):

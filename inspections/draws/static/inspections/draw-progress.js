@@ -12,10 +12,10 @@
       var value = state[el.dataset.field];
       if (value !== undefined && value !== null) { el.textContent = value; }
     });
-    var bar = box.querySelector(".progress .bar");
+    var bar = box.querySelector("progress.progress");
     if (bar) {
-      bar.style.width = state.percent + "%";
-      bar.parentNode.setAttribute("aria-valuenow", state.percent);
+      bar.value = state.percent;
+      bar.textContent = state.percent + "%";
     }
   }
   function poll() {
