@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from backend.text import strip_invisible
 from backend.workbook_checks import WorkbookLimits, WorkbookRefused, check_workbook
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
@@ -321,7 +322,8 @@ _FULLWIDTH = str.maketrans(
 def text(value: Any, *, required: bool = True, max_length: int | None = None) -> str:
     """Free text: trimmed; numbers written as Excel shows them (3.0 -> "3")."""
     if type(value) is str:  # the common case, first: imports call this millions of times
-        result = value.strip()
+        # Bidi controls and zero-width characters never reach a page or an export.
+        result = strip_invisible(value, multiline=True).strip()
         if result and (max_length is None or len(result) <= max_length):
             return result
     if _is_blank(value):
@@ -330,7 +332,7 @@ def text(value: Any, *, required: bool = True, max_length: int | None = None) ->
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    result = str(value).strip()
+    result = strip_invisible(str(value), multiline=True).strip()
     if max_length is not None and len(result) > max_length:
         raise CellError(f"不能超过 {max_length} 个字符（当前 {len(result)} 个）")
     return result
