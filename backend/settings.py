@@ -298,6 +298,14 @@ if not DEBUG:
 # --- Imports ------------------------------------------------------------------------------------
 
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_MB", 200) * 1024 * 1024
+# A workbook (.xlsx, .xlsm) is checked before it is opened, so that a zip bomb is refused at
+# once (backend/workbook_checks.py): what it decompresses to, each part's compression ratio, the
+# number of parts and of cells, and the longest text in a cell.
+IMPORT_MAX_UNCOMPRESSED_BYTES = envint("IMPORT_MAX_UNCOMPRESSED_MB", 1024) * 1024 * 1024
+IMPORT_MAX_COMPRESSION_RATIO = envint("IMPORT_MAX_COMPRESSION_RATIO", 100)
+IMPORT_MAX_WORKBOOK_PARTS = envint("IMPORT_MAX_WORKBOOK_PARTS", 1000)
+IMPORT_MAX_CELLS = envint("IMPORT_MAX_CELLS", 30_000_000)
+IMPORT_MAX_CELL_CHARS = envint("IMPORT_MAX_CELL_CHARS", 32_767)
 # Large imports run in a thread while the page shows progress; tests run them inline.
 IMPORTS_IN_BACKGROUND = envbool("IMPORTS_IN_BACKGROUND", "1")
 # On PostgreSQL a big import writes from a second thread while the file is still being read.

@@ -22,6 +22,9 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from backend.text import strip_invisible
+from backend.workbook_checks import WorkbookLimits, WorkbookRefused, check_workbook
+
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 SUPPORTED_SUFFIXES = (*EXCEL_SUFFIXES, ".csv")
 ERROR_COLUMN = "错误说明"
@@ -154,8 +157,12 @@ def read_table(
     filename: str,
     columns: Sequence[Column],
     max_bytes: int | None = None,
+    limits: WorkbookLimits | None = None,
 ) -> Table:
-    """Open a spreadsheet and check its header; the rows are read lazily from `Table.rows`."""
+    """Open a spreadsheet and check its header; the rows are read lazily from `Table.rows`.
+
+    A workbook is checked first (`backend.workbook_checks`, with `limits` or the defaults): a
+    zip bomb is refused before anything decompresses it."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise TableError(
@@ -172,13 +179,13 @@ def read_table(
             head = handle.read(4096)
         if not head.strip():
             raise TableError("文件是空的，没有任何内容。", code="empty_file")
-        return _read_excel(head, suffix, columns, path=source)
+        return _read_excel(head, suffix, columns, path=source, limits=limits)
     data = _read_bytes(source, max_bytes=max_bytes)
     if not data.strip():
         raise TableError("文件是空的，没有任何内容。", code="empty_file")
     if suffix == ".csv":
         return _read_csv(data, columns)
-    return _read_excel(data, suffix, columns)
+    return _read_excel(data, suffix, columns, limits=limits)
 
 
 def _read_bytes(source: str | Path | BinaryIO, *, max_bytes: int | None) -> bytes:
@@ -202,7 +209,12 @@ def _too_large(size: int | None, max_bytes: int) -> TableError:
 
 
 def _read_excel(
-    data: bytes, suffix: str, columns: Sequence[Column], *, path: str | Path | None = None
+    data: bytes,
+    suffix: str,
+    columns: Sequence[Column],
+    *,
+    path: str | Path | None = None,
+    limits: WorkbookLimits | None = None,
 ) -> Table:
     """`data` is the whole file, or its first bytes when `path` is given."""
     import python_calamine
@@ -213,6 +225,12 @@ def _read_excel(
             "请在 Excel 中打开后“另存为”Excel 工作簿（.xlsx）再上传。",
             code="not_excel",
         )
+    try:
+        check_workbook(
+            path if path is not None else io.BytesIO(data), filename=f"x{suffix}", limits=limits
+        )
+    except WorkbookRefused as exc:
+        raise TableError(exc.message, code=exc.code) from None
     try:
         if path is not None:
             workbook = python_calamine.CalamineWorkbook.from_path(str(path))
@@ -304,7 +322,8 @@ _FULLWIDTH = str.maketrans(
 def text(value: Any, *, required: bool = True, max_length: int | None = None) -> str:
     """Free text: trimmed; numbers written as Excel shows them (3.0 -> "3")."""
     if type(value) is str:  # the common case, first: imports call this millions of times
-        result = value.strip()
+        # Bidi controls and zero-width characters never reach a page or an export.
+        result = strip_invisible(value, multiline=True).strip()
         if result and (max_length is None or len(result) <= max_length):
             return result
     if _is_blank(value):
@@ -313,7 +332,7 @@ def text(value: Any, *, required: bool = True, max_length: int | None = None) ->
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    result = str(value).strip()
+    result = strip_invisible(str(value), multiline=True).strip()
     if max_length is not None and len(result) > max_length:
         raise CellError(f"不能超过 {max_length} 个字符（当前 {len(result)} 个）")
     return result

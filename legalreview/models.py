@@ -12,6 +12,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backend.text import StripsInvisibleText
+
 # The time limit and its one extension, in working days (国办发〔2018〕118号 practice).
 REVIEW_DAYS = 5
 EXTENSION_DAYS = 3
@@ -39,7 +41,7 @@ CIRCUMSTANCES = (
 )
 
 
-class CatalogueEntry(models.Model):
+class CatalogueEntry(StripsInvisibleText, models.Model):
     """One line of a department's review catalogue: a decision type, optionally narrowed to an
     enforcement field and to amounts at or above a threshold.
 
@@ -143,7 +145,7 @@ class DecisionState(models.TextChoices):
 EDITABLE = (DecisionState.DRAFT, DecisionState.RETURNED)
 
 
-class Decision(models.Model):
+class Decision(StripsInvisibleText, models.Model):
     """An enforcement decision (行政执法决定) drafted for an inspection, with its review package:
     the draft, the facts, the evidence (records of the inspection), the legal basis and the
     discretion standard."""
@@ -302,7 +304,7 @@ def point_answers(point: str) -> tuple[str, str]:
     return str(ok), str(problem)
 
 
-class LegalReview(models.Model):
+class LegalReview(StripsInvisibleText, models.Model):
     """One review round: what was submitted (the package as it stood), the time limit and its
     one extension, and the reviewer's opinion point by point.
 

@@ -17,6 +17,7 @@ from backend.imports.base import Counts, ImportContext, RowInvalid
 from backend.imports.models import ImportJob, Mode, Status
 from backend.imports.registry import get_importer
 from backend.tabular import CellError, TableError, column_letter, read_table, write_error_report
+from backend.workbook_checks import WorkbookLimits
 
 log = logging.getLogger(__name__)
 
@@ -29,6 +30,17 @@ class _RollBack(Exception):
 
     def __init__(self, counts: Counts):
         self.counts = counts
+
+
+def workbook_limits() -> WorkbookLimits:
+    """The limits every imported workbook is checked against, from the settings."""
+    return WorkbookLimits(
+        max_uncompressed_bytes=settings.IMPORT_MAX_UNCOMPRESSED_BYTES,
+        max_ratio=settings.IMPORT_MAX_COMPRESSION_RATIO,
+        max_parts=settings.IMPORT_MAX_WORKBOOK_PARTS,
+        max_cells=settings.IMPORT_MAX_CELLS,
+        max_string_chars=settings.IMPORT_MAX_CELL_CHARS,
+    )
 
 
 def _save(job: ImportJob, **changes: Any) -> None:
@@ -168,6 +180,7 @@ def run_import(
             filename=job.filename,
             columns=importer.columns,
             max_bytes=settings.IMPORT_MAX_BYTES,
+            limits=workbook_limits(),
         )
         seen: dict[Any, int] = {}
         chunk: list[Any] = []

@@ -7,11 +7,13 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from backend.audit.models import Outcome
 from backend.audit.services import record_event
 from backend.imports import runner
 from backend.imports.models import ImportJob, Mode
 from backend.imports.registry import get_importer
 from backend.tabular import SUPPORTED_SUFFIXES
+from backend.workbook_checks import WorkbookRefused, check_workbook
 
 
 def check_may_import(*, actor, kind: str) -> None:
@@ -20,7 +22,6 @@ def check_may_import(*, actor, kind: str) -> None:
         raise PermissionDenied(f"您的角色无权导入{importer.label}")
 
 
-@transaction.atomic
 def upload_import(
     *, actor, kind: str, uploaded_file, mode: str, dry_run: bool = False
 ) -> ImportJob:
@@ -34,6 +35,25 @@ def upload_import(
     if uploaded_file.size > settings.IMPORT_MAX_BYTES:
         limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
         raise ValidationError({"file": f"文件过大，上限为 {limit} MB。请拆分后分批导入。"})
+    try:
+        # Refused on the form, before a job is made: the web process never opens a zip bomb.
+        check_workbook(uploaded_file, filename=name, limits=runner.workbook_limits())
+    except WorkbookRefused as exc:
+        # Recorded outside any transaction: the refusal must stay on record.
+        record_event(
+            action="import.refused",
+            actor=actor,
+            outcome=Outcome.DENIED,
+            detail={"kind": kind, "file": name[:255], "size": uploaded_file.size, "code": exc.code},
+        )
+        raise ValidationError({"file": exc.message}, code=exc.code) from None
+    return _store_upload(
+        actor=actor, kind=kind, name=name, uploaded_file=uploaded_file, mode=mode, dry_run=dry_run
+    )
+
+
+@transaction.atomic
+def _store_upload(*, actor, kind: str, name: str, uploaded_file, mode: str, dry_run: bool):
     digest = hashlib.sha256()
     for block in uploaded_file.chunks():
         digest.update(block)

@@ -11,8 +11,10 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend.text import StripsInvisibleText
 
-class Department(models.Model):
+
+class Department(StripsInvisibleText, models.Model):
     """An enforcement department (执法部门). Every user and every record belongs to one."""
 
     name = models.CharField(_("部门名称"), max_length=100, unique=True)

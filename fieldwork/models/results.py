@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backend.text import StripsInvisibleText
+
 
 class ResultCode(models.Model):
     """One line of the configurable result table, seeded with the official wording.
@@ -68,7 +70,7 @@ class FollowUpStatus(models.TextChoices):
     COMPLETED = "completed", _("已完成")
 
 
-class FollowUp(models.Model):
+class FollowUp(StripsInvisibleText, models.Model):
     """A follow-up of a reviewed result, tracked to completion with a date.
 
     Each step (opened, re-checked, completed) is also a record in the inspection's chain; this

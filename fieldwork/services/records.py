@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from backend.text import strip_invisible, strip_invisible_in
 from fieldwork import chain
 from fieldwork.models import (
     CORRECTABLE,
@@ -167,7 +168,7 @@ def append_record(
             raise _refuse(
                 f"第{corrects.sequence}条记录已被更正，请更正最新的记录", "already_corrected"
             )
-        reason = (reason or "").strip()
+        reason = strip_invisible(reason or "", multiline=True).strip()
         if not reason:
             raise _refuse("更正记录须说明原因", "reason_required", "reason")
     now = timezone.now()
@@ -183,8 +184,8 @@ def append_record(
         sequence=sequence,
         kind=kind,
         # Round-trip through JSON now, so the hash is computed on exactly what is stored.
-        content=json.loads(chain.canonical_json(content)),
-        place=(place or "").strip(),
+        content=json.loads(chain.canonical_json(strip_invisible_in(content))),
+        place=strip_invisible(place or "").strip(),
         latitude=latitude,
         longitude=longitude,
         occurred_at=occurred_at or now,

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from backend.text import StripsInvisibleText
 from personnel.models.base import EnforcementField
 from personnel.models.officers import Officer
 
@@ -38,7 +39,7 @@ STORED_CERTIFICATE_STATUSES = (
 )
 
 
-class Certificate(models.Model):
+class Certificate(StripsInvisibleText, models.Model):
     """An enforcement certificate (执法证). Its current state; `CertificateEvent` keeps history.
 
     The stored status changes only through the services in `personnel.services`, each of which
@@ -213,7 +214,7 @@ class QualificationExam(models.Model):
         return f"{self.officer} {self.exam_date}"
 
 
-class TrainingRecord(models.Model):
+class TrainingRecord(StripsInvisibleText, models.Model):
     officer = models.ForeignKey(
         Officer, verbose_name=_("参训人员"), on_delete=models.PROTECT, related_name="trainings"
     )

@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from backend.codes import CodeError, check_uscc
+from backend.text import StripsInvisibleText
 from personnel.models.officers import Officer
 from personnel.validators import validate_uscc
 
@@ -27,7 +28,7 @@ class ConflictSource(models.TextChoices):
     REVIEW = "review", _("审查发现")
 
 
-class ConflictOfInterest(models.Model):
+class ConflictOfInterest(StripsInvisibleText, models.Model):
     """An officer's interest in a firm (回避, 行政处罚法 art. 43): while it is valid, the officer
     never inspects that firm. The firm is named by its 统一社会信用代码, not by a foreign key, so
     that personnel does not depend on the target directory."""
@@ -96,7 +97,7 @@ class RecusalDecision(models.TextChoices):
     REFUSED = "refused", _("不予回避")
 
 
-class RecusalRequest(models.Model):
+class RecusalRequest(StripsInvisibleText, models.Model):
     """A party's request that an officer withdraw (当事人申请回避), decided by the department head.
 
     A granted request becomes a `ConflictOfInterest` (source 当事人申请), which the draw honours.

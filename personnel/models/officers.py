@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from backend.codes import CodeError, check_citizen_id, gender_from_citizen_id
 from backend.crypto.fields import BlindIndexField, SealedCharField
 from backend.organisation.models import Department
+from backend.text import StripsInvisibleText
 from personnel.validators import validate_citizen_id, validate_phone, validate_region_code
 
 # --------------------------------------------------------------------------- officers
@@ -41,7 +42,7 @@ class Gender(models.TextChoices):
 CITIZEN_ID_PURPOSE = "personnel.officer.citizen_id"
 
 
-class Officer(models.Model):
+class Officer(StripsInvisibleText, models.Model):
     """Someone who may be drawn as an inspector (执法检查人员名录库).
 
     The citizen ID number and the phone are personal data: pages, the API and exports show them
@@ -151,7 +152,7 @@ class Officer(models.Model):
 # --------------------------------------------------------------------------- experts
 
 
-class Expert(models.Model):
+class Expert(StripsInvisibleText, models.Model):
     """Someone in the expert pool (专家库): advises on an inspection, never counts as an inspector.
 
     Deliberately not an `Officer`: nothing that draws or counts inspectors can pick an expert.

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from backend.codes import CodeError, check_region_code, check_uscc
+from backend.text import StripsInvisibleText
 from inspections.directory.classifications import normalise_industry_code
 
 
@@ -55,7 +56,7 @@ FIRM_FLAGS = (
 TAG_DETAIL_LABELS = {"foreign_staff": _("外籍员工人数")}
 
 
-class Firm(models.Model):
+class Firm(StripsInvisibleText, models.Model):
     """A target in the directory (检查对象名录库). The directory is shared by all departments.
 
     Indexes are the list page's filters and nothing more: each one costs load throughput
@@ -177,7 +178,7 @@ class Firm(models.Model):
         return [str(label) for field, label in FIRM_FLAGS if getattr(self, field)]
 
 
-class FirmTag(models.Model):
+class FirmTag(StripsInvisibleText, models.Model):
     """A free tag on a firm (e.g. 外籍员工用人单位), with optional figures ({"foreign_staff": 12}).
 
     A table rather than a JSON column: a tag filter is then an indexed lookup on PostgreSQL and

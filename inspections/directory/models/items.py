@@ -5,6 +5,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend.text import StripsInvisibleText
 from inspections.directory.models.firms import TargetType
 
 
@@ -31,7 +32,7 @@ class VersionStatus(models.TextChoices):
     RETIRED = "retired", _("已停用")
 
 
-class InspectionItem(models.Model):
+class InspectionItem(StripsInvisibleText, models.Model):
     """A random-inspection item (随机抽查事项): the stable identity its versions share.
 
     What the item says lives in its versions; an inspection keeps the version it used. Only a
@@ -69,7 +70,7 @@ class InspectionItem(models.Model):
         return self.code
 
 
-class InspectionItemVersion(models.Model):
+class InspectionItemVersion(StripsInvisibleText, models.Model):
     """One version of an item. Drafts may be edited; a published version never changes.
 
     Publishing a draft supersedes the version published before it, which stays on record.
@@ -189,7 +190,7 @@ class InspectionItemVersion(models.Model):
         return f"{(self.ratio_cap * 100).normalize():f}%"
 
 
-class CheckPoint(models.Model):
+class CheckPoint(StripsInvisibleText, models.Model):
     """One line of a version's checklist (检查内容), in order."""
 
     version = models.ForeignKey(

@@ -11,6 +11,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backend.text import StripsInvisibleText
+
 
 class DrawPurpose(models.TextChoices):
     FIRMS = "firms", _("检查对象")
@@ -44,7 +46,7 @@ class DrawManager(models.Manager.from_queryset(DrawQuerySet)):
         return super().get_queryset().defer(*FILE_FIELDS)
 
 
-class Draw(models.Model):
+class Draw(StripsInvisibleText, models.Model):
     """One DR-1 draw. `announcement` and `reveal` are exactly the objects that were hashed."""
 
     public_id = models.CharField(_("抽取编号"), max_length=20, unique=True)

@@ -19,6 +19,7 @@ from django.utils import timezone
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.personal_numbers import has_personal_numbers
+from backend.text import strip_invisible
 from inspections.directory.models import RiskClass
 from inspections.draws import dr1, draw_files, draw_parallel
 from inspections.draws.models import Draw, DrawPurpose, DrawStatus
@@ -178,7 +179,7 @@ def _create_draw(
 
 
 def _clean_reason(reason: str) -> str:
-    reason = (reason or "").strip()
+    reason = strip_invisible(reason or "", multiline=True).strip()
     if not reason:
         raise ValidationError({"reason": "递补抽取须说明原因"}, code="reason_required")
     if has_personal_numbers(reason):
@@ -308,7 +309,7 @@ def abandon_draw(*, actor, draw: Draw, reason: str) -> Draw:
     task = lock_task(draw.task)
     require_lead_planner(actor, task)
     draw = Draw.objects.select_for_update().get(pk=draw.pk)
-    reason = (reason or "").strip()
+    reason = strip_invisible(reason or "", multiline=True).strip()
     if not reason:
         raise ValidationError({"reason": "作废抽取须说明原因"}, code="reason_required")
     if draw.status != DrawStatus.ANNOUNCED:
@@ -472,7 +473,8 @@ def announce_teams_draw(
 
 def _clean_witness_values(draw: Draw, values: Sequence[str]) -> list[str]:
     witnesses = draw.announcement["witnesses"]
-    values = [str(value).strip() for value in values]
+    # Published as hashed: anyone checking the draw retypes what they see, so nothing invisible.
+    values = [strip_invisible(str(value)).strip() for value in values]
     if len(values) != len(witnesses):
         raise ValidationError(
             {

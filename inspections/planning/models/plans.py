@@ -13,6 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backend.text import StripsInvisibleText
 from inspections.directory.models.firms import RiskClass
 
 RATIO_FIELD = {"max_digits": 5, "decimal_places": 4}
@@ -104,7 +105,7 @@ class PlanStatus(models.TextChoices):
 OPEN_PLAN_STATUSES = (PlanStatus.DRAFT, PlanStatus.SUBMITTED, PlanStatus.APPROVED)
 
 
-class AnnualPlan(models.Model):
+class AnnualPlan(StripsInvisibleText, models.Model):
     """One version of a department's plan for a year (年度抽查计划)."""
 
     department = models.ForeignKey(
@@ -210,7 +211,7 @@ class AnnualPlan(models.Model):
         return self.status == PlanStatus.DRAFT
 
 
-class PlanLine(models.Model):
+class PlanLine(StripsInvisibleText, models.Model):
     """One line of the plan table: a planned sampling task (计划任务).
 
     Its items share their targets, so that one visit checks all of them (进一次门、查多项事); the

@@ -10,6 +10,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from backend.text import StripsInvisibleText
 from inspections.directory.models.firms import FIRM_FLAGS, FirmStatus
 from inspections.planning.models.plans import StratumQuota
 
@@ -53,7 +54,7 @@ class ScopeMode(models.TextChoices):
     UNTARGETED = "untargeted", _("不定向抽查")
 
 
-class SamplingTask(models.Model):
+class SamplingTask(StripsInvisibleText, models.Model):
     """One batch: items, scope, quotas per risk class, departments and seats, dates."""
 
     code = models.CharField(

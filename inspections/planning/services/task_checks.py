@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from backend.codes import CodeError
 from backend.organisation.models import Department
 from backend.personal_numbers import has_personal_numbers
+from backend.text import strip_invisible
 from inspections.directory.classifications import check_known_region, normalise_industry_code
 from inspections.directory.models import FIRM_FLAGS, FirmStatus, InspectionItemVersion
 from inspections.planning import rules
@@ -57,7 +58,8 @@ def clean_scope(values: dict[str, Any]) -> dict[str, Any]:
 
 
 def clean_witnesses(witnesses: Sequence[str]) -> list[str]:
-    labels = [str(label).strip() for label in witnesses if str(label).strip()]
+    labels = [strip_invisible(str(label)).strip() for label in witnesses]
+    labels = [label for label in labels if label]
     if any(len(label) > 30 for label in labels):
         raise ValidationError({"witnesses": "见证人名称不能超过30个字"})
     if any(has_personal_numbers(label) for label in labels):
