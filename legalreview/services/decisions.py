@@ -17,6 +17,7 @@ from backend.audit.services import record_event
 from fieldwork.models import Inspection, InspectionRecord, InspectionState
 from fieldwork.services.records import lock
 from legalreview.access import drafting_department, require_issuer, require_writer
+from legalreview.actions import LegalReviewAction
 from legalreview.deadlines import review_deadline
 from legalreview.gates import issue_blockers
 from legalreview.models import (
@@ -145,7 +146,7 @@ def draft_decision(
     decision.save()
     decision.evidence.set(records)
     record_event(
-        action="legalreview.decision.draft",
+        action=LegalReviewAction.DECISION_DRAFT,
         actor=actor,
         obj=decision,
         detail={
@@ -220,7 +221,7 @@ def update_decision(
     if previous != [r.sequence for r in records]:
         changed.append("evidence")
     record_event(
-        action="legalreview.decision.update",
+        action=LegalReviewAction.DECISION_UPDATE,
         actor=actor,
         obj=decision,
         detail={"number": decision.number, "changed": changed},
@@ -298,7 +299,7 @@ def submit_decision(*, actor, decision: Decision) -> Decision:
         decision.state = S.READY
     decision.full_clean(exclude=["evidence"])
     decision.save(update_fields=["state", "triggers", "submitted_at", "updated_at"])
-    record_event(action="legalreview.decision.submit", actor=actor, obj=decision, detail=detail)
+    record_event(action=LegalReviewAction.DECISION_SUBMIT, actor=actor, obj=decision, detail=detail)
     return decision
 
 
@@ -325,7 +326,7 @@ def issue_decision(*, actor, decision: Decision, document_number: str = "") -> D
         update_fields=["state", "issued_at", "issued_by", "document_number", "updated_at"]
     )
     record_event(
-        action="legalreview.decision.issue",
+        action=LegalReviewAction.DECISION_ISSUE,
         actor=actor,
         obj=decision,
         detail={"number": decision.number, "document_number": decision.document_number},
@@ -349,7 +350,7 @@ def withdraw_decision(*, actor, decision: Decision, reason: str) -> Decision:
     decision.full_clean(exclude=["evidence"])
     decision.save(update_fields=["state", "withdrawn_at", "withdraw_reason", "updated_at"])
     record_event(
-        action="legalreview.decision.withdraw",
+        action=LegalReviewAction.DECISION_WITHDRAW,
         actor=actor,
         obj=decision,
         detail={"number": decision.number, "reason": reason},
