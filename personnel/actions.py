@@ -9,6 +9,7 @@ from backend.audit.actions import register
 @register
 class PersonnelAction(models.TextChoices):
     OFFICER_CREATE = "personnel.officer.create", _("新增执法人员")
+    OFFICER_IMPORT = "import.officers", _("导入执法人员和执法证")
     OFFICER_UPDATE = "personnel.officer.update", _("修改执法人员信息")
     EXPERT_CREATE = "personnel.expert.create", _("新增专家")
     EXAM_RECORD = "personnel.exam.record", _("登记考试成绩")

@@ -13,7 +13,6 @@ from django.db import close_old_connections, connection, connections, transactio
 from django.utils import timezone
 
 from backend.audit.services import record_event
-from backend.imports.actions import ImportAction
 from backend.imports.base import Counts, ImportContext, RowInvalid
 from backend.imports.models import ImportJob, Mode, Status
 from backend.imports.registry import get_importer
@@ -237,7 +236,7 @@ def run_import(
 
     def audit(counts: Counts) -> None:
         record_event(
-            action=ImportAction.of_kind(job.kind),
+            action=importer.audit_action,
             actor=job.created_by,
             obj=job,
             detail={

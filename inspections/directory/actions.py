@@ -17,4 +17,6 @@ class DirectoryAction(models.TextChoices):
     FIRM_CREATE = "firms.create", _("新增检查对象")
     FIRM_UPDATE = "firms.update", _("修改检查对象")
     FIRM_EXPORT = "firms.export", _("导出检查对象名录")
+    FIRM_IMPORT = "import.firms", _("导入检查对象名录")
+    ITEM_FIRMS_IMPORT = "import.item-firms", _("导入事项指定对象名单")
     FIRMS_GENERATE = "firms.generate", _("生成演示检查对象")

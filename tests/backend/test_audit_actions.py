@@ -39,9 +39,11 @@ def _action_arguments():
 
 
 def _is_a_member(node: ast.expr) -> bool:
-    """`App.MEMBER`, `App.of_x(...)`, or a choice between two of them."""
+    """`App.MEMBER`, `App.of_x(...)`, an importer's `audit_action`, or a choice of two."""
     if isinstance(node, ast.IfExp):
         return _is_a_member(node.body) and _is_a_member(node.orelse)
+    if isinstance(node, ast.Attribute) and node.attr == "audit_action":
+        return True
     if isinstance(node, ast.Call):
         node = node.func
     return (
@@ -81,12 +83,28 @@ def test_a_name_defined_by_two_apps_is_refused():
 
 def test_names_built_at_run_time_must_exist():
     assert FieldworkAction.of_record("result", correction=True) == "fieldwork.result.correct"
-    assert ImportAction.of_kind("item-firms") == ImportAction.ITEM_FIRMS
     assert PersonnelAction.of_certificate("revoke") == PersonnelAction.CERTIFICATE_REVOKE
     with pytest.raises(ValueError):
         FieldworkAction.of_record("made_up", correction=False)
-    with pytest.raises(ValueError):
-        ImportAction.of_kind("made_up")
+
+
+def test_each_importer_names_its_action_and_one_that_does_not_is_refused():
+    from django.core.exceptions import ImproperlyConfigured
+
+    from backend.imports.base import Importer
+    from backend.imports.registry import all_importers, register
+
+    for kind, importer in all_importers().items():
+        assert actions.is_registered(importer.audit_action), kind
+    assert actions.label("import.officers") == "导入执法人员和执法证"
+
+    class Unnamed(Importer):
+        kind = "unnamed"
+        audit_action = "import.unnamed"
+
+    with pytest.raises(ImproperlyConfigured, match="unnamed"):
+        register(Unnamed)
+    assert "unnamed" not in all_importers()
 
 
 def test_every_action_in_a_database_of_the_older_release_has_its_label(tmp_path):
