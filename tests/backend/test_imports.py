@@ -32,7 +32,7 @@ def region(value):
 
 
 @register_actions
-class TestImportAction(models.TextChoices):
+class DepartmentImportAction(models.TextChoices):
     DEPARTMENTS = "import.test-departments", "导入部门（测试）"
 
 
@@ -40,7 +40,7 @@ class TestImportAction(models.TextChoices):
 class DepartmentImporter(Importer):
     kind = "test-departments"
     label = "部门（测试）"
-    audit_action = TestImportAction.DEPARTMENTS
+    audit_action = DepartmentImportAction.DEPARTMENTS
     columns = [
         Column("code", "部门代码", text=True, example="KJ"),
         Column("name", "部门名称", example="市科学技术局"),
