@@ -36,6 +36,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
+from backend.accounts.actions import AccountAction
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.accounts.services import create_user
@@ -131,7 +132,7 @@ def _seat_demo_logins(task: SamplingTask, created: dict[str, int]) -> None:
         user.full_clean()
         user.save(update_fields=["display_name"])
         record_event(
-            action="account.update",
+            action=AccountAction.UPDATE,
             actor=None,
             obj=user,
             detail={"display_name": pick.name, "officer": pick.pk},

@@ -25,6 +25,7 @@ from legalreview.models import (
     ReviewPoint,
 )
 from legalreview.services import (
+    DecisionContent,
     add_catalogue_entry,
     draft_decision,
     give_opinion,
@@ -126,18 +127,20 @@ def seed_legal_review(inspection: Inspection) -> dict[str, int]:
         decision = draft_decision(
             actor=admin,
             inspection=inspection,
-            decision_type=DecisionType.REFERRAL,
-            title=TITLE,
-            recipient=RECIPIENT,
-            enforcement_field=EnforcementField.objects.filter(code="FOREIGN_WORK").first(),
-            facts=_facts(inspection),
-            evidence=evidence,
-            legal_basis="《中华人民共和国出境入境管理法》第四十一条、第四十三条、第七十条、第八十条",
-            draft_text=(
-                f"{RECIPIENT}：\n本局在外国人来华工作许可随机抽查中发现，{inspection.firm_name}"
-                f"（统一社会信用代码 {inspection.firm_uscc}）涉嫌非法聘用外国人。依据《中华人民"
-                "共和国出境入境管理法》第七十条、第八十条，非法聘用外国人的处罚由公安机关决定，"
-                "现将案件线索及相关材料移送你单位依法处理。\n附件：随机抽查记录、证据材料"
+            content=DecisionContent(
+                decision_type=DecisionType.REFERRAL,
+                title=TITLE,
+                recipient=RECIPIENT,
+                enforcement_field=EnforcementField.objects.filter(code="FOREIGN_WORK").first(),
+                facts=_facts(inspection),
+                evidence=evidence,
+                legal_basis="《中华人民共和国出境入境管理法》第四十一条、第四十三条、第七十条、第八十条",
+                draft_text=(
+                    f"{RECIPIENT}：\n本局在外国人来华工作许可随机抽查中发现，{inspection.firm_name}"
+                    f"（统一社会信用代码 {inspection.firm_uscc}）涉嫌非法聘用外国人。依据《中华人民"
+                    "共和国出境入境管理法》第七十条、第八十条，非法聘用外国人的处罚由公安机关决定，"
+                    "现将案件线索及相关材料移送你单位依法处理。\n附件：随机抽查记录、证据材料"
+                ),
             ),
         )
         created["行政执法决定"] += 1

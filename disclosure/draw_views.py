@@ -22,6 +22,7 @@ from backend.audit.services import record_event
 from disclosure.pages import public_page, url_code
 from disclosure.redaction import may_audit, public_draw, public_draws
 from inspections.draws import dr1, draw_files
+from inspections.draws.actions import DrawAction
 from inspections.draws.models import Draw, DrawPurpose
 from inspections.draws.services.draws import firms_result_for
 
@@ -138,7 +139,7 @@ def _auditor_file(request, public_id: str, name: str) -> HttpResponse:
         raise Http404("检查人员抽取的候选名单和回避名单仅向审计人员提供")
     data = bytes(draw.pool) if name == "pool" else bytes(draw.conflicts)
     record_event(
-        action="draws.export",
+        action=DrawAction.EXPORT,
         actor=request.user,
         obj=draw,
         detail={"draw": draw.public_id, "file": f"{name}.csv", "sha256": dr1.sha256_hex(data)},

@@ -22,6 +22,7 @@ from backend.audit.services import record_event
 from backend.organisation.models import Department
 from backend.workdays.services import workday_calendar
 from disclosure import gates
+from disclosure.actions import DisclosureAction
 from disclosure.deadlines import result_deadline, withdrawal_deadline, working_days_for
 from disclosure.models import (
     DecisionKind,
@@ -215,7 +216,7 @@ def publish_results(*, actor, inspections: Iterable[Inspection]) -> list[Publish
     ]
     late = [row.code for row in rows if row.due_on < timezone.localdate(row.published_at)]
     record_event(
-        action="disclosure.publish",
+        action=DisclosureAction.PUBLISH,
         actor=actor,
         obj=rows[0],
         detail={"published": [row.code for row in rows], "late": late},
@@ -274,7 +275,7 @@ def correct_result(*, actor, result: PublishedResult, reason: str) -> PublishedR
         reason=reason,
     )
     record_event(
-        action="disclosure.correct",
+        action=DisclosureAction.CORRECT,
         actor=actor,
         obj=row,
         detail={"code": row.code, "replaces": result.code, "reason": reason},
@@ -304,7 +305,7 @@ def withdraw_result(
         due_on=withdrawal_deadline(result.department, revoked_on).due,
     )
     record_event(
-        action="disclosure.withdraw",
+        action=DisclosureAction.WITHDRAW,
         actor=actor,
         obj=row,
         detail={
@@ -342,7 +343,7 @@ def set_publication_deadlines(
         row.save()
     after = working_days_for(department)
     record_event(
-        action="disclosure.deadlines",
+        action=DisclosureAction.DEADLINES,
         actor=actor,
         obj=department,
         detail={"before": before, "after": after},

@@ -19,6 +19,7 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.excel import write_xlsx
 from backend.forms import apply_service_errors
+from fieldwork.actions import FieldworkAction
 from fieldwork.followup_forms import (
     CompleteFollowUpForm,
     FollowUpFilterForm,
@@ -249,7 +250,7 @@ def follow_up_export(request):
         buffer, headers=EXPORT_HEADERS, rows=_export_rows(rows), sheet_title="后续处置"
     )
     record_event(
-        action="fieldwork.follow_up.export",
+        action=FieldworkAction.FOLLOW_UP_EXPORT,
         actor=request.user,
         object_type="fieldwork.followup",
         detail={"rows": count, "filters": request.GET.dict()},

@@ -7,6 +7,7 @@ from fieldwork.models import Inspection, InspectionRecord, RecordKind
 from fieldwork.services.records import current_records
 from legalreview.models import CIRCUMSTANCES, Decision, DecisionType, ReviewOutcome, ReviewPoint
 from legalreview.models import point_answers as answers_of
+from legalreview.services.decisions import DecisionContent
 from personnel.models import EnforcementField
 
 
@@ -97,9 +98,9 @@ class DecisionForm(forms.Form):
     def main_fields(self):
         return [self[name] for name in self.fields if name not in dict(CIRCUMSTANCES)]
 
-    def decision_fields(self) -> dict:
+    def decision_content(self) -> DecisionContent:
         data = self.cleaned_data
-        return {name: data[name] for name in self.fields}
+        return DecisionContent(**{name: data[name] for name in self.fields})
 
     @staticmethod
     def initial_from(decision: Decision) -> dict:

@@ -248,7 +248,7 @@ def decision_new(request, inspection_pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             made = services.draft_decision(
-                actor=request.user, inspection=inspection, **form.decision_fields()
+                actor=request.user, inspection=inspection, content=form.decision_content()
             )
         except PermissionDenied as exc:
             return render(request, "legalreview/refused.html", {"message": str(exc)}, status=403)
@@ -277,7 +277,7 @@ def decision_edit(request, pk: int):
     if request.method == "POST" and form.is_valid():
         try:
             services.update_decision(
-                actor=request.user, decision=decision, **form.decision_fields()
+                actor=request.user, decision=decision, content=form.decision_content()
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

@@ -54,6 +54,7 @@ from backend.tabular import (
     list_value,
     text,
 )
+from personnel.actions import PersonnelAction
 from personnel.models import (
     Certificate,
     CertificateAction,
@@ -211,6 +212,7 @@ def _certificate_number(value: Any) -> str:
 class OfficerImporter(Importer):
     kind = "officers"
     label = "执法人员和执法证"
+    audit_action = PersonnelAction.OFFICER_IMPORT
     columns = COLUMNS
     allowed_roles = frozenset({Role.DEPARTMENT_ADMIN})
     template_notes = (

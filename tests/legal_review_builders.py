@@ -14,7 +14,13 @@ from django.utils import timezone
 
 from fieldwork.models import RecordKind
 from legalreview.models import DecisionType, ReviewOutcome, ReviewPoint
-from legalreview.services import add_catalogue_entry, draft_decision, give_opinion, submit_decision
+from legalreview.services import (
+    DecisionContent,
+    add_catalogue_entry,
+    draft_decision,
+    give_opinion,
+    submit_decision,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
@@ -100,7 +106,9 @@ def draft(found, team, foreign_work):
             "evidence": evidence,
         }
         fields.update(overrides)
-        return draft_decision(actor=actor or team[0], inspection=inspection, **fields)
+        return draft_decision(
+            actor=actor or team[0], inspection=inspection, content=DecisionContent(**fields)
+        )
 
     return make
 

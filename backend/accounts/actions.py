@@ -3,8 +3,17 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend.audit.actions import register
 
+
+@register
 class AccountAction(models.TextChoices):
+    CREATE = "account.create", _("创建账号")
+    UPDATE = "account.update", _("修改账号")
+    UNLOCK = "account.unlock", _("解除账号锁定")
+    LOGIN = "auth.login", _("登录")
+    LOGIN_FAILED = "auth.login_failed", _("登录失败")
+    LOGOUT = "auth.logout", _("退出登录")
     PASSWORD_SET = "account.password_set", _("管理员设置密码")
     PASSWORD_CHANGE = "account.password_change", _("修改本人密码")
     SECOND_FACTOR_ENROL = "account.2fa_enrol", _("绑定双因素认证")

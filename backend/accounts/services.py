@@ -61,7 +61,7 @@ def create_user(
     user.full_clean()
     user.save(force_insert=True)
     record_event(
-        action="account.create",
+        action=AccountAction.CREATE,
         actor=actor,
         obj=user,
         detail={"username": username, "role": role, "department": department.code},
@@ -78,7 +78,7 @@ def unlock_username(*, actor: User, username: str) -> int:
         raise ValidationError({"username": "请填写要解锁的账号"})
     cleared = axes_reset(username=username)
     record_event(
-        action="account.unlock",
+        action=AccountAction.UNLOCK,
         actor=actor,
         object_type="accounts.user",
         object_id=username,

@@ -16,7 +16,10 @@ def _audit_login(sender, request, user, **kwargs):
     # password) is part of what happened.
     step = pending_login_step(user)
     record_event(
-        action="auth.login", actor=user, obj=user, detail={"next_step": step} if step else None
+        action=AccountAction.LOGIN,
+        actor=user,
+        obj=user,
+        detail={"next_step": step} if step else None,
     )
 
 
@@ -35,14 +38,14 @@ def _audit_token_expired(sender, username, source, **kwargs):
 @receiver(user_logged_out)
 def _audit_logout(sender, request, user, **kwargs):
     if user is not None:
-        record_event(action="auth.logout", actor=user, obj=user)
+        record_event(action=AccountAction.LOGOUT, actor=user, obj=user)
 
 
 @receiver(user_login_failed)
 def _audit_login_failed(sender, credentials, request=None, **kwargs):
     # Never the password: axes and Django pass it masked or not at all, but be explicit.
     record_event(
-        action="auth.login_failed",
+        action=AccountAction.LOGIN_FAILED,
         username=str(credentials.get("username", ""))[:150],
         object_type="accounts.user",
         outcome=Outcome.FAILURE,

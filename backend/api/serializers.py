@@ -23,11 +23,15 @@ class MeSerializer(serializers.ModelSerializer):
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    role_label = serializers.CharField(read_only=True, label="角色名称")
+    action_label = serializers.CharField(read_only=True, label="操作名称")
+
     class Meta:
         model = AuditEvent
         fields = [
-            "id", "created_at", "actor_username", "role", "department_code", "ip", "action",
-            "object_type", "object_id", "outcome", "request_id", "detail", "prev_hash", "hash",
+            "id", "created_at", "actor_username", "role", "role_label", "department_code", "ip",
+            "action", "action_label", "object_type", "object_id", "outcome", "request_id",
+            "detail", "prev_hash", "hash",
         ]  # fmt: skip
 
 

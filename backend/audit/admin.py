@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from backend.audit.actions import AuditTrailAction
 from backend.audit.models import AuditEvent
 from backend.audit.services import record_event
 
@@ -10,7 +11,7 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         record_event(
-            action="admin.change" if change else "admin.add",
+            action=AuditTrailAction.ADMIN_CHANGE if change else AuditTrailAction.ADMIN_ADD,
             actor=request.user,
             obj=obj,
             detail={"fields": sorted(form.changed_data)},
@@ -19,13 +20,23 @@ class AuditedModelAdmin(admin.ModelAdmin):
     def delete_model(self, request, obj):
         label, pk = obj._meta.label_lower, obj.pk
         super().delete_model(request, obj)
-        record_event(action="admin.delete", actor=request.user, object_type=label, object_id=pk)
+        record_event(
+            action=AuditTrailAction.ADMIN_DELETE,
+            actor=request.user,
+            object_type=label,
+            object_id=pk,
+        )
 
     def delete_queryset(self, request, queryset):
         label, pks = queryset.model._meta.label_lower, list(queryset.values_list("pk", flat=True))
         super().delete_queryset(request, queryset)
         for pk in pks:
-            record_event(action="admin.delete", actor=request.user, object_type=label, object_id=pk)
+            record_event(
+                action=AuditTrailAction.ADMIN_DELETE,
+                actor=request.user,
+                object_type=label,
+                object_id=pk,
+            )
 
 
 class SealedAdmin(admin.ModelAdmin):

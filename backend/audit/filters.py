@@ -1,5 +1,6 @@
 import django_filters
 
+from backend.audit import actions
 from backend.audit.models import AuditEvent
 
 
@@ -13,7 +14,14 @@ class AuditEventFilter(django_filters.FilterSet):
     actor = django_filters.CharFilter(
         field_name="actor_username", lookup_expr="icontains", label="账号"
     )
-    action = django_filters.CharFilter(field_name="action", lookup_expr="startswith", label="操作")
+    # Every action any app defines, by its Chinese name; a stored name no app defines any more
+    # is still found by "操作代码" (a prefix such as "plans." finds a whole family).
+    action = django_filters.ChoiceFilter(
+        field_name="action", choices=actions.choices, label="操作", empty_label="全部"
+    )
+    action_code = django_filters.CharFilter(
+        field_name="action", lookup_expr="startswith", label="操作代码"
+    )
     department = django_filters.CharFilter(field_name="department_code", label="部门代码")
     object_type = django_filters.CharFilter(field_name="object_type", label="对象类型")
     object_id = django_filters.CharFilter(field_name="object_id", label="对象标识")

@@ -3,6 +3,7 @@ import uuid
 
 from django.http import Http404
 
+from backend.audit.actions import AuditTrailAction
 from backend.audit.context import RequestInfo, current_request
 from backend.audit.models import Outcome
 from backend.audit.probes import audit_hidden_object
@@ -52,7 +53,7 @@ class RefusalAuditMiddleware:
 
             user = getattr(request, "user", None)
             record_event(
-                action="permission.denied",
+                action=AuditTrailAction.PERMISSION_DENIED,
                 actor=user if user is not None and user.is_authenticated else None,
                 object_type="url",
                 object_id=request.path[:200],

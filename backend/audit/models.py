@@ -8,6 +8,9 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from backend.accounts.roles import Role
+from backend.audit import actions
+
 GENESIS_HASH = "0" * 64
 
 
@@ -58,6 +61,15 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M:%S} {self.actor_username or '-'} {self.action}"
+
+    @property
+    def action_label(self) -> str:
+        """The action as a person reads it (backend.audit.actions)."""
+        return actions.label(self.action)
+
+    @property
+    def role_label(self) -> str:
+        return str(Role(self.role).label) if self.role in Role.values else self.role
 
     def canonical_content(self) -> bytes:
         """The fields the hash covers, as canonical JSON (sorted keys, no spaces, UTF-8)."""

@@ -17,6 +17,7 @@ from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist
 from django.db import DatabaseError
 from django.db.models import QuerySet
 
+from backend.audit.actions import AuditTrailAction
 from backend.audit.models import Outcome
 
 # Public pages answer everyone; a 404 there refuses nothing to anyone.
@@ -84,7 +85,7 @@ def audit_hidden_object(request, exception: BaseException, *, user) -> None:
 
     model, pk = hidden
     record_event(
-        action="permission.denied",
+        action=AuditTrailAction.PERMISSION_DENIED,
         actor=user,
         object_type=model._meta.label_lower,
         object_id=pk,

@@ -16,7 +16,7 @@ _CHAIN_LOCK_KEY = 0x5353_4155_4449_54  # "SSAUDIT"
 
 def record_event(
     *,
-    action: str,
+    action: str,  # a member of an app's enumeration (backend.audit.actions)
     actor=None,
     obj: models.Model | None = None,
     object_type: str = "",
@@ -52,7 +52,7 @@ def record_event(
             role=getattr(actor, "role", "") or "",
             department_code=department.code if department is not None else "",
             ip=request.ip if request else None,
-            action=action,
+            action=str(action),  # the stored name, not the enumeration member
             object_type=object_type,
             object_id=str(object_id)[:200],
             outcome=outcome,

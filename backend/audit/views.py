@@ -8,14 +8,15 @@ from django.utils import timezone
 
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
+from backend.audit.actions import AuditTrailAction
 from backend.audit.filters import AuditEventFilter
 from backend.audit.selectors import events_visible_to
 from backend.audit.services import record_event
 from backend.excel import write_csv, write_xlsx
 
 EXPORT_HEADERS = [
-    "编号", "时间", "账号", "角色", "部门", "IP地址", "操作", "对象类型", "对象标识", "结果",
-    "请求编号", "哈希",
+    "编号", "时间", "账号", "角色", "部门", "IP地址", "操作", "操作代码", "对象类型", "对象标识",
+    "结果", "请求编号", "哈希",
 ]  # fmt: skip
 
 
@@ -43,9 +44,10 @@ def _export_rows(queryset):
             e.id,
             e.created_at.astimezone(local).replace(tzinfo=None),
             e.actor_username,
-            e.role,
+            e.role_label,
             e.department_code,
             e.ip or "",
+            e.action_label,
             e.action,
             e.object_type,
             e.object_id,
@@ -79,7 +81,7 @@ def export(request):
         )
         filename = f"audit-{stamp}.xlsx"
     record_event(
-        action="audit.export",
+        action=AuditTrailAction.EXPORT,
         actor=request.user,
         object_type="audit.auditevent",
         detail={"format": fmt, "rows": count, "filters": request.GET.dict()},

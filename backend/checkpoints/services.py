@@ -13,6 +13,7 @@ from django.utils import timezone
 from backend.audit.models import Outcome
 from backend.audit.services import record_event
 from backend.checkpoints import registry, verification
+from backend.checkpoints.actions import CheckpointAction
 from backend.checkpoints.merkle import canonical
 from backend.checkpoints.models import Checkpoint, Trigger
 from backend.checkpoints.signing import signer
@@ -22,7 +23,7 @@ SPEC = "CP-1"
 
 def _refuse(actor, trigger: str, message: str) -> ValidationError:
     record_event(
-        action="checkpoint.create",
+        action=CheckpointAction.CREATE,
         actor=actor,
         object_type="checkpoints.checkpoint",
         outcome=Outcome.FAILURE,
@@ -83,7 +84,7 @@ def make_checkpoint(*, actor=None, trigger: str = Trigger.SCHEDULED) -> Checkpoi
         checkpoint.full_clean()
         checkpoint.save(force_insert=True)
         record_event(
-            action="checkpoint.create",
+            action=CheckpointAction.CREATE,
             actor=actor,
             obj=checkpoint,
             detail={"trigger": trigger, "sha256": checkpoint.sha256},

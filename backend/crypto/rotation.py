@@ -11,6 +11,7 @@ from django.apps import apps
 from django.db import connection, transaction
 
 from backend.audit.services import record_event
+from backend.crypto.actions import CryptoAction
 from backend.crypto.fields import BlindIndexField, SealedCharField, sealed_key_id
 from backend.crypto.keys import field_keyring
 
@@ -86,7 +87,7 @@ def rotate(*, batch: int = 500, progress: Callable[[int], None] | None = None) -
             if progress:
                 progress(len(stale))
     record_event(
-        action="crypto.field_keys.rotate",
+        action=CryptoAction.ROTATE_FIELD_KEYS,
         object_type="crypto.fieldkey",
         object_id=current,
         detail={"rows": rewritten},

@@ -49,6 +49,8 @@ class Importer:
     do_not_call_in_templates: ClassVar[bool] = True
     kind: ClassVar[str]
     label: ClassVar[str]
+    # Recorded when a file is applied: a member of the owning app's audit enumeration.
+    audit_action: ClassVar[str]
     columns: ClassVar[Sequence[Column]]
     template_notes: ClassVar[Sequence[str]] = ()
     allowed_roles: ClassVar[frozenset[str]] = frozenset()

@@ -1,3 +1,6 @@
+from django.core.exceptions import ImproperlyConfigured
+
+from backend.audit.actions import is_registered
 from backend.imports.base import Importer
 
 _IMPORTERS: dict[str, type[Importer]] = {}
@@ -5,6 +8,10 @@ _IMPORTERS: dict[str, type[Importer]] = {}
 
 def register(importer: type[Importer]) -> type[Importer]:
     """Class decorator: make an importer available to the upload page and the commands."""
+    if not is_registered(getattr(importer, "audit_action", "")):
+        raise ImproperlyConfigured(
+            f"导入类型 {importer.kind} 的 audit_action 须是所属应用审计操作枚举中的成员"
+        )
     _IMPORTERS[importer.kind] = importer
     return importer
 

@@ -249,7 +249,7 @@ def run_import(
 
     def audit(counts: Counts) -> None:
         record_event(
-            action=f"import.{job.kind}",
+            action=importer.audit_action,
             actor=job.created_by,
             obj=job,
             detail={

@@ -10,6 +10,7 @@ from django.db import transaction
 from backend.audit.models import Outcome
 from backend.audit.services import record_event
 from backend.imports import runner
+from backend.imports.actions import ImportAction
 from backend.imports.models import ImportJob, Mode
 from backend.imports.registry import get_importer
 from backend.tabular import SUPPORTED_SUFFIXES
@@ -72,7 +73,7 @@ def _store_upload(*, actor, kind: str, name: str, uploaded_file, mode: str, dry_
     job.full_clean()
     job.save(force_insert=True)
     record_event(
-        action="import.upload",
+        action=ImportAction.UPLOAD,
         actor=actor,
         obj=job,
         detail={"kind": kind, "file": job.filename, "size": job.size, "mode": mode},
@@ -101,7 +102,7 @@ def rerun_valid_only(*, actor, job: ImportJob) -> ImportJob:
     again.full_clean()
     again.save(force_insert=True)
     record_event(
-        action="import.rerun", actor=actor, obj=again, detail={"of": job.pk, "mode": again.mode}
+        action=ImportAction.RERUN, actor=actor, obj=again, detail={"of": job.pk, "mode": again.mode}
     )
     runner.start(again)
     return again

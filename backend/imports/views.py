@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 
 from backend.audit.services import record_event
 from backend.imports import services
+from backend.imports.actions import ImportAction
 from backend.imports.models import Mode
 from backend.imports.registry import get_importer
 from backend.imports.selectors import import_jobs_visible_to
@@ -113,7 +114,7 @@ def error_report(request, pk):
     job = _job_for(request, pk)
     if not job.error_report:
         raise Http404
-    record_event(action="import.report_download", actor=request.user, obj=job)
+    record_event(action=ImportAction.REPORT_DOWNLOAD, actor=request.user, obj=job)
     return FileResponse(
         job.error_report.open("rb"),
         as_attachment=True,

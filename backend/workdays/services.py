@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from backend.audit.services import record_event
+from backend.workdays.actions import CalendarAction
 from backend.workdays.calendar import Deadline, EnteredYear, WorkdayCalendar
 from backend.workdays.models import CalendarDay, CalendarYear, DayKind
 
@@ -102,7 +103,7 @@ def enter_year(
         + [CalendarDay(year=entry, date=d, kind=DayKind.WORKDAY, name=n) for d, n in workdays]
     )
     record_event(
-        action="calendar.enter_year",
+        action=CalendarAction.ENTER_YEAR,
         actor=actor,
         obj=entry,
         detail={

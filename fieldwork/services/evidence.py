@@ -36,6 +36,7 @@ from backend.audit.services import record_event
 from backend.workdays.calendar import Deadline
 from backend.workdays.services import working_day_deadline
 from fieldwork import filetypes
+from fieldwork.actions import FieldworkAction
 from fieldwork.models import (
     EvidenceFile,
     EvidenceKind,
@@ -244,7 +245,7 @@ def _record_upload(
     evidence.full_clean()
     evidence.save()
     record_event(
-        action="fieldwork.evidence",
+        action=FieldworkAction.EVIDENCE,
         actor=actor,
         obj=record,
         detail={
@@ -581,7 +582,7 @@ def open_verified(*, actor, evidence: EvidenceFile) -> File:
         handle.close()
         raise
     record_event(
-        action="fieldwork.evidence.export",
+        action=FieldworkAction.EVIDENCE_EXPORT,
         actor=actor,
         obj=evidence,
         detail=_detail(evidence),
@@ -622,7 +623,7 @@ def _integrity_failure(actor, evidence: EvidenceFile, *, reason: str, **found) -
         found,
     )
     record_event(
-        action="fieldwork.evidence.export",
+        action=FieldworkAction.EVIDENCE_EXPORT,
         actor=actor,
         obj=evidence,
         outcome=Outcome.FAILURE,

@@ -26,6 +26,7 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from fieldwork.actions import FieldworkAction
 from fieldwork.models import (
     FollowUp,
     FollowUpKind,
@@ -289,7 +290,7 @@ def open_follow_up(
     follow_up.full_clean()
     follow_up.save()
     record_event(
-        action="fieldwork.follow_up.open",
+        action=FieldworkAction.FOLLOW_UP_OPEN,
         actor=actor,
         obj=follow_up,
         detail={
@@ -352,7 +353,7 @@ def recheck_follow_up(
         idempotency_key=idempotency_key,
     )
     record_event(
-        action="fieldwork.follow_up.recheck",
+        action=FieldworkAction.FOLLOW_UP_RECHECK,
         actor=actor,
         obj=follow_up,
         detail={
@@ -415,7 +416,7 @@ def complete_follow_up(
     follow_up.full_clean()
     follow_up.save(update_fields=["status", "completed_on", "outcome", "completed_record"])
     record_event(
-        action="fieldwork.follow_up.complete",
+        action=FieldworkAction.FOLLOW_UP_COMPLETE,
         actor=actor,
         obj=follow_up,
         detail={"inspection": inspection.code, "sequence": record.sequence},
@@ -461,7 +462,7 @@ def close_inspection(*, actor, inspection: Inspection, idempotency_key=None) -> 
     inspection.full_clean()
     inspection.save(update_fields=["state", "closed_at", "updated_at"])
     record_event(
-        action="fieldwork.close",
+        action=FieldworkAction.CLOSE,
         actor=actor,
         obj=record,
         detail={"inspection": inspection.code, "sequence": record.sequence},
@@ -498,7 +499,7 @@ def archive_inspection(*, actor, inspection: Inspection, idempotency_key=None) -
     inspection.full_clean()
     inspection.save(update_fields=["state", "updated_at"])
     record_event(
-        action="fieldwork.archive",
+        action=FieldworkAction.ARCHIVE,
         actor=actor,
         obj=record,
         detail={"inspection": inspection.code, "sequence": record.sequence},

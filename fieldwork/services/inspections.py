@@ -5,6 +5,7 @@ from django.db import transaction
 
 from backend.audit.services import record_event
 from backend.organisation.models import Department
+from fieldwork.actions import FieldworkAction
 from fieldwork.models import Inspection, InspectionMember
 from inspections.directory.models import Firm
 from inspections.draws.teams import Seat, effective_teams
@@ -83,7 +84,7 @@ def start_fieldwork(*, actor, task: SamplingTask) -> list[Inspection]:
         InspectionMember.objects.bulk_create(_members(inspection, teams[uscc]))
         inspections.append(inspection)
     record_event(
-        action="fieldwork.start",
+        action=FieldworkAction.START,
         actor=actor,
         obj=task,
         detail={"task": task.code, "inspections": [i.code for i in inspections]},
@@ -115,7 +116,7 @@ def sync_teams(*, task: SamplingTask) -> int:
         inspection.save(update_fields=["team_draws", "updated_at"])
         after = sorted(inspection.members.values_list("certificate_number", flat=True))
         record_event(
-            action="fieldwork.team_replaced",
+            action=FieldworkAction.TEAM_REPLACED,
             obj=inspection,
             detail={"inspection": inspection.code, "before": before, "after": after},
         )

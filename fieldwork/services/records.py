@@ -22,6 +22,7 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.text import strip_invisible, strip_invisible_in
 from fieldwork import chain
+from fieldwork.actions import FieldworkAction
 from fieldwork.models import (
     CORRECTABLE,
     RECORDING,
@@ -310,7 +311,7 @@ def _stage(
         inspection.result_codes = content["codes"]
         inspection.save(update_fields=["result_codes", "updated_at"])
     record_event(
-        action=f"fieldwork.{kind}" + (".correct" if corrects else ""),
+        action=FieldworkAction.of_record(kind, correction=corrects is not None),
         actor=actor,
         obj=record,
         detail={"inspection": inspection.code, "sequence": record.sequence},
@@ -758,7 +759,7 @@ def review_result(
     else:
         _set_state(inspection, S.RETURNED)
     record_event(
-        action="fieldwork.review",
+        action=FieldworkAction.REVIEW,
         actor=actor,
         obj=record,
         detail={"inspection": inspection.code, "decision": record.content["decision"]},

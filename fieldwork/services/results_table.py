@@ -13,6 +13,7 @@ from django.db.models import Max
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from fieldwork.actions import FieldworkAction
 from fieldwork.models import Inspection, ResultCode
 
 
@@ -121,7 +122,7 @@ def add_result_code(
     result_code.full_clean()
     result_code.save()
     record_event(
-        action="fieldwork.result_code.add",
+        action=FieldworkAction.RESULT_CODE_ADD,
         actor=actor,
         obj=result_code,
         detail={
@@ -173,7 +174,7 @@ def update_result_code(
     result_code.full_clean()
     result_code.save(update_fields=changed)
     record_event(
-        action="fieldwork.result_code.update",
+        action=FieldworkAction.RESULT_CODE_UPDATE,
         actor=actor,
         obj=result_code,
         detail={"code": result_code.code, **{key: changes[key] for key in changed}},
@@ -193,7 +194,7 @@ def retire_result_code(*, actor, result_code: ResultCode) -> ResultCode:
     result_code.active = False
     result_code.save(update_fields=["active"])
     record_event(
-        action="fieldwork.result_code.retire",
+        action=FieldworkAction.RESULT_CODE_RETIRE,
         actor=actor,
         obj=result_code,
         detail={"code": result_code.code},
@@ -219,7 +220,7 @@ def restore_result_code(*, actor, result_code: ResultCode) -> ResultCode:
     result_code.active = True
     result_code.save(update_fields=["active"])
     record_event(
-        action="fieldwork.result_code.restore",
+        action=FieldworkAction.RESULT_CODE_RESTORE,
         actor=actor,
         obj=result_code,
         detail={"code": result_code.code},

@@ -34,6 +34,7 @@ from backend.tabular import (
     list_value,
     text,
 )
+from inspections.directory.actions import DirectoryAction
 from inspections.directory.classifications import (
     FOREIGN_EMPLOYER_TAG,
     check_known_region,
@@ -153,6 +154,7 @@ def parse_flags(value: Any) -> tuple[bool, bool, bool] | tuple[None, None, None]
 class FirmImporter(Importer):
     kind = "firms"
     label = "检查对象名录"
+    audit_action = DirectoryAction.FIRM_IMPORT
     columns = COLUMNS
     allowed_roles = frozenset({Role.PLANNER, Role.DEPARTMENT_ADMIN})
     needs_department = False

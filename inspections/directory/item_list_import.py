@@ -16,6 +16,7 @@ from backend.codes import check_uscc
 from backend.imports.base import Counts, Importer, RowInvalid
 from backend.imports.registry import register
 from backend.tabular import CellError, Column, checked_code, text
+from inspections.directory.actions import DirectoryAction
 from inspections.directory.models import InspectionItem, ItemFirmListEntry
 
 
@@ -28,6 +29,7 @@ class ListedFirm(NamedTuple):
 class ItemFirmListImporter(Importer):
     kind = "item-firms"
     label = "事项指定对象名单"
+    audit_action = DirectoryAction.ITEM_FIRMS_IMPORT
     columns = [
         Column("item", "事项编码", text=True, example="KJ-WGR-001",
                note="本部门抽查事项的编码（见抽查事项清单）"),

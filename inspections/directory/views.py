@@ -17,6 +17,7 @@ from backend.audit.services import record_event
 from backend.forms import apply_service_errors
 from backend.organisation.models import Department
 from inspections.directory import exports
+from inspections.directory.actions import DirectoryAction
 from inspections.directory.classifications import industry_name, region_full_name
 from inspections.directory.filters import FirmFilter
 from inspections.directory.forms import ItemCreateForm, ItemReviseForm, ItemVersionForm, RetireForm
@@ -144,7 +145,7 @@ def firm_export(request):
         # Counted before streaming: the rows leave as they are read, after the event is written.
         count = firms.count()
         record_event(
-            action="firms.export",
+            action=DirectoryAction.FIRM_EXPORT,
             actor=request.user,
             object_type="inspections.firm",
             detail={"format": fmt, "rows": count, "filters": filters},
@@ -157,7 +158,7 @@ def firm_export(request):
         count = exports.export_xlsx(firms, handle)
         handle.seek(0)
         record_event(
-            action="firms.export",
+            action=DirectoryAction.FIRM_EXPORT,
             actor=request.user,
             object_type="inspections.firm",
             detail={"format": fmt, "rows": count, "filters": filters},

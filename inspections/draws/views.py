@@ -17,6 +17,7 @@ from backend.audit.services import record_event
 from backend.excel import write_xlsx
 from backend.forms import apply_service_errors
 from inspections.draws import draw_forms, draw_jobs
+from inspections.draws.actions import DrawAction
 from inspections.draws.models import DrawPurpose, DrawStatus
 from inspections.draws.notices import NOTICE_HEADERS, notice_list, notice_rows
 from inspections.draws.services.draws import (
@@ -245,7 +246,7 @@ def task_notices_export(request, pk: int):
         sheet_title="随机抽查通知书清单",
     )
     record_event(
-        action="tasks.notices.export",
+        action=DrawAction.NOTICES_EXPORT,
         actor=request.user,
         obj=task,
         detail={"task": task.code, "format": "xlsx", "rows": count},

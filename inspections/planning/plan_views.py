@@ -15,6 +15,7 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.forms import apply_service_errors
 from inspections.planning import rules
+from inspections.planning.actions import PlanningAction
 from inspections.planning.models import AnnualPlan, PlanStatus
 from inspections.planning.plan_exports import PLAN_HEADERS, plan_rows, write_plan_xlsx
 from inspections.planning.plan_forms import (
@@ -243,7 +244,7 @@ def plan_export(request, pk: int):
     out = io.BytesIO()
     count = write_plan_xlsx(out, rows)
     record_event(
-        action="plans.export",
+        action=PlanningAction.PLAN_EXPORT,
         actor=request.user,
         obj=plan,
         detail={"format": "xlsx", "rows": count, "version": plan.version},

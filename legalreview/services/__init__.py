@@ -7,6 +7,7 @@ from legalreview.services.catalogue import (
     update_catalogue_entry,
 )
 from legalreview.services.decisions import (
+    DecisionContent,
     draft_decision,
     issue_decision,
     package_of,
@@ -17,6 +18,7 @@ from legalreview.services.decisions import (
 from legalreview.services.reviews import extend_review, give_opinion
 
 __all__ = [
+    "DecisionContent",
     "add_catalogue_entry",
     "draft_decision",
     "extend_review",

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from backend.audit.services import record_event
 from legalreview.access import require_catalogue_admin
+from legalreview.actions import LegalReviewAction
 from legalreview.models import CatalogueEntry
 from personnel.models import EnforcementField
 
@@ -67,7 +68,7 @@ def add_catalogue_entry(
     )
     entry.save()
     record_event(
-        action="legalreview.catalogue.add", actor=actor, obj=entry, detail=_describe(entry)
+        action=LegalReviewAction.CATALOGUE_ADD, actor=actor, obj=entry, detail=_describe(entry)
     )
     return entry
 
@@ -106,7 +107,7 @@ def update_catalogue_entry(
         ]
     )
     record_event(
-        action="legalreview.catalogue.update",
+        action=LegalReviewAction.CATALOGUE_UPDATE,
         actor=actor,
         obj=entry,
         detail={"before": before, "after": _describe(entry)},
@@ -124,7 +125,9 @@ def _set_active(*, actor, entry: CatalogueEntry, active: bool) -> CatalogueEntry
     entry.full_clean()
     entry.save(update_fields=["active", "updated_at"])
     record_event(
-        action="legalreview.catalogue." + ("restore" if active else "retire"),
+        action=LegalReviewAction.CATALOGUE_RESTORE
+        if active
+        else LegalReviewAction.CATALOGUE_RETIRE,
         actor=actor,
         obj=entry,
         detail={"name": entry.name},

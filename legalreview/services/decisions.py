@@ -5,7 +5,9 @@ new review round opens with the package as it stands, otherwise the decision wai
 head to issue it. Issuing goes through `legalreview.gates.issue_blockers`.
 """
 
+import dataclasses
 from collections.abc import Iterable
+from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -17,6 +19,7 @@ from backend.audit.services import record_event
 from fieldwork.models import Inspection, InspectionRecord, InspectionState
 from fieldwork.services.records import lock
 from legalreview.access import drafting_department, require_issuer, require_writer
+from legalreview.actions import LegalReviewAction
 from legalreview.deadlines import review_deadline
 from legalreview.gates import issue_blockers
 from legalreview.models import (
@@ -67,12 +70,49 @@ def _evidence_records(inspection: Inspection, evidence: Iterable) -> list[Inspec
     return records
 
 
-def _fill(decision: Decision, fields: dict) -> None:
-    for name in ("title", "recipient", "draft_text", "facts", "evidence_note", "legal_basis"):
-        fields[name] = (fields.get(name) or "").strip()
-    fields["discretion"] = (fields.get("discretion") or "").strip()
-    for name, value in fields.items():
-        setattr(decision, name, value)
+@dataclass(frozen=True, kw_only=True)
+class DecisionContent:
+    """What the drafter writes in a decision, the same whether it is drafted or changed."""
+
+    decision_type: str
+    title: str
+    draft_text: str
+    facts: str
+    legal_basis: str
+    discretion: str = ""
+    enforcement_field: EnforcementField | None = None
+    amount: Decimal | None = None
+    recipient: str = ""
+    public_interest: bool = False
+    hearing_held: bool = False
+    complex_case: bool = False
+    social_impact: bool = False
+    evidence: Iterable = ()  # records of the inspection (or their ids)
+    evidence_note: str = ""
+
+    @classmethod
+    def of(cls, decision: Decision) -> "DecisionContent":
+        """The decision's content as it stands, to change a field or two of it."""
+        written = {name: getattr(decision, name) for name in _WRITTEN}
+        return cls(**written, evidence=tuple(decision.evidence.all()))
+
+
+_WRITTEN = [f.name for f in dataclasses.fields(DecisionContent) if f.name != "evidence"]
+_TRIMMED = (
+    "title",
+    "recipient",
+    "draft_text",
+    "facts",
+    "evidence_note",
+    "legal_basis",
+    "discretion",
+)
+
+
+def _fill(decision: Decision, content: DecisionContent) -> None:
+    for name in _WRITTEN:
+        value = getattr(content, name)
+        setattr(decision, name, (value or "").strip() if name in _TRIMMED else value)
     if decision.is_referral and not decision.recipient:
         raise _refuse("移送决定须写明接收机关", "recipient_required", "recipient")
     if decision.decision_type == DecisionType.PENALTY and not decision.discretion:
@@ -92,21 +132,7 @@ def draft_decision(
     *,
     actor,
     inspection: Inspection,
-    decision_type: str,
-    title: str,
-    draft_text: str,
-    facts: str,
-    legal_basis: str,
-    discretion: str = "",
-    enforcement_field: EnforcementField | None = None,
-    amount: Decimal | None = None,
-    recipient: str = "",
-    public_interest: bool = False,
-    hearing_held: bool = False,
-    complex_case: bool = False,
-    social_impact: bool = False,
-    evidence: Iterable = (),
-    evidence_note: str = "",
+    content: DecisionContent,
 ) -> Decision:
     """A new draft decision for the inspection, in the drafter's department."""
     inspection = lock(inspection)
@@ -116,36 +142,18 @@ def draft_decision(
             f"检查{inspection.code}当前为“{inspection.get_state_display()}”，不能拟定执法决定",
             "wrong_state",
         )
-    records = _evidence_records(inspection, evidence)
+    records = _evidence_records(inspection, content.evidence)
     decision = Decision(
         number=_next_number(inspection),
         inspection=inspection,
         department=department,
         drafted_by=actor,
     )
-    _fill(
-        decision,
-        {
-            "decision_type": decision_type,
-            "title": title,
-            "enforcement_field": enforcement_field,
-            "amount": amount,
-            "recipient": recipient,
-            "public_interest": public_interest,
-            "hearing_held": hearing_held,
-            "complex_case": complex_case,
-            "social_impact": social_impact,
-            "draft_text": draft_text,
-            "facts": facts,
-            "evidence_note": evidence_note,
-            "legal_basis": legal_basis,
-            "discretion": discretion,
-        },
-    )
+    _fill(decision, content)
     decision.save()
     decision.evidence.set(records)
     record_event(
-        action="legalreview.decision.draft",
+        action=LegalReviewAction.DECISION_DRAFT,
         actor=actor,
         obj=decision,
         detail={
@@ -171,21 +179,7 @@ def update_decision(
     *,
     actor,
     decision: Decision,
-    decision_type: str,
-    title: str,
-    draft_text: str,
-    facts: str,
-    legal_basis: str,
-    discretion: str = "",
-    enforcement_field: EnforcementField | None = None,
-    amount: Decimal | None = None,
-    recipient: str = "",
-    public_interest: bool = False,
-    hearing_held: bool = False,
-    complex_case: bool = False,
-    social_impact: bool = False,
-    evidence: Iterable = (),
-    evidence_note: str = "",
+    content: DecisionContent,
 ) -> Decision:
     """Change a draft, or a decision returned by review, before (re)submitting it."""
     decision = _locked(decision)
@@ -193,26 +187,8 @@ def update_decision(
     if decision.state not in EDITABLE:
         raise _refuse(f"决定当前为“{decision.get_state_display()}”，不能修改", "not_editable")
     before = {name: getattr(decision, name) for name in CONTENT_FIELDS}
-    records = _evidence_records(decision.inspection, evidence)
-    _fill(
-        decision,
-        {
-            "decision_type": decision_type,
-            "title": title,
-            "enforcement_field": enforcement_field,
-            "amount": amount,
-            "recipient": recipient,
-            "public_interest": public_interest,
-            "hearing_held": hearing_held,
-            "complex_case": complex_case,
-            "social_impact": social_impact,
-            "draft_text": draft_text,
-            "facts": facts,
-            "evidence_note": evidence_note,
-            "legal_basis": legal_basis,
-            "discretion": discretion,
-        },
-    )
+    records = _evidence_records(decision.inspection, content.evidence)
+    _fill(decision, content)
     changed = [name for name in CONTENT_FIELDS if getattr(decision, name) != before[name]]
     decision.save(update_fields=[*CONTENT_FIELDS, "updated_at"])
     previous = sorted(decision.evidence.values_list("sequence", flat=True))
@@ -220,7 +196,7 @@ def update_decision(
     if previous != [r.sequence for r in records]:
         changed.append("evidence")
     record_event(
-        action="legalreview.decision.update",
+        action=LegalReviewAction.DECISION_UPDATE,
         actor=actor,
         obj=decision,
         detail={"number": decision.number, "changed": changed},
@@ -298,7 +274,7 @@ def submit_decision(*, actor, decision: Decision) -> Decision:
         decision.state = S.READY
     decision.full_clean(exclude=["evidence"])
     decision.save(update_fields=["state", "triggers", "submitted_at", "updated_at"])
-    record_event(action="legalreview.decision.submit", actor=actor, obj=decision, detail=detail)
+    record_event(action=LegalReviewAction.DECISION_SUBMIT, actor=actor, obj=decision, detail=detail)
     return decision
 
 
@@ -325,7 +301,7 @@ def issue_decision(*, actor, decision: Decision, document_number: str = "") -> D
         update_fields=["state", "issued_at", "issued_by", "document_number", "updated_at"]
     )
     record_event(
-        action="legalreview.decision.issue",
+        action=LegalReviewAction.DECISION_ISSUE,
         actor=actor,
         obj=decision,
         detail={"number": decision.number, "document_number": decision.document_number},
@@ -349,7 +325,7 @@ def withdraw_decision(*, actor, decision: Decision, reason: str) -> Decision:
     decision.full_clean(exclude=["evidence"])
     decision.save(update_fields=["state", "withdrawn_at", "withdraw_reason", "updated_at"])
     record_event(
-        action="legalreview.decision.withdraw",
+        action=LegalReviewAction.DECISION_WITHDRAW,
         actor=actor,
         obj=decision,
         detail={"number": decision.number, "reason": reason},

@@ -17,6 +17,7 @@ from fieldwork import chain
 from fieldwork.models import InspectionState, RecordKind
 from fieldwork.services.records import append_record, lock
 from legalreview.access import is_reviewer_for, recusal_reasons, require_reviewer
+from legalreview.actions import LegalReviewAction
 from legalreview.deadlines import review_deadline
 from legalreview.models import (
     EXTENSION_DAYS,
@@ -165,7 +166,7 @@ def give_opinion(
     decision.full_clean(exclude=["evidence"])
     decision.save(update_fields=["state", "updated_at"])
     record_event(
-        action="legalreview.review.opinion",
+        action=LegalReviewAction.REVIEW_OPINION,
         actor=actor,
         obj=review,
         detail={
@@ -215,7 +216,7 @@ def extend_review(*, actor, review: LegalReview, reason: str) -> LegalReview:
     review.save(update_fields=["extension_days", "extension_reason", "extended_at", "extended_by"])
     after = review_deadline(review)
     record_event(
-        action="legalreview.review.extend",
+        action=LegalReviewAction.REVIEW_EXTEND,
         actor=actor,
         obj=review,
         detail={

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from backend.accounts.models import User
 from backend.audit.services import record_event
+from personnel.actions import PersonnelAction
 from personnel.models import (
     ON_ROSTER,
     Certificate,
@@ -117,7 +118,7 @@ def issue_certificate(
         actor=actor,
     )
     record_event(
-        action="personnel.certificate.issue",
+        action=PersonnelAction.CERTIFICATE_ISSUE,
         actor=actor,
         obj=certificate,
         detail=_certificate_detail(
@@ -170,7 +171,7 @@ def _transition(
         actor=actor,
     )
     record_event(
-        action=f"personnel.certificate.{action}",
+        action=PersonnelAction.of_certificate(action),
         actor=actor,
         obj=certificate,
         detail=_certificate_detail(certificate, event),
@@ -200,7 +201,7 @@ def renew_certificate(
         actor=actor,
     )
     record_event(
-        action="personnel.certificate.renew",
+        action=PersonnelAction.CERTIFICATE_RENEW,
         actor=actor,
         obj=certificate,
         detail=_certificate_detail(

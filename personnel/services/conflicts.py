@@ -7,6 +7,7 @@ from django.db import transaction
 
 from backend.accounts.models import User
 from backend.audit.services import record_event
+from personnel.actions import PersonnelAction
 from personnel.models import (
     ConflictOfInterest,
     ConflictSource,
@@ -57,7 +58,7 @@ def declare_conflict(
     conflict.full_clean()
     conflict.save(force_insert=True)
     record_event(
-        action="personnel.conflict.declare",
+        action=PersonnelAction.CONFLICT_DECLARE,
         actor=actor,
         obj=conflict,
         detail=officer_audit_detail(
@@ -90,7 +91,7 @@ def file_recusal_request(
     recusal.full_clean()
     recusal.save(force_insert=True)
     record_event(
-        action="personnel.recusal.file",
+        action=PersonnelAction.RECUSAL_FILE,
         actor=actor,
         obj=recusal,
         detail=officer_audit_detail(officer, firm_uscc=recusal.firm_uscc),
@@ -149,7 +150,7 @@ def decide_recusal_request(
         update_fields=["decision", "decided_by", "decided_on", "decision_reason", "conflict"]
     )
     record_event(
-        action="personnel.recusal.decide",
+        action=PersonnelAction.RECUSAL_DECIDE,
         actor=actor,
         obj=recusal,
         detail=officer_audit_detail(

@@ -10,6 +10,7 @@ from backend.accounts.models import User
 from backend.audit.services import record_event
 from backend.codes import CodeError, check_citizen_id, gender_from_citizen_id
 from backend.organisation.models import Department
+from personnel.actions import PersonnelAction
 from personnel.models import (
     Expert,
     Officer,
@@ -83,7 +84,7 @@ def create_officer(
     officer.full_clean()
     officer.save(force_insert=True)
     record_event(
-        action="personnel.officer.create",
+        action=PersonnelAction.OFFICER_CREATE,
         actor=actor,
         obj=officer,
         detail=officer_audit_detail(officer, category=officer.category, status=officer.status),
@@ -142,7 +143,7 @@ def update_officer(*, actor: User | None, officer: Officer, **changes) -> Office
     if "status" in changed:
         extra["status"] = [status_before, officer.status]
     record_event(
-        action="personnel.officer.update",
+        action=PersonnelAction.OFFICER_UPDATE,
         actor=actor,
         obj=officer,
         detail=officer_audit_detail(officer, **extra),
@@ -162,7 +163,7 @@ def update_training_policy(
     department.full_clean()
     department.save(update_fields=["training_min_hours", "training_required"])
     record_event(
-        action="personnel.department.training_policy",
+        action=PersonnelAction.TRAINING_POLICY,
         actor=actor,
         obj=department,
         detail={"min_hours": str(min_hours), "required": required},
@@ -195,7 +196,7 @@ def record_exam(
     exam.full_clean()
     exam.save(force_insert=True)
     record_event(
-        action="personnel.exam.record",
+        action=PersonnelAction.EXAM_RECORD,
         actor=actor,
         obj=exam,
         detail=officer_audit_detail(
@@ -227,7 +228,7 @@ def record_training(
     training.full_clean()
     training.save(force_insert=True)
     record_event(
-        action="personnel.training.record",
+        action=PersonnelAction.TRAINING_RECORD,
         actor=actor,
         obj=training,
         detail=officer_audit_detail(
@@ -261,7 +262,7 @@ def create_expert(
     expert.full_clean()
     expert.save(force_insert=True)
     record_event(
-        action="personnel.expert.create",
+        action=PersonnelAction.EXPERT_CREATE,
         actor=actor,
         obj=expert,
         detail={"name": expert.name, "department": department.code, "field": expert.field},

@@ -12,6 +12,7 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.excel import write_xlsx
+from personnel.actions import PersonnelAction
 from personnel.eligibility import FirmRef, ItemRef, Window, eligibility
 from personnel.filters import CertificateFilter
 from personnel.forms import EligibilityForm, OnDateForm
@@ -116,7 +117,7 @@ def pool_export(request):
         filename=f"pool-{pool}-{day:%Y%m%d}-{_stamp()}.xlsx",
     )
     record_event(
-        action="personnel.pool.export",
+        action=PersonnelAction.POOL_EXPORT,
         actor=request.user,
         object_type="personnel.officer",
         detail={"pool": pool, "on": day.isoformat(), "rows": count},
@@ -184,7 +185,7 @@ def certificate_export(request):
         filename=f"certificates-{day:%Y%m%d}-{_stamp()}.xlsx",
     )
     record_event(
-        action="personnel.certificate.export",
+        action=PersonnelAction.CERTIFICATE_EXPORT,
         actor=request.user,
         object_type="personnel.certificate",
         detail={"on": day.isoformat(), "rows": count, "filters": request.GET.dict()},
@@ -301,7 +302,7 @@ def report_export(request):
         filename=f"report-{report}-{today:%Y%m%d}-{_stamp()}.xlsx",
     )
     record_event(
-        action="personnel.report.export",
+        action=PersonnelAction.REPORT_EXPORT,
         actor=request.user,
         object_type="personnel.report",
         object_id=report,

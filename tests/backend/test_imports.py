@@ -8,10 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.db import models
 from django.urls import reverse
 from openpyxl import Workbook, load_workbook
 
 from backend.accounts.roles import Role
+from backend.audit.actions import register as register_actions
 from backend.audit.models import AuditEvent
 from backend.codes import check_region_code
 from backend.imports.base import Counts, Importer, RowInvalid
@@ -29,10 +31,16 @@ def region(value):
     return checked_code(value, check_region_code, what="行政区划代码")
 
 
+@register_actions
+class DepartmentImportAction(models.TextChoices):
+    DEPARTMENTS = "import.test-departments", "导入部门（测试）"
+
+
 @register
 class DepartmentImporter(Importer):
     kind = "test-departments"
     label = "部门（测试）"
+    audit_action = DepartmentImportAction.DEPARTMENTS
     columns = [
         Column("code", "部门代码", text=True, example="KJ"),
         Column("name", "部门名称", example="市科学技术局"),

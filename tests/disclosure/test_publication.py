@@ -73,20 +73,22 @@ def test_a_result_is_published_once(inspections, planner):
 
 
 def test_legal_review_pending_blocks_publication(inspections, planner, department_admin):
-    from legalreview.services.decisions import draft_decision, submit_decision
+    from legalreview.services.decisions import DecisionContent, draft_decision, submit_decision
 
     inspection = inspections[0]
     decision = draft_decision(
         actor=department_admin,
         inspection=inspection,
-        decision_type="penalty",
-        title="罚款决定",
-        draft_text="决定书草稿",
-        facts="非法聘用外国人",
-        legal_basis="《中华人民共和国出境入境管理法》第八十条",
-        discretion="本部门行政处罚裁量基准第三条",
-        amount=50000,
-        public_interest=True,
+        content=DecisionContent(
+            decision_type="penalty",
+            title="罚款决定",
+            draft_text="决定书草稿",
+            facts="非法聘用外国人",
+            legal_basis="《中华人民共和国出境入境管理法》第八十条",
+            discretion="本部门行政处罚裁量基准第三条",
+            amount=50000,
+            public_interest=True,
+        ),
     )
     submit_decision(actor=department_admin, decision=decision)
     with pytest.raises(ValidationError, match="法制审核尚未完成"):

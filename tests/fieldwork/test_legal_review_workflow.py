@@ -2,6 +2,7 @@
 legal reviewer of the department agrees, is returned with reasons and resubmitted as a new
 round, and the opinion is part of the inspection's record chain."""
 
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from fieldwork.services import records
 from legalreview.gates import issue_blockers, publication_blockers
 from legalreview.models import Decision, DecisionState, DecisionType, ReviewOutcome, ReviewPoint
 from legalreview.services import (
+    DecisionContent,
     draft_decision,
     give_opinion,
     issue_decision,
@@ -30,22 +32,6 @@ from personnel.models import ConflictRelation, ConflictSource
 from personnel.services import declare_conflict
 
 S = DecisionState
-
-
-def _content(decision: Decision) -> dict:
-    """The decision's fields as update_decision takes them."""
-    return {
-        "decision_type": decision.decision_type,
-        "title": decision.title,
-        "draft_text": decision.draft_text,
-        "facts": decision.facts,
-        "legal_basis": decision.legal_basis,
-        "discretion": decision.discretion,
-        "enforcement_field": decision.enforcement_field,
-        "amount": decision.amount,
-        "recipient": decision.recipient,
-        "evidence": list(decision.evidence.all()),
-    }
 
 
 # --- drafting ------------------------------------------------------------------------------------
@@ -101,12 +87,14 @@ def test_nothing_is_drafted_before_anything_was_found(inspection, team, foreign_
         draft_decision(
             actor=team[0],
             inspection=inspection,
-            decision_type=DecisionType.PENALTY,
-            title="处罚",
-            draft_text="草稿",
-            facts="事实",
-            legal_basis="依据",
-            discretion="基准",
+            content=DecisionContent(
+                decision_type=DecisionType.PENALTY,
+                title="处罚",
+                draft_text="草稿",
+                facts="事实",
+                legal_basis="依据",
+                discretion="基准",
+            ),
         )
     assert "不能拟定执法决定" in str(refused.value)
 
@@ -230,7 +218,10 @@ def test_problems_return_the_decision_and_resubmission_opens_a_new_round(
     update_decision(
         actor=team[0],
         decision=referral,
-        **{**_content(referral), "facts": "当事人聘用3名外籍人员未办理工作许可，有询问笔录为证。"},
+        content=replace(
+            DecisionContent.of(referral),
+            facts="当事人聘用3名外籍人员未办理工作许可，有询问笔录为证。",
+        ),
     )
     referral = submit_decision(actor=team[0], decision=referral)
     assert referral.state == S.IN_REVIEW
@@ -253,7 +244,7 @@ def test_problems_return_the_decision_and_resubmission_opens_a_new_round(
 
 def test_a_decision_under_review_cannot_be_changed_or_withdrawn(referral, team):
     with pytest.raises(ValidationError):
-        update_decision(actor=team[0], decision=referral, **_content(referral))
+        update_decision(actor=team[0], decision=referral, content=DecisionContent.of(referral))
     with pytest.raises(ValidationError):
         withdraw_decision(actor=team[0], decision=referral, reason="不再移送")
     with pytest.raises(ValidationError):

@@ -12,6 +12,7 @@ from django.db import transaction
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from inspections.directory.actions import DirectoryAction
 from inspections.directory.models import Firm, FirmTag, target_type_from_uscc
 from inspections.directory.selectors import directory_changed
 
@@ -54,7 +55,7 @@ def create_firm(*, actor, tags: dict[str, dict[str, Any]] | None = None, **field
         _write_tags(firm, tags)
     transaction.on_commit(directory_changed)
     record_event(
-        action="firms.create",
+        action=DirectoryAction.FIRM_CREATE,
         actor=actor,
         obj=firm,
         detail={"uscc": firm.uscc, "name": firm.name, "tags": sorted(tags or {})},
@@ -81,7 +82,7 @@ def update_firm(
         _write_tags(firm, tags)
     transaction.on_commit(directory_changed)
     record_event(
-        action="firms.update",
+        action=DirectoryAction.FIRM_UPDATE,
         actor=actor,
         obj=firm,
         detail={

@@ -16,6 +16,7 @@ from django.utils import timezone
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.codes import CodeError, check_region_code, check_uscc
+from inspections.directory.actions import DirectoryAction
 from inspections.directory.classifications import check_known_region, normalise_industry_code
 from inspections.directory.models import (
     CheckPoint,
@@ -156,7 +157,9 @@ def create_item(
     version.save(force_insert=True)
     _write_checkpoints(version, lines)
     _write_rules(version, scope_rules)
-    record_event(action="items.create", actor=actor, obj=item, detail=_snapshot(version))
+    record_event(
+        action=DirectoryAction.ITEM_CREATE, actor=actor, obj=item, detail=_snapshot(version)
+    )
     return version
 
 
@@ -188,7 +191,7 @@ def update_draft(
     if scope_rules is not None:
         _write_rules(version, scope_rules)
     record_event(
-        action="items.update_draft",
+        action=DirectoryAction.ITEM_UPDATE_DRAFT,
         actor=actor,
         obj=version.item,
         detail={**_snapshot(version), "fields": sorted(fields)},
@@ -235,7 +238,7 @@ def revise_item(
         scope_rules = list(latest.scope_rules.values(*RULE_FIELDS))
     _write_rules(version, scope_rules)
     record_event(
-        action="items.revise",
+        action=DirectoryAction.ITEM_REVISE,
         actor=actor,
         obj=item,
         detail={**_snapshot(version), "from_version": latest.number, "reason": change_reason},
@@ -267,7 +270,7 @@ def publish_item_version(*, actor, version: InspectionItemVersion) -> Inspection
     version.full_clean()
     version.save(update_fields=["status", "published_at", "published_by"])
     record_event(
-        action="items.publish",
+        action=DirectoryAction.ITEM_PUBLISH,
         actor=actor,
         obj=item,
         detail={**_snapshot(version), "superseded": previous.number if previous else None},
@@ -292,7 +295,7 @@ def retire_item(*, actor, item: InspectionItem, reason: str) -> InspectionItemVe
     version.full_clean()
     version.save(update_fields=["status", "retired_at"])
     record_event(
-        action="items.retire",
+        action=DirectoryAction.ITEM_RETIRE,
         actor=actor,
         obj=item,
         detail={"version": version.number, "reason": reason.strip()},
@@ -324,7 +327,7 @@ def set_item_firm_list(*, actor, item: InspectionItem, usccs: Sequence[str]) -> 
         [ItemFirmListEntry(item=item, uscc=code) for code in unique], batch_size=5000
     )
     record_event(
-        action="items.firm_list",
+        action=DirectoryAction.ITEM_FIRM_LIST,
         actor=actor,
         obj=item,
         detail={"before": before, "after": len(unique), "duplicates": len(codes) - len(unique)},

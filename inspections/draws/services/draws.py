@@ -22,6 +22,7 @@ from backend.personal_numbers import has_personal_numbers
 from backend.text import strip_invisible
 from inspections.directory.models import RiskClass
 from inspections.draws import dr1, draw_files, draw_parallel
+from inspections.draws.actions import DrawAction
 from inspections.draws.models import Draw, DrawPurpose, DrawStatus
 from inspections.draws.models.draws import DrawCounter
 from inspections.planning import rules
@@ -225,7 +226,7 @@ def _replacement(task, purpose, replaces, reason, approved_by) -> dict[str, str]
 
 def _announce_event(actor, draw: Draw, task: SamplingTask, **extra) -> None:
     record_event(
-        action="draws.announce",
+        action=DrawAction.ANNOUNCE,
         actor=actor,
         obj=draw,
         detail={
@@ -321,7 +322,7 @@ def abandon_draw(*, actor, draw: Draw, reason: str) -> Draw:
     draw.full_clean()
     draw.save(update_fields=["status", "abandoned_reason"])
     record_event(
-        action="draws.abandon",
+        action=DrawAction.ABANDON,
         actor=actor,
         obj=draw,
         detail={"draw": draw.public_id, "task": task.code, "reason": reason},
@@ -586,7 +587,7 @@ def perform_draw(
         to = TaskStatus.FIRMS_DRAWN if draw.purpose == DrawPurpose.FIRMS else TaskStatus.TEAMS_DRAWN
         transition_task(actor=actor, task=task, to=to)
     record_event(
-        action="draws.perform",
+        action=DrawAction.PERFORM,
         actor=actor,
         obj=draw,
         detail={"draw": draw.public_id, "task": task.code, "seed": draw.seed},

@@ -4,6 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from backend.audit.services import record_event
+from inspections.directory.actions import DirectoryAction
 from inspections.directory.bulk import insert_firms
 from inspections.directory.synthetic import synthetic_firms
 
@@ -38,7 +39,7 @@ class Command(BaseCommand):
         created, skipped = insert_firms(synthetic_firms(n, seed=seed), progress=progress)
         seconds = time.perf_counter() - started
         record_event(
-            action="firms.generate",
+            action=DirectoryAction.FIRMS_GENERATE,
             object_type="inspections.firm",
             detail={"n": n, "seed": seed, "created": created, "skipped": skipped},
             username="manage.py generate_firms",

@@ -15,6 +15,7 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.organisation.models import Department
 from inspections.planning import rules
+from inspections.planning.actions import PlanningAction
 from inspections.planning.models import (
     OPEN_PLAN_STATUSES,
     AnnualPlan,
@@ -48,7 +49,9 @@ def submit_plan(*, actor, plan: AnnualPlan) -> AnnualPlan:
     plan.submitted_by = actor
     plan.full_clean()
     plan.save(update_fields=["status", "submitted_at", "submitted_by"])
-    record_event(action="plans.submit", actor=actor, obj=plan, detail={"lines": len(lines)})
+    record_event(
+        action=PlanningAction.PLAN_SUBMIT, actor=actor, obj=plan, detail={"lines": len(lines)}
+    )
     return plan
 
 
@@ -64,7 +67,9 @@ def return_plan(*, actor, plan: AnnualPlan, reason: str) -> AnnualPlan:
     plan.return_reason = reason.strip()
     plan.full_clean()
     plan.save(update_fields=["status", "return_reason"])
-    record_event(action="plans.return", actor=actor, obj=plan, detail={"reason": reason.strip()})
+    record_event(
+        action=PlanningAction.PLAN_RETURN, actor=actor, obj=plan, detail={"reason": reason.strip()}
+    )
     return plan
 
 
@@ -82,7 +87,7 @@ def approve_plan(*, actor, plan: AnnualPlan) -> AnnualPlan:
     plan.return_reason = ""
     plan.full_clean()
     plan.save(update_fields=["status", "approved_at", "approved_by", "return_reason"])
-    record_event(action="plans.approve", actor=actor, obj=plan)
+    record_event(action=PlanningAction.PLAN_APPROVE, actor=actor, obj=plan)
     return plan
 
 
@@ -107,7 +112,7 @@ def publish_plan(*, actor, plan: AnnualPlan) -> AnnualPlan:
     plan.full_clean()
     plan.save(update_fields=["status", "published_at", "published_by"])
     record_event(
-        action="plans.publish",
+        action=PlanningAction.PLAN_PUBLISH,
         actor=actor,
         obj=plan,
         detail={"version": plan.version, "superseded": previous.version if previous else None},
@@ -176,7 +181,7 @@ def revise_plan(*, actor, plan: AnnualPlan, reason: str) -> AnnualPlan:
             for q in line.quotas.all()
         )
     record_event(
-        action="plans.revise",
+        action=PlanningAction.PLAN_REVISE,
         actor=actor,
         obj=revision,
         detail={"from_version": plan.version, "version": number, "reason": reason.strip()},
@@ -210,7 +215,7 @@ def file_plan(
     filing.full_clean()
     filing.save(force_insert=True)
     record_event(
-        action="plans.file",
+        action=PlanningAction.PLAN_FILE,
         actor=actor,
         obj=plan,
         detail={
@@ -263,7 +268,7 @@ def update_planning_settings(*, actor, department: Department, **fields: Any) ->
     settings.full_clean()
     settings.save()
     record_event(
-        action="plans.settings",
+        action=PlanningAction.PLAN_SETTINGS,
         actor=actor,
         obj=settings,
         detail={field: getattr(settings, field) for field in fields},

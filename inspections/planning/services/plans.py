@@ -21,6 +21,7 @@ from backend.audit.services import record_event
 from backend.organisation.models import Department
 from inspections.directory.models import InspectionItemVersion, VersionStatus
 from inspections.planning import rules
+from inspections.planning.actions import PlanningAction
 from inspections.planning.items import item_infos
 from inspections.planning.models import AnnualPlan, PlanLine, PlanLineQuota, PlanStatus
 from inspections.planning.plan_proposal import build_proposal, population
@@ -182,7 +183,7 @@ def generate_annual_plan(
             quotas=proposed.quotas,
         )
     record_event(
-        action="plans.generate",
+        action=PlanningAction.PLAN_GENERATE,
         actor=actor,
         obj=plan,
         detail={
@@ -204,7 +205,9 @@ def update_plan(*, actor, plan: AnnualPlan, title: str) -> AnnualPlan:
     plan.title = (title or "").strip()
     plan.full_clean()
     plan.save(update_fields=["title"])
-    record_event(action="plans.update", actor=actor, obj=plan, detail={"title": plan.title})
+    record_event(
+        action=PlanningAction.PLAN_UPDATE, actor=actor, obj=plan, detail={"title": plan.title}
+    )
     return plan
 
 
@@ -246,7 +249,7 @@ def add_plan_line(
     line.save(force_insert=True)
     planned = _write_line(line, versions=versions, quotas=quotas)
     record_event(
-        action="plans.add_line",
+        action=PlanningAction.PLAN_ADD_LINE,
         actor=actor,
         obj=plan,
         detail={"line": line.pk, "name": line.name, "planned": planned},
@@ -293,7 +296,7 @@ def update_plan_line(
         }
     planned = _write_line(line, versions=versions, quotas=quotas)
     record_event(
-        action="plans.update_line",
+        action=PlanningAction.PLAN_UPDATE_LINE,
         actor=actor,
         obj=plan,
         detail={
@@ -315,5 +318,8 @@ def remove_plan_line(*, actor, line: PlanLine) -> None:
     name = line.name
     PlanLine.objects.filter(pk=line.pk).delete()
     record_event(
-        action="plans.remove_line", actor=actor, obj=plan, detail={"line": line.pk, "name": name}
+        action=PlanningAction.PLAN_REMOVE_LINE,
+        actor=actor,
+        obj=plan,
+        detail={"line": line.pk, "name": name},
     )

@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from backend.audit.services import record_event
 from inspections.planning.access import lock_task, require_lead_planner
+from inspections.planning.actions import PlanningAction
 from inspections.planning.models import TRANSITIONS, SamplingTask, TaskStatus, TaskTransition
 from inspections.planning.services.plans import published_versions
 from inspections.planning.services.task_checks import check_team
@@ -101,7 +102,7 @@ def transition_task(*, actor, task: SamplingTask, to: str, reason: str = "") -> 
         created_at=timezone.now(),
     )
     record_event(
-        action="tasks.transition",
+        action=PlanningAction.TASK_TRANSITION,
         actor=actor,
         obj=task,
         detail={"code": task.code, "from": before, "to": to, "reason": reason},

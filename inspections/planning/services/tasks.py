@@ -19,6 +19,7 @@ from backend.organisation.models import Department
 from inspections.directory.models import InspectionItemVersion
 from inspections.planning import rules
 from inspections.planning.access import lock_task, require_lead_planner
+from inspections.planning.actions import PlanningAction
 from inspections.planning.models import (
     AnnualPlan,
     ParticipationStatus,
@@ -204,7 +205,7 @@ def open_task(
     TaskDepartment.objects.bulk_create(participations)
     _write_quotas(task, quotas)
     _check_counts_against_scope(task, quotas)
-    record_event(action="tasks.open", actor=actor, obj=task, detail=_snapshot(task))
+    record_event(action=PlanningAction.TASK_OPEN, actor=actor, obj=task, detail=_snapshot(task))
     return task
 
 
@@ -259,7 +260,7 @@ def update_task(
     _write_quotas(task, quotas)
     _check_counts_against_scope(task, quotas)
     record_event(
-        action="tasks.update",
+        action=PlanningAction.TASK_UPDATE,
         actor=actor,
         obj=task,
         detail={**_snapshot(task), "fields": sorted(fields)},
@@ -284,7 +285,7 @@ def invite_department(
     check_staffed(department, task_versions(task), task.window_start, task.window_end)
     participation.save(force_insert=True)
     record_event(
-        action="tasks.invite",
+        action=PlanningAction.TASK_INVITE,
         actor=actor,
         obj=task,
         detail={"department": department.code, "seats": seats},
@@ -330,7 +331,7 @@ def confirm_participation(
     participation.confirmed_by = actor
     participation.save(update_fields=["seats", "status", "confirmed_at", "confirmed_by"])
     record_event(
-        action="tasks.confirm",
+        action=PlanningAction.TASK_CONFIRM,
         actor=actor,
         obj=task,
         detail={"department": department.code, "seats": participation.seats},

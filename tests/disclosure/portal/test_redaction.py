@@ -202,7 +202,7 @@ def forbidden_results(make_user):
     values that must be public. Of a third department, so that its teams draw meets only its
     own officers."""
     from backend.organisation.models import Department
-    from legalreview.services.decisions import draft_decision, submit_decision
+    from legalreview.services.decisions import DecisionContent, draft_decision, submit_decision
     from personnel.models import Officer
 
     rs = Department.objects.create(code="RS", name="市人力资源和社会保障局", region_code="220100")
@@ -238,15 +238,17 @@ def forbidden_results(make_user):
     decision = draft_decision(
         actor=department_admin,
         inspection=held,
-        decision_type="penalty",
-        title="罚款决定",
-        draft_text="决定书草稿DRAFT-DECISION",
-        facts="内部违法事实FACTS-9",
-        legal_basis="《中华人民共和国出境入境管理法》第八十条",
-        discretion="裁量基准第三条",
-        recipient="当事人秘名",
-        amount=50000,
-        public_interest=True,
+        content=DecisionContent(
+            decision_type="penalty",
+            title="罚款决定",
+            draft_text="决定书草稿DRAFT-DECISION",
+            facts="内部违法事实FACTS-9",
+            legal_basis="《中华人民共和国出境入境管理法》第八十条",
+            discretion="裁量基准第三条",
+            recipient="当事人秘名",
+            amount=50000,
+            public_interest=True,
+        ),
     )
     submit_decision(actor=department_admin, decision=decision)
     original = publish_results(actor=planner, inspections=[published, clean])[0]
