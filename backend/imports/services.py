@@ -42,7 +42,7 @@ def upload_import(
     except WorkbookRefused as exc:
         # Recorded outside any transaction: the refusal must stay on record.
         record_event(
-            action="import.refused",
+            action=ImportAction.REFUSED,
             actor=actor,
             outcome=Outcome.DENIED,
             detail={"kind": kind, "file": name[:255], "size": uploaded_file.size, "code": exc.code},
