@@ -24,6 +24,7 @@ from inspections.planning.models.tasks import (
     TaskQuota,
     TaskStatus,
     TaskTransition,
+    one_month_after,
 )
 
 __all__ = [
@@ -47,4 +48,5 @@ __all__ = [
     "TaskQuota",
     "TaskStatus",
     "TaskTransition",
+    "one_month_after",
 ]

@@ -294,6 +294,8 @@ class SamplingTask(models.Model):
                 "trigger": self.case_trigger,
                 "trigger_label": str(self.get_case_trigger_display()),
                 "reference": self.case_reference,
+                "firm": self.case_firm.uscc,
+                "firm_name": self.case_firm.name,
             }
         else:
             basis |= {"plan": f"{self.plan.year}年度计划（第{self.plan.version}版）"}
