@@ -168,3 +168,68 @@ def test_a_routine_task_states_its_plan_as_basis(open_draft_task):
         "plan": "2021年度计划（第1版）",
     }
     assert not task.case_firm and not task.campaign_document
+
+
+# --- the pages ------------------------------------------------------------------------------------
+
+
+def _task_form(published_plan, **extra):
+    line = published_plan.lines.get()
+    return {
+        "name": "投诉举报核查",
+        "items": [line.items.get().pk],
+        "scope_mode": "untargeted",
+        "ratio_A": "2",
+        "window_start": "2021-06-07",
+        "window_end": "2021-06-30",
+        "lead_seats": 2,
+        "officer_cap": 5,
+        "exclusion_months": 12,
+        **extra,
+    }
+
+
+def test_the_planner_opens_a_case_on_the_page_and_starts_it(
+    client, planner, published_plan, named_firm, kj_certificates
+):
+    from django.urls import reverse
+
+    client.force_login(planner)
+    data = _task_form(
+        published_plan,
+        inspection_type="case",
+        case_trigger="complaint",
+        case_reference="12345-0608",
+        case_firm_uscc=named_firm.uscc,
+        case_officers="、".join(kj_certificates[:2]),
+    )
+    response = client.post(reverse("tasks:new"), data)
+    task = SamplingTask.objects.get()
+    assert response["Location"] == reverse("tasks:detail", args=[task.pk])
+    assert task.inspection_type == "case" and task.case_firm == named_firm
+    page = client.get(reverse("tasks:detail", args=[task.pk])).content.decode()
+    assert (
+        "个案检查：投诉举报（编号 12345-0608）" in page and 'data-testid="fieldwork-link"' in page
+    )
+    client.post(reverse("fieldwork:task-start", args=[task.pk]))
+    (inspection,) = SamplingTask.objects.get().inspections.all()
+    assert inspection.firm == named_firm and inspection.approval_state == "pending"
+
+
+def test_a_case_or_campaign_missing_its_basis_is_refused_on_the_form(
+    client, planner, published_plan, named_firm
+):
+    from django.urls import reverse
+
+    client.force_login(planner)
+    case = client.post(
+        reverse("tasks:new"),
+        _task_form(published_plan, inspection_type="case", case_firm_uscc=named_firm.uscc),
+    ).content.decode()
+    assert "个案检查须选择启动事由" in case and "个案检查须填写事由编号" in case
+    campaign = client.post(
+        reverse("tasks:new"),
+        _task_form(published_plan, inspection_type="campaign", campaign_authority="长春市人民政府"),
+    ).content.decode()
+    assert "专项检查须填写批准文件文号" in campaign
+    assert not SamplingTask.objects.exists()

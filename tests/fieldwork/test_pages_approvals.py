@@ -111,6 +111,9 @@ def test_the_head_approves_on_the_inspection_page(client, pending, department_ad
     )
     assert response.status_code == 302
     assert pending.records.get().kind == RecordKind.APPROVAL
+    timeline = client.get(reverse("fieldwork:inspection", args=[pending.pk])).content.decode()
+    assert "检查类型：日常检查（2021年度计划（第1版））" in timeline
+    assert "审批人：孙管理" in timeline
 
 
 # --- the API -------------------------------------------------------------------------------------
