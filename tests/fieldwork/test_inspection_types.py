@@ -233,3 +233,53 @@ def test_a_case_or_campaign_missing_its_basis_is_refused_on_the_form(
     ).content.decode()
     assert "专项检查须填写批准文件文号" in campaign
     assert not SamplingTask.objects.exists()
+
+
+# --- the API --------------------------------------------------------------------------------------
+
+
+def _api_task(published_plan, **extra):
+    line = published_plan.lines.get()
+    return {
+        "plan": published_plan.pk,
+        "name": "投诉举报核查",
+        "items": [v.pk for v in line.items.all()],
+        "quotas": [{"risk_class": "A", "ratio": "0.02"}],
+        "seats": {"KJ": 2},
+        "window_start": "2021-06-07",
+        "window_end": "2021-06-30",
+        **extra,
+    }
+
+
+def test_the_api_opens_a_case_and_refuses_a_campaign_without_its_document(
+    client, planner, published_plan, named_firm, kj_certificates
+):
+    client.force_login(planner)
+    case = {
+        "trigger": "referral",
+        "reference": "转办〔2021〕8号",
+        "firm": named_firm.uscc,
+        "officers": kj_certificates[:2],
+    }
+    opened = client.post(
+        "/api/v1/tasks/",
+        _api_task(published_plan, inspection_type="case", case=case),
+        content_type="application/json",
+    )
+    assert opened.status_code == 201, opened.json()
+    assert opened.json()["inspection_type"] == "case"
+    assert opened.json()["basis"]["trigger_label"] == "转办交办"
+
+    refused = client.post(
+        "/api/v1/tasks/",
+        _api_task(
+            published_plan,
+            inspection_type="campaign",
+            campaign={"authority": "长春市人民政府", "approved_on": "2021-05-10"},
+        ),
+        content_type="application/json",
+    )
+    assert refused.status_code == 400
+    assert "专项检查须填写批准文件文号" in refused.json()["fields"]["campaign_document"][0]
+    assert SamplingTask.objects.count() == 1
