@@ -54,6 +54,8 @@ def test_the_inspector_sees_the_approval_state_and_cannot_start_without_it(
     client, pending, pending_team
 ):
     client.force_login(pending_team[0])
+    today = client.get(reverse("fieldwork:today")).content.decode()
+    assert "日常检查 · 待审批" in today
     page = client.get(reverse("fieldwork:inspection", args=[pending.pk])).content.decode()
     assert "待审批" in page and 'data-testid="emergency-form"' in page
     response = client.post(
