@@ -317,6 +317,11 @@ DRAWS_IN_BACKGROUND = envbool("DRAWS_IN_BACKGROUND", "1")
 # Processes that read a large draw's pool at once (inspections/draws/draw_parallel.py), and the
 # parts its pool is built in (inspections/draws/draw_files.py); 0: one per core.
 DRAWS_PROCESSES = envint("DRAWS_PROCESSES", 0)
+# An inspection started in an emergency before its approval (行政检查审批) must be approved by
+# the body's head within this many working days of its start (fieldwork/services/approvals.py).
+EMERGENCY_APPROVAL_WORKING_DAYS = envint("EMERGENCY_APPROVAL_WORKING_DAYS", 3)
+if EMERGENCY_APPROVAL_WORKING_DAYS < 1:
+    raise ImproperlyConfigured("EMERGENCY_APPROVAL_WORKING_DAYS must be at least 1")
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
 # --- Language and time ------------------------------------------------------------------------

@@ -45,6 +45,7 @@ from demo.accounts import account
 from demo.plans import JOINT_TASK
 from fieldwork.models import (
     RECORDING,
+    ApprovalState,
     FollowUpKind,
     Inspection,
     InspectionMember,
@@ -53,6 +54,7 @@ from fieldwork.models import (
     ResultCode,
 )
 from fieldwork.services import followups, records
+from fieldwork.services.approvals import approve_inspection
 from fieldwork.services.evidence import upload_evidence
 from fieldwork.services.inspections import start_fieldwork
 from fieldwork.services.results_table import add_result_code
@@ -377,6 +379,14 @@ def seed_fieldwork() -> dict[str, int]:
     for number, (inspection, story) in enumerate(_joint_task()[1]):
         day = date(2021, 6, 10 + 3 * number)
         author = _author(inspection, lead, created)
+        if inspection.approval_state == ApprovalState.PENDING:
+            approve_inspection(
+                actor=head,
+                inspection=inspection,
+                opinion="同意按抽查任务实施检查",
+                occurred_at=_at(day - timedelta(days=1), 9),
+                idempotency_key=_key(inspection, "approval"),
+            )
         if inspection.state in (S.PLANNED, S.NOTIFIED, *RECORDING):
             _record_on_site(inspection, author, story, codes[story.kind], day)
         inspection.refresh_from_db()

@@ -266,3 +266,23 @@ class ReviewForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class ApprovalForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    opinion = forms.CharField(
+        label="审批意见",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "placeholder": "同意实施"}),
+    )
+
+
+class EmergencyStartForm(forms.Form):
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    reason = forms.CharField(
+        label="紧急情况说明",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "紧急先行检查须说明紧急情况"},
+    )

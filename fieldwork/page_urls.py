@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from fieldwork.views import inspections, review, tasks
+from fieldwork.views import approvals, inspections, review, tasks
 
 urlpatterns: list = [
     path("", inspections.today, name="today"),
@@ -11,6 +11,13 @@ urlpatterns: list = [
     path("inspections/<int:pk>/stages/<slug:slug>/", inspections.stage, name="stage"),
     path("inspections/<int:pk>/review/", review.review, name="review"),
     path("review/", review.review_list, name="review-list"),
+    path("approvals/", approvals.approval_list, name="approval-list"),
+    path("inspections/<int:pk>/approve/", approvals.approve, name="approve"),
+    path(
+        "inspections/<int:pk>/emergency-start/",
+        approvals.emergency_start,
+        name="emergency-start",
+    ),
     path("tasks/<int:pk>/", tasks.task_inspections, name="task"),
     path("tasks/<int:pk>/start/", tasks.task_start, name="task-start"),
 ]

@@ -139,3 +139,38 @@ def result_codes_for(user) -> QuerySet[ResultCode]:
     if user.has_role(Role.DEPARTMENT_ADMIN):
         return codes.filter(Q(department__isnull=True) | Q(department_id=user.department_id))
     return codes.none()
+
+
+def approvals_waiting_for(
+    user, *, search: str = "", inspection_type: str = "", approval_state: str = ""
+) -> QuerySet[Inspection]:
+    """The inspections of tasks `user`'s department leads that wait for its head: not yet
+    approved, or started in an emergency and not yet approved afterwards (the overdue first).
+    `search` matches the inspection's or task's code and the firm's name or code."""
+    from fieldwork.models import ApprovalState
+
+    if user is None or not user.is_authenticated or not user.has_role(Role.DEPARTMENT_ADMIN):
+        return Inspection.objects.none()
+    waiting = (ApprovalState.PENDING, ApprovalState.EMERGENCY)
+    rows = inspections_visible_to(user).filter(
+        task__department_id=user.department_id, approval_state__in=waiting
+    )
+    search = (search or "").strip()
+    if search:
+        rows = rows.filter(
+            Q(code__icontains=search)
+            | Q(task__code__icontains=search)
+            | Q(firm_name__icontains=search)
+            | Q(firm_uscc__icontains=search.upper())
+        )
+    if inspection_type:
+        rows = rows.filter(inspection_type=inspection_type)
+    if approval_state in waiting:
+        rows = rows.filter(approval_state=approval_state)
+    elif approval_state == "overdue":
+        rows = rows.filter(
+            approval_state=ApprovalState.EMERGENCY, approval_due__lt=timezone.localdate()
+        )
+    return rows.prefetch_related("members__officer").order_by(
+        F("approval_due").asc(nulls_last=True), "code"
+    )

@@ -61,6 +61,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         (_("后续处置"), "fieldwork:followup-list"),
         (_("检查结果代码"), "fieldwork:result-codes"),
         (_("结果公示"), "publishing:due"),
+        (_("检查审批"), "fieldwork:approval-list"),
         (_("结果审核"), "fieldwork:review-list"),
         (_("执法人员"), "personnel:officers"),
         (_("人员库"), "personnel:pools"),

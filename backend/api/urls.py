@@ -18,4 +18,5 @@ urlpatterns = [
     path("", include("inspections.directory.api.urls")),
     path("", include("inspections.planning.api.urls")),
     path("", include("fieldwork.evidence_api")),
+    path("", include("fieldwork.approval_api")),
 ]

@@ -1,6 +1,8 @@
 from fieldwork.models.evidence import EvidenceFile, EvidenceKind
 from fieldwork.models.inspections import (
+    MAY_PROCEED,
     RECORDING,
+    ApprovalState,
     Inspection,
     InspectionMember,
     InspectionState,
@@ -10,7 +12,9 @@ from fieldwork.models.results import FollowUp, FollowUpKind, FollowUpStatus, Res
 
 __all__ = [
     "CORRECTABLE",
+    "MAY_PROCEED",
     "RECORDING",
+    "ApprovalState",
     "EvidenceFile",
     "EvidenceKind",
     "FollowUp",

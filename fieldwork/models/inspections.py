@@ -5,6 +5,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from inspections.planning.models import InspectionType
+
 
 class InspectionState(models.TextChoices):
     PLANNED = "planned", _("待检查")
@@ -16,6 +18,24 @@ class InspectionState(models.TextChoices):
     CLOSED = "closed", _("已办结")
     ARCHIVED = "archived", _("已归档")
 
+
+class ApprovalState(models.TextChoices):
+    """行政检查审批: by the body's head before the start, or after it in an emergency."""
+
+    PENDING = "pending", _("待审批")
+    APPROVED = "approved", _("已审批")
+    EMERGENCY = "emergency", _("紧急先行检查，待补办审批")
+    APPROVED_AFTER = "approved_after", _("已补办审批")
+    MIGRATED = "migrated", _("审批制度实施前已开始，视为已审批")
+
+
+# States in which the inspection may go on: approved, or started in an emergency.
+MAY_PROCEED = (
+    ApprovalState.APPROVED,
+    ApprovalState.EMERGENCY,
+    ApprovalState.APPROVED_AFTER,
+    ApprovalState.MIGRATED,
+)
 
 # States in which the team still writes the on-site record.
 RECORDING = (InspectionState.ON_SITE, InspectionState.RETURNED)
@@ -53,6 +73,25 @@ class Inspection(models.Model):
     team_draws = models.JSONField(_("检查人员抽取"), default=list, blank=True)
     # The current result's codes (from the latest result record), kept for lists and filters.
     result_codes = models.JSONField(_("检查结果"), default=list, blank=True)
+    # Copied from the task when the inspection opens; the chain's approval record states both.
+    inspection_type = models.CharField(
+        _("检查类型"), max_length=20, choices=InspectionType.choices, default=InspectionType.ROUTINE
+    )
+    approval_state = models.CharField(
+        _("审批状态"), max_length=20, choices=ApprovalState.choices, default=ApprovalState.PENDING
+    )
+    approved_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审批人"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    emergency_reason = models.TextField(_("紧急先行检查理由"), blank=True)
+    emergency_started_at = models.DateTimeField(_("先行检查时间"), null=True, blank=True)
+    approval_due = models.DateField(_("补办审批期限"), null=True, blank=True)
     reviewed_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
     reviewed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -79,10 +118,26 @@ class Inspection(models.Model):
                 condition=Q(window_end__gte=models.F("window_start")),
                 name="inspection_window_order",
             ),
+            models.CheckConstraint(
+                condition=Q(approval_state__in=ApprovalState.values),
+                name="inspection_approval_state_known",
+            ),
+            models.CheckConstraint(
+                condition=Q(inspection_type__in=InspectionType.values),
+                name="inspection_type_known",
+            ),
+            # An emergency start always says why and by when its approval must follow.
+            models.CheckConstraint(
+                condition=Q(emergency_started_at__isnull=True)
+                | (~Q(emergency_reason="") & Q(approval_due__isnull=False)),
+                name="inspection_emergency_has_reason",
+                violation_error_message=_("紧急先行检查须说明理由和补办审批期限"),
+            ),
         ]
         indexes = [
             models.Index(fields=["state"], name="inspection_state_idx"),
             models.Index(fields=["firm_uscc"], name="inspection_firm_uscc_idx"),
+            models.Index(fields=["approval_state"], name="inspection_approval_idx"),
         ]
 
     def __str__(self) -> str:
@@ -91,6 +146,18 @@ class Inspection(models.Model):
     @property
     def is_recording(self) -> bool:
         return self.state in RECORDING
+
+    @property
+    def may_proceed(self) -> bool:
+        return self.approval_state in MAY_PROCEED
+
+    def approval_overdue(self, today) -> bool:
+        """Started in an emergency and still unapproved after its deadline (超期)."""
+        return (
+            self.approval_state == ApprovalState.EMERGENCY
+            and self.approval_due is not None
+            and today > self.approval_due
+        )
 
 
 class InspectionMember(models.Model):

@@ -11,6 +11,8 @@ from django.utils.translation import gettext_lazy as _
 
 
 class RecordKind(models.TextChoices):
+    APPROVAL = "approval", _("行政检查审批")
+    EMERGENCY_START = "emergency_start", _("紧急情况先行检查")
     NOTICE = "notice", _("送达随机抽查通知书")
     ON_SITE = "on_site", _("到达现场、出示执法证件")
     FINDINGS = "findings", _("检查要点记录")

@@ -9,7 +9,7 @@ from fieldwork.actions import FieldworkAction
 from fieldwork.models import Inspection, InspectionMember
 from inspections.directory.models import Firm
 from inspections.draws.teams import Seat, effective_teams
-from inspections.planning.models import SamplingTask, TaskStatus
+from inspections.planning.models import InspectionType, SamplingTask, TaskStatus
 from inspections.planning.services.task_transitions import transition_task
 from personnel.models import Certificate
 
@@ -59,6 +59,8 @@ def start_fieldwork(*, actor, task: SamplingTask) -> list[Inspection]:
     task API's start action, comes here.
     """
     task = transition_task(actor=actor, task=task, to=TaskStatus.IN_PROGRESS)
+    if task.inspection_type == InspectionType.CASE:
+        return _start_case(actor=actor, task=task)
     teams = effective_teams(task)
     if not teams:
         raise ValidationError(
@@ -78,6 +80,7 @@ def start_fieldwork(*, actor, task: SamplingTask) -> list[Inspection]:
             window_start=task.window_start,
             window_end=task.window_end,
             team_draws=draw_ids,
+            inspection_type=task.inspection_type,
         )
         inspection.full_clean()
         inspection.save()
@@ -90,6 +93,52 @@ def start_fieldwork(*, actor, task: SamplingTask) -> list[Inspection]:
         detail={"task": task.code, "inspections": [i.code for i in inspections]},
     )
     return inspections
+
+
+def _start_case(*, actor, task: SamplingTask) -> list[Inspection]:
+    """A 个案: one inspection of the named firm, by the named officers; nothing is drawn. Like
+    every inspection it waits for the head's approval before its first stage."""
+    firm = task.case_firm
+    inspection = Inspection(
+        code=_inspection_code(task, 1),
+        task=task,
+        firm=firm,
+        firm_uscc=firm.uscc,
+        firm_name=firm.name,
+        window_start=task.window_start,
+        window_end=task.window_end,
+        inspection_type=task.inspection_type,
+    )
+    inspection.full_clean()
+    inspection.save()
+    certificates = (
+        Certificate.objects.filter(number__in=task.case_officers)
+        .select_related("officer", "officer__department")
+        .order_by("number")
+    )
+    seats: dict[int, int] = {}
+    members = []
+    for certificate in certificates:
+        department = certificate.officer.department
+        seats[department.pk] = seats.get(department.pk, 0) + 1
+        members.append(
+            InspectionMember(
+                inspection=inspection,
+                department=department,
+                seat=seats[department.pk],
+                officer=certificate.officer,
+                certificate_number=certificate.number,
+                draw_public_id="",
+            )
+        )
+    InspectionMember.objects.bulk_create(members)
+    record_event(
+        action=FieldworkAction.START,
+        actor=actor,
+        obj=task,
+        detail={"task": task.code, "inspections": [inspection.code], "basis": task.basis},
+    )
+    return [inspection]
 
 
 @transaction.atomic

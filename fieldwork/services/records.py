@@ -80,6 +80,17 @@ def require_result_reviewer(user, inspection: Inspection) -> None:
         raise PermissionDenied("检查组成员不能审核本组的检查结果")
 
 
+def require_approval(inspection: Inspection) -> None:
+    """No stage is recorded before the head's approval (行政检查审批), unless the team started
+    in an emergency (fieldwork/services/approvals.py)."""
+    if not inspection.may_proceed:
+        raise _refuse(
+            f"检查{inspection.code}尚未经发起部门负责人审批，不能开始实施；"
+            "确因紧急情况需要先行检查的，请选择“紧急先行检查”并说明理由",
+            "not_approved",
+        )
+
+
 # --- the chain ----------------------------------------------------------------------------------
 
 
@@ -291,6 +302,7 @@ def _stage(
     if corrects is not None and kind not in CORRECTABLE:
         raise _refuse("该环节的记录不能更正", "not_correctable")
     _require_state(inspection, correction_states if corrects else new_states, what)
+    require_approval(inspection)
     content = build(inspection)
     record = append_record(
         actor=actor,

@@ -278,10 +278,36 @@ def _yes(value: bool, yes: str, no: str) -> str:
     return yes if value else no
 
 
+def _approval_lines(c: dict[str, Any], *, emergency: bool) -> list[str]:
+    """The 审批表 (or the emergency start) as the timeline shows it."""
+    basis = c.get("basis", {})
+    detail = {
+        "campaign": f"{basis.get('authority', '')}批准，{basis.get('document', '')}",
+        "case": f"{basis.get('trigger_label', '')}，编号{basis.get('reference', '')}",
+    }.get(c.get("type", ""), basis.get("plan", ""))
+    officers = "、".join(
+        f"{o.get('name')}（{o.get('certificate_number')}）" for o in c.get("officers", [])
+    )
+    lines = [
+        f"检查类型：{c.get('type_label', '')}（{detail}）",
+        f"检查事项：{'、'.join(i.get('name', '') for i in c.get('items', []))}",
+        f"检查方式：{'、'.join(c.get('methods', []))}；执法人员：{officers}",
+        f"检查时间：{' 至 '.join(c.get('window', []))}",
+    ]
+    if emergency:
+        lines.append(f"紧急情况：{c.get('reason', '')}；补办审批期限：{c.get('approval_due', '')}")
+    else:
+        lines.append(f"审批意见：{c.get('decision_label', '')} {c.get('opinion', '')}".strip())
+        lines.append(f"审批人：{c.get('approver', '')}")
+    return lines
+
+
 def describe(record: InspectionRecord) -> list[str]:
     """What a record says, in Chinese lines (a kind this page does not know: key and value)."""
     c = record.content or {}
     kind = record.kind
+    if kind in (K.APPROVAL, K.EMERGENCY_START):
+        return _approval_lines(c, emergency=kind == K.EMERGENCY_START)
     if kind == K.NOTICE:
         lines = [
             f"通知书编号：{c.get('notice_number', '')}",

@@ -16,8 +16,8 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
 from fieldwork.decisions import decisions_for
-from fieldwork.forms import ReviewForm
-from fieldwork.models import EvidenceKind, InspectionState, RecordKind
+from fieldwork.forms import ApprovalForm, EmergencyStartForm, ReviewForm
+from fieldwork.models import ApprovalState, EvidenceKind, InspectionState, RecordKind
 from fieldwork.selectors import (
     get_inspection_for_user,
     my_open_inspections,
@@ -103,7 +103,16 @@ def today(request):
     )
 
 
-def render_inspection(request, inspection, *, bound=None, review_form=None, status=200):
+def render_inspection(
+    request,
+    inspection,
+    *,
+    bound=None,
+    review_form=None,
+    approval_form=None,
+    emergency_form=None,
+    status=200,
+):
     """The inspection's page; `bound` puts a stage form that failed back in its place."""
     user = request.user
     member = records.is_member(user, inspection)
@@ -122,6 +131,23 @@ def render_inspection(request, inspection, *, bound=None, review_form=None, stat
     )
     if can_review and review_form is None:
         review_form = ReviewForm(initial={"idempotency_key": uuid.uuid4()}, auto_id="review-%s")
+    # 行政检查审批: the head approves here too; the team may start in an emergency.
+    waiting = inspection.approval_state in (ApprovalState.PENDING, ApprovalState.EMERGENCY)
+    if (
+        waiting
+        and approval_form is None
+        and user.has_role(Role.DEPARTMENT_ADMIN)
+        and user.department_id == task.department_id
+        and not member
+    ):
+        approval_form = ApprovalForm(initial={"idempotency_key": uuid.uuid4()})
+    if (
+        can_record
+        and emergency_form is None
+        and inspection.approval_state == ApprovalState.PENDING
+        and inspection.state == InspectionState.PLANNED
+    ):
+        emergency_form = EmergencyStartForm(initial={"idempotency_key": uuid.uuid4()})
     current = records.current_records(inspection)
     decisions = decisions_for(user, inspection)  # the legal review app's, through its hook
     return render(
@@ -149,6 +175,9 @@ def render_inspection(request, inspection, *, bound=None, review_form=None, stat
             "documentable": [r for r in current if r.kind != RecordKind.EVIDENCE],
             # A fresh form for the reviewer; a refused one (whatever the state) with its reasons.
             "review_form": review_form,
+            "approval_form": approval_form,
+            "emergency_form": emergency_form,
+            "approval_overdue": inspection.approval_overdue(timezone.localdate()),
             "can_draft_decision": inspection.state not in _NO_DECISION
             and (
                 can_record

@@ -31,7 +31,7 @@ def task_inspections(request, pk: int):
     can_start = (
         request.user.has_role(Role.PLANNER)
         and request.user.department_id == task.department_id
-        and task.status == TaskStatus.TEAMS_DRAWN
+        and TaskStatus.IN_PROGRESS in task.allowed_next  # teams drawn, or a 个案's draft
     )
     return render(
         request,

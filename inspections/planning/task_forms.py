@@ -6,9 +6,9 @@ from django import forms
 
 from backend.organisation.models import Department
 from inspections.directory.filters import RegionChoiceField
-from inspections.directory.models import FIRM_FLAGS, FirmStatus, Region
+from inspections.directory.models import FIRM_FLAGS, Firm, FirmStatus, Region
 from inspections.planning import rules
-from inspections.planning.models import ScopeMode
+from inspections.planning.models import CaseTrigger, InspectionType, ScopeMode
 from inspections.planning.plan_forms import QuotaFieldsMixin, item_field
 from personnel.forms import DateInput
 
@@ -61,6 +61,37 @@ class TaskForm(QuotaFieldsMixin, forms.Form):
         help_text="按顺序，用顿号分隔",
     )
 
+    # The type and its basis (opening only: a task keeps its type).
+    inspection_type = forms.ChoiceField(
+        label="检查类型",
+        choices=InspectionType.choices,
+        widget=forms.RadioSelect,
+        initial=InspectionType.ROUTINE,
+        required=False,
+        help_text="日常检查：按年度计划随机抽取；专项检查：经批准的专项行动；个案检查：因投诉举报、"
+        "转办交办、线索或申请对指定对象检查",
+    )
+    campaign_authority = forms.CharField(label="批准机关", max_length=100, required=False)
+    campaign_document = forms.CharField(label="批准文件文号", max_length=100, required=False)
+    campaign_approved_on = forms.DateField(label="批准日期", required=False, widget=DateInput())
+    campaign_published_on = forms.DateField(
+        label="备案公布日期", required=False, widget=DateInput()
+    )
+    case_trigger = forms.ChoiceField(
+        label="检查启动事由",
+        choices=[("", "请选择"), *CaseTrigger.choices],
+        required=False,
+    )
+    case_reference = forms.CharField(label="事由编号", max_length=100, required=False)
+    case_firm_uscc = forms.CharField(
+        label="检查对象（统一社会信用代码）", max_length=18, required=False
+    )
+    case_officers = forms.CharField(
+        label="指定执法人员（执法证号）",
+        required=False,
+        help_text="至少两名，用顿号分隔；个案检查不抽取检查人员",
+    )
+
     def __init__(self, *args, lead: Department, invite: bool = True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["items"] = item_field()
@@ -94,6 +125,32 @@ class TaskForm(QuotaFieldsMixin, forms.Form):
             "exclusion_months": data["exclusion_months"],
             "cross_assignment": data["cross_assignment"],
             "witnesses": split_labels(data["witnesses"]),
+        }
+
+    def clean_case_firm_uscc(self):
+        uscc = (self.cleaned_data.get("case_firm_uscc") or "").strip().upper()
+        if uscc and not Firm.objects.filter(uscc=uscc).exists():
+            raise forms.ValidationError(f"检查对象名录中没有统一社会信用代码为{uscc}的对象")
+        return uscc
+
+    def basis_fields(self) -> dict:
+        """The type and its basis as `open_task` takes them."""
+        data = self.cleaned_data
+        uscc = data.get("case_firm_uscc")
+        return {
+            "inspection_type": data.get("inspection_type") or InspectionType.ROUTINE,
+            "campaign": {
+                "authority": data.get("campaign_authority", ""),
+                "document": data.get("campaign_document", ""),
+                "approved_on": data.get("campaign_approved_on"),
+                "published_on": data.get("campaign_published_on"),
+            },
+            "case": {
+                "trigger": data.get("case_trigger", ""),
+                "reference": data.get("case_reference", ""),
+                "firm": Firm.objects.filter(uscc=uscc).first() if uscc else None,
+                "officers": split_labels(data.get("case_officers", "")),
+            },
         }
 
     def seats(self, lead: Department) -> dict[Department, int]:

@@ -109,9 +109,10 @@ def task_open(request):
                 quotas=form.quotas(),
                 seats=form.seats(lead),
                 **fields,
+                **form.basis_fields(),
             )
         except ValidationError as exc:
-            apply_service_errors(form, exc)
+            apply_service_errors(form, exc, field_map={"case_firm": "case_firm_uscc"})
         else:
             messages.success(request, f"已发起抽查任务 {task.code}（草稿）。")
             return redirect("tasks:detail", pk=task.pk)

@@ -31,6 +31,7 @@ PAGES = {
     "workdays:years": {Role.SYSTEM_ADMIN},
     "fieldwork:today": {Role.INSPECTOR},
     "fieldwork:review-list": {Role.DEPARTMENT_ADMIN},
+    "fieldwork:approval-list": {Role.DEPARTMENT_ADMIN},
 }
 
 CASES = [

@@ -112,6 +112,19 @@ def started(browser, server_url):
     expect(rows).to_have_count(2)
     expect(rows.first).to_contain_text("待检查")
     context.close()
+    # 行政检查审批: the head approves both from the list before the team may start.
+    context = browser.new_context(base_url=server_url, locale="zh-CN")
+    page = context.new_page()
+    _log_in(page, "kj_admin", PASSWORDS["kj_admin"])
+    page.goto(f"/field/approvals/?q={TASK}")
+    waiting = page.get_by_test_id("to-approve").locator("li.card")
+    expect(waiting).to_have_count(2)
+    for _ in range(2):
+        page.get_by_test_id("to-approve").locator("button[data-testid^=approve-]").first.click()
+        expect(page.get_by_text("同意实施（第1条记录）")).to_be_visible()
+        page.goto(f"/field/approvals/?q={TASK}")
+    expect(page.get_by_text("没有待审批的检查")).to_be_visible()
+    context.close()
     return server_url
 
 
@@ -157,7 +170,7 @@ def test_an_inspector_completes_an_inspection_on_a_phone_with_a_photo(phone, sta
     # The page fits the phone: no sideways scrolling.
     assert phone.evaluate("document.documentElement.scrollWidth") <= 375
     _open_inspection(phone, code)
-    sequence = 0
+    sequence = 1  # the head's approval (行政检查审批) is the first record
 
     def recorded(what):
         # Each save reloads the page, which names the record by its number: wait for it.
@@ -203,12 +216,12 @@ def test_an_inspector_completes_an_inspection_on_a_phone_with_a_photo(phone, sta
     camera.set_input_files(
         {"name": "现场照片.jpg", "mimeType": "image/jpeg", "buffer": _jpeg(phone)}
     )
-    photo_form.locator("select[name=documents]").select_option(label="第2条 到达现场、出示执法证件")
+    photo_form.locator("select[name=documents]").select_option(label="第3条 到达现场、出示执法证件")
     photo_form.get_by_test_id("photo-submit").click()
     sequence += 1
     expect(phone.get_by_text("已上传照片“现场照片.jpg”")).to_be_visible()
     expect(phone.get_by_test_id("evidence-list")).to_contain_text("现场照片.jpg")
-    expect(phone.get_by_test_id("evidence-list")).to_contain_text("证明第2条记录")
+    expect(phone.get_by_test_id("evidence-list")).to_contain_text("证明第3条记录")
 
     # The result: the official wording, multi-select.
     result = _stage(phone, "stage-result")
@@ -247,7 +260,7 @@ def test_an_inspector_completes_an_inspection_on_a_phone_with_a_photo(phone, sta
 def test_a_stage_saved_offline_is_recorded_once_when_the_phone_is_back_online(phone, started):
     _log_in(phone, PHONE_USER, PHONE_PASSWORD)
     _open_inspection(phone, f"{TASK}-002")
-    expect(_records(phone)).to_have_count(0)
+    expect(_records(phone)).to_have_count(1)  # the approval
     notice = phone.get_by_test_id("draft-notice")
     expect(notice).to_be_hidden()
 
@@ -262,8 +275,8 @@ def test_a_stage_saved_offline_is_recorded_once_when_the_phone_is_back_online(ph
 
     phone.context.set_offline(False)
     # Back online, the draft goes by itself and the page shows the record: once.
-    expect(_records(phone)).to_have_count(1, timeout=45_000)
-    expect(_records(phone).first).to_contain_text("送达随机抽查通知书")
+    expect(_records(phone)).to_have_count(2, timeout=45_000)
+    expect(_records(phone).last).to_contain_text("送达随机抽查通知书")
     expect(notice).to_be_hidden()
     assert (
         phone.evaluate(
@@ -289,8 +302,8 @@ def test_a_stage_saved_offline_is_recorded_once_when_the_phone_is_back_online(ph
     expect(notice).to_be_visible()
     phone.unroute(stage_url)
     phone.evaluate("window.dispatchEvent(new Event('online'))")
-    expect(_records(phone)).to_have_count(2, timeout=45_000)
+    expect(_records(phone)).to_have_count(3, timeout=45_000)
     expect(_records(phone).filter(has_text="到达现场、出示执法证件")).to_have_count(1)
     phone.reload()
-    expect(_records(phone)).to_have_count(2)
+    expect(_records(phone)).to_have_count(3)
     expect(phone.get_by_test_id("inspection-state")).to_have_text("检查中")

@@ -25,11 +25,21 @@ def teams_drawn(planner, open_draft_task):
 
 
 @pytest.fixture
-def started(planner, teams_drawn):
-    """The task in progress, with one inspection per drawn firm."""
+def started_unapproved(planner, teams_drawn):
+    """The task in progress, with one inspection per drawn firm, none approved yet."""
     start_fieldwork(actor=planner, task=teams_drawn)
     teams_drawn.refresh_from_db()
     return teams_drawn
+
+
+@pytest.fixture
+def started(started_unapproved, department_admin):
+    """The task in progress, every inspection approved by KJ's head (行政检查审批)."""
+    from fieldwork.services.approvals import approve_inspection
+
+    for inspection in started_unapproved.inspections.all():
+        approve_inspection(actor=department_admin, inspection=inspection)
+    return started_unapproved
 
 
 @pytest.fixture

@@ -19,7 +19,13 @@ from django.utils import timezone
 
 from backend.audit.models import AuditEvent
 from fieldwork import chain
-from fieldwork.models import EvidenceFile, Inspection, InspectionRecord, InspectionState
+from fieldwork.models import (
+    EvidenceFile,
+    Inspection,
+    InspectionRecord,
+    InspectionState,
+    RecordKind,
+)
 from fieldwork.services import evidence as services
 from fieldwork.services import records
 
@@ -94,7 +100,8 @@ def test_the_type_is_judged_by_content_not_by_name_or_the_declared_type(inspecti
     assert message.startswith("文件内容不是照片（检测为PDF文档）")
     assert refused.value.error_dict["file"][0].code == "type_mismatch"
     assert stored_files(media) == []
-    assert not inspection.records.exists() and not EvidenceFile.objects.exists()
+    assert not inspection.records.exclude(kind=RecordKind.APPROVAL).exists()
+    assert not EvidenceFile.objects.exists()
 
 
 def test_a_file_keeps_its_name_with_the_extension_of_what_it_really_is(inspection, team):
@@ -144,7 +151,10 @@ def test_only_the_team_uploads(inspection, team, outsider, planner, media):
     for user in (outsider, planner):
         with pytest.raises(PermissionDenied):
             upload(user, inspection)
-    assert stored_files(media) == [] and not inspection.records.exists()
+    assert (
+        stored_files(media) == []
+        and not inspection.records.exclude(kind=RecordKind.APPROVAL).exists()
+    )
 
 
 def test_no_evidence_is_added_once_the_inspection_is_closed(inspection, team, media):
@@ -180,7 +190,8 @@ def test_a_retried_upload_with_the_same_key_is_one_record_and_one_file(inspectio
     first = upload(team[0], inspection, key=key)
     again = upload(team[0], inspection, key=key)
     assert again.replayed and again.evidence == first.evidence
-    assert inspection.records.count() == 1 and EvidenceFile.objects.count() == 1
+    # The approval, then the upload.
+    assert inspection.records.count() == 2 and EvidenceFile.objects.count() == 1
     assert len(stored_files(media)) == 1
     assert AuditEvent.objects.filter(action="fieldwork.evidence").count() == 1
 
@@ -292,7 +303,8 @@ def test_the_download_is_the_verified_file_as_an_attachment(inspection, team, lo
     disposition = response["Content-Disposition"]
     assert disposition.startswith("attachment;")
     assert f"filename*=UTF-8''{quote('现场 照片.png', safe='')}" in disposition
-    assert f'filename="{inspection.code}-1.png"' in disposition
+    # Named by the record's sequence: the approval is 1, the upload 2.
+    assert f'filename="{inspection.code}-2.png"' in disposition
     event = AuditEvent.objects.get(action="fieldwork.evidence.export")
     assert event.outcome == "success" and event.actor == team[1]
     assert event.detail["sha256"] == evidence.sha256
@@ -446,7 +458,8 @@ def test_the_view_refuses_outsiders(inspection, team, login, outsider, planner, 
     assert refused.status_code == 403
     assert refused.json()["message"] == "只有执法人员可以记录检查过程"
     assert AuditEvent.objects.filter(action="permission.denied").exists()
-    assert stored_files(media) == [] and not InspectionRecord.objects.exists()
+    assert stored_files(media) == []
+    assert not InspectionRecord.objects.exclude(kind=RecordKind.APPROVAL).exists()
 
 
 def test_the_list_page_offers_the_camera_to_the_team_only(

@@ -98,7 +98,7 @@ def test_concurrent_uploads_with_different_keys_extend_one_unbroken_chain(
 
     assert all(isinstance(o, services.Upload) and not o.replayed for o in outcomes), outcomes
     rows = list(inspection.records.order_by("sequence"))
-    assert [r.sequence for r in rows] == [1, 2]
+    assert [r.sequence for r in rows] == [1, 2, 3]  # the approval, then both uploads
     assert (
         chain.verify((r.sequence, records.payload_of(r), r.prev_hash, r.content_hash) for r in rows)
         is None

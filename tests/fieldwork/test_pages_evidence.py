@@ -41,7 +41,7 @@ def test_the_team_gets_a_camera_form_and_others_do_not(client, notified, team, p
     assert 'enctype="multipart/form-data"' in form
     assert 'accept="image/*" capture="environment"' in form
     assert 'name="kind" value="photo"' in form and 'name="idempotency_key"' in form
-    assert '<option value="1">第1条 送达随机抽查通知书</option>' in form
+    assert '<option value="2">第2条 送达随机抽查通知书</option>' in form
     client.force_login(planner)
     assert 'data-testid="photo-form"' not in client.get(_page(notified)).content.decode()
 
@@ -55,7 +55,7 @@ def test_a_photo_posted_from_the_page_is_listed_with_its_download_and_deadline(
     data = {
         "kind": "photo",
         "idempotency_key": key,
-        "documents": "1",
+        "documents": "2",  # the notice (the approval is 1)
         "next": _page(notified) + "#evidence",
     }
 
@@ -77,7 +77,7 @@ def test_a_photo_posted_from_the_page_is_listed_with_its_download_and_deadline(
     body = client.get(_page(notified)).content.decode()
     assert reverse("fieldwork:evidence-download", args=[evidence.pk]) in body
     assert "送达现场.jpg" in body and "上传期限" in body
-    assert "证明第1条记录" in body
+    assert "证明第2条记录" in body
     assert evidence.sha256 in body  # the timeline shows the chained digest
     download = client.get(reverse("fieldwork:evidence-download", args=[evidence.pk]))
     assert download.status_code == 200

@@ -202,7 +202,8 @@ def test_the_team_records_every_stage_from_the_page_and_submits(client, inspecti
     inspection.refresh_from_db()
     assert inspection.state == InspectionState.SUBMITTED
     kinds = list(inspection.records.order_by("sequence").values_list("kind", flat=True))
-    assert kinds[0] == RecordKind.NOTICE and kinds[-1] == RecordKind.SUBMITTED
+    assert kinds[:2] == [RecordKind.APPROVAL, RecordKind.NOTICE]
+    assert kinds[-1] == RecordKind.SUBMITTED
     arrival = records.latest(inspection, RecordKind.ON_SITE)
     assert arrival.place == "长春市朝阳区某大厦12层" and str(arrival.latitude) == "43.880000"
     assert arrival.content["certificates_shown"] is True
@@ -227,7 +228,7 @@ def test_a_refused_notice_shows_the_reason_on_its_form(
     response = _post(client, inspection, slug, **data)
     assert response.status_code == 200
     assert message in response.content.decode()
-    assert not inspection.records.exists()
+    assert not inspection.records.exclude(kind=RecordKind.APPROVAL).exists()
 
 
 @pytest.fixture
@@ -263,7 +264,7 @@ def test_arrival_with_one_officer_or_no_certificates_shown_is_refused_on_the_for
         certificates_shown="on",
     )
     assert "执法证2201X99999999不属于本检查组" in stranger.content.decode()
-    assert notified.records.count() == 1
+    assert notified.records.count() == 2  # the approval, then the notice
 
 
 @pytest.fixture
@@ -364,7 +365,7 @@ def test_only_the_team_posts_stages(client, inspection, outsider, planner):
     assert _post(client, inspection, "notice", **data).status_code == 404
     client.force_login(planner)
     assert _post(client, inspection, "notice", **data).status_code == 403
-    assert not inspection.records.exists()
+    assert not inspection.records.exclude(kind=RecordKind.APPROVAL).exists()
 
 
 def test_a_stage_in_the_wrong_state_is_refused_on_the_form(client, inspection, team):
@@ -390,7 +391,7 @@ def test_a_double_submit_with_the_same_key_makes_one_record(client, inspection, 
     first = client.post(_stage(inspection, "notice"), data)
     second = client.post(_stage(inspection, "notice"), data, follow=True)
     assert first.status_code == 302 and second.status_code == 200
-    assert inspection.records.count() == 1
+    assert inspection.records.count() == 2  # the approval, then this one
     assert "未重复记录" in second.content.decode()
 
 
@@ -406,7 +407,7 @@ def test_a_replayed_draft_is_accepted_once_with_when_it_happened(client, inspect
     for _ in range(2):
         response = client.post(_stage(inspection, "notice"), data, HTTP_X_FIELDWORK_DRAFT="1")
         assert response.status_code == 204
-    record = inspection.records.get()
+    record = inspection.records.get(kind=RecordKind.NOTICE)
     assert abs((record.occurred_at - happened).total_seconds()) < 1
     assert record.recorded_at > record.occurred_at
     body = client.get(_page(inspection)).content.decode()
@@ -437,7 +438,7 @@ def test_a_correction_is_a_new_record_and_the_timeline_shows_both(client, notifi
         "notice",
         served_on=date.today().isoformat(),
         delivery="邮寄送达",
-        corrects=1,
+        corrects=2,  # the notice (the approval is 1)
     )
     assert "更正记录须说明原因" in missing_reason.content.decode()
     response = _post(
@@ -447,14 +448,14 @@ def test_a_correction_is_a_new_record_and_the_timeline_shows_both(client, notifi
         served_on=date.today().isoformat(),
         delivery="邮寄送达",
         recipient="张会计",
-        corrects=1,
+        corrects=2,  # the notice (the approval is 1)
         reason="送达方式记录有误",
     )
     assert response.status_code == 302
-    first, second = notified.records.order_by("sequence")
+    _approval, first, second = notified.records.order_by("sequence")
     assert second.corrects == first and second.reason == "送达方式记录有误"
     body = client.get(_page(notified)).content.decode()
-    assert "更正第1条" in body and "已被第2条更正" in body and "送达方式记录有误" in body
+    assert "更正第2条" in body and "已被第3条更正" in body and "送达方式记录有误" in body
     assert team[0].display_name in body
     again = _post(
         client,
@@ -462,11 +463,11 @@ def test_a_correction_is_a_new_record_and_the_timeline_shows_both(client, notifi
         "notice",
         served_on=date.today().isoformat(),
         delivery="当面送达",
-        corrects=1,
+        corrects=2,
         reason="再改",
     )
-    assert "第1条记录已被更正，请更正最新的记录" in again.content.decode()
-    assert InspectionRecord.objects.filter(inspection=notified).count() == 2
+    assert "第2条记录已被更正，请更正最新的记录" in again.content.decode()
+    assert InspectionRecord.objects.filter(inspection=notified).count() == 3
 
 
 def test_what_is_missing_is_shown_before_the_submit_button(client, on_site, team):

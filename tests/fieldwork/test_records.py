@@ -42,7 +42,7 @@ def test_fieldwork_starts_only_once_and_only_after_the_teams_draw(planner, start
 def test_the_team_records_every_stage_and_the_chain_holds(inspection, team, fill_record):
     inspection = fill_record(inspection, team)
     kinds = list(inspection.records.order_by("sequence").values_list("kind", flat=True))
-    assert kinds[:2] == [RecordKind.NOTICE, RecordKind.ON_SITE]
+    assert kinds[:3] == [RecordKind.APPROVAL, RecordKind.NOTICE, RecordKind.ON_SITE]
     assert kinds[-3:] == [
         RecordKind.RESULT,
         RecordKind.FIRM_OPINION,
@@ -58,7 +58,7 @@ def test_the_team_records_every_stage_and_the_chain_holds(inspection, team, fill
         chain.verify((r.sequence, records.payload_of(r), r.prev_hash, r.content_hash) for r in rows)
         is None
     )
-    arrival = rows[1]
+    arrival = rows[2]  # after the approval and the notice
     assert arrival.content["certificates_shown"] is True
     assert len(arrival.content["officers"]) == 2
     assert str(arrival.latitude) == "43.880000"
@@ -146,7 +146,7 @@ def test_only_the_drawn_team_writes_the_record(inspection, outsider, planner, ga
             records.issue_notice(
                 actor=user, inspection=inspection, served_on=date.today(), delivery="当面送达"
             )
-    assert not inspection.records.exists()
+    assert not inspection.records.exclude(kind=RecordKind.APPROVAL).exists()
 
 
 def test_a_team_member_may_not_review_and_only_the_lead_department_head_does(
@@ -197,7 +197,7 @@ def test_a_bad_arrival_is_refused_and_nothing_is_recorded(inspection, team, kwar
         records.record_arrival(actor=team[0], inspection=inspection, **arguments)
     assert field in refused.value.message_dict
     assert refused.value.error_dict[field][0].code == code
-    assert inspection.records.count() == 1
+    assert inspection.records.count() == 2  # the approval, then this one
 
 
 def test_an_expired_certificate_cannot_inspect(inspection, team):
@@ -307,7 +307,7 @@ def test_a_repeated_submission_with_the_same_key_is_one_record(inspection, team)
         delivery="当面送达",
         idempotency_key=key,
     )
-    assert again.pk == first.pk and inspection.records.count() == 1
+    assert again.pk == first.pk and inspection.records.count() == 2  # with the approval
 
 
 def test_verify_records_reports_a_tampered_record(inspection, team, fill_record, capsys):
@@ -357,7 +357,7 @@ def test_postgresql_refuses_to_change_a_record(inspection, team, statement):
     with pytest.raises(Exception, match="append-only"), transaction.atomic():
         with connection.cursor() as cursor:
             cursor.execute(statement.format(t="fieldwork_inspectionrecord"))
-    assert inspection.records.count() == 1
+    assert inspection.records.count() == 2  # the approval, then this one
 
 
 def test_the_chain_cannot_fork(inspection, team):

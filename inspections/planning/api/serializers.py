@@ -4,7 +4,7 @@ check the rules, so that the API and the pages refuse the same things in the sam
 from rest_framework import serializers
 
 from backend.organisation.models import Department
-from inspections.directory.models import InspectionItemVersion, RiskClass
+from inspections.directory.models import Firm, InspectionItemVersion, RiskClass
 from inspections.planning import rules
 from inspections.planning.models import (
     AnnualPlan,
@@ -115,6 +115,7 @@ class TaskSerializer(serializers.ModelSerializer):
     departments = TaskDepartmentSerializer(source="participations", many=True, read_only=True)
     quotas = TaskQuotaSerializer(many=True, read_only=True)
     transitions = TaskTransitionSerializer(many=True, read_only=True)
+    basis = serializers.DictField(read_only=True)
 
     class Meta:
         model = SamplingTask
@@ -123,6 +124,7 @@ class TaskSerializer(serializers.ModelSerializer):
             "items", "departments", "quotas", "scope_mode", "region_code", "industry_prefix",
             "tags", "flags", "statuses", "exclusion_months", "officer_cap", "cross_assignment",
             "window_start", "window_end", "witnesses", "transitions", "created_at",
+            "inspection_type", "basis",
         ]  # fmt: skip
 
 
@@ -247,7 +249,36 @@ class TaskFieldsSerializer(serializers.Serializer):
     witnesses = serializers.ListField(child=serializers.CharField(), required=False)
 
 
+class CampaignInputSerializer(serializers.Serializer):
+    """专项检查's approval; whether it is complete is the service's to say."""
+
+    authority = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    document = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    approved_on = serializers.DateField(required=False, allow_null=True)
+    published_on = serializers.DateField(required=False, allow_null=True)
+
+
+class CaseInputSerializer(serializers.Serializer):
+    """个案检查's trigger, named firm (by USCC) and officers (certificate numbers)."""
+
+    trigger = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    reference = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    firm = serializers.SlugRelatedField(
+        slug_field="uscc", queryset=Firm.objects.all(), required=False, allow_null=True
+    )
+    officers = serializers.ListField(
+        child=serializers.CharField(max_length=40), required=False, default=list
+    )
+
+
 class TaskOpenSerializer(TaskFieldsSerializer):
+    inspection_type = serializers.CharField(
+        required=False,
+        max_length=20,
+        help_text="routine 日常检查 / campaign 专项检查 / case 个案检查",
+    )
+    campaign = CampaignInputSerializer(required=False)
+    case = CaseInputSerializer(required=False)
     plan = serializers.PrimaryKeyRelatedField(queryset=AnnualPlan.objects.all())
     plan_line = serializers.PrimaryKeyRelatedField(
         queryset=PlanLine.objects.all(), required=False, allow_null=True

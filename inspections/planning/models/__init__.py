@@ -15,6 +15,8 @@ from inspections.planning.models.tasks import (
     BEFORE_TEAMS,
     FINISHED,
     TRANSITIONS,
+    CaseTrigger,
+    InspectionType,
     ParticipationStatus,
     SamplingTask,
     ScopeMode,
@@ -22,6 +24,7 @@ from inspections.planning.models.tasks import (
     TaskQuota,
     TaskStatus,
     TaskTransition,
+    one_month_after,
 )
 
 __all__ = [
@@ -30,6 +33,8 @@ __all__ = [
     "OPEN_PLAN_STATUSES",
     "TRANSITIONS",
     "AnnualPlan",
+    "CaseTrigger",
+    "InspectionType",
     "ParticipationStatus",
     "PlanFiling",
     "PlanLine",
@@ -43,4 +48,5 @@ __all__ = [
     "TaskQuota",
     "TaskStatus",
     "TaskTransition",
+    "one_month_after",
 ]

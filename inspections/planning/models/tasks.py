@@ -4,7 +4,11 @@ The draws (next feature) run on a task; every change of its state is a service i
 `inspections.planning.services.tasks` and leaves one append-only `TaskTransition`.
 """
 
+import calendar
+from datetime import date
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
 from django.db.models import Q
@@ -44,9 +48,33 @@ TRANSITIONS: dict[str, frozenset[str]] = {
     S.ARCHIVED: frozenset(),
     S.ABANDONED: frozenset(),
 }
+CASE_DRAFT_NEXT = frozenset({S.IN_PROGRESS, S.ABANDONED})
 # States in which the teams are still to be drawn: staffing matters.
 BEFORE_TEAMS = (S.DRAFT, S.FIRMS_ANNOUNCED, S.FIRMS_DRAWN, S.TEAMS_ANNOUNCED)
 FINISHED = (S.ARCHIVED, S.ABANDONED)
+
+
+def one_month_after(day: date) -> date:
+    """The same day of the next month, or its last day (31 January → 28/29 February)."""
+    year, month = (day.year + 1, 1) if day.month == 12 else (day.year, day.month + 1)
+    return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+class InspectionType(models.TextChoices):
+    """The three types of 涉企行政检查 (国办发〔2024〕54号)."""
+
+    ROUTINE = "routine", _("日常检查")
+    CAMPAIGN = "campaign", _("专项检查")
+    CASE = "case", _("个案检查")
+
+
+class CaseTrigger(models.TextChoices):
+    """What starts a 个案检查: it always names its source."""
+
+    COMPLAINT = "complaint", _("投诉举报")
+    REFERRAL = "referral", _("转办交办")
+    MONITORING = "monitoring", _("非现场监管发现的线索")
+    APPLICATION = "application", _("依申请")
 
 
 class ScopeMode(models.TextChoices):
@@ -125,6 +153,34 @@ class SamplingTask(StripsInvisibleText, models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=TaskStatus.choices, default=TaskStatus.DRAFT
     )
+    # The type and its basis (检查依据): a 日常 task comes from the published plan by random
+    # draw; a 专项 one is a campaign approved by the government or the higher authority; a 个案
+    # one names its trigger and the firm.
+    inspection_type = models.CharField(
+        _("检查类型"), max_length=20, choices=InspectionType.choices, default=InspectionType.ROUTINE
+    )
+    campaign_authority = models.CharField(
+        _("批准机关"), max_length=100, blank=True, help_text=_("本级人民政府或上级主管部门")
+    )
+    campaign_document = models.CharField(_("批准文件文号"), max_length=100, blank=True)
+    campaign_approved_on = models.DateField(_("批准日期"), null=True, blank=True)
+    campaign_published_on = models.DateField(_("备案公布日期"), null=True, blank=True)
+    case_trigger = models.CharField(
+        _("检查启动事由"), max_length=20, choices=CaseTrigger.choices, blank=True
+    )
+    case_reference = models.CharField(
+        _("事由编号"), max_length=100, blank=True, help_text=_("投诉举报、转办、线索或申请的编号")
+    )
+    case_firm = models.ForeignKey(
+        "inspections.Firm",
+        verbose_name=_("检查对象"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_tasks",
+    )
+    # A 个案's officers are named (by certificate number), not drawn.
+    case_officers = models.JSONField(_("指定执法人员"), default=list, blank=True)
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -162,6 +218,29 @@ class SamplingTask(StripsInvisibleText, models.Model):
                 name="task_exclusion_months_range",
                 violation_error_message=_("排除近期已检查月数不能超过60个月"),
             ),
+            models.CheckConstraint(
+                condition=Q(inspection_type__in=InspectionType.values),
+                name="task_inspection_type_known",
+            ),
+            models.CheckConstraint(
+                condition=~Q(inspection_type="campaign")
+                | (
+                    ~Q(campaign_document="")
+                    & ~Q(campaign_authority="")
+                    & Q(campaign_approved_on__isnull=False)
+                    & Q(campaign_published_on__isnull=False)
+                ),
+                name="task_campaign_has_approval",
+                violation_error_message=_(
+                    "专项检查须填写批准机关、批准文件文号、批准日期和备案公布日期"
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(inspection_type="case")
+                | (~Q(case_trigger="") & ~Q(case_reference="") & Q(case_firm__isnull=False)),
+                name="task_case_has_trigger",
+                violation_error_message=_("个案检查须填写启动事由、事由编号和检查对象"),
+            ),
             # 不定向: the items' whole directory, no filter.
             models.CheckConstraint(
                 condition=Q(scope_mode="targeted") | Q(region_code="", industry_prefix=""),
@@ -174,9 +253,54 @@ class SamplingTask(StripsInvisibleText, models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
+    def clean(self) -> None:
+        super().clean()
+        if self.inspection_type != InspectionType.CAMPAIGN:
+            return
+        approved, published = self.campaign_approved_on, self.campaign_published_on
+        if approved and published and not approved <= published <= one_month_after(approved):
+            raise ValidationError(
+                {
+                    "campaign_published_on": _(
+                        "专项检查须在批准后一个月内备案并公布（批准日期%(approved)s，最迟%(due)s）"
+                    )
+                    % {"approved": approved.isoformat(), "due": one_month_after(approved)}
+                },
+                code="campaign_published_late",
+            )
+
     @property
     def allowed_next(self) -> frozenset[str]:
+        if self.inspection_type == InspectionType.CASE and self.status == S.DRAFT:
+            # A 个案 names its firm and its officers: nothing is drawn, the draft starts.
+            return CASE_DRAFT_NEXT
         return TRANSITIONS[self.status]
+
+    @property
+    def basis(self) -> dict[str, str]:
+        """The type and its basis as the record chain and the 审批表 state them."""
+        basis = {
+            "type": self.inspection_type,
+            "type_label": str(self.get_inspection_type_display()),
+        }
+        if self.inspection_type == InspectionType.CAMPAIGN:
+            basis |= {
+                "authority": self.campaign_authority,
+                "document": self.campaign_document,
+                "approved_on": self.campaign_approved_on.isoformat(),
+                "published_on": self.campaign_published_on.isoformat(),
+            }
+        elif self.inspection_type == InspectionType.CASE:
+            basis |= {
+                "trigger": self.case_trigger,
+                "trigger_label": str(self.get_case_trigger_display()),
+                "reference": self.case_reference,
+                "firm": self.case_firm.uscc,
+                "firm_name": self.case_firm.name,
+            }
+        else:
+            basis |= {"plan": f"{self.plan.year}年度计划（第{self.plan.version}版）"}
+        return basis
 
     @property
     def flag_labels(self) -> list[str]:

@@ -123,3 +123,94 @@ def next_code(year: int) -> str:
     used = SamplingTask.objects.filter(code__startswith=prefix).values_list("code", flat=True)
     numbers = [int(code[len(prefix) :]) for code in used if code[len(prefix) :].isdigit()]
     return f"{prefix}{max(numbers, default=0) + 1:03d}"
+
+
+def clean_basis(
+    *,
+    inspection_type: str,
+    campaign: dict[str, Any],
+    case: dict[str, Any],
+    departments: Sequence[Department],
+    window_start: date,
+    window_end: date,
+) -> dict[str, Any]:
+    """The type's basis, checked and normalised into the task's fields.
+
+    专项 needs its approving authority, document, date of approval and of publication (within a
+    month of approval); 个案 its trigger and reference, the named firm and at least two named
+    officers of the task's departments whose certificates cover the window. A 日常 task keeps
+    none of them.
+    """
+    from inspections.planning.models import CaseTrigger, InspectionType, one_month_after
+    from personnel.models import Certificate
+
+    if inspection_type not in InspectionType.values:
+        raise ValidationError(
+            {"inspection_type": "请选择检查类型：日常检查、专项检查或个案检查"},
+            code="unknown_type",
+        )
+    fields: dict[str, Any] = {"inspection_type": inspection_type}
+    errors: dict[str, str] = {}
+    if inspection_type == InspectionType.CAMPAIGN:
+        authority = (campaign.get("authority") or "").strip()
+        document = (campaign.get("document") or "").strip()
+        approved, published = campaign.get("approved_on"), campaign.get("published_on")
+        if not authority:
+            errors["campaign_authority"] = "专项检查须填写批准机关（本级人民政府或上级主管部门）"
+        if not document:
+            errors["campaign_document"] = "专项检查须填写批准文件文号"
+        if approved is None:
+            errors["campaign_approved_on"] = "专项检查须填写批准日期"
+        if published is None:
+            errors["campaign_published_on"] = "专项检查须在批准后一个月内备案并公布，请填写公布日期"
+        elif approved is not None and not approved <= published <= one_month_after(approved):
+            errors["campaign_published_on"] = (
+                f"专项检查须在批准后一个月内备案并公布：批准日期{approved.isoformat()}，"
+                f"最迟{one_month_after(approved).isoformat()}"
+            )
+        fields |= {
+            "campaign_authority": authority,
+            "campaign_document": document,
+            "campaign_approved_on": approved,
+            "campaign_published_on": published,
+        }
+    elif inspection_type == InspectionType.CASE:
+        trigger = (case.get("trigger") or "").strip()
+        reference = (case.get("reference") or "").strip()
+        firm = case.get("firm")
+        numbers = list(dict.fromkeys(n.strip() for n in case.get("officers") or () if n.strip()))
+        if trigger not in CaseTrigger.values:
+            errors["case_trigger"] = (
+                "个案检查须选择启动事由：投诉举报、转办交办、非现场监管发现的线索或依申请"
+            )
+        if not reference:
+            errors["case_reference"] = "个案检查须填写事由编号（投诉举报、转办、线索或申请的编号）"
+        if firm is None:
+            errors["case_firm"] = "个案检查须指定检查对象"
+        certificates = {
+            c.number: c
+            for c in Certificate.objects.filter(
+                number__in=numbers, officer__department__in=departments
+            ).select_related("officer")
+        }
+        unknown = [n for n in numbers if n not in certificates]
+        invalid = [
+            f"{c.officer.name}（{n}）"
+            for n, c in certificates.items()
+            if not c.covers_period(window_start, window_end)
+        ]
+        if unknown:
+            errors["case_officers"] = f"执法证{'、'.join(unknown)}不属于本任务的部门"
+        elif invalid:
+            errors["case_officers"] = f"执法证在检查期间无效：{'、'.join(invalid)}"
+        elif len(numbers) < 2:
+            errors["case_officers"] = "个案检查须指定至少两名持有效执法证的执法人员"
+        fields |= {
+            "case_trigger": trigger,
+            "case_reference": reference,
+            "case_firm": firm,
+            "case_officers": numbers,
+        }
+    if errors:
+        raise ValidationError(errors, code="basis_incomplete")
+    return fields

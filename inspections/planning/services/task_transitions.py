@@ -21,7 +21,7 @@ from django.utils import timezone
 from backend.audit.services import record_event
 from inspections.planning.access import lock_task, require_lead_planner
 from inspections.planning.actions import PlanningAction
-from inspections.planning.models import TRANSITIONS, SamplingTask, TaskStatus, TaskTransition
+from inspections.planning.models import SamplingTask, TaskStatus, TaskTransition
 from inspections.planning.services.plans import published_versions
 from inspections.planning.services.task_checks import check_team
 
@@ -74,7 +74,7 @@ def transition_task(*, actor, task: SamplingTask, to: str, reason: str = "") -> 
     require_lead_planner(actor, task)
     if to not in TaskStatus.values:
         raise ValidationError({"to": f"未知的任务状态：{to}"}, code="unknown_status")
-    if to not in TRANSITIONS[task.status]:
+    if to not in task.allowed_next:
         raise ValidationError(
             {
                 "non_field_errors": f"抽查任务{task.code}当前为“{task.get_status_display()}”，"

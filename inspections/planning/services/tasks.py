@@ -22,6 +22,7 @@ from inspections.planning.access import lock_task, require_lead_planner
 from inspections.planning.actions import PlanningAction
 from inspections.planning.models import (
     AnnualPlan,
+    InspectionType,
     ParticipationStatus,
     PlanLine,
     PlanStatus,
@@ -37,6 +38,7 @@ from inspections.planning.services.task_checks import (
     check_staffed,
     check_team,
     check_window,
+    clean_basis,
     clean_scope,
     clean_witnesses,
     next_code,
@@ -101,6 +103,7 @@ def _snapshot(task: SamplingTask) -> dict[str, Any]:
         "window": [task.window_start.isoformat(), task.window_end.isoformat()],
         "scope_mode": task.scope_mode,
         "status": task.status,
+        "basis": task.basis,
     }
 
 
@@ -127,11 +130,17 @@ def open_task(
     officer_cap: int = 5,
     cross_assignment: bool = False,
     witnesses: Sequence[str] = (),
+    inspection_type: str = InspectionType.ROUTINE,
+    campaign: Mapping[str, Any] | None = None,
+    case: Mapping[str, Any] | None = None,
 ) -> SamplingTask:
     """A new draft task of a published plan, led by the plan's department.
 
     `seats` gives each department's officers per team, the lead's included; the other
-    departments are invited and confirm their seats themselves.
+    departments are invited and confirm their seats themselves. A 专项 task states its
+    approval in `campaign` (authority, document, approved_on, published_on); a 个案 task its
+    trigger in `case` (trigger, reference, firm, officers: certificate numbers). A 专项 or 个案
+    task is filed under the department's published plan of its year, outside its lines.
     """
     plan = AnnualPlan.objects.select_related("department").get(pk=plan.pk)
     require_lead_planner(actor, plan)
@@ -160,6 +169,14 @@ def open_task(
             "statuses": list(statuses),
         }
     )
+    basis = clean_basis(
+        inspection_type=inspection_type,
+        campaign=dict(campaign or {}),
+        case=dict(case or {}),
+        departments=list(seats),
+        window_start=window_start,
+        window_end=window_end,
+    )
     code = (code or "").strip().upper() or next_code(plan.year)
     if SamplingTask.objects.filter(code=code).exists():
         raise ValidationError({"code": f"任务编号{code}已被使用"}, code="code_taken")
@@ -177,6 +194,7 @@ def open_task(
         witnesses=clean_witnesses(witnesses),
         created_by=actor,
         **scope,
+        **basis,
     )
     task.full_clean()
     task.save(force_insert=True)

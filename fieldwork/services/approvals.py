@@ -1,0 +1,190 @@
+"""行政检查审批: no inspection starts before the body's head approves it.
+
+The head is the lead department's 部门管理员: the product has no separate role for the head of
+an enforcement body, and the department administrator already reviews results in its name
+(docs/rules-2025.md). The approval is a record of the inspection's chain holding the 审批表
+(type, basis, firm, items, methods, officers, window). In an emergency a team member starts the
+inspection first, with the reason, and the approval must follow within
+`settings.EMERGENCY_APPROVAL_WORKING_DAYS` working days; until it does the inspection is flagged,
+and after that deadline it can no longer be approved (it stays 超期 on record).
+"""
+
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from backend.accounts.roles import Role
+from backend.audit.services import record_event
+from backend.workdays.services import working_day_deadline
+from fieldwork.actions import FieldworkAction
+from fieldwork.models import ApprovalState, Inspection, InspectionRecord, InspectionState
+from fieldwork.models import RecordKind as K
+from fieldwork.services.records import append_record, existing_submission, is_member, lock
+from fieldwork.services.records import require_member as require_team_member
+from inspections.directory.models import InspectionMethod
+
+
+def _refuse(message: str, code: str, field: str = "non_field_errors") -> ValidationError:
+    return ValidationError({field: ValidationError(message, code=code)})
+
+
+def require_head(user, inspection: Inspection) -> None:
+    """The lead department's head (部门管理员) approves; never a member of the team."""
+    department = inspection.task.department
+    if (
+        user is None
+        or not user.has_role(Role.DEPARTMENT_ADMIN)
+        or user.department_id != department.pk
+    ):
+        raise PermissionDenied(f"行政检查须由发起部门（{department.name}）负责人审批，您无权审批")
+    if is_member(user, inspection):
+        raise PermissionDenied("检查组成员不能审批本组的检查")
+
+
+def approval_form(inspection: Inspection) -> dict[str, Any]:
+    """The 审批表 as the chain records it: what is approved, for whom, by whom, when."""
+    task = inspection.task
+    versions = list(task.items.select_related("item").order_by("item__code"))
+    methods = sorted({m for v in versions for m in v.methods if m in InspectionMethod.values})
+    return {
+        "type": inspection.inspection_type,
+        "type_label": str(inspection.get_inspection_type_display()),
+        "basis": task.basis,
+        "task": task.code,
+        "firm": {"uscc": inspection.firm_uscc, "name": inspection.firm_name},
+        "items": [{"code": v.item.code, "name": v.name, "version": v.number} for v in versions],
+        "methods": [str(InspectionMethod(m).label) for m in methods],
+        "officers": [
+            {
+                "certificate_number": m.certificate_number,
+                "name": m.officer.name,
+                "department": m.department.code,
+            }
+            for m in inspection.members.select_related("officer", "department")
+        ],
+        "window": [inspection.window_start.isoformat(), inspection.window_end.isoformat()],
+    }
+
+
+@transaction.atomic
+def approve_inspection(
+    *,
+    actor,
+    inspection: Inspection,
+    opinion: str = "",
+    occurred_at: datetime | None = None,
+    idempotency_key=None,
+) -> InspectionRecord:
+    """The head approves the 审批表: before the start, or after an emergency start within its
+    deadline (补办审批). `occurred_at` is when a paper 审批表 was signed, if entered later."""
+    inspection = lock(inspection)
+    found = existing_submission(inspection, K.APPROVAL, idempotency_key)
+    if found is not None:
+        return found
+    require_head(actor, inspection)
+    after = inspection.approval_state == ApprovalState.EMERGENCY
+    if inspection.approval_state != ApprovalState.PENDING and not after:
+        raise _refuse(
+            f"检查{inspection.code}{inspection.get_approval_state_display()}，无需审批",
+            "not_pending",
+        )
+    today = timezone.localdate()
+    if after and inspection.approval_overdue(today):
+        raise _refuse(
+            f"检查{inspection.code}的补办审批期限为{inspection.approval_due.isoformat()}，"
+            "已超过期限，不能再补办审批；该检查将保留“补办审批超期”标记",
+            "approval_overdue",
+        )
+    record = append_record(
+        actor=actor,
+        inspection=inspection,
+        kind=K.APPROVAL,
+        content={
+            **approval_form(inspection),
+            "decision_label": "同意实施" if not after else "同意（补办审批）",
+            "after_the_fact": after,
+            "approver": actor.display_name or actor.username,
+            "opinion": (opinion or "").strip(),
+        },
+        occurred_at=occurred_at,
+        idempotency_key=idempotency_key,
+    )
+    inspection.approval_state = ApprovalState.APPROVED_AFTER if after else ApprovalState.APPROVED
+    inspection.approved_at = record.recorded_at
+    inspection.approved_by = actor
+    inspection.full_clean()
+    inspection.save(update_fields=["approval_state", "approved_at", "approved_by", "updated_at"])
+    record_event(
+        action=FieldworkAction.APPROVE_AFTER if after else FieldworkAction.APPROVE,
+        actor=actor,
+        obj=record,
+        detail={"inspection": inspection.code, "sequence": record.sequence},
+    )
+    return record
+
+
+@transaction.atomic
+def start_in_emergency(
+    *, actor, inspection: Inspection, reason: str, idempotency_key=None
+) -> InspectionRecord:
+    """A team member starts an unapproved inspection because it cannot wait; the approval must
+    follow within the configured working days (the product's holiday calendar counts them)."""
+    inspection = lock(inspection)
+    found = existing_submission(inspection, K.EMERGENCY_START, idempotency_key)
+    if found is not None:
+        return found
+    require_team_member(actor, inspection)
+    if inspection.approval_state != ApprovalState.PENDING:
+        raise _refuse(
+            f"检查{inspection.code}{inspection.get_approval_state_display()}，不需要紧急先行检查",
+            "not_pending",
+        )
+    if inspection.state != InspectionState.PLANNED:
+        raise _refuse(f"检查{inspection.code}已开始实施", "wrong_state")
+    reason = (reason or "").strip()
+    if not reason:
+        raise _refuse("紧急先行检查须说明紧急情况", "reason_required", "reason")
+    today = timezone.localdate()
+    deadline = working_day_deadline(today, settings.EMERGENCY_APPROVAL_WORKING_DAYS)
+    record = append_record(
+        actor=actor,
+        inspection=inspection,
+        kind=K.EMERGENCY_START,
+        content={
+            **approval_form(inspection),
+            "reason": reason,
+            "approval_due": deadline.due.isoformat(),
+            "working_days": settings.EMERGENCY_APPROVAL_WORKING_DAYS,
+            "calendar_warning": deadline.warning,
+        },
+        idempotency_key=idempotency_key,
+    )
+    inspection.approval_state = ApprovalState.EMERGENCY
+    inspection.emergency_reason = reason
+    inspection.emergency_started_at = record.recorded_at
+    inspection.approval_due = deadline.due
+    inspection.full_clean()
+    inspection.save(
+        update_fields=[
+            "approval_state",
+            "emergency_reason",
+            "emergency_started_at",
+            "approval_due",
+            "updated_at",
+        ]
+    )
+    record_event(
+        action=FieldworkAction.EMERGENCY_START,
+        actor=actor,
+        obj=record,
+        detail={
+            "inspection": inspection.code,
+            "sequence": record.sequence,
+            "approval_due": deadline.due.isoformat(),
+        },
+    )
+    return record
