@@ -44,3 +44,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/, a path that matches nothing answers in the API's error shape.
+handler404 = "backend.api.errors.not_found"
