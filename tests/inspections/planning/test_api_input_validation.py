@@ -52,3 +52,23 @@ def test_a_task_edit_leaves_the_fields_it_does_not_name(client, planner, open_dr
     assert response.status_code == 200, response.json()
     task = SamplingTask.objects.get(pk=task.pk)
     assert (task.name, task.scope_mode) == ("改名", ScopeMode.TARGETED)
+
+
+def test_a_nul_in_a_department_code_is_refused_before_any_query(client, planner, open_draft_task):
+    # Found on PostgreSQL, which cannot compare a NUL: the invitation's department was a
+    # DataError (500). Sent as the fuzzer did, as multipart; and as JSON, in a key too.
+    task = open_draft_task()
+    log_in(client, planner)
+    url = f"/api/v1/tasks/{task.pk}/invite/"
+    for response in (
+        client.post(url, {"department": "m\x002K", "seats": 1}),
+        _post(client, url, {"department": "G\x00A", "seats": 1}),
+        _post(client, url, {"department": "GA", "seats": 1, "\x00": {}}),
+    ):
+        assert response.status_code == 400
+        assert response.json() == {
+            "code": "parse_error",
+            "message": "提交的内容不能包含空字符（NUL）。",
+            "fields": {},
+        }
+    assert task.participations.count() == 1
