@@ -388,6 +388,12 @@ REST_FRAMEWORK = {
         "knox.auth.TokenAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # DRF's parsers, refusing a NUL anywhere in the data (PostgreSQL cannot hold one).
+    "DEFAULT_PARSER_CLASSES": [
+        "backend.api.parsers.JSONParser",
+        "backend.api.parsers.FormParser",
+        "backend.api.parsers.MultiPartParser",
+    ],
     "DEFAULT_PAGINATION_CLASS": "backend.api.pagination.PagePagination",
     "PAGE_SIZE": 50,
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],

@@ -55,3 +55,6 @@ urlpatterns = [
     ),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/, a path that matches nothing answers in the API's error shape.
+handler404 = "backend.api.errors.not_found"

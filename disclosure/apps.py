@@ -13,3 +13,9 @@ class DisclosureConfig(AppConfig):
 
         register(DRAWS_CHAIN)
         register(RESULTS_CHAIN)
+        # A task is published only once every result is (wherever the move comes from).
+        from disclosure.selectors import task_publication_blockers
+        from inspections.planning.models import TaskStatus
+        from inspections.planning.services.task_transitions import register_transition_blockers
+
+        register_transition_blockers(TaskStatus.PUBLISHED, task_publication_blockers)

@@ -14,6 +14,7 @@ from disclosure.deadlines import ResultDeadline, result_deadline, working_days_f
 from disclosure.models import PublicationKind, PublishedResult
 from disclosure.services import PUBLISHABLE, PUBLISHERS
 from fieldwork.models import Inspection
+from inspections.planning.models import SamplingTask
 
 
 @dataclass(frozen=True)
@@ -87,3 +88,23 @@ def get_publication_for_user(user, code: str) -> PublishedResult:
     if row is None or not may_publish(user):
         raise Http404("未找到该公示，或该公示已被更正、撤回")
     return row
+
+
+def task_publication_blockers(task: SamplingTask) -> list[tuple[str, str]]:
+    """What keeps `task` from 检查结果已公示: its inspections whose result is not published.
+    Registered with planning's transition checks (DisclosureConfig.ready())."""
+    pending = list(
+        task.inspections.filter(publications__isnull=True)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    if not pending:
+        return []
+    listed = "、".join(pending[:5]) + ("等" if len(pending) > 5 else "")
+    return [
+        (
+            "results_unpublished",
+            f"抽查任务{task.code}还有 {len(pending)} 项检查结果未公示（{listed}），"
+            "不能变更为“检查结果已公示”",
+        )
+    ]

@@ -35,7 +35,7 @@ from disclosure.models import (
 from fieldwork.models import FollowUpStatus, Inspection, InspectionState, RecordKind, ResultCode
 from fieldwork.services.records import latest
 from inspections.planning.models import TaskStatus
-from inspections.planning.services.task_transitions import transition_task
+from inspections.planning.services.task_transitions import transition_blockers, transition_task
 
 S = InspectionState
 # An inspection whose result the lead department has reviewed (同意).
@@ -223,8 +223,9 @@ def publish_results(*, actor, inspections: Iterable[Inspection]) -> list[Publish
     )
     for task in {inspection.task for inspection in locked}:
         task.refresh_from_db(fields=["status"])
-        unpublished = task.inspections.filter(publications__isnull=True).exists()
-        if task.status == TaskStatus.RESULTS_REVIEWED and not unpublished:
+        if task.status == TaskStatus.RESULTS_REVIEWED and not transition_blockers(
+            task, TaskStatus.PUBLISHED
+        ):
             # The publisher may be the department administrator, not the task's planner: the
             # move is the system's, and says why.
             transition_task(

@@ -15,6 +15,12 @@ class FieldworkConfig(AppConfig):
         from inspections.planning.services.task_transitions import register_start_handler
 
         register_start_handler(start_fieldwork)
+        # A task is reviewed only once every inspection is (wherever the move comes from).
+        from fieldwork.selectors import review_blockers
+        from inspections.planning.models import TaskStatus
+        from inspections.planning.services.task_transitions import register_transition_blockers
+
+        register_transition_blockers(TaskStatus.RESULTS_REVIEWED, review_blockers)
         # A task's scope excludes the firms inspected for its items within its exclusion window.
         register_recent_inspections(recent_inspections)
         # Every inspection's record chain is signed in the checkpoints (backend.checkpoints).

@@ -9,10 +9,10 @@ from django.http import FileResponse
 from django.urls import path
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.api.parsers import FormParser, MultiPartParser
 from fieldwork.models import EvidenceKind
 from fieldwork.selectors import get_inspection_for_user
 from fieldwork.services import evidence as services

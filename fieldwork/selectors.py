@@ -174,3 +174,31 @@ def approvals_waiting_for(
     return rows.prefetch_related("members__officer").order_by(
         F("approval_due").asc(nulls_last=True), "code"
     )
+
+
+# An inspection is done with for the task once its result is reviewed, or it is closed.
+REVIEW_DONE_STATES = (InspectionState.REVIEWED, InspectionState.CLOSED, InspectionState.ARCHIVED)
+
+
+def _codes(codes: list[str], shown: int = 5) -> str:
+    listed = "、".join(codes[:shown])
+    return f"{listed}等" if len(codes) > shown else listed
+
+
+def review_blockers(task: SamplingTask) -> list[tuple[str, str]]:
+    """What keeps `task` from 检查结果已审核: its inspections not yet reviewed or closed.
+    Registered with planning's transition checks (FieldworkConfig.ready())."""
+    pending = list(
+        task.inspections.exclude(state__in=REVIEW_DONE_STATES)
+        .order_by("code")
+        .values_list("code", flat=True)
+    )
+    if not pending:
+        return []
+    return [
+        (
+            "inspections_unreviewed",
+            f"抽查任务{task.code}还有 {len(pending)} 项检查未完成审核（{_codes(pending)}），"
+            "不能变更为“检查结果已审核”",
+        )
+    ]

@@ -3,6 +3,7 @@
 from datetime import date
 
 import django_filters
+from django import forms
 from django.db.models import Q
 
 from personnel.models import (
@@ -53,6 +54,19 @@ class OfficerFilter(django_filters.FilterSet):
         return queryset  # the date only parametrises the other filters
 
 
+class IdFilter(django_filters.NumberFilter):
+    """An object id: an integer the id column can hold. A fraction or a 30-digit number is
+    refused (400) rather than sent to the database, which cannot compare it (SQLite raised
+    OverflowError, a 500)."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 2**63 - 1)
+        super().__init__(*args, **kwargs)
+
+
 class CertificateFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(method="search", label="证件编号或姓名")
     status = django_filters.ChoiceFilter(
@@ -64,7 +78,7 @@ class CertificateFilter(django_filters.FilterSet):
         to_field_name="code",
         label="执法领域",
     )
-    officer = django_filters.NumberFilter(field_name="officer", label="执法人员编号")
+    officer = IdFilter(field_name="officer", label="执法人员编号")
     expires_before = django_filters.DateFilter(
         field_name="valid_to", lookup_expr="lte", label="有效期截止不晚于"
     )

@@ -4,7 +4,8 @@ import math
 
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
+from django.views.defaults import page_not_found
 from rest_framework import exceptions
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -82,3 +83,13 @@ def exception_handler(exc, context):
         fields = {}
     response.data = {"code": code, "message": message, "fields": fields}
     return response
+
+
+def not_found(request, exception):
+    """Django's 404 handler (backend/urls.py): a path under /api/ that matches no route (an id
+    that is not a number among them) is answered in the API's shape; pages get the 404 page."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(
+            {"code": "not_found", "message": _MESSAGES["not_found"], "fields": {}}, status=404
+        )
+    return page_not_found(request, exception)

@@ -1,9 +1,9 @@
 from django.urls import include, path
-from rest_framework.routers import DefaultRouter
 
 from backend.api import views
+from backend.api.routers import RootRouter
 
-router = DefaultRouter()
+router = RootRouter()
 router.register("departments", views.DepartmentViewSet, basename="department")
 
 urlpatterns = [

@@ -1,7 +1,15 @@
 import django_filters
+from django import forms
 
 from backend.audit import actions
 from backend.audit.models import AuditEvent
+
+
+class IPFilter(django_filters.CharFilter):
+    """An address, checked as one: PostgreSQL's inet column cannot be compared with any other
+    text (the adapter raised ValueError, a 500); a bad one is a 400."""
+
+    field_class = forms.GenericIPAddressField
 
 
 class AuditEventFilter(django_filters.FilterSet):
@@ -26,7 +34,7 @@ class AuditEventFilter(django_filters.FilterSet):
     object_type = django_filters.CharFilter(field_name="object_type", label="对象类型")
     object_id = django_filters.CharFilter(field_name="object_id", label="对象标识")
     request_id = django_filters.CharFilter(field_name="request_id", label="请求编号")
-    ip = django_filters.CharFilter(field_name="ip", label="IP地址")
+    ip = IPFilter(field_name="ip", label="IP地址")
 
     class Meta:
         model = AuditEvent

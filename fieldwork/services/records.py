@@ -34,7 +34,7 @@ from fieldwork.models import (
 )
 from inspections.directory.models import CheckPoint, InspectionMethod
 from inspections.planning.models import TaskStatus
-from inspections.planning.services.task_transitions import transition_task
+from inspections.planning.services.task_transitions import transition_blockers, transition_task
 
 S = InspectionState
 K = RecordKind
@@ -780,7 +780,7 @@ def review_result(
     if (
         agree
         and task.status == TaskStatus.IN_PROGRESS
-        and not task.inspections.exclude(state__in=[S.REVIEWED, S.CLOSED, S.ARCHIVED]).exists()
+        and not transition_blockers(task, TaskStatus.RESULTS_REVIEWED)
     ):
         # The reviewer is not the task's planner: the move is the system's, and says why.
         transition_task(

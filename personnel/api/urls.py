@@ -1,11 +1,11 @@
 from django.urls import include, path
-from rest_framework.routers import SimpleRouter
 
+from backend.api.routers import Router
 from personnel.api import views
 
 app_name = "personnel"
 
-router = SimpleRouter()
+router = Router()
 router.register("officers", views.OfficerViewSet, basename="officer")
 router.register("certificates", views.CertificateViewSet, basename="certificate")
 

@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from backend.api.routers import Router
 from inspections.directory.api import views
 
-router = SimpleRouter()
+router = Router()
 router.register("firms", views.FirmViewSet, basename="firm")
 router.register("items", views.ItemViewSet, basename="item")
 

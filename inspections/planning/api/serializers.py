@@ -192,8 +192,9 @@ class PlanTitleSerializer(serializers.Serializer):
 
 class LineInputSerializer(serializers.Serializer):
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    # A new line names its items (add_plan_line requires them); an edit may leave them be.
     items = serializers.PrimaryKeyRelatedField(
-        queryset=_versions(), many=True, required=False, help_text="事项版本 id"
+        queryset=_versions(), many=True, help_text="事项版本 id"
     )
     quotas = QuotaInputSerializer(many=True, required=False)
     start_quarter = serializers.IntegerField(required=False)
@@ -211,6 +212,9 @@ class LineInputSerializer(serializers.Serializer):
 
 class LineEditSerializer(LineInputSerializer):
     line = serializers.IntegerField(help_text="计划任务 id")
+    items = serializers.PrimaryKeyRelatedField(
+        queryset=_versions(), many=True, required=False, help_text="事项版本 id"
+    )
 
 
 class LineRefSerializer(serializers.Serializer):
@@ -297,12 +301,20 @@ class TaskOpenSerializer(TaskFieldsSerializer):
 
 
 class TaskEditSerializer(TaskFieldsSerializer):
+    """Any of the task's fields; those left out stay as they are.
+
+    Not `partial=True`, which DRF passes down to the nested quota rows: a row without its
+    risk_class then passed validation and failed in the service (KeyError, a 500).
+    """
+
     lead_seats = serializers.IntegerField(required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             field.required = False
+            # A field left out is not changed, not reset to its default.
+            field.default = serializers.empty
 
 
 class InviteSerializer(serializers.Serializer):

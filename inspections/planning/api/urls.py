@@ -1,8 +1,7 @@
-from rest_framework.routers import SimpleRouter
-
+from backend.api.routers import Router
 from inspections.planning.api import views
 
-router = SimpleRouter()
+router = Router()
 router.register("plans", views.PlanViewSet, basename="plan")
 router.register("tasks", views.TaskViewSet, basename="task")
 

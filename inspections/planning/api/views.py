@@ -182,7 +182,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
     @action(detail=True, methods=["post"])
     def edit(self, request, pk=None):
         task = self.get_object()
-        data = dict(_input(s.TaskEditSerializer, request, partial=True).validated_data)
+        data = dict(_input(s.TaskEditSerializer, request).validated_data)
         if "quotas" in data:
             data["quotas"] = s.quotas_from(data["quotas"])
         services.update_task(actor=request.user, task=task, **data)

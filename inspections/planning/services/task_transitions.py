@@ -7,8 +7,13 @@ firms_drawn, teams_announced and teams_drawn; the named services below are the p
 Starting a task (teams drawn → in progress) opens its inspections, which belong to the fieldwork
 app that this app must not import: fieldwork registers the function that does both
 (`register_start_handler`, from its AppConfig.ready()), and `start_task` calls it, so that the
-API, the pages and the demo all start a task the same way. What keeps a task from starting (a
-draw left half done) is the draws step's to say, through `register_start_blockers`.
+API, the pages and the demo all start a task the same way.
+
+What keeps a task from moving is for the step that owns it to say, through
+`register_transition_blockers`: a draw left half done keeps it from starting (the draws), an
+inspection not yet reviewed keeps it from 检查结果已审核 (fieldwork), a result not yet published
+keeps it from 检查结果已公示 (disclosure). `transition_task` asks them on every move, so the API,
+the pages and the services' own automatic moves pass the same gate.
 """
 
 from collections.abc import Callable
@@ -27,11 +32,12 @@ from inspections.planning.services.task_checks import check_team
 
 StartHandler = Callable[..., Any]
 _start_handler: StartHandler | None = None
-# What keeps a task from starting is for the later steps to say: a draw left half done is the
-# draws' knowledge, which planning may not import. Each registers a provider
-# (`register_start_blockers`, from InspectionsConfig.ready()).
-StartBlockers = Callable[[SamplingTask], list[tuple[str, str]]]
-_start_blockers: list[StartBlockers] = []
+# What keeps a task from moving is for the later steps to say: a draw left half done is the
+# draws' knowledge, an unreviewed inspection fieldwork's, an unpublished result disclosure's, and
+# planning may import none of them. Each registers a provider per target state (from its
+# AppConfig.ready()).
+Blockers = Callable[[SamplingTask], list[tuple[str, str]]]
+_blockers: dict[str, list[Blockers]] = {}
 
 
 def _check_ready_to_announce(task: SamplingTask) -> None:
@@ -46,22 +52,33 @@ def _check_ready_to_announce(task: SamplingTask) -> None:
     published_versions(list(task.items.all()))
 
 
-def register_start_blockers(provider: StartBlockers) -> None:
-    """Add `provider(task)`, which gives (code, message) for each reason the task may not start
-    yet, to the checks of `start_task` (once)."""
-    if provider not in _start_blockers:
-        _start_blockers.append(provider)
+def register_transition_blockers(to: str, provider: Blockers) -> None:
+    """Add `provider(task)`, which gives (code, message) for each reason the task may not move
+    to state `to` yet, to the checks of `transition_task` (once)."""
+    providers = _blockers.setdefault(to, [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def transition_blockers(task: SamplingTask, to: str) -> list[tuple[str, str]]:
+    """(code, message) for each reason `task` may not move to `to` yet, from every provider
+    registered for `to`."""
+    return [blocker for provider in _blockers.get(to, ()) for blocker in provider(task)]
+
+
+def register_start_blockers(provider: Blockers) -> None:
+    """Add `provider(task)` to the checks of `start_task` (once)."""
+    register_transition_blockers(TaskStatus.IN_PROGRESS, provider)
 
 
 def start_blockers(task: SamplingTask) -> list[tuple[str, str]]:
-    """(code, message) for each reason the task may not start yet, from every registered
-    provider (the draws': a draw left half done). The fieldwork page shows them in place of its
-    开始实施 button."""
-    return [blocker for provider in _start_blockers for blocker in provider(task)]
+    """(code, message) for each reason the task may not start yet (the draws': a draw left half
+    done). The fieldwork page shows them in place of its 开始实施 button."""
+    return transition_blockers(task, TaskStatus.IN_PROGRESS)
 
 
-def _check_ready_to_start(task: SamplingTask) -> None:
-    blockers = start_blockers(task)
+def _check_unblocked(task: SamplingTask, to: str) -> None:
+    blockers = transition_blockers(task, to)
     if blockers:
         code, message = blockers[0]
         raise ValidationError({"non_field_errors": message}, code=code)
@@ -87,8 +104,7 @@ def transition_task(*, actor, task: SamplingTask, to: str, reason: str = "") -> 
         raise ValidationError({"reason": "终止抽查任务须说明原因"})
     if to == TaskStatus.FIRMS_ANNOUNCED:
         _check_ready_to_announce(task)
-    if to == TaskStatus.IN_PROGRESS:
-        _check_ready_to_start(task)
+    _check_unblocked(task, to)
     before = task.status
     task.status = to
     task.full_clean()
@@ -133,12 +149,12 @@ def start_task(*, actor, task: SamplingTask) -> SamplingTask:
 
 
 def review_task(*, actor, task: SamplingTask, reason: str = "") -> SamplingTask:
-    """In progress → results reviewed."""
+    """In progress → results reviewed, once every inspection is reviewed or closed."""
     return transition_task(actor=actor, task=task, to=TaskStatus.RESULTS_REVIEWED, reason=reason)
 
 
 def publish_task(*, actor, task: SamplingTask) -> SamplingTask:
-    """Results reviewed → published (公示)."""
+    """Results reviewed → published (公示), once every inspection's result is published."""
     return transition_task(actor=actor, task=task, to=TaskStatus.PUBLISHED)
 
 
