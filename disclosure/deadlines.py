@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from backend.organisation.models import Department
 from backend.workdays.calendar import Deadline, WorkdayCalendar
-from backend.workdays.services import workday_calendar
+from backend.workdays.selectors import workday_calendar
 from disclosure import gates
 from disclosure.models import DEFAULT_WORKING_DAYS, DecisionKind, PublicationDeadline
 from fieldwork.models import Inspection

@@ -8,7 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from backend.organisation.models import Department
-from backend.workdays.services import workday_calendar
+from backend.workdays.selectors import workday_calendar
 from disclosure import gates
 from disclosure.deadlines import ResultDeadline, result_deadline, working_days_for
 from disclosure.models import PublicationKind, PublishedResult

@@ -20,7 +20,7 @@ from django.utils import timezone
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.organisation.models import Department
-from backend.workdays.services import workday_calendar
+from backend.workdays.selectors import workday_calendar
 from disclosure import gates
 from disclosure.actions import DisclosureAction
 from disclosure.deadlines import result_deadline, withdrawal_deadline, working_days_for

@@ -16,7 +16,7 @@ from backend.accounts.roles import Role
 from backend.organisation.models import Department
 from fieldwork.models import Inspection
 from fieldwork.services.records import is_member, officer_of
-from legalreview.models import Decision
+from legalreview.models import Decision, LegalReview
 from personnel.models import ConflictOfInterest
 
 
@@ -115,3 +115,12 @@ def require_reviewer(user, decision: Decision) -> None:
 def require_catalogue_admin(user, department: Department) -> None:
     if not (user.has_role(Role.DEPARTMENT_ADMIN) and user.department_id == department.pk):
         raise PermissionDenied(f"只有{department.name}的部门管理员可以维护审核目录清单")
+
+
+def may_extend(user, review: LegalReview) -> bool:
+    decision = review.decision
+    if user is None or user.department_id != decision.department_id:
+        return False
+    if user.has_role(Role.DEPARTMENT_ADMIN):
+        return True
+    return is_reviewer_for(user, decision) and not recusal_reasons(user, decision)

@@ -7,7 +7,7 @@ from datetime import date
 from django.utils import timezone
 
 from backend.workdays.calendar import Deadline, WorkdayCalendar
-from backend.workdays.services import workday_calendar
+from backend.workdays.selectors import workday_calendar
 from legalreview.models import LegalReview
 
 

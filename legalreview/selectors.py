@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.workdays.calendar import Deadline
-from backend.workdays.services import workday_calendar
+from backend.workdays.selectors import workday_calendar
 from fieldwork.selectors import inspections_visible_to
 from legalreview.access import recusal_reasons
 from legalreview.deadlines import is_overdue, review_deadline
@@ -171,3 +171,38 @@ def catalogue_of(user) -> QuerySet[CatalogueEntry]:
     return CatalogueEntry.objects.filter(department_id=user.department_id).select_related(
         "enforcement_field", "created_by"
     )
+
+
+def package_of(decision: Decision) -> dict:
+    """What the reviewer receives, as it stands now: kept with the round, so a later change to
+    the decision never rewrites what an earlier round reviewed."""
+    return {
+        "number": decision.number,
+        "title": decision.title,
+        "decision_type": decision.decision_type,
+        "decision_type_label": str(decision.get_decision_type_display()),
+        "department": decision.department.name,
+        "inspection": decision.inspection.code,
+        "party": {"name": decision.inspection.firm_name, "uscc": decision.inspection.firm_uscc},
+        "enforcement_field": decision.enforcement_field.name
+        if decision.enforcement_field_id
+        else "",
+        "amount": None if decision.amount is None else str(decision.amount),
+        "recipient": decision.recipient,
+        "circumstances": decision.circumstances,
+        "draft_text": decision.draft_text,
+        "facts": decision.facts,
+        "evidence": [
+            {
+                "sequence": r.sequence,
+                "kind": r.kind,
+                "kind_label": str(r.get_kind_display()),
+                "content_hash": r.content_hash,
+            }
+            for r in decision.evidence.order_by("sequence")
+        ],
+        "evidence_note": decision.evidence_note,
+        "legal_basis": decision.legal_basis,
+        "discretion": decision.discretion,
+        "drafted_by": str(decision.drafted_by),
+    }

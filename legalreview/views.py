@@ -16,6 +16,7 @@ from legalreview import services
 from legalreview.access import (
     drafting_department,
     is_reviewer_for,
+    may_extend,
     may_issue,
     may_write,
     recusal_reasons,
@@ -40,7 +41,6 @@ from legalreview.selectors import (
     review_queue,
     rounds_of,
 )
-from legalreview.services.reviews import may_extend
 from legalreview.triggers import review_triggers
 
 S = DecisionState

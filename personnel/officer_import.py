@@ -54,6 +54,7 @@ from backend.tabular import (
     list_value,
     text,
 )
+from personnel.access import ensure_manages
 from personnel.actions import PersonnelAction
 from personnel.models import (
     Certificate,
@@ -71,7 +72,6 @@ from personnel.services.certificates import (
     check_may_issue,
     check_may_renew,
 )
-from personnel.services.common import ensure_manages
 from personnel.services.officers import normalised_expertise
 
 

@@ -8,28 +8,7 @@ from django.db import transaction
 
 from backend.audit.services import record_event
 from backend.workdays.actions import CalendarAction
-from backend.workdays.calendar import Deadline, EnteredYear, WorkdayCalendar
 from backend.workdays.models import CalendarDay, CalendarYear, DayKind
-
-
-def workday_calendar() -> WorkdayCalendar:
-    """The calendar with every year an administrator entered (a few hundred rows at most)."""
-    entered: dict[int, dict[str, set[date]]] = {}
-    for year, day, kind in CalendarDay.objects.values_list("year__year", "date", "kind"):
-        entered.setdefault(year, {"holiday": set(), "workday": set()})[kind].add(day)
-    for year in CalendarYear.objects.values_list("year", flat=True):
-        entered.setdefault(year, {"holiday": set(), "workday": set()})
-    return WorkdayCalendar(
-        {
-            year: EnteredYear(holidays=frozenset(d["holiday"]), workdays=frozenset(d["workday"]))
-            for year, d in entered.items()
-        }
-    )
-
-
-def working_day_deadline(start: date, days: int) -> Deadline:
-    return workday_calendar().add_working_days(start, days)
-
 
 _LINE = re.compile(
     r"^(\d{4}-\d{1,2}-\d{1,2})(?:\s*(?:至|~|到|—|-{2})\s*(\d{4}-\d{1,2}-\d{1,2}))?\s*(.*)$"

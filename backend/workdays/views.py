@@ -10,7 +10,8 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
 from backend.workdays.models import CalendarYear, DayKind
-from backend.workdays.services import enter_year, parse_days, workday_calendar
+from backend.workdays.selectors import workday_calendar
+from backend.workdays.services import enter_year, parse_days
 
 SOURCE_LABELS = {
     "entered": "已录入（以录入为准）",

@@ -34,7 +34,7 @@ from django.utils import timezone
 from backend.audit.models import Outcome
 from backend.audit.services import record_event
 from backend.workdays.calendar import Deadline
-from backend.workdays.services import working_day_deadline
+from backend.workdays.selectors import working_day_deadline
 from fieldwork import filetypes
 from fieldwork.actions import FieldworkAction
 from fieldwork.models import (

@@ -29,6 +29,7 @@ from legalreview.models import (
     DecisionType,
     LegalReview,
 )
+from legalreview.selectors import package_of
 from legalreview.triggers import review_triggers
 from personnel.models import EnforcementField
 
@@ -202,41 +203,6 @@ def update_decision(
         detail={"number": decision.number, "changed": changed},
     )
     return decision
-
-
-def package_of(decision: Decision) -> dict:
-    """What the reviewer receives, as it stands now: kept with the round, so a later change to
-    the decision never rewrites what an earlier round reviewed."""
-    return {
-        "number": decision.number,
-        "title": decision.title,
-        "decision_type": decision.decision_type,
-        "decision_type_label": str(decision.get_decision_type_display()),
-        "department": decision.department.name,
-        "inspection": decision.inspection.code,
-        "party": {"name": decision.inspection.firm_name, "uscc": decision.inspection.firm_uscc},
-        "enforcement_field": decision.enforcement_field.name
-        if decision.enforcement_field_id
-        else "",
-        "amount": None if decision.amount is None else str(decision.amount),
-        "recipient": decision.recipient,
-        "circumstances": decision.circumstances,
-        "draft_text": decision.draft_text,
-        "facts": decision.facts,
-        "evidence": [
-            {
-                "sequence": r.sequence,
-                "kind": r.kind,
-                "kind_label": str(r.get_kind_display()),
-                "content_hash": r.content_hash,
-            }
-            for r in decision.evidence.order_by("sequence")
-        ],
-        "evidence_note": decision.evidence_note,
-        "legal_basis": decision.legal_basis,
-        "discretion": decision.discretion,
-        "drafted_by": str(decision.drafted_by),
-    }
 
 
 @transaction.atomic

@@ -11,12 +11,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from fieldwork import chain
 from fieldwork.models import InspectionState, RecordKind
 from fieldwork.services.records import append_record, lock
-from legalreview.access import is_reviewer_for, recusal_reasons, require_reviewer
+from legalreview.access import may_extend, require_reviewer
 from legalreview.actions import LegalReviewAction
 from legalreview.deadlines import review_deadline
 from legalreview.models import (
@@ -58,7 +57,7 @@ def _require_open(review: LegalReview) -> None:
         )
 
 
-def clean_checks(checks: Mapping[str, Mapping], outcome: str) -> list[dict]:
+def _clean_checks(checks: Mapping[str, Mapping], outcome: str) -> list[dict]:
     """Every point answered (holds or not), a note on every point that does not hold, and an
     answer consistent with the outcome."""
     missing = [str(p.label) for p in ReviewPoint if p.value not in checks]
@@ -116,7 +115,7 @@ def give_opinion(
     reasons, opinion = (reasons or "").strip(), (opinion or "").strip()
     if outcome == ReviewOutcome.PROBLEMS and not reasons:
         raise _refuse("审核意见为存在问题的，须写明问题及理由", "reasons_required", "reasons")
-    cleaned = clean_checks(checks, outcome)
+    cleaned = _clean_checks(checks, outcome)
     inspection = lock(decision.inspection)
     if inspection.state == InspectionState.ARCHIVED:
         raise _refuse("检查已归档，不能再记录法制审核意见", "archived")
@@ -179,15 +178,6 @@ def give_opinion(
         },
     )
     return review
-
-
-def may_extend(user, review: LegalReview) -> bool:
-    decision = review.decision
-    if user is None or user.department_id != decision.department_id:
-        return False
-    if user.has_role(Role.DEPARTMENT_ADMIN):
-        return True
-    return is_reviewer_for(user, decision) and not recusal_reasons(user, decision)
 
 
 @transaction.atomic

@@ -13,7 +13,6 @@ from personnel.services.certificates import (
     revoke_certificate,
     suspend_certificate,
 )
-from personnel.services.common import ensure_manages
 from personnel.services.conflicts import (
     decide_recusal_request,
     declare_conflict,
@@ -35,7 +34,6 @@ __all__ = [
     "create_officer",
     "decide_recusal_request",
     "declare_conflict",
-    "ensure_manages",
     "file_recusal_request",
     "issue_certificate",
     "record_exam",

@@ -8,6 +8,7 @@ from django.db import transaction
 
 from backend.accounts.models import User
 from backend.audit.services import record_event
+from personnel.access import ensure_manages
 from personnel.actions import PersonnelAction
 from personnel.models import (
     ON_ROSTER,
@@ -19,7 +20,6 @@ from personnel.models import (
     Officer,
 )
 from personnel.services.common import (
-    ensure_manages,
     require_reason,
 )
 

@@ -1,20 +1,10 @@
-"""What every personnel service shares: who may write, and what an audit entry holds."""
+"""What every personnel service shares: what an audit entry holds, reasons and codes checked
+(who may write is `personnel.access`)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 
-from backend.accounts.models import User
-from backend.accounts.roles import Role
 from backend.codes import CodeError, check_uscc
-from backend.organisation.models import Department
 from personnel.models import Officer
-
-
-def ensure_manages(actor: User | None, department: Department) -> None:
-    """Only a department administrator manages a department's personnel, and only their own."""
-    if actor is None:
-        return
-    if not (actor.has_role(Role.DEPARTMENT_ADMIN) and actor.department_id == department.pk):
-        raise PermissionDenied("只能由本部门的部门管理员管理本部门的执法人员")
 
 
 def officer_audit_detail(officer: Officer, **extra) -> dict:

@@ -7,6 +7,7 @@ from django.db import transaction
 
 from backend.accounts.models import User
 from backend.audit.services import record_event
+from personnel.access import ensure_manages
 from personnel.actions import PersonnelAction
 from personnel.models import (
     ConflictOfInterest,
@@ -16,7 +17,6 @@ from personnel.models import (
     RecusalRequest,
 )
 from personnel.services.common import (
-    ensure_manages,
     normalised_uscc,
     officer_audit_detail,
     require_reason,

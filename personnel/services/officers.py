@@ -10,6 +10,7 @@ from backend.accounts.models import User
 from backend.audit.services import record_event
 from backend.codes import CodeError, check_citizen_id, gender_from_citizen_id
 from backend.organisation.models import Department
+from personnel.access import ensure_manages
 from personnel.actions import PersonnelAction
 from personnel.models import (
     Expert,
@@ -19,7 +20,6 @@ from personnel.models import (
     TrainingRecord,
 )
 from personnel.services.common import (
-    ensure_manages,
     officer_audit_detail,
 )
 

@@ -7,7 +7,8 @@ from hypothesis import strategies as st
 
 from backend.audit import chain_walk
 from backend.audit.models import AuditEvent
-from backend.audit.services import record_event, verify_chain
+from backend.audit.services import record_event
+from backend.audit.verification import verify_chain
 from tests.checkpoint_attacks import as_dba
 
 pytestmark = pytest.mark.django_db

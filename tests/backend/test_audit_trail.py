@@ -8,7 +8,8 @@ from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
 from backend.audit.models import GENESIS_HASH, AuditEvent
-from backend.audit.services import record_event, verify_chain
+from backend.audit.services import record_event
+from backend.audit.verification import verify_chain
 from tests.conftest import PASSWORD, log_in
 
 

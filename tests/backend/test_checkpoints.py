@@ -9,7 +9,8 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 
 from backend.audit.models import AuditEvent, Outcome
-from backend.audit.services import record_event, verify_chain
+from backend.audit.services import record_event
+from backend.audit.verification import verify_chain
 from backend.checkpoints import verification
 from backend.checkpoints.merkle import canonical
 from backend.checkpoints.models import Checkpoint, Trigger

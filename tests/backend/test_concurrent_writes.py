@@ -7,7 +7,8 @@ import pytest
 from django.db import connection, connections
 
 from backend.audit.models import AuditEvent
-from backend.audit.services import record_event, verify_chain
+from backend.audit.services import record_event
+from backend.audit.verification import verify_chain
 
 
 @pytest.mark.django_db(transaction=True)

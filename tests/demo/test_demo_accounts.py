@@ -4,7 +4,7 @@ from django.core.management import call_command
 
 from backend.accounts.models import User
 from backend.accounts.roles import SEPARATED_ADMINS, Role
-from backend.audit.services import verify_chain
+from backend.audit.verification import verify_chain
 from backend.organisation.models import Department
 from demo.accounts import DEMO_ACCOUNTS
 

@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management import call_command
 
-from backend.audit.services import verify_chain
+from backend.audit.verification import verify_chain
 from backend.organisation.models import Department
 from demo.accounts import seed_accounts
 from demo.officers import seed_personnel

@@ -6,7 +6,7 @@ from datetime import date
 import pytest
 from django.core.management import call_command
 
-from backend.audit.services import verify_chain
+from backend.audit.verification import verify_chain
 from demo.plans import seed_plans
 from inspections.planning.models import AnnualPlan, PlanStatus, SamplingTask, ScopeMode, TaskStatus
 from inspections.planning.selectors import scope_counts

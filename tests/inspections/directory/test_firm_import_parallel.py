@@ -4,7 +4,7 @@ promises hold: the counts, nothing written when the file is refused, a dry run o
 import pytest
 
 from backend.audit.models import AuditEvent
-from backend.audit.services import verify_chain
+from backend.audit.verification import verify_chain
 from backend.imports.models import Mode, Status
 from inspections.directory import firm_import
 from inspections.directory.models import Firm

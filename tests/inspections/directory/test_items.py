@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 
 from backend.audit.models import AuditEvent
-from backend.audit.services import verify_chain
+from backend.audit.verification import verify_chain
 from inspections.directory.models import InspectionItemVersion, ItemCategory, VersionStatus
 from inspections.directory.selectors import published_items
 from inspections.directory.services import (

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from backend.audit.services import verify_chain
+from backend.audit.verification import verify_chain
 from backend.checkpoints.verification import verify
 
 
