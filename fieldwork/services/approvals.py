@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
-from backend.workdays.services import working_day_deadline
+from backend.workdays.selectors import working_day_deadline
 from fieldwork.actions import FieldworkAction
 from fieldwork.models import ApprovalState, Inspection, InspectionRecord, InspectionState
 from fieldwork.models import RecordKind as K
