@@ -16,7 +16,7 @@ from backend.audit.services import record_event
 from backend.imports.base import Counts, ImportContext, RowInvalid
 from backend.imports.models import ImportJob, Mode, Status
 from backend.imports.registry import get_importer
-from backend.tabular import CellError, TableError, column_letter, read_table, write_error_report
+from backend.tabular import CellError, Table, TableError, read_table, write_error_report
 from backend.workbook_checks import WorkbookLimits
 
 log = logging.getLogger(__name__)
@@ -50,12 +50,13 @@ def _save(job: ImportJob, **changes: Any) -> None:
     job.save(update_fields=[*changes, "heartbeat_at"])
 
 
-def _describe(problems: dict[str, str], importer, column_index: dict[str, int]) -> str:
+def _describe(problems: dict[str, str], importer, table: Table) -> str:
     headers = {c.key: c.header for c in importer.columns}
+    column_index = table.column_index
     parts = []
     for key, message in problems.items():
         if key in column_index:
-            parts.append(f"{column_letter(column_index[key])} 列“{headers[key]}”：{message}")
+            parts.append(f"{table.letter(column_index[key])} 列“{headers[key]}”：{message}")
         elif key in headers:
             parts.append(f"“{headers[key]}”：{message}")
         else:
@@ -198,9 +199,7 @@ def run_import(
                     seen[key] = row.number
                 chunk.append(record)
             except RowInvalid as exc:
-                errors.append(
-                    (row.number, row.raw, _describe(exc.problems, importer, table.column_index))
-                )
+                errors.append((row.number, row.raw, _describe(exc.problems, importer, table)))
             if len(chunk) >= CHUNK_ROWS:
                 writes.send(chunk)
                 chunk = []
@@ -225,9 +224,11 @@ def run_import(
 
     job.rejected = len(errors)
     job.processed_rows = job.total_rows
-    if errors:
+    # What was skipped or left out is said on the page and in the report, never dropped unseen.
+    notes = table.notes()
+    if errors or notes:
         buffer = io.BytesIO()
-        write_error_report(buffer, headers=table.headers, rows=errors)
+        write_error_report(buffer, headers=table.headers, rows=errors, notes=notes)
         job.error_report.save(f"errors-{job.pk}.xlsx", ContentFile(buffer.getvalue()), save=False)
     refusal = None
     if job.total_rows == 0:
@@ -241,7 +242,7 @@ def run_import(
         refusal = f"共 {job.total_rows} 行，全部有错误，未导入任何数据。"
     if refusal:
         writes.abort()
-        return _finish(job, Status.REJECTED, refusal)
+        return _finish(job, Status.REJECTED, _with_notes(refusal, notes))
 
     _save(job, status=Status.APPLYING, processed_rows=job.processed_rows, rejected=job.rejected)
     if on_progress:
@@ -275,7 +276,11 @@ def run_import(
         f"{verb}：新增 {counts.inserted}，更新 {counts.updated}，"
         f"未变化 {counts.unchanged}，错误 {job.rejected}。"
     )
-    return _finish(job, Status.DONE, summary)
+    return _finish(job, Status.DONE, _with_notes(summary, notes))
+
+
+def _with_notes(message: str, notes: list[str]) -> str:
+    return " ".join([message, *notes])
 
 
 def _finish(job: ImportJob, status: str, message: str) -> ImportJob:

@@ -63,12 +63,15 @@ _TAG = re.compile(r"^(?P<name>[^（(]+?)\s*(?:[（(](?P<detail>[^）)]*)[）)])?
 
 COLUMNS = [
     Column("uscc", "统一社会信用代码", text=True, width=22,
+           aliases=("社会信用代码", "信用代码", "统一代码", "注册号/统一社会信用代码"),
            example=make_uscc(region="220104", org_body8="MA17XKQ6"),
            note="18 位，含校验位；按此代码识别对象，已存在的更新，不存在的新增"),
-    Column("name", "名称", width=30, example="长春华信汽车零部件有限公司"),
+    Column("name", "名称", width=30, example="长春华信汽车零部件有限公司",
+           aliases=("企业名称", "单位名称", "市场主体名称", "对象名称", "主体名称")),
     Column("target_type", "对象类型", required=False, example="企业",
            note="企业 / 个体工商户 / 农民专业合作社 / 其他组织；留空按代码第 2 位判断"),
     Column("region_code", "行政区划代码", text=True, example="220104",
+           aliases=("区划代码", "行政区划", "所属区划代码"),
            note="6 位 GB/T 2260 代码，须为本系统区划表中存在的代码"),
     Column("industry_code", "行业代码", required=False, text=True, example="C3670",
            note="GB/T 4754-2017，如 C3670 或 3670"),

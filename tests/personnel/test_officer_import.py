@@ -194,6 +194,19 @@ def test_a_file_with_only_the_required_columns_imports(run):
     assert (job.status, job.inserted) == (Status.DONE, 1)
 
 
+def test_half_width_brackets_and_synonyms_in_the_header_are_recognised(run):
+    header = [
+        "姓名", "身份证号", "人员类别", "证件号码", "证件类型", "发证机关", "执法领域",
+        "有效期(起)", "有效期（止）",
+    ]  # fmt: skip
+    row = ["林执法", LIN, CIVIL, CERT_LIN, NATIONAL, "长春市人民政府", "FOREIGN_WORK",
+           date(2021, 1, 1), date(2025, 12, 31)]  # fmt: skip
+    job = run([header, row])
+    assert job.status == Status.DONE, job.message
+    certificate = Certificate.objects.get(number=CERT_LIN)
+    assert (certificate.valid_from, certificate.valid_to) == (date(2021, 1, 1), date(2025, 12, 31))
+
+
 def test_a_csv_file_in_gbk_imports_too(run):
     content = f"姓名,公民身份号码,人员类别,管辖片区\n林执法,{LIN},{CIVIL},220102\n"
     job = run(content=content.encode("gbk"), name="officers.csv")
@@ -399,7 +412,7 @@ def test_valid_only_imports_the_valid_rows(run):
         pytest.param(xlsx_bytes([["姓名", "人员类别"], ["林执法", CIVIL]]), "o.xlsx",
                      "缺少必填列：公民身份号码", id="missing-column"),
         pytest.param(xlsx_bytes([["姓名", "身份", "人员类别"], ["林执法", LIN, CIVIL]]),
-                     "o.xlsx", "文件第 1 行的表头为：姓名、身份、人员类别",
+                     "o.xlsx", "最像表头的是第 1 行：姓名、身份、人员类别",
                      id="wrong-column"),
         pytest.param(xlsx_bytes([["姓名", None, "人员类别"], ["林", LIN, CIVIL]], merge="A1:B1"),
                      "o.xlsx", "表头（第 1 行）有合并单元格 A1:B1", id="merged-header"),
