@@ -437,9 +437,10 @@ def _decode_csv(data: bytes) -> str:
 def _read_csv(data: bytes, columns: Sequence[Column]) -> Table:
     text = _decode_csv(data)
     del data
-    first_line = text[: text.find("\n")] if "\n" in text else text
-    # Comma-separated, or tab-separated as Excel's "Unicode 文本" and tables copied from reports.
-    delimiter = "\t" if first_line.count("\t") > first_line.count(",") else ","
+    # Comma-separated, or tab-separated as Excel's "Unicode 文本" and tables copied from reports;
+    # judged on the first lines, which may be a title without either.
+    sample = text[:8192]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
 
     def guarded() -> Iterator[list[str]]:
@@ -482,8 +483,16 @@ def text(value: Any, *, required: bool = True, max_length: int | None = None) ->
     return result
 
 
-def code_text(value: Any, *, required: bool = True, what: str = "代码") -> str:
-    """A code whose every character matters: refuse what Excel turned into a number."""
+def code_text(
+    value: Any, *, required: bool = True, what: str = "代码", digits: range | None = None
+) -> str:
+    """A code whose every character matters: refuse what Excel turned into a number.
+
+    `digits` names the lengths of a code that is digits only and never starts with 0 (a region
+    code, 6): a whole number of such a length lost nothing and is taken as its digits."""
+    if isinstance(value, int | float) and not isinstance(value, bool) and digits is not None:
+        if float(value).is_integer() and abs(value) < 1e15 and len(str(int(value))) in digits:
+            return str(int(value))
     if isinstance(value, bool) or isinstance(value, int | float | Decimal):
         raise CellError(
             f"{what}被 Excel 读成了数字（{value}），字母或前导零可能已丢失。"
@@ -505,11 +514,16 @@ def code_text(value: Any, *, required: bool = True, what: str = "代码") -> str
 
 
 def checked_code(
-    value: Any, check: Callable[[str], str], *, what: str = "代码", required: bool = True
+    value: Any,
+    check: Callable[[str], str],
+    *,
+    what: str = "代码",
+    required: bool = True,
+    digits: range | None = None,
 ) -> str:
-    """A code read as text and then checked by a validator of backend.codes (or any function
-    raising ValueError with a Chinese message)."""
-    raw = code_text(value, required=required, what=what)
+    """A code read as text (`code_text`) and then checked by a validator of backend.codes (or
+    any function raising ValueError with a Chinese message)."""
+    raw = code_text(value, required=required, what=what, digits=digits)
     if not raw and not required:
         return ""
     try:
@@ -601,8 +615,14 @@ def choice(value: Any, options: dict[str, Any], *, required: bool = True) -> Any
     try:
         return options[label]
     except KeyError:
-        allowed = " / ".join(options)
-        raise CellError(f"“{label}”不是可选值，只能填写：{allowed}") from None
+        pass
+    # b, Ｂ and B are one choice: case and width say nothing.
+    folded = label.translate(_FULLWIDTH).strip().upper()
+    for option, result in options.items():
+        if option.translate(_FULLWIDTH).upper() == folded:
+            return result
+    allowed = " / ".join(options)
+    raise CellError(f"“{label}”不是可选值，只能填写：{allowed}")
 
 
 def bool_value(value: Any, *, required: bool = False) -> bool:

@@ -201,11 +201,16 @@ def _problems(error: ValidationError, columns: dict[str, str]) -> dict[str, str]
     return problems
 
 
+# Certificate numbers begin with the issuing region's code, so never with 0: a whole number of
+# 8 to 15 digits lost nothing (a spreadsheet keeps 15 digits exactly).
+CERTIFICATE_DIGITS = range(8, 16)
+
+
 def _certificate_number(value: Any) -> str:
     if value is None or isinstance(value, str):
         return text(value, required=False)
-    # A number or a date: Excel changed what was typed; code_text explains how.
-    return code_text(value, what="证件号码")
+    # A date or a rounded number: Excel changed what was typed; code_text explains how.
+    return code_text(value, what="证件号码", digits=CERTIFICATE_DIGITS)
 
 
 @register

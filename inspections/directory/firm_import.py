@@ -91,6 +91,8 @@ COLUMNS = [
 ]  # fmt: skip
 
 _EARLIEST = date(1949, 1, 1)
+# Whole numbers accepted for codes that are digits only and never start with 0.
+_SIX, _FOUR = range(6, 7), range(4, 5)
 WRITE_CHUNK = 10_000
 TARGET_TYPES = {str(label): value for value, label in TargetType.choices}
 STATUSES = {str(label): value for value, label in FirmStatus.choices}
@@ -193,7 +195,7 @@ class FirmImporter(Importer):
             problems["name"] = exc.message
         try:
             region = checked_code(
-                values.get("region_code"), self._known_region, what="行政区划代码"
+                values.get("region_code"), self._known_region, what="行政区划代码", digits=_SIX
             )
         except CellError as exc:
             problems["region_code"] = exc.message
@@ -209,6 +211,8 @@ class FirmImporter(Importer):
                     self._industry,
                     what="行业代码",
                     required=False,
+                    # Only 4 digits: a division of agriculture (01xx) as a number has 3.
+                    digits=_FOUR,
                 )
             except CellError as exc:
                 problems["industry_code"] = exc.message

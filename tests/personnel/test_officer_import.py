@@ -207,6 +207,13 @@ def test_half_width_brackets_and_synonyms_in_the_header_are_recognised(run):
     assert (certificate.valid_from, certificate.valid_to) == (date(2021, 1, 1), date(2025, 12, 31))
 
 
+def test_a_certificate_number_stored_as_a_number_loses_nothing_and_imports(run):
+    row = with_cells(GOOD[1], 证件号码=int(CERT_LIN))
+    job = run([HEADER, row])
+    assert job.status == Status.DONE, job.message
+    assert Certificate.objects.get(number=CERT_LIN).officer.citizen_id == LIN
+
+
 def test_a_csv_file_in_gbk_imports_too(run):
     content = f"姓名,公民身份号码,人员类别,管辖片区\n林执法,{LIN},{CIVIL},220102\n"
     job = run(content=content.encode("gbk"), name="officers.csv")
@@ -352,7 +359,8 @@ BAD_ROWS = [
       "2021-01-01", "2025-12-31"], "L 列“执法领域”", "不是系统中的执法领域"),
     (["辰", MA, CIVIL, "", "", "", "", "", "X-1", "工作证", "长春市人民政府", "FOREIGN_WORK",
       "2021-01-01", "2025-12-31"], "J 列“证件类型”", "不是可选值"),
-    (["巳", MA, CIVIL, "", "", "", "", "", 22010021100009, NATIONAL, "长春市人民政府",
+    # 16 digits: more than a spreadsheet keeps exactly.
+    (["巳", MA, CIVIL, "", "", "", "", "", 2201002110000912, NATIONAL, "长春市人民政府",
       "FOREIGN_WORK", "2021-01-01", "2025-12-31"], "I 列“证件号码”", "读成了数字"),
 ]  # fmt: skip
 

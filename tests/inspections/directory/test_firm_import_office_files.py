@@ -5,6 +5,7 @@ Whatever is read differently is said on the job's page and in its report, never 
 import io
 from datetime import date
 
+import pytest
 from openpyxl import Workbook, load_workbook
 
 from backend.codes import make_uscc
@@ -159,3 +160,132 @@ def test_a_plain_file_has_no_notes(db, tmp_path):
     assert job.status == Status.DONE
     assert job.message == "导入完成：新增 1，更新 0，未变化 0，错误 0。"
     assert not job.error_report
+
+
+# --- what loses nothing is accepted ------------------------------------------------------------
+
+
+def test_a_region_code_stored_as_a_number_is_its_six_digits(db, tmp_path):
+    content = workbook_bytes(
+        [["统一社会信用代码", "名称", "行政区划代码", "行业代码"], [A, "甲", 220104, 3670]]
+    )
+    job = run(tmp_path, content)
+    assert job.status == Status.DONE, job.message
+    firm = Firm.objects.get(uscc=A)
+    assert (firm.region_code, firm.industry_code) == ("220104", "C3670")
+
+
+def test_codes_that_a_number_would_have_changed_are_still_refused(db, tmp_path):
+    # 111 was 0111 (an agricultural division) before Excel dropped the zero; a USCC has letters
+    # and 18 digits that a spreadsheet rounds.
+    content = workbook_bytes(
+        [
+            ["统一社会信用代码", "名称", "行政区划代码", "行业代码"],
+            [A, "甲", "220104", 111],
+            [911101085513850821, "乙", "220102", ""],
+        ]
+    )
+    job = run(tmp_path, content)
+    assert job.status == Status.REJECTED
+    errors = {row[0]: row[1] for row in report_sheets(job)["错误行"][1:]}
+    assert "D 列“行业代码”：行业代码被 Excel 读成了数字（111" in errors[2]
+    assert "A 列“统一社会信用代码”：统一社会信用代码被 Excel 读成了数字" in errors[3]
+
+
+def test_choices_are_read_whatever_their_case_and_width(db, tmp_path):
+    B2 = make_uscc(region="220104", org_body8="20000003")
+    content = workbook_bytes(
+        [
+            ["统一社会信用代码", "名称", "行政区划代码", "信用风险分类"],
+            [A, "甲", "220104", "b"],
+            [B, "乙", "220102", "Ｃ"],
+            [B2, "丙", "220104", "d类"],
+        ]
+    )
+    job = run(tmp_path, content)
+    assert job.status == Status.DONE, job.message
+    assert {uscc: row[4] for uscc, row in imported().items()} == {A: "B", B: "C", B2: "D"}
+
+
+def test_a_zero_width_space_inside_a_code_is_removed(db, tmp_path):
+    content = workbook_bytes(
+        [
+            ["统一社会信用代码", "名称", "行政区划代码"],
+            [A[:9] + "\u200b" + A[9:], "甲", "2201\u200c04"],
+        ]
+    )
+    job = run(tmp_path, content)
+    assert job.status == Status.DONE, job.message
+    assert imported()[A][1] == "220104"
+
+
+def test_totals_rows_are_skipped_and_reported(db, tmp_path):
+    content = workbook_bytes(
+        [
+            ["统一社会信用代码", "名称", "行政区划代码"],
+            [A, "甲", "220104"],
+            ["小计", None, None],
+            [B, "乙", "220102"],
+            [None, "合 计：", "=COUNTA(A2:A4)"],
+            ["总计", 2],
+        ]
+    )
+    job = run(tmp_path, content)
+    assert job.status == Status.DONE, job.message
+    assert (job.total_rows, job.inserted, job.rejected) == (2, 2, 0)
+    note = "工作表“Sheet”已跳过合计行 3 行：第 3、5、6 行。"
+    assert note in job.message
+    assert report_sheets(job)["导入说明"] == [(note,)]
+
+
+ROWS = [["统一社会信用代码", "名称", "行政区划代码"], [A, "长春甲有限公司", "220104"]]
+
+
+@pytest.mark.parametrize(
+    ("encoding", "delimiter", "name"),
+    [
+        ("utf-8", ",", "firms.csv"),
+        ("utf-8-sig", ",", "firms.csv"),
+        ("gbk", ",", "firms.csv"),
+        ("gb18030", ",", "firms.csv"),
+        ("utf-16", "\t", "firms.txt"),  # Excel's "Unicode 文本"
+        ("utf-16", ",", "firms.csv"),
+        ("utf-8", "\t", "firms.txt"),
+    ],
+)
+def test_text_files_in_every_encoding_offices_save(db, tmp_path, encoding, delimiter, name):
+    lines = ["名录（共 1 户）", *(delimiter.join(row) for row in ROWS)]
+    content = "\r\n".join(lines).encode(encoding)
+    job = run(tmp_path, content, name=name)
+    assert job.status == Status.DONE, job.message
+    assert imported() == {A: ("长春甲有限公司", "220104", "", "", "B")}
+    assert "第 1 行“名录（共 1 户）”" in job.message
+
+
+def test_an_ods_file_imports(db, tmp_path):
+    from odf.opendocument import OpenDocumentSpreadsheet
+    from odf.table import Table, TableCell, TableRow
+    from odf.text import P
+
+    document = OpenDocumentSpreadsheet()
+    table = Table(name="名录")
+    for row in [["检查对象名录"], *ROWS]:
+        table_row = TableRow()
+        for value in row:
+            cell = TableCell(valuetype="string")
+            cell.addElement(P(text=value))
+            table_row.addElement(cell)
+        table.addElement(table_row)
+    document.spreadsheet.addElement(table)
+    buffer = io.BytesIO()
+    document.write(buffer)
+    job = run(tmp_path, buffer.getvalue(), name="firms.ods")
+    assert job.status == Status.DONE, job.message
+    assert imported() == {A: ("长春甲有限公司", "220104", "", "", "B")}
+    assert "工作表“名录”的表头在第 2 行" in job.message
+
+
+def test_an_xlsm_file_imports(db, tmp_path):
+    job = run(tmp_path, workbook_bytes(ROWS), name="firms.xlsm")
+    assert job.status == Status.DONE, job.message
+    assert set(imported()) == {A}
