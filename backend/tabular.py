@@ -71,6 +71,7 @@ class SourceRow:
     number: int  # the row number Excel shows, header = 1
     values: dict[str, Any]
     raw: list[Any] = field(repr=False)
+    sheet: Table | None = field(default=None, repr=False)  # the sheet's table it came from
 
 
 @dataclass
@@ -86,6 +87,11 @@ class Table:
     ignored_columns: list[str] = field(default_factory=list)  # headers that matched no column
     # (row number, why): filled while `rows` is read.
     skipped_rows: list[tuple[int, str]] = field(default_factory=list)
+    # A workbook: the sheets read after this one, and (sheet name, why) for those not read; both
+    # filled while `rows` is read, which runs over every sheet read.
+    more_sheets: list[Table] = field(default_factory=list)
+    skipped_sheets: list[tuple[str, str]] = field(default_factory=list)
+    several_sheets: bool = False  # the workbook has more than one sheet: messages name them
 
     def letter(self, position: int) -> str:
         """The column letter Excel shows for a position in the rows."""
@@ -94,6 +100,21 @@ class Table:
     def notes(self) -> list[str]:
         """What was read differently from a plain table, in Chinese, one sentence each; call
         after the rows were read."""
+        notes = self._sheet_notes()
+        for sheet in self.more_sheets:
+            notes.extend(sheet._sheet_notes())
+        if self.more_sheets:
+            names = "、".join(f"“{t.sheet_name}”" for t in [self, *self.more_sheets])
+            notes.insert(0, f"已读取 {1 + len(self.more_sheets)} 个工作表：{names}。")
+        for name, why in self.skipped_sheets:
+            notes.append(f"工作表“{name}”{why}，已跳过。")
+        return notes
+
+    def where(self) -> str:
+        """How a message names this sheet: empty unless the workbook has several."""
+        return f"工作表“{self.sheet_name}”" if self.several_sheets else ""
+
+    def _sheet_notes(self) -> list[str]:
         where = f"工作表“{self.sheet_name}”" if self.sheet_name else "文件"
         notes = []
         if self.title_rows:
@@ -215,11 +236,22 @@ def _find_header(
     if not match.missing:
         return offset, match
     found = "、".join(_normalise_header(h) for h in first_rows[offset] if not _is_blank(h))
-    raise TableError(
+    raise HeaderNotFound(
         f"缺少必填列：{'、'.join(match.missing)}。在前 {HEADER_SEARCH_ROWS} 行中最像表头的是"
         f"第 {offset + 1} 行：{found or '（空）'}。请使用下载的模板，不要修改表头。",
-        code="missing_columns",
+        offset=offset,
+        matched=len(match.index),
     )
+
+
+class HeaderNotFound(TableError):
+    """No row of the first ones holds every required column; `matched` columns were found in the
+    closest, at `offset`."""
+
+    def __init__(self, message: str, *, offset: int, matched: int):
+        super().__init__(message, code="missing_columns")
+        self.offset = offset
+        self.matched = matched
 
 
 def _letter(position: int) -> str:
@@ -267,7 +299,7 @@ def _rows_from(
             table.skipped_rows.append((first_number + offset, "合计行"))
             continue
         values = {key: (raw[pos] if pos < len(raw) else None) for key, pos in index.items()}
-        yield SourceRow(number=first_number + offset, values=values, raw=raw)
+        yield SourceRow(number=first_number + offset, values=values, raw=raw, sheet=table)
 
 
 def read_table(
@@ -386,7 +418,7 @@ def _read_excel(
         else:
             workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
         del data
-        sheet = workbook.get_sheet_by_index(0)
+        names = workbook.sheet_names
     except python_calamine.PasswordError:
         raise TableError("工作簿设有密码，请取消密码保护后再上传。", code="encrypted") from None
     except Exception:  # noqa: BLE001 - calamine raises several types for a damaged file
@@ -394,10 +426,80 @@ def _read_excel(
             "无法读取该 Excel 文件，文件可能已损坏或不是 Excel 格式。请用 Excel 打开并另存后再试。",
             code="not_excel",
         ) from None
-    return _read_sheet(sheet, columns)
+    return _read_workbook(workbook, names, columns)
 
 
-def _read_sheet(sheet: Any, columns: Sequence[Column]) -> Table:
+def _read_workbook(workbook: Any, names: Sequence[str], columns: Sequence[Column]) -> Table:
+    """The first sheet with a header, whose `rows` go on into every later sheet with one.
+
+    A sheet without a header (a 填写说明 cover note, an empty Sheet2) is listed as skipped; one
+    whose closest header row has two or more of the columns and rows below it looks like data
+    with a mistyped header, and refuses the whole file rather than lose those rows unseen."""
+    several = len(names) > 1
+    skipped: list[tuple[str, str]] = []
+    first_error: TableError | None = None
+    for position, name in enumerate(names):
+        try:
+            table = _open_sheet(workbook, name, columns, several)
+        except _SheetSkipped as exc:
+            skipped.append((name, exc.why))
+            first_error = first_error or exc.error
+            continue
+        table.skipped_sheets = skipped
+        table.rows = _all_rows(table, table.rows, workbook, names[position + 1 :], columns)
+        return table
+    assert first_error is not None
+    raise first_error
+
+
+class _SheetSkipped(Exception):
+    def __init__(self, why: str, error: TableError):
+        self.why = why
+        self.error = error
+
+
+def _open_sheet(workbook: Any, name: str, columns: Sequence[Column], several: bool) -> Table:
+    where = f"工作表“{name}”：" if several else ""
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        return _read_sheet(sheet, columns, several=several)
+    except HeaderNotFound as exc:
+        if exc.matched >= 2 and any(
+            not all(_is_blank(v) for v in row)
+            for row in itertools.islice(sheet.iter_rows(), exc.offset + 1, None)
+        ):
+            raise TableError(
+                f"{where}有数据行，但表头不完整：{exc.message}"
+                "为避免漏导，未导入任何数据；请补齐该工作表的表头或删除该工作表后重新导入。",
+                code="sheet_not_read",
+            ) from None
+        error = TableError(where + exc.message, code=exc.code)
+        raise _SheetSkipped("没有可识别的表头", error) from None
+    except TableError as exc:
+        if exc.code == "empty_file":
+            raise _SheetSkipped("是空的", TableError(where + exc.message, code=exc.code)) from None
+        raise TableError(where + exc.message, code=exc.code) from None
+
+
+def _all_rows(
+    first: Table,
+    first_rows: Iterator[SourceRow],
+    workbook: Any,
+    rest: Sequence[str],
+    columns: Sequence[Column],
+) -> Iterator[SourceRow]:
+    yield from first_rows
+    for name in rest:
+        try:
+            table = _open_sheet(workbook, name, columns, True)
+        except _SheetSkipped as exc:
+            first.skipped_sheets.append((name, exc.why))
+            continue
+        first.more_sheets.append(table)
+        yield from table.rows
+
+
+def _read_sheet(sheet: Any, columns: Sequence[Column], *, several: bool = False) -> Table:
     # calamine's rows start at row 1 but at the sheet's first used column.
     column_offset = sheet.start[1] if sheet.start else 0
     table = _start_table(
@@ -407,6 +509,7 @@ def _read_sheet(sheet: Any, columns: Sequence[Column]) -> Table:
         merges=sheet.merged_cell_ranges or (),
     )
     table.column_offset = column_offset
+    table.several_sheets = several
     return table
 
 

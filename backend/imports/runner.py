@@ -64,6 +64,17 @@ def _describe(problems: dict[str, str], importer, table: Table) -> str:
     return "；".join(parts)
 
 
+def _as_in_first_sheet(raw: list, sheet: Table, first: Table) -> list:
+    """A row of a later sheet with its cells under the first sheet's headers, for the report."""
+    if sheet is first or sheet.column_index == first.column_index:
+        return raw
+    cells: list = [None] * len(first.headers)
+    for key, position in first.column_index.items():
+        if key in sheet.column_index and sheet.column_index[key] < len(raw):
+            cells[position] = raw[sheet.column_index[key]]
+    return cells
+
+
 class _StagedWrites:
     """The importer stages rows as they are read; everything is written at the end."""
 
@@ -183,10 +194,11 @@ def run_import(
             max_bytes=settings.IMPORT_MAX_BYTES,
             limits=workbook_limits(),
         )
-        seen: dict[Any, int] = {}
+        seen: dict[Any, str] = {}
         chunk: list[Any] = []
         for row in table.rows:
             job.total_rows += 1
+            sheet = row.sheet or table
             try:
                 try:
                     record = importer.parse_row(row.values)
@@ -195,11 +207,17 @@ def run_import(
                 key = importer.row_key(record)
                 if key is not None:
                     if key in seen:
-                        raise RowInvalid({"": f"与第 {seen[key]} 行重复"})
-                    seen[key] = row.number
+                        raise RowInvalid({"": f"与{seen[key]}重复"})
+                    seen[key] = f"{sheet.where()}第 {row.number} 行"
                 chunk.append(record)
             except RowInvalid as exc:
-                errors.append((row.number, row.raw, _describe(exc.problems, importer, table)))
+                errors.append(
+                    (
+                        row.number,
+                        _as_in_first_sheet(row.raw, sheet, table),
+                        sheet.where() + _describe(exc.problems, importer, sheet),
+                    )
+                )
             if len(chunk) >= CHUNK_ROWS:
                 writes.send(chunk)
                 chunk = []

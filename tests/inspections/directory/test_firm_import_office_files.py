@@ -289,3 +289,93 @@ def test_an_xlsm_file_imports(db, tmp_path):
     job = run(tmp_path, workbook_bytes(ROWS), name="firms.xlsm")
     assert job.status == Status.DONE, job.message
     assert set(imported()) == {A}
+
+
+# --- every sheet is accounted for --------------------------------------------------------------
+
+
+def sheets_bytes(sheets: dict[str, list[list]]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+C = make_uscc(region="220106", org_body8="20000004")
+HEADER = ["统一社会信用代码", "名称", "行政区划代码"]
+
+
+def test_rows_on_every_sheet_with_a_header_are_imported(db, tmp_path):
+    content = sheets_bytes(
+        {
+            "填报说明": [["填报说明"], ["1. 每个区一个工作表。"], ["2. 代码请填写 18 位。"]],
+            "朝阳区": [HEADER, [A, "甲", "220104"]],
+            "南关区": [
+                ["南关区名录"],
+                ["名称", "行政区划代码", "统一社会信用代码"],
+                ["乙", "220102", B],
+            ],
+            "Sheet3": [],
+        }
+    )
+    job = run(tmp_path, content)
+    assert job.status == Status.DONE, job.message
+    assert set(imported()) == {A, B}
+    notes = [row[0] for row in report_sheets(job)["导入说明"]]
+    assert notes == [
+        "已读取 2 个工作表：“朝阳区”、“南关区”。",
+        "工作表“南关区”的表头在第 2 行，其上方的标题行已跳过：第 1 行“南关区名录”。",
+        "工作表“填报说明”没有可识别的表头，已跳过。",
+        "工作表“Sheet3”是空的，已跳过。",
+    ]
+    assert job.message.startswith("导入完成：新增 2，更新 0，未变化 0，错误 0。 已读取 2 个工作表")
+
+
+def test_an_error_names_its_sheet_row_and_column(db, tmp_path):
+    content = sheets_bytes(
+        {
+            "朝阳区": [HEADER, [A, "甲", "220104"]],
+            "南关区": [
+                ["名称", "行政区划代码", "统一社会信用代码"],
+                ["乙", "999999", B],
+                ["丙", "220106", A],
+            ],
+        }
+    )
+    job = run(tmp_path, content)
+    assert job.status == Status.REJECTED
+    rows = report_sheets(job)["错误行"]
+    assert rows[0] == ("原行号", "错误说明", *HEADER)
+    # The later sheet's cells are put under the first sheet's headers.
+    assert rows[1][0] == 2 and rows[1][2:] == (B, "乙", "999999")
+    assert rows[1][1].startswith("工作表“南关区”B 列“行政区划代码”：")
+    assert rows[2][:2] == (3, "工作表“南关区”与工作表“朝阳区”第 2 行重复")
+    assert Firm.objects.count() == 0
+
+
+def test_a_sheet_with_data_under_an_incomplete_header_refuses_the_file(db, tmp_path):
+    content = sheets_bytes(
+        {
+            "朝阳区": [HEADER, [A, "甲", "220104"]],
+            "南关区": [["信用代码", "单位", "行政区划代码"], [B, "乙", "220102"]],
+        }
+    )
+    job = run(tmp_path, content)
+    assert job.status == Status.REJECTED
+    assert job.message.startswith("工作表“南关区”：有数据行，但表头不完整：缺少必填列：名称。")
+    assert "未导入任何数据" in job.message
+    assert Firm.objects.count() == 0
+
+
+def test_a_workbook_without_any_header_names_the_first_sheet(db, tmp_path):
+    content = sheets_bytes({"说明": [["请按模板填写"]], "数据": [["代码", "企业"], [A, "甲"]]})
+    job = run(tmp_path, content)
+    assert job.status == Status.REJECTED
+    assert job.message.startswith(
+        "工作表“说明”：缺少必填列：统一社会信用代码、名称、行政区划代码。"
+    )
