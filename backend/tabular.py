@@ -64,6 +64,8 @@ class Column:
     # that Excel does not turn 18 digits into 9.11E+17.
     text: bool = False
     width: int = 16
+    # The fixed values a cell may take (labels): the template offers them as a drop-down list.
+    choices: tuple[str, ...] = ()
 
 
 @dataclass
@@ -283,9 +285,30 @@ def _is_totals(raw: Sequence[Any]) -> bool:
     return False
 
 
+def _example_cells(columns: Sequence[Column], index: dict[str, int]) -> list[tuple[int, str]]:
+    """(position, value) of the template's example in every required text column of the file."""
+    return [
+        (index[c.key], c.example)
+        for c in columns
+        if c.required and c.key in index and isinstance(c.example, str) and c.example
+    ]
+
+
+def _is_example(raw: Sequence[Any], cells: list[tuple[int, str]]) -> bool:
+    return bool(cells) and all(
+        position < len(raw) and _cell_text(raw[position]) == example for position, example in cells
+    )
+
+
 def _rows_from(
-    raw_rows: Iterable[Sequence[Any]], table: Table, index: dict[str, int], first_number: int
+    raw_rows: Iterable[Sequence[Any]],
+    table: Table,
+    index: dict[str, int],
+    first_number: int,
+    columns: Sequence[Column] = (),
 ) -> Iterator[SourceRow]:
+    example = _example_cells(columns, index)
+    first_example = example[0] if example else (0, None)
     for offset, raw in enumerate(raw_rows):
         # A sheet may carry a million formatted but empty rows: they are not data. (The first
         # cell of a data row is usually filled, which settles it without looking further.)
@@ -297,6 +320,11 @@ def _rows_from(
         if ((type(first) is str and "计" in first) or _is_blank(first)) and _is_totals(raw):
             # A 合计 row sums the rows above: it is not a record, and nothing in it is lost.
             table.skipped_rows.append((first_number + offset, "合计行"))
+            continue
+        # The template's example row, left in: the same made-up firm or officer every time.
+        position, value = first_example
+        if position < len(raw) and raw[position] == value and _is_example(raw, example):
+            table.skipped_rows.append((first_number + offset, "模板中的示例行"))
             continue
         values = {key: (raw[pos] if pos < len(raw) else None) for key, pos in index.items()}
         yield SourceRow(number=first_number + offset, values=values, raw=raw, sheet=table)
@@ -385,7 +413,7 @@ def _start_table(
         ],
     )
     rest = itertools.chain(first_rows[offset + 1 :], rows)
-    table.rows = _rows_from(rest, table, match.index, first_number=offset + 2)
+    table.rows = _rows_from(rest, table, match.index, first_number=offset + 2, columns=columns)
     return table
 
 
@@ -764,25 +792,46 @@ def write_template(
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.datavalidation import DataValidation
 
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = sheet_title
     header_fill = PatternFill("solid", fgColor="DDE7F3")
+    last_row = 1_048_576
     for position, column in enumerate(columns, start=1):
         cell = sheet.cell(row=1, column=position, value=column.header)
         cell.font = Font(bold=True, color="B42318" if column.required else "1F2933")
         cell.fill = header_fill
         cell.alignment = Alignment(horizontal="center")
         letter = get_column_letter(position)
-        sheet.column_dimensions[letter].width = column.width
+        dimension = sheet.column_dimensions[letter]
+        dimension.width = column.width
         example = sheet.cell(row=2, column=position, value=column.example)
         if column.text:
-            # Format the column as text for the rows people will fill in, not only the example.
-            for row in range(2, 2002):
-                sheet.cell(row=row, column=position).number_format = "@"
+            # The whole column as text, not only the rows people are expected to fill: from the
+            # first row past a fixed range Excel would store 18 digits as 9.11E+17 again.
+            dimension.number_format = "@"
+            example.number_format = "@"
         elif isinstance(column.example, date):
             example.number_format = "yyyy-mm-dd"
+        # The header's input message says what goes in the column when it is selected.
+        prompt = "；".join(filter(None, ["必填" if column.required else "选填", column.note]))
+        hint = DataValidation(showInputMessage=True, promptTitle=column.header[:32])
+        hint.prompt = prompt[:255]
+        hint.add(f"{letter}1")
+        sheet.add_data_validation(hint)
+        if column.choices:
+            allowed = DataValidation(
+                type="list",
+                formula1='"' + ",".join(column.choices) + '"',
+                allow_blank=not column.required,
+                showErrorMessage=True,
+                errorTitle="不是可选值",
+                error=f"只能填写：{' / '.join(column.choices)}"[:255],
+            )
+            allowed.add(f"{letter}2:{letter}{last_row}")
+            sheet.add_data_validation(allowed)
     sheet.freeze_panes = "A2"
 
     help_sheet = workbook.create_sheet("填写说明")
@@ -796,7 +845,7 @@ def write_template(
         )
     help_sheet.append([])
     for line in (
-        "第 1 行为表头，请勿修改；红色列名为必填列。第 2 行为示例，导入前请删除或替换。",
+        "第 1 行为表头，请勿修改；红色列名为必填列。第 2 行为示例，导入时会被识别并跳过。",
         "代码、证件号码等列已设置为文本格式，请勿改为数值，否则字母和前导零会丢失。",
         "日期可填写 2021-06-01、2021/6/1 或 2021年6月1日。",
         *notes,

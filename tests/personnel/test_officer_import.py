@@ -533,8 +533,11 @@ def test_the_template_has_an_example_row_and_notes_and_imports(run, tmp_path):
     assert "公民身份号码" in notes and "有效期止" in notes
     assert any(note and "其他部门" in note for note in notes)
     job = run(content=path.read_bytes(), name="template.xlsx")
-    assert job.status == Status.DONE, job.message
-    assert (job.inserted, Certificate.objects.count()) == (1, 1)
+    # The example row is recognised and skipped: the template alone has no data.
+    assert job.status == Status.REJECTED
+    assert job.message.startswith("文件中只有表头，没有数据行。")
+    assert "已跳过模板中的示例行 1 行：第 2 行。" in job.message
+    assert not Officer.objects.exists()
 
 
 # --- the pages -----------------------------------------------------------------------------------
