@@ -72,7 +72,7 @@ COLUMNS = [
            choices=tuple(str(label) for _, label in TargetType.choices),
            note="企业 / 个体工商户 / 农民专业合作社 / 其他组织；留空按代码第 2 位判断"),
     Column("region_code", "行政区划代码", text=True, example="220104",
-           aliases=("区划代码", "行政区划", "所属区划代码"),
+           aliases=("区划代码", "所属区划代码"),
            note="6 位 GB/T 2260 代码，须为本系统区划表中存在的代码"),
     Column("industry_code", "行业代码", required=False, text=True, example="C3670",
            note="GB/T 4754-2017，如 C3670 或 3670"),
