@@ -64,6 +64,11 @@ def _describe(problems: dict[str, str], importer, table: Table) -> str:
     return "；".join(parts)
 
 
+def _where(seen: int | tuple[Table, int], first: Table) -> str:
+    sheet, number = seen if isinstance(seen, tuple) else (first, seen)
+    return f"{sheet.where()}第 {number} 行"
+
+
 def _as_in_first_sheet(raw: list, sheet: Table, first: Table) -> list:
     """A row of a later sheet with its cells under the first sheet's headers, for the report."""
     if sheet is first or sheet.column_index == first.column_index:
@@ -194,7 +199,9 @@ def run_import(
             max_bytes=settings.IMPORT_MAX_BYTES,
             limits=workbook_limits(),
         )
-        seen: dict[Any, str] = {}
+        # Key -> the row number, or (sheet, row number) past the first sheet: a million of them
+        # stay in memory.
+        seen: dict[Any, Any] = {}
         chunk: list[Any] = []
         for row in table.rows:
             job.total_rows += 1
@@ -207,8 +214,8 @@ def run_import(
                 key = importer.row_key(record)
                 if key is not None:
                     if key in seen:
-                        raise RowInvalid({"": f"与{seen[key]}重复"})
-                    seen[key] = f"{sheet.where()}第 {row.number} 行"
+                        raise RowInvalid({"": f"与{_where(seen[key], table)}重复"})
+                    seen[key] = row.number if sheet is table else (sheet, row.number)
                 chunk.append(record)
             except RowInvalid as exc:
                 errors.append(
