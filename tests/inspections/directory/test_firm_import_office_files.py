@@ -379,3 +379,11 @@ def test_a_workbook_without_any_header_names_the_first_sheet(db, tmp_path):
     assert job.message.startswith(
         "工作表“说明”：缺少必填列：统一社会信用代码、名称、行政区划代码。"
     )
+
+
+def test_errors_name_the_column_letter_excel_shows_when_column_a_is_empty(db, tmp_path):
+    content = workbook_bytes([[None, *HEADER], [None, A, "甲", "2201"]])
+    job = run(tmp_path, content)
+    assert job.status == Status.REJECTED
+    errors = report_sheets(job)["错误行"]
+    assert errors[1][1].startswith("D 列“行政区划代码”：")
