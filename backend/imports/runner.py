@@ -286,6 +286,9 @@ def run_import(
                 "updated": counts.updated,
                 "unchanged": counts.unchanged,
                 "rejected": job.rejected,
+                # What was skipped (sheets, title, totals and example rows, columns) is part of
+                # what the import did.
+                "notes": notes,
             },
         )
 

@@ -8,10 +8,12 @@ from datetime import date
 import pytest
 from openpyxl import Workbook, load_workbook
 
+from backend.audit.models import AuditEvent
 from backend.codes import make_uscc
 from backend.imports.models import Status
 from backend.imports.runner import run_import
 from backend.imports.services import create_command_job
+from inspections.directory.actions import DirectoryAction
 from inspections.directory.models import Firm
 
 A = make_uscc(region="220104", org_body8="20000001")
@@ -73,6 +75,8 @@ def test_title_rows_above_the_header_are_skipped_and_named(db, tmp_path):
     )
     assert note in job.message
     assert report_sheets(job)["导入说明"] == [(note,)]
+    event = AuditEvent.objects.get(action=DirectoryAction.FIRM_IMPORT)
+    assert event.detail["notes"] == [note]
 
 
 def test_an_error_names_the_row_excel_shows_under_a_title(db, tmp_path):
