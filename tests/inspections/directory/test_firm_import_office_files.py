@@ -4,6 +4,7 @@ Whatever is read differently is said on the job's page and in its report, never 
 
 import io
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -391,3 +392,27 @@ def test_errors_name_the_column_letter_excel_shows_when_column_a_is_empty(db, tm
     assert job.status == Status.REJECTED
     errors = report_sheets(job)["错误行"]
     assert errors[1][1].startswith("D 列“行政区划代码”：")
+
+
+# --- files saved by LibreOffice (tests/fixtures/imports/README.md) -----------------------------
+
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "imports"
+
+
+@pytest.mark.parametrize("name", ["firms-libreoffice.xls", "firms-libreoffice.xlsx"])
+def test_a_workbook_saved_by_libreoffice_imports_every_sheet(db, tmp_path, name):
+    job = run(tmp_path, (FIXTURES / name).read_bytes(), name=name)
+    assert job.status == Status.DONE, job.message
+    assert imported() == {
+        "912201042000000139": ("长春甲有限公司", "220104", "人民大街1号", "", "B"),
+        "912201022000000217": ("长春乙有限公司", "220102", "", "", "C"),
+        "91220106200000048Q": ("长春丙有限公司", "220106", "南关路3号", "", "A"),
+    }
+    notes = [row[0] for row in report_sheets(job)["导入说明"]]
+    assert notes == [
+        "已读取 2 个工作表：“朝阳区”、“南关区”。",
+        "工作表“朝阳区”的表头在第 2 行，其上方的标题行已跳过："
+        "第 1 行“2026年度检查对象名录（朝阳区）”。",
+        "工作表“朝阳区”已跳过合计行 1 行：第 5 行。",
+        "工作表“填报说明”没有可识别的表头，已跳过。",
+    ]
