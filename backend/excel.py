@@ -42,8 +42,11 @@ def write_xlsx(
     rows: Iterable[Sequence],
     sheet_title: str = "Sheet",
     max_rows_per_sheet: int = EXCEL_MAX_ROWS,
+    notes_sheet: tuple[str, Sequence[str]] | None = None,
 ) -> int:
     """Stream rows into a write-only workbook; a new sheet starts when one is full.
+
+    `notes_sheet` (title, lines) adds a last sheet with one line of text per row.
 
     Returns the number of data rows written.
     """
@@ -70,6 +73,11 @@ def write_xlsx(
     if sheet is None:
         sheet = workbook.create_sheet(sheet_title)
         sheet.append(list(headers))
+    if notes_sheet is not None:
+        title, lines = notes_sheet
+        notes = workbook.create_sheet(title)
+        for line in lines:
+            notes.append([_xlsx_text(line)])
     workbook.save(out)
     return count
 

@@ -8,11 +8,14 @@ export layout, then runs two child processes so that each one's peak memory is i
 
 - the baseline: python-calamine reading every row of the file, and nothing else;
 - the import: `import_firms`'s service (read, check every row, stage, write in one transaction)
-  into an empty directory in a fresh PostgreSQL database (--database, created and migrated).
+  into an empty directory in a fresh database of each kind asked for (--databases): SQLite, the
+  embedded default (a new file under var/bench/), and PostgreSQL (--database, created and
+  migrated).
 
-Prints both times, their ratio and the import's peak memory, with the issue's targets: 100,000
+Prints both times, their ratio and the import's peak memory, with the issues' targets: 100,000
 firms in at most 15 s, 1,000,000 in at most 3 minutes, peak under 1.5 GiB, import at most 4x
-calamine alone. A second import of the same file (all unchanged) is timed too.
+calamine alone (issue 4); at most 3x on SQLite and PostgreSQL, a re-import of the unchanged file
+at most 2x (issue 19). A second import of the same file (all unchanged) is timed too.
 """
 
 import argparse
@@ -133,6 +136,11 @@ def main() -> None:
     parser.add_argument("--n", type=int, default=100_000)
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--database", default="shuangsui_bench_import")
+    parser.add_argument(
+        "--databases",
+        default="sqlite,postgresql",
+        help="comma-separated: sqlite (the embedded default), postgresql",
+    )
     parser.add_argument("--child", choices=["read", "import"])
     parser.add_argument("--file")
     args = parser.parse_args()
@@ -153,30 +161,48 @@ def main() -> None:
     print(f"  baseline: python-calamine reads it      {read['seconds']:7.2f} s  "
           f"peak {read['peak_gib']:.2f} GiB")  # fmt: skip
 
+    for kind in args.databases.split(","):
+        if kind == "sqlite":
+            sqlite = ROOT / "var" / "bench" / "import.sqlite3"
+            sqlite.unlink(missing_ok=True)
+            url = f"sqlite:///{sqlite}"
+        else:
+            url = fresh_database(args.server, args.database)
+        measure(kind, url, path, args.n, read)
+
+
+def measure(kind: str, url: str, path: Path, n: int, read: dict) -> None:
     # As in production: DEBUG off (with it on, Django keeps the text of every query).
     env = dict(
         os.environ,
-        DATABASE_URL=fresh_database(args.server, args.database),
+        DATABASE_URL=url,
         DEBUG="0",
         SECRET_KEY="benchmark-only-" + os.urandom(24).hex(),
         ALLOWED_HOSTS="127.0.0.1",
+        # Required with DEBUG off; made up, as in .ci/run's deploy check (a leading 0 keeps the
+        # SM2 private key below the curve's order).
+        FIELD_ENCRYPTION_KEYS="bench:" + os.urandom(32).hex(),
+        CHECKPOINT_SIGNING_KEY="sm2:0" + os.urandom(32).hex()[1:],
     )
     subprocess.run([sys.executable, str(ROOT / "manage.py"), "migrate", "-v0"], env=env, check=True)
     imported = run_child("import", path, env)
     first, second = imported["runs"]
-    assert first["status"] == "done" and first["inserted"] == args.n, first
-    assert second["unchanged"] == args.n, second
+    assert first["status"] == "done" and first["inserted"] == n, first
+    assert second["unchanged"] == n, second
     ratio = first["seconds"] / read["seconds"]
-    limit = 15 if args.n <= 100_000 else 180
-    print(f"  import into an empty directory           {first['seconds']:7.2f} s  "
+    again = second["seconds"] / read["seconds"]
+    limit = 15 if n <= 100_000 else 180
+    print(f"  {kind}:")
+    print(f"    import into an empty directory         {first['seconds']:7.2f} s  "
           f"{first['inserted']:,} inserted")  # fmt: skip
-    print(f"  import again (all unchanged)             {second['seconds']:7.2f} s")
-    print(f"  import peak memory                       {imported['peak_gib']:7.2f} GiB")
+    print(f"    import again (all unchanged)           {second['seconds']:7.2f} s")
+    print(f"    import peak memory                     {imported['peak_gib']:7.2f} GiB")
     verdict = {True: "met", False: "MISSED"}
     print(
-        f"  ratio import / calamine {ratio:.2f}x (target ≤ 4x: {verdict[ratio <= 4]});"
-        f" time target ≤ {limit} s: {verdict[first['seconds'] <= limit]};"
-        f" memory target < 1.5 GiB: {verdict[imported['peak_gib'] < 1.5]}"
+        f"    ratio import / calamine {ratio:.2f}x (≤ 4x: {verdict[ratio <= 4]};"
+        f" ≤ 3x: {verdict[ratio <= 3]}); re-import {again:.2f}x (≤ 2x: {verdict[again <= 2]});"
+        f" time ≤ {limit} s: {verdict[first['seconds'] <= limit]};"
+        f" memory < 1.5 GiB: {verdict[imported['peak_gib'] < 1.5]}"
     )
 
 

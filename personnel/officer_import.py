@@ -92,9 +92,9 @@ COLUMNS = [
     Column("citizen_id", "公民身份号码", text=True, width=22, aliases=("身份证号码", "身份证号"),
            example=EXAMPLE_CITIZEN_ID,
            note="18 位，末位可为 X；按此号码识别人员：本部门已有的更新，没有的新增"),
-    Column("category", "人员类别", width=28, example="行政执法类公务员",
+    Column("category", "人员类别", width=28, example="行政执法类公务员", choices=tuple(CATEGORIES),
            note=" / ".join(CATEGORIES)),
-    Column("gender", "性别", required=False, example="男",
+    Column("gender", "性别", required=False, example="男", choices=tuple(GENDERS),
            note="男 / 女；留空按公民身份号码第 17 位判断"),
     Column("phone", "联系电话", required=False, text=True, example="13943100001",
            note="11 位手机号码，或带区号的固定电话，如 0431-88886666"),
@@ -103,12 +103,13 @@ COLUMNS = [
            note="多个专长用顿号“、”分隔"),
     Column("jurisdiction_area", "管辖片区", required=False, text=True, example="220102",
            note="6 位行政区划代码，如 220102；交叉检查时不检查本片区的企业"),
-    Column("status", "状态", required=False, example="在岗",
+    Column("status", "状态", required=False, example="在岗", choices=tuple(STATUSES),
            note=" / ".join(STATUSES) + "；新人员留空为在岗"),
     Column("cert_number", "证件号码", required=False, text=True, width=20,
            aliases=("证件编号", "执法证号", "执法证编号"), example="22010021000001",
            note="执法证编号，按此编号识别执法证；只登记人员时，本列及以下各列都留空"),
     Column("cert_kind", "证件类型", required=False, width=24, example="全国统一行政执法证",
+           choices=tuple(KINDS),
            note=" / ".join(KINDS)),
     Column("cert_authority", "发证机关", required=False, example="长春市人民政府"),
     Column("cert_fields", "执法领域", required=False, width=24, example="外国人来华工作许可",
@@ -201,11 +202,16 @@ def _problems(error: ValidationError, columns: dict[str, str]) -> dict[str, str]
     return problems
 
 
+# Certificate numbers begin with the issuing region's code, so never with 0: a whole number of
+# 8 to 15 digits lost nothing (a spreadsheet keeps 15 digits exactly).
+CERTIFICATE_DIGITS = range(8, 16)
+
+
 def _certificate_number(value: Any) -> str:
     if value is None or isinstance(value, str):
         return text(value, required=False)
-    # A number or a date: Excel changed what was typed; code_text explains how.
-    return code_text(value, what="证件号码")
+    # A date or a rounded number: Excel changed what was typed; code_text explains how.
+    return code_text(value, what="证件号码", digits=CERTIFICATE_DIGITS)
 
 
 @register

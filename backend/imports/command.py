@@ -15,7 +15,7 @@ class ImportCommand(BaseCommand):
     kind: str
 
     def add_arguments(self, parser):
-        parser.add_argument("file", nargs="?", help="要导入的 .xlsx 或 .csv 文件")
+        parser.add_argument("file", nargs="?", help="要导入的 .xlsx、.xls、.ods、.csv 或 .txt 文件")
         parser.add_argument(
             "--valid-only", action="store_true", help="只导入有效行（默认：有任何错误则不导入）"
         )

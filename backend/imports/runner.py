@@ -16,7 +16,7 @@ from backend.audit.services import record_event
 from backend.imports.base import Counts, ImportContext, RowInvalid
 from backend.imports.models import ImportJob, Mode, Status
 from backend.imports.registry import get_importer
-from backend.tabular import CellError, TableError, column_letter, read_table, write_error_report
+from backend.tabular import CellError, Table, TableError, read_table, write_error_report
 from backend.workbook_checks import WorkbookLimits
 
 log = logging.getLogger(__name__)
@@ -50,17 +50,34 @@ def _save(job: ImportJob, **changes: Any) -> None:
     job.save(update_fields=[*changes, "heartbeat_at"])
 
 
-def _describe(problems: dict[str, str], importer, column_index: dict[str, int]) -> str:
+def _describe(problems: dict[str, str], importer, table: Table) -> str:
     headers = {c.key: c.header for c in importer.columns}
+    column_index = table.column_index
     parts = []
     for key, message in problems.items():
         if key in column_index:
-            parts.append(f"{column_letter(column_index[key])} 列“{headers[key]}”：{message}")
+            parts.append(f"{table.letter(column_index[key])} 列“{headers[key]}”：{message}")
         elif key in headers:
             parts.append(f"“{headers[key]}”：{message}")
         else:
             parts.append(message)
     return "；".join(parts)
+
+
+def _where(seen: int | tuple[Table, int], first: Table) -> str:
+    sheet, number = seen if isinstance(seen, tuple) else (first, seen)
+    return f"{sheet.where()}第 {number} 行"
+
+
+def _as_in_first_sheet(raw: list, sheet: Table, first: Table) -> list:
+    """A row of a later sheet with its cells under the first sheet's headers, for the report."""
+    if sheet is first or sheet.column_index == first.column_index:
+        return raw
+    cells: list = [None] * len(first.headers)
+    for key, position in first.column_index.items():
+        if key in sheet.column_index and sheet.column_index[key] < len(raw):
+            cells[position] = raw[sheet.column_index[key]]
+    return cells
 
 
 class _StagedWrites:
@@ -182,10 +199,13 @@ def run_import(
             max_bytes=settings.IMPORT_MAX_BYTES,
             limits=workbook_limits(),
         )
-        seen: dict[Any, int] = {}
+        # Key -> the row number, or (sheet, row number) past the first sheet: a million of them
+        # stay in memory.
+        seen: dict[Any, Any] = {}
         chunk: list[Any] = []
         for row in table.rows:
             job.total_rows += 1
+            sheet = row.sheet or table
             try:
                 try:
                     record = importer.parse_row(row.values)
@@ -194,12 +214,16 @@ def run_import(
                 key = importer.row_key(record)
                 if key is not None:
                     if key in seen:
-                        raise RowInvalid({"": f"与第 {seen[key]} 行重复"})
-                    seen[key] = row.number
+                        raise RowInvalid({"": f"与{_where(seen[key], table)}重复"})
+                    seen[key] = row.number if sheet is table else (sheet, row.number)
                 chunk.append(record)
             except RowInvalid as exc:
                 errors.append(
-                    (row.number, row.raw, _describe(exc.problems, importer, table.column_index))
+                    (
+                        row.number,
+                        _as_in_first_sheet(row.raw, sheet, table),
+                        sheet.where() + _describe(exc.problems, importer, sheet),
+                    )
                 )
             if len(chunk) >= CHUNK_ROWS:
                 writes.send(chunk)
@@ -225,9 +249,11 @@ def run_import(
 
     job.rejected = len(errors)
     job.processed_rows = job.total_rows
-    if errors:
+    # What was skipped or left out is said on the page and in the report, never dropped unseen.
+    notes = table.notes()
+    if errors or notes:
         buffer = io.BytesIO()
-        write_error_report(buffer, headers=table.headers, rows=errors)
+        write_error_report(buffer, headers=table.headers, rows=errors, notes=notes)
         job.error_report.save(f"errors-{job.pk}.xlsx", ContentFile(buffer.getvalue()), save=False)
     refusal = None
     if job.total_rows == 0:
@@ -241,7 +267,7 @@ def run_import(
         refusal = f"共 {job.total_rows} 行，全部有错误，未导入任何数据。"
     if refusal:
         writes.abort()
-        return _finish(job, Status.REJECTED, refusal)
+        return _finish(job, Status.REJECTED, _with_notes(refusal, notes))
 
     _save(job, status=Status.APPLYING, processed_rows=job.processed_rows, rejected=job.rejected)
     if on_progress:
@@ -260,6 +286,9 @@ def run_import(
                 "updated": counts.updated,
                 "unchanged": counts.unchanged,
                 "rejected": job.rejected,
+                # What was skipped (sheets, title, totals and example rows, columns) is part of
+                # what the import did.
+                "notes": notes,
             },
         )
 
@@ -275,7 +304,11 @@ def run_import(
         f"{verb}：新增 {counts.inserted}，更新 {counts.updated}，"
         f"未变化 {counts.unchanged}，错误 {job.rejected}。"
     )
-    return _finish(job, Status.DONE, summary)
+    return _finish(job, Status.DONE, _with_notes(summary, notes))
+
+
+def _with_notes(message: str, notes: list[str]) -> str:
+    return " ".join([message, *notes])
 
 
 def _finish(job: ImportJob, status: str, message: str) -> ImportJob:

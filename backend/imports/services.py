@@ -32,7 +32,12 @@ def upload_import(
         raise ValidationError({"mode": "请选择导入方式"})
     name = Path(uploaded_file.name).name
     if Path(name).suffix.lower() not in SUPPORTED_SUFFIXES:
-        raise ValidationError({"file": f"不支持的文件类型“{name}”，请上传 .xlsx 或 .csv 文件。"})
+        raise ValidationError(
+            {
+                "file": f"不支持的文件类型“{name}”，"
+                "请上传 .xlsx、.xls、.ods、.csv 或 Unicode 文本（.txt）文件。"
+            }
+        )
     if uploaded_file.size > settings.IMPORT_MAX_BYTES:
         limit = settings.IMPORT_MAX_BYTES // (1024 * 1024)
         raise ValidationError({"file": f"文件过大，上限为 {limit} MB。请拆分后分批导入。"})

@@ -20,7 +20,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label="选择文件（.xlsx 或 .csv）")
+    file = forms.FileField(label="选择文件（.xlsx、.xls、.ods、.csv 或 .txt）")
     mode = forms.ChoiceField(
         label="导入方式",
         choices=Mode.choices,

@@ -63,12 +63,16 @@ _TAG = re.compile(r"^(?P<name>[^（(]+?)\s*(?:[（(](?P<detail>[^）)]*)[）)])?
 
 COLUMNS = [
     Column("uscc", "统一社会信用代码", text=True, width=22,
+           aliases=("社会信用代码", "信用代码", "统一代码", "注册号/统一社会信用代码"),
            example=make_uscc(region="220104", org_body8="MA17XKQ6"),
            note="18 位，含校验位；按此代码识别对象，已存在的更新，不存在的新增"),
-    Column("name", "名称", width=30, example="长春华信汽车零部件有限公司"),
+    Column("name", "名称", width=30, example="长春华信汽车零部件有限公司",
+           aliases=("企业名称", "单位名称", "市场主体名称", "对象名称", "主体名称")),
     Column("target_type", "对象类型", required=False, example="企业",
+           choices=tuple(str(label) for _, label in TargetType.choices),
            note="企业 / 个体工商户 / 农民专业合作社 / 其他组织；留空按代码第 2 位判断"),
     Column("region_code", "行政区划代码", text=True, example="220104",
+           aliases=("区划代码", "所属区划代码"),
            note="6 位 GB/T 2260 代码，须为本系统区划表中存在的代码"),
     Column("industry_code", "行业代码", required=False, text=True, example="C3670",
            note="GB/T 4754-2017，如 C3670 或 3670"),
@@ -78,8 +82,10 @@ COLUMNS = [
            aliases=("法定代表人", "负责人"), example="王伟"),
     Column("registered_on", "成立日期", required=False, example=date(2015, 3, 18)),
     Column("status", "登记状态", required=False, example="存续",
+           choices=tuple(str(label) for _, label in FirmStatus.choices),
            note="存续 / 注销 / 吊销 / 撤销 / 迁出；新对象留空为存续"),
     Column("risk_class", "信用风险分类", required=False, example="B",
+           choices=tuple(RiskClass.values),
            note="A / B / C / D；内部使用，不对外公开；新对象留空为 B"),
     Column("flags", "标记", required=False, example="投诉举报",
            note="经营异常、严重违法失信、投诉举报，多个用顿号分隔；填“无”表示清除全部标记"),
@@ -88,6 +94,8 @@ COLUMNS = [
 ]  # fmt: skip
 
 _EARLIEST = date(1949, 1, 1)
+# Whole numbers accepted for codes that are digits only and never start with 0.
+_SIX, _FOUR = range(6, 7), range(4, 5)
 WRITE_CHUNK = 10_000
 TARGET_TYPES = {str(label): value for value, label in TargetType.choices}
 STATUSES = {str(label): value for value, label in FirmStatus.choices}
@@ -190,7 +198,7 @@ class FirmImporter(Importer):
             problems["name"] = exc.message
         try:
             region = checked_code(
-                values.get("region_code"), self._known_region, what="行政区划代码"
+                values.get("region_code"), self._known_region, what="行政区划代码", digits=_SIX
             )
         except CellError as exc:
             problems["region_code"] = exc.message
@@ -206,6 +214,8 @@ class FirmImporter(Importer):
                     self._industry,
                     what="行业代码",
                     required=False,
+                    # Only 4 digits: a division of agriculture (01xx) as a number has 3.
+                    digits=_FOUR,
                 )
             except CellError as exc:
                 problems["industry_code"] = exc.message

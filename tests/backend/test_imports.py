@@ -220,6 +220,13 @@ def upload(client, rows, mode=Mode.ALL_OR_NOTHING, name="departments.xlsx"):
     )
 
 
+def test_the_upload_page_says_which_files_are_accepted_and_what_is_skipped(client, system_admin):
+    log_in(client, system_admin)
+    page = client.get(reverse("imports:upload", args=["test-departments"])).content.decode()
+    assert ".xlsx、.xlsm、.xls、.ods、.csv" in page
+    assert "表头可以在前 10 行中的任意一行" in page
+
+
 def test_an_upload_runs_and_its_page_shows_the_outcome(
     client, system_admin, django_capture_on_commit_callbacks
 ):

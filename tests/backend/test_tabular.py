@@ -47,8 +47,8 @@ def xlsx(rows, *, merge=None, empty_formatted_rows=0) -> io.BytesIO:
     return buffer
 
 
-def read(buffer, filename="firms.xlsx", **kwargs):
-    table = read_table(buffer, filename=filename, columns=COLUMNS, **kwargs)
+def read(buffer, filename="firms.xlsx", columns=COLUMNS, **kwargs):
+    table = read_table(buffer, filename=filename, columns=columns, **kwargs)
     return table, list(table.rows)
 
 
@@ -195,14 +195,44 @@ def test_the_template_has_headers_an_example_and_notes():
     sheet = workbook["检查对象"]
     assert [c.value for c in sheet[1]] == ["名称", "统一社会信用代码", "成立日期"]
     assert sheet["A2"].value == "长春某某有限公司"
-    assert sheet["B3"].number_format == "@"  # code columns are text where people type
+    # Code columns are text as a whole, wherever people type.
+    assert sheet.column_dimensions["B"].number_format == "@"
+    assert sheet.column_dimensions["A"].number_format == "General"
     notes = [row[0] for row in workbook["填写说明"].iter_rows(values_only=True)]
     assert "统一社会信用代码" in notes
     assert "附加说明" in notes
-    # And the template reads back as a valid (header-only) table.
+    # And the template reads back as a valid table whose example row is not data.
     buffer.seek(0)
     table = read_table(buffer, filename="t.xlsx", columns=COLUMNS)
-    assert [r.values["name"] for r in table.rows] == ["长春某某有限公司"]
+    assert list(table.rows) == []
+    assert table.skipped_rows == [(2, "模板中的示例行")]
+
+
+def test_the_template_lists_the_fixed_choices_and_explains_each_header():
+    columns = [
+        Column("name", "名称", note="全称"),
+        Column("risk", "信用风险分类", required=False, choices=("A", "B", "C", "D")),
+    ]
+    buffer = io.BytesIO()
+    write_template(buffer, columns=columns, sheet_title="名录")
+    buffer.seek(0)
+    validations = {
+        str(v.sqref): v for v in load_workbook(buffer)["名录"].data_validations.dataValidation
+    }
+    assert (validations["A1"].promptTitle, validations["A1"].prompt) == ("名称", "必填；全称")
+    assert validations["B1"].prompt == "选填"
+    choices = validations["B2:B1048576"]
+    assert (choices.type, choices.formula1, choices.allow_blank) == ("list", '"A,B,C,D"', True)
+    assert choices.error == "只能填写：A / B / C / D"
+
+
+def test_a_row_like_the_example_but_for_one_cell_is_data():
+    _, rows = read(
+        xlsx([["名称", "统一社会信用代码"], ["长春某某有限公司", "91110108551385082Q"]]),
+        columns=[Column("name", "名称", example="长春某某有限公司"),
+                 Column("code", "统一社会信用代码", example="91220104MA17XKQ648")],
+    )  # fmt: skip
+    assert [r.number for r in rows] == [2]
 
 
 def test_the_error_report_keeps_the_original_row_and_says_what_is_wrong():

@@ -99,16 +99,28 @@ def test_a_department_administrator_imports_officers_past_a_bad_row(page, tmp_pa
     expect(officers).not_to_contain_text("浏览器乙")
 
 
-def test_a_planner_imports_firms_and_watches_the_job_finish(page, tmp_path):
+def test_a_planner_imports_firms_from_two_sheets_and_watches_the_job_finish(page, tmp_path):
     assert _account("kj_planner").role == Role.PLANNER
-    rows = [["统一社会信用代码", "名称", "行政区划代码"]]
+    header = ["统一社会信用代码", "名称", "行政区划代码"]
+    workbook = Workbook()
+    first = workbook.active
+    first.title = "朝阳区"
+    second = workbook.create_sheet("南关区")
+    second.append(["南关区检查对象名录"])
+    for sheet in (first, second):
+        sheet.append(header)
     for number in range(1, 4):
         uscc = make_uscc(region="220104", org_body8=f"BT00000{number}")
-        rows.append([uscc, f"浏览器测试{number}有限公司", "220104"])
-    path = _xlsx(tmp_path / "firms.xlsx", rows)
+        (first if number < 3 else second).append([uscc, f"浏览器测试{number}有限公司", "220104"])
+    path = str(tmp_path / "firms.xlsx")
+    workbook.save(path)
     _log_in(page, "kj_planner")
     page.goto("/imports/firms/")
     _upload(page, path, "全部有效才导入")
     expect(page.get_by_test_id("job-status")).to_have_text("已完成", timeout=FINISHED)
     expect(page.locator("[data-field=inserted]")).to_have_text("3")
-    expect(page.get_by_test_id("job-message")).to_contain_text("导入完成：新增 3")
+    message = page.get_by_test_id("job-message")
+    expect(message).to_contain_text("导入完成：新增 3")
+    expect(message).to_contain_text("已读取 2 个工作表：“朝阳区”、“南关区”。")
+    expect(message).to_contain_text("第 1 行“南关区检查对象名录”")
+    expect(page.get_by_test_id("error-report-link")).to_be_visible()

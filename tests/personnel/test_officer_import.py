@@ -194,6 +194,26 @@ def test_a_file_with_only_the_required_columns_imports(run):
     assert (job.status, job.inserted) == (Status.DONE, 1)
 
 
+def test_half_width_brackets_and_synonyms_in_the_header_are_recognised(run):
+    header = [
+        "姓名", "身份证号", "人员类别", "证件号码", "证件类型", "发证机关", "执法领域",
+        "有效期(起)", "有效期（止）",
+    ]  # fmt: skip
+    row = ["林执法", LIN, CIVIL, CERT_LIN, NATIONAL, "长春市人民政府", "FOREIGN_WORK",
+           date(2021, 1, 1), date(2025, 12, 31)]  # fmt: skip
+    job = run([header, row])
+    assert job.status == Status.DONE, job.message
+    certificate = Certificate.objects.get(number=CERT_LIN)
+    assert (certificate.valid_from, certificate.valid_to) == (date(2021, 1, 1), date(2025, 12, 31))
+
+
+def test_a_certificate_number_stored_as_a_number_loses_nothing_and_imports(run):
+    row = with_cells(GOOD[1], 证件号码=int(CERT_LIN))
+    job = run([HEADER, row])
+    assert job.status == Status.DONE, job.message
+    assert Certificate.objects.get(number=CERT_LIN).officer.citizen_id == LIN
+
+
 def test_a_csv_file_in_gbk_imports_too(run):
     content = f"姓名,公民身份号码,人员类别,管辖片区\n林执法,{LIN},{CIVIL},220102\n"
     job = run(content=content.encode("gbk"), name="officers.csv")
@@ -339,7 +359,8 @@ BAD_ROWS = [
       "2021-01-01", "2025-12-31"], "L 列“执法领域”", "不是系统中的执法领域"),
     (["辰", MA, CIVIL, "", "", "", "", "", "X-1", "工作证", "长春市人民政府", "FOREIGN_WORK",
       "2021-01-01", "2025-12-31"], "J 列“证件类型”", "不是可选值"),
-    (["巳", MA, CIVIL, "", "", "", "", "", 22010021100009, NATIONAL, "长春市人民政府",
+    # 16 digits: more than a spreadsheet keeps exactly.
+    (["巳", MA, CIVIL, "", "", "", "", "", 2201002110000912, NATIONAL, "长春市人民政府",
       "FOREIGN_WORK", "2021-01-01", "2025-12-31"], "I 列“证件号码”", "读成了数字"),
 ]  # fmt: skip
 
@@ -399,7 +420,7 @@ def test_valid_only_imports_the_valid_rows(run):
         pytest.param(xlsx_bytes([["姓名", "人员类别"], ["林执法", CIVIL]]), "o.xlsx",
                      "缺少必填列：公民身份号码", id="missing-column"),
         pytest.param(xlsx_bytes([["姓名", "身份", "人员类别"], ["林执法", LIN, CIVIL]]),
-                     "o.xlsx", "文件第 1 行的表头为：姓名、身份、人员类别",
+                     "o.xlsx", "最像表头的是第 1 行：姓名、身份、人员类别",
                      id="wrong-column"),
         pytest.param(xlsx_bytes([["姓名", None, "人员类别"], ["林", LIN, CIVIL]], merge="A1:B1"),
                      "o.xlsx", "表头（第 1 行）有合并单元格 A1:B1", id="merged-header"),
@@ -512,8 +533,11 @@ def test_the_template_has_an_example_row_and_notes_and_imports(run, tmp_path):
     assert "公民身份号码" in notes and "有效期止" in notes
     assert any(note and "其他部门" in note for note in notes)
     job = run(content=path.read_bytes(), name="template.xlsx")
-    assert job.status == Status.DONE, job.message
-    assert (job.inserted, Certificate.objects.count()) == (1, 1)
+    # The example row is recognised and skipped: the template alone has no data.
+    assert job.status == Status.REJECTED
+    assert job.message.startswith("文件中只有表头，没有数据行。")
+    assert "已跳过模板中的示例行 1 行：第 2 行。" in job.message
+    assert not Officer.objects.exists()
 
 
 # --- the pages -----------------------------------------------------------------------------------

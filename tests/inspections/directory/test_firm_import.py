@@ -216,12 +216,17 @@ def test_a_file_exported_from_the_directory_imports_back_unchanged(db, tmp_path)
     assert (job.inserted, job.updated, job.unchanged, job.rejected) == (0, 0, 300, 0)
 
 
-def test_the_template_example_row_imports(db, tmp_path):
+def test_the_template_example_row_is_never_imported(db, tmp_path):
     path = tmp_path / "template.xlsx"
     call_command("import_firms", template=str(path))
+    workbook = load_workbook(path)
+    sheet = workbook.active
+    sheet.append([A, "长春甲有限公司", "企业", "220104"])
+    workbook.save(path)
     job = run(tmp_path, None, content=path.read_bytes())
     assert job.status == Status.DONE, job.message
-    assert job.inserted == 1
+    assert list(Firm.objects.values_list("uscc", flat=True)) == [A]
+    assert "工作表“检查对象名录”已跳过模板中的示例行 1 行：第 2 行。" in job.message
 
 
 def test_the_command_prints_the_summary(db, tmp_path, capsys):
