@@ -28,3 +28,8 @@ class FieldworkConfig(AppConfig):
         from fieldwork.checkpoint_chain import RECORDS_CHAIN
 
         register(RECORDS_CHAIN)
+        # Every inspection's chain walked every night (backend.checkpoints.nightly).
+        from backend.checkpoints.nightly import NightlyCheck, register_check
+        from fieldwork.verification import nightly_problems
+
+        register_check(NightlyCheck("records", "全过程记录摘要链", nightly_problems, order=30))

@@ -20,3 +20,8 @@ class InspectionsConfig(AppConfig):
 
         register_task_page_section(TASK_PAGE_SECTION)
         register_start_blockers(start_blockers)
+        # Every performed draw recomputed from its files every night.
+        from backend.checkpoints.nightly import NightlyCheck, register_check
+        from inspections.draws.verification import nightly_problems
+
+        register_check(NightlyCheck("draws", "已进行的抽取", nightly_problems, order=40))

@@ -16,3 +16,17 @@ class AuditConfig(AppConfig):
         from backend.checkpoints.registry import register
 
         register(AUDIT_CHAIN)
+        # And walked every night, link by link (backend.checkpoints.nightly).
+        from backend.checkpoints.nightly import NightlyCheck, register_check
+
+        register_check(NightlyCheck("audit", "审计日志哈希链", _audit_problems, order=20))
+
+
+def _audit_problems() -> list[str]:
+    from backend.audit.verification import verify_chain
+
+    report = verify_chain()
+    if report.ok:
+        return []
+    brk = report.first_break
+    return [f"审计链断裂：事件 #{brk.event_id}：{brk.reason}（此前 {report.checked} 条完好）"]

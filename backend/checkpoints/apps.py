@@ -10,6 +10,17 @@ class CheckpointsConfig(AppConfig):
 
     def ready(self) -> None:
         checks.register(check_signer, checks.Tags.security)
+        # The nightly verification starts with the checkpoints themselves and every chain
+        # against the last one; the apps add the walks of their own chains.
+        from backend.checkpoints.nightly import NightlyCheck, register_check
+
+        register_check(NightlyCheck("checkpoints", "签名检查点", _checkpoint_problems, order=10))
+
+
+def _checkpoint_problems() -> list[str]:
+    from backend.checkpoints.verification import verify
+
+    return [str(finding) for finding in verify().findings]
 
 
 def check_signer(app_configs=None, **kwargs):

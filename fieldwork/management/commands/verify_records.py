@@ -3,9 +3,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from backend.checkpoints.verification import verify
-from fieldwork import chain
 from fieldwork.models import Inspection
-from fieldwork.services.records import payload_of
+from fieldwork.verification import broken_chains
 
 
 class Command(BaseCommand):
@@ -26,16 +25,12 @@ class Command(BaseCommand):
                 raise CommandError(f"未找到检查：{'、'.join(sorted(missing))}")
         checked = records = 0
         broken = []
-        for inspection in inspections.iterator():
-            rows = inspection.records.select_related("inspection", "corrects").order_by("sequence")
-            found = chain.verify(
-                (r.sequence, payload_of(r), r.prev_hash, r.content_hash) for r in rows
-            )
+        for inspection, problem, count in broken_chains(inspections.iterator()):
             checked += 1
-            records += rows.count()
-            if found is not None:
+            records += count
+            if problem:
                 broken.append(inspection.code)
-                self.stderr.write(f"{inspection.code}：{found.problem}")
+                self.stderr.write(f"{inspection.code}：{problem}")
         if broken:
             raise CommandError(
                 f"{len(broken)}个检查的记录链断裂：{'、'.join(broken)}", returncode=1

@@ -2,9 +2,8 @@
 
 from django.core.management.base import BaseCommand, CommandError
 
-from inspections.draws import dr1
-from inspections.draws.models import Draw, DrawPurpose, DrawStatus
-from inspections.draws.services.draws import firms_result_for
+from inspections.draws.models import Draw, DrawStatus
+from inspections.draws.verification import verify_stored_draw
 
 
 class Command(BaseCommand):
@@ -21,17 +20,7 @@ class Command(BaseCommand):
             raise CommandError(
                 f"抽取 {draw_id} 当前为“{draw.get_status_display()}”，没有结果可验证"
             )
-        # A teams draw binds the firms result it staffs: the task's firms draw, or the one firm
-        # of a replacement.
-        firms_result = firms_result_for(draw) if draw.purpose == DrawPurpose.TEAMS else None
-        report = dr1.verify(
-            draw.announcement,
-            draw.reveal,
-            bytes(draw.pool),
-            bytes(draw.result),
-            conflicts_bytes=None if draw.conflicts is None else bytes(draw.conflicts),
-            firms_result_bytes=firms_result,
-        )
+        report = verify_stored_draw(draw)
         for check in report.checks:
             self.stderr.write(f"  ok  {check}")
         if not report.ok:
