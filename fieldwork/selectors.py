@@ -174,3 +174,28 @@ def approvals_waiting_for(
     return rows.prefetch_related("members__officer").order_by(
         F("approval_due").asc(nulls_last=True), "code"
     )
+
+
+def frequency_ledger(*, year: int, bodies, fields) -> QuerySet:
+    """The frequency caps' ledger (inspections.planning.caps): this year's inspections (by the
+    start of their window) by the lead departments `bodies`, for items of `fields` (None: any),
+    one row per inspection and field. Registered in FieldworkConfig.ready()."""
+    rows = Inspection.objects.filter(
+        window_start__gte=date(year, 1, 1),
+        window_start__lte=date(year, 12, 31),
+        task__department_id__in=bodies,
+    )
+    if fields is not None:
+        rows = rows.filter(task__items__item__enforcement_field_id__in=fields)
+    return (
+        rows.order_by()
+        .values_list(
+            "pk",
+            "firm_id",
+            "task__department_id",
+            "task__items__item__enforcement_field_id",
+            "inspection_type",
+            "task__campaign_authority",
+        )
+        .distinct()
+    )

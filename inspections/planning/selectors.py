@@ -30,6 +30,7 @@ from inspections.directory.selectors import (
     risk_class_counts,
 )
 from inspections.planning import rules
+from inspections.planning.caps import FREQUENCY_CAP, FREQUENCY_CAP_LABEL, firms_at_cap, zero_cap
 from inspections.planning.models import (
     AnnualPlan,
     ParticipationStatus,
@@ -121,6 +122,7 @@ RECENT_INSPECTION = "recent-inspection"
 REASON_LABELS = {
     **{code: str(FirmStatus(status).label) for status, code in EXCLUSION_REASONS.items()},
     RECENT_INSPECTION: "近期已就同一事项检查",
+    FREQUENCY_CAP: FREQUENCY_CAP_LABEL,
 }
 
 # Which firm was inspected for which item, and when, is the fieldwork app's record, which this
@@ -172,7 +174,8 @@ def exclusion_reason(
 ) -> Case:
     """The DR-1 reason code why a firm of the scope may not be drawn ("" when it may): no longer
     in existence, or, for `task`, inspected for one of its items within its exclusion window
-    (the same firm for the same item at most once in `exclusion_months`, domain.md).
+    (the same firm for the same item at most once in `exclusion_months`, domain.md), or at one
+    of the frequency caps an inspection by the task would count under (`frequency-cap`).
 
     With `written`, each reason code ("" included) is written as what it maps to instead.
     The draws step builds a task's pool with it (inspections.draws.draw_files)."""
@@ -192,6 +195,13 @@ def exclusion_reason(
             whens.append(when)
         elif firms:
             whens.append(When(pk__in=firms, then=code(RECENT_INSPECTION)))
+    if task is not None:
+        # A firm this body may not inspect again this year (频次上限): a list of ids, at most
+        # the firms at a cap, which the ledger has just counted.
+        if zero_cap(task) is not None:
+            whens.append(When(pk__isnull=False, then=code(FREQUENCY_CAP)))
+        elif capped := sorted(firms_at_cap(task)):
+            whens.append(When(pk__in=capped, then=code(FREQUENCY_CAP)))
     return Case(*whens, default=code(""), output_field=CharField())
 
 
