@@ -216,3 +216,62 @@ def test_routine_inspections_are_approved_without_a_cap_reason(
     inspection = started_unapproved.inspections.order_by("code").first()
     record = approve_inspection(actor=department_admin, inspection=inspection)
     assert "frequency_cap" not in record.content
+
+
+def test_the_heads_page_and_the_api_ask_for_the_reason_and_take_it(
+    client, started, planner, department_admin, kj, foreign_work, open_draft_task
+):
+    import uuid
+
+    from django.urls import reverse
+
+    from personnel.models import Certificate
+    from tests.conftest import log_in
+
+    firm = started.inspections.order_by("code").first().firm
+    numbers = list(
+        Certificate.objects.filter(officer__department=kj)
+        .order_by("number")
+        .values_list("number", flat=True)
+    )
+    case = {"trigger": "complaint", "reference": "12345-2021-0901-002", "firm": firm}
+    first = start_task(
+        actor=planner,
+        task=_later_task(
+            open_draft_task, inspection_type="case", case={**case, "officers": numbers[:2]}
+        ),
+    ).inspections.get()
+    second = start_task(
+        actor=planner,
+        task=_later_task(
+            open_draft_task,
+            inspection_type="case",
+            case={**case, "reference": "12345-2021-0901-003", "officers": numbers[2:4]},
+        ),
+    ).inspections.get()
+    _cap(department_admin, kj, foreign_work)
+    log_in(client, department_admin)
+
+    url = reverse("fieldwork:approve", args=[first.pk])
+    page = client.post(url, {"idempotency_key": uuid.uuid4(), "opinion": "同意"})
+    text = page.content.decode()
+    assert "将超过检查频次上限" in text and 'name="cap_reason"' in text
+    first.refresh_from_db()
+    assert first.approval_state == ApprovalState.PENDING
+    done = client.post(
+        url, {"idempotency_key": uuid.uuid4(), "opinion": "同意", "cap_reason": "投诉涉及安全隐患"}
+    )
+    assert done.status_code == 302
+    first.refresh_from_db()
+    assert first.approval_state == ApprovalState.APPROVED
+
+    api = f"/api/v1/inspections/{second.pk}/approval/"
+    refused = client.post(api, {"opinion": "同意"}, "application/json")
+    assert refused.status_code == 400, refused.content
+    assert "将超过检查频次上限" in refused.json()["fields"]["cap_reason"][0]
+    ok = client.post(api, {"opinion": "同意", "cap_reason": "上级交办"}, "application/json")
+    assert ok.status_code == 200, ok.content
+    second.refresh_from_db()
+    record = second.records.get()
+    assert record.content["frequency_cap"]["reason"] == "上级交办"
+    assert "本次为当年第3次" in record.content["frequency_cap"]["caps"][0]
