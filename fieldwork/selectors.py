@@ -179,7 +179,8 @@ def approvals_waiting_for(
 def frequency_ledger(*, year: int, bodies, fields) -> QuerySet:
     """The frequency caps' ledger (inspections.planning.caps): this year's inspections (by the
     start of their window) by the lead departments `bodies`, for items of `fields` (None: any),
-    one row per inspection and field. Registered in FieldworkConfig.ready()."""
+    with the names the ledger reads (`LEDGER_NAMES` there): one row per inspection and item.
+    Registered in FieldworkConfig.ready()."""
     rows = Inspection.objects.filter(
         window_start__gte=date(year, 1, 1),
         window_start__lte=date(year, 12, 31),
@@ -187,15 +188,11 @@ def frequency_ledger(*, year: int, bodies, fields) -> QuerySet:
     )
     if fields is not None:
         rows = rows.filter(task__items__item__enforcement_field_id__in=fields)
-    return (
-        rows.order_by()
-        .values_list(
-            "pk",
-            "firm_id",
-            "task__department_id",
-            "task__items__item__enforcement_field_id",
-            "inspection_type",
-            "task__campaign_authority",
-        )
-        .distinct()
+    return rows.order_by().annotate(
+        ledger_inspection=F("pk"),
+        ledger_firm=F("firm_id"),
+        ledger_body=F("task__department_id"),
+        ledger_field=F("task__items__item__enforcement_field_id"),
+        ledger_kind=F("inspection_type"),
+        ledger_authority=F("task__campaign_authority"),
     )

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from backend.accounts.roles import Role
@@ -25,9 +25,18 @@ FREQUENCY_CAP = "frequency-cap"
 FREQUENCY_CAP_LABEL = "已达年度检查频次上限"
 
 # Given `year=`, `bodies=` and `fields=`, fieldwork returns its inspections of that year by those
-# departments for items of those fields, as tuples (inspection id, firm id, department id, field
-# id, inspection type, the campaign's 批准机关): one per inspection and field.
-LedgerRows = Callable[..., Iterable[tuple]]
+# departments for items of those fields (None: any), a queryset annotated with these names: the
+# inspection's id, its firm's id, its lead department's id, an item's field id, its type and
+# the campaign's 批准机关. It may hold an inspection more than once (once per item).
+LEDGER_NAMES = (
+    "ledger_inspection",
+    "ledger_firm",
+    "ledger_body",
+    "ledger_field",
+    "ledger_kind",
+    "ledger_authority",
+)
+LedgerRows = Callable[..., QuerySet]
 _ledger_rows: LedgerRows | None = None
 
 
@@ -159,9 +168,10 @@ def ledger(caps: Iterable[frequency.Cap], *, year: int) -> list[frequency.Entry]
     levels = {pk: frequency.level_of_region(d.region_code) for pk, d in departments.items()}
     higher_cache: dict[tuple[str, int], bool] = {}
     entries = []
-    for inspection, firm, body, field, kind, authority in _ledger_rows(
-        year=year, bodies=bodies, fields=fields
-    ):
+    rows = _ledger_rows(year=year, bodies=bodies, fields=fields)
+    for inspection, firm, body, field, kind, authority in rows.values_list(
+        *LEDGER_NAMES
+    ).distinct():
         higher = False
         if kind == InspectionType.CAMPAIGN:
             key = (authority, body)
@@ -174,21 +184,47 @@ def ledger(caps: Iterable[frequency.Cap], *, year: int) -> list[frequency.Entry]
     return entries
 
 
-def firms_at_cap(task: SamplingTask) -> dict[int, FrequencyCap]:
+def firms_at_cap(task: SamplingTask, found: TaskCaps | None = None) -> dict[int, FrequencyCap]:
     """Firm id → the cap it has reached this year, for an inspection by `task`: the draw
-    excludes these firms (`frequency-cap`)."""
-    found = caps_for_task(task)
-    reached = frequency.firms_at_cap(
-        found.caps, ledger(found.caps, year=found.year), year=found.year
+    excludes these firms (`frequency-cap`). `found`: the task's caps, if already read."""
+    found = found or caps_for_task(task)
+    reached: dict[int, FrequencyCap] = {}
+    for cap in found.caps:
+        at_cap = _counted_in_database(cap, year=found.year)
+        if at_cap is None:  # campaigns that may be exempt: the arithmetic, line by line
+            entries = ledger([cap], year=found.year)
+            counts = frequency.counts_per_firm(cap, entries, year=found.year)
+            at_cap = {firm for firm, n in counts.items() if n >= cap.limit}
+        for firm in at_cap:
+            reached.setdefault(firm, found.models[cap.pk])
+    return reached
+
+
+def _counted_in_database(cap: frequency.Cap, *, year: int) -> set[int] | None:
+    """The firms at `cap`, counted by the database (a draw's case: tens of thousands of firms,
+    where building the ledger's lines in Python would cost more than the pool itself); None
+    when a campaign's exemption is to be decided, which `frequency` does. The same rules as
+    `frequency.counted` (tests/fieldwork/test_frequency_caps.py compares them)."""
+    if _ledger_rows is None:
+        return set()
+    bodies = cap.bodies
+    if cap.level != frequency.COMBINED:
+        regions = Department.objects.filter(pk__in=bodies).values_list("pk", "region_code")
+        bodies = {pk for pk, code in regions if frequency.level_of_region(code) == cap.level}
+    fields = None if cap.field is None else {cap.field}
+    rows = _ledger_rows(year=year, bodies=bodies, fields=fields).filter(ledger_kind__in=cap.kinds)
+    if (
+        cap.exempt_higher_campaigns
+        and InspectionType.CAMPAIGN in cap.kinds
+        and rows.filter(ledger_kind=InspectionType.CAMPAIGN).exists()
+    ):
+        return None
+    return set(
+        rows.values("ledger_firm")
+        .annotate(n=Count("ledger_inspection", distinct=True))
+        .filter(n__gte=cap.limit)
+        .values_list("ledger_firm", flat=True)
     )
-    return {firm: found.models[cap.pk] for firm, cap in reached.items()}
-
-
-def zero_cap(task: SamplingTask) -> FrequencyCap | None:
-    """A cap of 0 an inspection by `task` would count under: then no firm may be drawn (the
-    ledger names only firms already inspected)."""
-    found = caps_for_task(task)
-    return next((found.models[cap.pk] for cap in found.caps if cap.limit == 0), None)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,7 +42,12 @@ from inspections.directory.selectors import (
     risk_class_counts,
 )
 from inspections.planning import rules
-from inspections.planning.caps import FREQUENCY_CAP, FREQUENCY_CAP_LABEL, firms_at_cap, zero_cap
+from inspections.planning.caps import (
+    FREQUENCY_CAP,
+    FREQUENCY_CAP_LABEL,
+    caps_for_task,
+    firms_at_cap,
+)
 from inspections.planning.models import (
     AnnualPlan,
     ParticipationStatus,
@@ -198,11 +215,23 @@ def exclusion_reason(
     if task is not None:
         # A firm this body may not inspect again this year (频次上限): a list of ids, at most
         # the firms at a cap, which the ledger has just counted.
-        if zero_cap(task) is not None:
+        found = caps_for_task(task)
+        if any(cap.limit == 0 for cap in found.caps):
             whens.append(When(pk__isnull=False, then=code(FREQUENCY_CAP)))
-        elif capped := sorted(firms_at_cap(task)):
-            whens.append(When(pk__in=capped, then=code(FREQUENCY_CAP)))
+        elif capped := sorted(firms_at_cap(task, found)):
+            whens.append(When(_one_of(capped), then=code(FREQUENCY_CAP)))
     return Case(*whens, default=code(""), output_field=CharField())
+
+
+def _one_of(firm_ids: list[int]) -> Q | RawSQL:
+    """The firms of `firm_ids`. On PostgreSQL one array constant: tens of thousands of ids as
+    an IN list cost more to parse and plan than the whole pool query; the array is one literal,
+    and PostgreSQL looks its constant up by hashing."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=firm_ids)
+    column = f"{connection.ops.quote_name(Firm._meta.db_table)}.{connection.ops.quote_name('id')}"
+    array = "{" + ",".join(map(str, firm_ids)) + "}"
+    return RawSQL(f"{column} = ANY(%s::bigint[])", [array], output_field=BooleanField())
 
 
 def task_exclusions(task: SamplingTask) -> QuerySet:

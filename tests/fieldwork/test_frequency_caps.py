@@ -275,3 +275,26 @@ def test_the_heads_page_and_the_api_ask_for_the_reason_and_take_it(
     record = second.records.get()
     assert record.content["frequency_cap"]["reason"] == "上级交办"
     assert "本次为当年第3次" in record.content["frequency_cap"]["caps"][0]
+
+
+def test_campaigns_ordered_from_above_are_exempt_unless_the_cap_counts_them(
+    started, department_admin, kj, foreign_work, open_draft_task
+):
+    from inspections.planning.models import SamplingTask
+
+    cap = _cap(department_admin, kj, foreign_work)
+    later = _later_task(open_draft_task)
+    inspected = set(started.inspections.values_list("firm_id", flat=True))
+    assert set(firms_at_cap(later)) == inspected  # counted by the database
+
+    # June's inspections become a campaign of the higher authority (上级主管部门).
+    started.inspections.update(inspection_type="campaign")
+    SamplingTask.objects.filter(pk=started.pk).update(campaign_authority="上级主管部门")
+    assert firms_at_cap(later) == {}  # exempt: the arithmetic decides, line by line
+    update_frequency_cap(actor=department_admin, cap=cap, exempt_higher_campaigns=False)
+    assert set(firms_at_cap(later)) == inspected
+    SamplingTask.objects.filter(pk=started.pk).update(campaign_authority="长春市人民政府")
+    update_frequency_cap(actor=department_admin, cap=cap, exempt_higher_campaigns=True)
+    assert set(firms_at_cap(later)) == inspected  # the body's own level: counted
+    update_frequency_cap(actor=department_admin, cap=cap, counts_campaign=False)
+    assert firms_at_cap(later) == {}
