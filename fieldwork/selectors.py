@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from fieldwork.models import FollowUp, FollowUpStatus, Inspection, InspectionState, ResultCode
-from inspections.planning.models import SamplingTask, TaskStatus
+from inspections.planning.caps import PassedCap, caps_passed
+from inspections.planning.models import InspectionType, SamplingTask, TaskStatus
 
 # Roles that read their department's inspections (the team members read their own).
 _DEPARTMENT_READERS = (Role.PLANNER, Role.DEPARTMENT_ADMIN, Role.LEGAL_REVIEWER)
@@ -195,4 +196,15 @@ def frequency_ledger(*, year: int, bodies, fields) -> QuerySet:
         ledger_field=F("task__items__item__enforcement_field_id"),
         ledger_kind=F("inspection_type"),
         ledger_authority=F("task__campaign_authority"),
+    )
+
+
+def caps_passed_by(inspection: Inspection) -> list[PassedCap]:
+    """The frequency caps a 个案 or 专项 inspection passes, which its approver must confirm
+    with a reason (a 日常 one is drawn from a pool that already leaves out the firms at a
+    cap)."""
+    if inspection.inspection_type not in (InspectionType.CASE, InspectionType.CAMPAIGN):
+        return []
+    return caps_passed(
+        task=inspection.task, firm_id=inspection.firm_id, inspection_id=inspection.pk
     )

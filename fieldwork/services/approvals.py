@@ -23,11 +23,10 @@ from backend.workdays.services import working_day_deadline
 from fieldwork.actions import FieldworkAction
 from fieldwork.models import ApprovalState, Inspection, InspectionRecord, InspectionState
 from fieldwork.models import RecordKind as K
+from fieldwork.selectors import caps_passed_by
 from fieldwork.services.records import append_record, existing_submission, is_member, lock
 from fieldwork.services.records import require_member as require_team_member
 from inspections.directory.models import InspectionMethod
-from inspections.planning.caps import PassedCap, caps_passed
-from inspections.planning.models import InspectionType
 
 
 def _refuse(message: str, code: str, field: str = "non_field_errors") -> ValidationError:
@@ -105,7 +104,7 @@ def approve_inspection(
             "已超过期限，不能再补办审批；该检查将保留“补办审批超期”标记",
             "approval_overdue",
         )
-    passed = passed_caps(inspection)
+    passed = caps_passed_by(inspection)
     cap_reason = (cap_reason or "").strip()
     if passed and not cap_reason:
         raise _refuse(
@@ -150,16 +149,6 @@ def approve_inspection(
             detail={"inspection": inspection.code, **over_cap},
         )
     return record
-
-
-def passed_caps(inspection: Inspection) -> list[PassedCap]:
-    """The frequency caps a 个案 or 专项 inspection passes (a 日常 one is drawn from a pool
-    that already leaves out the firms at a cap)."""
-    if inspection.inspection_type not in (InspectionType.CASE, InspectionType.CAMPAIGN):
-        return []
-    return caps_passed(
-        task=inspection.task, firm_id=inspection.firm_id, inspection_id=inspection.pk
-    )
 
 
 @transaction.atomic

@@ -251,6 +251,9 @@ def test_the_heads_page_and_the_api_ask_for_the_reason_and_take_it(
     ).inspections.get()
     _cap(department_admin, kj, foreign_work)
     log_in(client, department_admin)
+    # The head sees it before approving.
+    shown = client.get(reverse("fieldwork:inspection", args=[first.pk])).content.decode()
+    assert "本次检查将超过检查频次上限" in shown and 'name="cap_reason"' in shown
 
     url = reverse("fieldwork:approve", args=[first.pk])
     page = client.post(url, {"idempotency_key": uuid.uuid4(), "opinion": "同意"})
