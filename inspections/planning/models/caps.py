@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from inspections.planning import frequency
+from inspections.planning.models.tasks import InspectionType
 
 
 class CapLevel(models.TextChoices):
@@ -101,11 +102,11 @@ class FrequencyCap(models.Model):
     @property
     def kinds(self) -> frozenset[str]:
         pairs = (
-            ("routine", self.counts_routine),
-            ("campaign", self.counts_campaign),
-            ("case", self.counts_case),
+            (InspectionType.ROUTINE, self.counts_routine),
+            (InspectionType.CAMPAIGN, self.counts_campaign),
+            (InspectionType.CASE, self.counts_case),
         )
-        return frozenset(kind for kind, counted in pairs if counted)
+        return frozenset(str(kind) for kind, counted in pairs if counted)
 
     @property
     def kinds_label(self) -> str:
