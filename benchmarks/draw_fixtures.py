@@ -175,8 +175,9 @@ def _plan(dept: Department) -> AnnualPlan:
     return plan
 
 
-def draft_task(*, ratio: str = "0.05", seats: int = 2):
-    """A new draft task over the whole directory, 4 strata at `ratio`, two witnesses."""
+def draft_task(*, ratio: str = "0.05", seats: int = 2, **overrides):
+    """A new draft task over the whole directory, 4 strata at `ratio`, two witnesses;
+    `overrides` go to open_task."""
     dept = department()
     certify_officers(dept, max(seats, 4))
     stamp = time.strftime("%H%M%S")
@@ -192,6 +193,7 @@ def draft_task(*, ratio: str = "0.05", seats: int = 2):
         seats={dept: seats},
         quotas={risk: rules.Quota(ratio=Decimal(ratio)) for risk in "ABCD"},
         witnesses=WITNESSES,
+        **overrides,
     )
 
 

@@ -109,6 +109,8 @@ def item_list(request):
             "page": page,
             "items": [redaction.public_item(row) for row in page.object_list],
             "query": query_without(request, "page"),
+            # Published beside the items they restrain (国办发〔2024〕54号).
+            "caps": redaction.public_caps(),
         },
     )
 

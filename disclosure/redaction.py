@@ -59,6 +59,7 @@ from inspections.directory.models import (
 )
 from inspections.draws import dr1
 from inspections.draws.models import Draw, DrawPurpose
+from inspections.planning.caps import published_caps
 from inspections.planning.models import (
     AnnualPlan,
     PlanLine,
@@ -225,6 +226,36 @@ def public_item_version(version: InspectionItemVersion) -> PublicItemVersion:
         published_at=version.published_at,
         retired_at=version.retired_at,
     )
+
+
+@dataclass(frozen=True)
+class PublicCap:
+    """A frequency cap (频次上限) as the portal publishes it beside the item list."""
+
+    department: str
+    enforcement_field: str
+    level: str
+    limit: int
+    counted_types: str
+    higher_campaigns: str
+    note: str
+
+
+def public_caps() -> list[PublicCap]:
+    return [
+        PublicCap(
+            department=cap.department.name,
+            enforcement_field=cap.enforcement_field.name
+            if cap.enforcement_field_id
+            else "所有执法领域",
+            level=str(cap.get_level_display()),
+            limit=cap.limit,
+            counted_types=cap.kinds_label,
+            higher_campaigns="不计入" if cap.exempt_higher_campaigns else "计入",
+            note=cap.note,
+        )
+        for cap in published_caps()
+    ]
 
 
 def public_item(item: InspectionItem) -> PublicItem:

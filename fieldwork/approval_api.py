@@ -61,6 +61,8 @@ class ApprovalStateSerializer(serializers.ModelSerializer):
 
 class ApproveSerializer(serializers.Serializer):
     opinion = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    # Needed when a 个案 or 专项 passes a frequency cap: the service says so, in its words.
+    cap_reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
     idempotency_key = serializers.UUIDField(required=False, allow_null=True)
 
 
@@ -111,6 +113,7 @@ class InspectionApproval(APIView):
             inspection=inspection,
             opinion=form.validated_data.get("opinion", ""),
             idempotency_key=form.validated_data.get("idempotency_key"),
+            cap_reason=form.validated_data.get("cap_reason", ""),
         )
         return _state(request, pk)
 

@@ -23,6 +23,11 @@ class FieldworkConfig(AppConfig):
         register_transition_blockers(TaskStatus.RESULTS_REVIEWED, review_blockers)
         # A task's scope excludes the firms inspected for its items within its exclusion window.
         register_recent_inspections(recent_inspections)
+        # The frequency caps count the inspections themselves (their ledger).
+        from fieldwork.selectors import frequency_ledger
+        from inspections.planning.caps import register_ledger
+
+        register_ledger(frequency_ledger)
         # Every inspection's record chain is signed in the checkpoints (backend.checkpoints).
         from backend.checkpoints.registry import register
         from fieldwork.checkpoint_chain import RECORDS_CHAIN

@@ -276,6 +276,12 @@ class ApprovalForm(forms.Form):
         max_length=2000,
         widget=forms.Textarea(attrs={"rows": 2, "placeholder": "同意实施"}),
     )
+    cap_reason = forms.CharField(
+        label="超过检查频次上限的确认理由（个案、专项检查超过上限时填写）",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
 
 
 class EmergencyStartForm(forms.Form):

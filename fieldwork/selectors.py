@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from fieldwork.models import FollowUp, FollowUpStatus, Inspection, InspectionState, ResultCode
-from inspections.planning.models import SamplingTask, TaskStatus
+from inspections.planning.caps import PassedCap, caps_passed
+from inspections.planning.models import InspectionType, SamplingTask, TaskStatus
 
 # Roles that read their department's inspections (the team members read their own).
 _DEPARTMENT_READERS = (Role.PLANNER, Role.DEPARTMENT_ADMIN, Role.LEGAL_REVIEWER)
@@ -202,3 +203,36 @@ def review_blockers(task: SamplingTask) -> list[tuple[str, str]]:
             "不能变更为“检查结果已审核”",
         )
     ]
+
+
+def frequency_ledger(*, year: int, bodies, fields) -> QuerySet:
+    """The frequency caps' ledger (inspections.planning.caps): this year's inspections (by the
+    start of their window) by the lead departments `bodies`, for items of `fields` (None: any),
+    with the names the ledger reads (`LEDGER_NAMES` there): one row per inspection and item.
+    Registered in FieldworkConfig.ready()."""
+    rows = Inspection.objects.filter(
+        window_start__gte=date(year, 1, 1),
+        window_start__lte=date(year, 12, 31),
+        task__department_id__in=bodies,
+    )
+    if fields is not None:
+        rows = rows.filter(task__items__item__enforcement_field_id__in=fields)
+    return rows.order_by().annotate(
+        ledger_inspection=F("pk"),
+        ledger_firm=F("firm_id"),
+        ledger_body=F("task__department_id"),
+        ledger_field=F("task__items__item__enforcement_field_id"),
+        ledger_kind=F("inspection_type"),
+        ledger_authority=F("task__campaign_authority"),
+    )
+
+
+def caps_passed_by(inspection: Inspection) -> list[PassedCap]:
+    """The frequency caps a 个案 or 专项 inspection passes, which its approver must confirm
+    with a reason (a 日常 one is drawn from a pool that already leaves out the firms at a
+    cap)."""
+    if inspection.inspection_type not in (InspectionType.CASE, InspectionType.CAMPAIGN):
+        return []
+    return caps_passed(
+        task=inspection.task, firm_id=inspection.firm_id, inspection_id=inspection.pk
+    )

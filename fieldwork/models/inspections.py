@@ -138,6 +138,8 @@ class Inspection(models.Model):
             models.Index(fields=["state"], name="inspection_state_idx"),
             models.Index(fields=["firm_uscc"], name="inspection_firm_uscc_idx"),
             models.Index(fields=["approval_state"], name="inspection_approval_idx"),
+            # The frequency caps' ledger reads one year's inspections (fieldwork.selectors).
+            models.Index(fields=["window_start"], name="inspection_window_start_idx"),
         ]
 
     def __str__(self) -> str:

@@ -23,6 +23,7 @@ from backend.workdays.selectors import working_day_deadline
 from fieldwork.actions import FieldworkAction
 from fieldwork.models import ApprovalState, Inspection, InspectionRecord, InspectionState
 from fieldwork.models import RecordKind as K
+from fieldwork.selectors import caps_passed_by
 from fieldwork.services.records import append_record, existing_submission, is_member, lock
 from fieldwork.services.records import require_member as require_team_member
 from inspections.directory.models import InspectionMethod
@@ -78,9 +79,13 @@ def approve_inspection(
     opinion: str = "",
     occurred_at: datetime | None = None,
     idempotency_key=None,
+    cap_reason: str = "",
 ) -> InspectionRecord:
     """The head approves the 审批表: before the start, or after an emergency start within its
-    deadline (补办审批). `occurred_at` is when a paper 审批表 was signed, if entered later."""
+    deadline (补办审批). `occurred_at` is when a paper 审批表 was signed, if entered later.
+
+    A 个案 or 专项 inspection that passes a frequency cap (频次上限) is approved only with the
+    head's confirmation, `cap_reason`; the record holds the caps passed and the reason."""
     inspection = lock(inspection)
     found = existing_submission(inspection, K.APPROVAL, idempotency_key)
     if found is not None:
@@ -99,6 +104,17 @@ def approve_inspection(
             "已超过期限，不能再补办审批；该检查将保留“补办审批超期”标记",
             "approval_overdue",
         )
+    passed = caps_passed_by(inspection)
+    cap_reason = (cap_reason or "").strip()
+    if passed and not cap_reason:
+        raise _refuse(
+            f"检查{inspection.code}将超过检查频次上限："
+            + "；".join(p.label for p in passed)
+            + "。如确需检查，请填写确认理由",
+            "frequency_cap",
+            "cap_reason",
+        )
+    over_cap = {"caps": [p.label for p in passed], "reason": cap_reason} if passed else None
     record = append_record(
         actor=actor,
         inspection=inspection,
@@ -109,6 +125,7 @@ def approve_inspection(
             "after_the_fact": after,
             "approver": actor.display_name or actor.username,
             "opinion": (opinion or "").strip(),
+            **({"frequency_cap": over_cap} if over_cap else {}),
         },
         occurred_at=occurred_at,
         idempotency_key=idempotency_key,
@@ -124,6 +141,13 @@ def approve_inspection(
         obj=record,
         detail={"inspection": inspection.code, "sequence": record.sequence},
     )
+    if over_cap:
+        record_event(
+            action=FieldworkAction.APPROVE_OVER_CAP,
+            actor=actor,
+            obj=record,
+            detail={"inspection": inspection.code, **over_cap},
+        )
     return record
 
 

@@ -90,6 +90,7 @@ def approve(request, pk: int):
                 inspection=inspection,
                 opinion=form.cleaned_data["opinion"],
                 idempotency_key=form.cleaned_data["idempotency_key"],
+                cap_reason=form.cleaned_data["cap_reason"],
             )
         except ValidationError as exc:
             apply_service_errors(form, exc)

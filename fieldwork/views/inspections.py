@@ -19,6 +19,7 @@ from fieldwork.decisions import decisions_for
 from fieldwork.forms import ApprovalForm, EmergencyStartForm, ReviewForm
 from fieldwork.models import ApprovalState, EvidenceKind, InspectionState, RecordKind
 from fieldwork.selectors import (
+    caps_passed_by,
     get_inspection_for_user,
     my_open_inspections,
     my_recent_inspections,
@@ -156,6 +157,7 @@ def render_inspection(
         {
             "inspection": inspection,
             "task": task,
+            "passed_caps": caps_passed_by(inspection) if approval_form is not None else [],
             "team": inspection.members.select_related("officer", "department").order_by(
                 "department__code", "seat"
             ),

@@ -25,6 +25,7 @@ from django.db.models.expressions import RawSQL
 from inspections.directory.models import Firm, RiskClass
 from inspections.draws import dr1, draw_parallel, pool_records
 from inspections.draws.models import Draw
+from inspections.planning.caps import FREQUENCY_CAP
 from inspections.planning.models import SamplingTask
 from inspections.planning.selectors import (
     EXCLUSION_REASONS,
@@ -91,7 +92,7 @@ def _pool_from_records(
     """The pool file written by `pool_records` from the scope's fixed-width records, read by
     the database in one statement; None for a scope it does not take (see pool_records)."""
     classes = list(labels) or list(RiskClass.values)
-    reasons = ["", *EXCLUSION_REASONS.values(), RECENT_INSPECTION]
+    reasons = ["", *EXCLUSION_REASONS.values(), RECENT_INSPECTION, FREQUENCY_CAP]
     reason = exclusion_reason(task, written=pool_records.digits(reasons))
     scope = task_scope(task).annotate(reason=reason).order_by()
     if _postgresql():

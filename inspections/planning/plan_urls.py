@@ -1,5 +1,6 @@
 from django.urls import path
 
+from inspections.planning import cap_views
 from inspections.planning import plan_views as views
 
 app_name = "plans"
@@ -8,6 +9,9 @@ urlpatterns = [
     path("", views.plan_list, name="list"),
     path("generate/", views.plan_generate, name="generate"),
     path("settings/", views.planning_settings, name="settings"),
+    path("caps/", cap_views.cap_list, name="caps"),
+    path("caps/new/", cap_views.cap_edit, name="cap-new"),
+    path("caps/<int:pk>/edit/", cap_views.cap_edit, name="cap-edit"),
     path("<int:pk>/", views.plan_detail, name="detail"),
     path("<int:pk>/lines/new/", views.plan_line_add, name="line-add"),
     path("<int:pk>/lines/<int:line_pk>/edit/", views.plan_line_edit, name="line-edit"),

@@ -16,7 +16,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from django.db import connection
-from django.db.models import Case, CharField, Count, Exists, OuterRef, Q, QuerySet, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    Count,
+    Exists,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.expressions import RawSQL
 from django.http import Http404
 from django.utils import timezone
 
@@ -30,6 +42,12 @@ from inspections.directory.selectors import (
     risk_class_counts,
 )
 from inspections.planning import rules
+from inspections.planning.caps import (
+    FREQUENCY_CAP,
+    FREQUENCY_CAP_LABEL,
+    caps_for_task,
+    firms_at_cap,
+)
 from inspections.planning.models import (
     AnnualPlan,
     ParticipationStatus,
@@ -121,6 +139,7 @@ RECENT_INSPECTION = "recent-inspection"
 REASON_LABELS = {
     **{code: str(FirmStatus(status).label) for status, code in EXCLUSION_REASONS.items()},
     RECENT_INSPECTION: "近期已就同一事项检查",
+    FREQUENCY_CAP: FREQUENCY_CAP_LABEL,
 }
 
 # Which firm was inspected for which item, and when, is the fieldwork app's record, which this
@@ -172,7 +191,8 @@ def exclusion_reason(
 ) -> Case:
     """The DR-1 reason code why a firm of the scope may not be drawn ("" when it may): no longer
     in existence, or, for `task`, inspected for one of its items within its exclusion window
-    (the same firm for the same item at most once in `exclusion_months`, domain.md).
+    (the same firm for the same item at most once in `exclusion_months`, domain.md), or at one
+    of the frequency caps an inspection by the task would count under (`frequency-cap`).
 
     With `written`, each reason code ("" included) is written as what it maps to instead.
     The draws step builds a task's pool with it (inspections.draws.draw_files)."""
@@ -192,7 +212,26 @@ def exclusion_reason(
             whens.append(when)
         elif firms:
             whens.append(When(pk__in=firms, then=code(RECENT_INSPECTION)))
+    if task is not None:
+        # A firm this body may not inspect again this year (频次上限): a list of ids, at most
+        # the firms at a cap, which the ledger has just counted.
+        found = caps_for_task(task)
+        if any(cap.limit == 0 for cap in found.caps):
+            whens.append(When(pk__isnull=False, then=code(FREQUENCY_CAP)))
+        elif capped := sorted(firms_at_cap(task, found)):
+            whens.append(When(_one_of(capped), then=code(FREQUENCY_CAP)))
     return Case(*whens, default=code(""), output_field=CharField())
+
+
+def _one_of(firm_ids: list[int]) -> Q | RawSQL:
+    """The firms of `firm_ids`. On PostgreSQL one array constant: tens of thousands of ids as
+    an IN list cost more to parse and plan than the whole pool query; the array is one literal,
+    and PostgreSQL looks its constant up by hashing."""
+    if connection.vendor != "postgresql":
+        return Q(pk__in=firm_ids)
+    column = f"{connection.ops.quote_name(Firm._meta.db_table)}.{connection.ops.quote_name('id')}"
+    array = "{" + ",".join(map(str, firm_ids)) + "}"
+    return RawSQL(f"{column} = ANY(%s::bigint[])", [array], output_field=BooleanField())
 
 
 def task_exclusions(task: SamplingTask) -> QuerySet:

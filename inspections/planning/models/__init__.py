@@ -1,6 +1,7 @@
 """Annual plans (lines, quotas, filing, the department's planning settings) and sampling tasks
 (participating departments, quotas, the append-only transitions of their states)."""
 
+from inspections.planning.models.caps import CapLevel, FrequencyCap
 from inspections.planning.models.plans import (
     OPEN_PLAN_STATUSES,
     AnnualPlan,
@@ -33,7 +34,9 @@ __all__ = [
     "OPEN_PLAN_STATUSES",
     "TRANSITIONS",
     "AnnualPlan",
+    "CapLevel",
     "CaseTrigger",
+    "FrequencyCap",
     "InspectionType",
     "ParticipationStatus",
     "PlanFiling",

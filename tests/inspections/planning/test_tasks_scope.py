@@ -51,6 +51,7 @@ def test_counts_per_stratum_with_exclusions_by_reason(open_draft_task, make_dire
         "cancelled": "撤销",
         "moved-out": "迁出",
         "recent-inspection": "近期已就同一事项检查",
+        "frequency-cap": "已达年度检查频次上限",
     }
 
 
