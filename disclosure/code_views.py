@@ -2,9 +2,12 @@
 
 No login, phone first. Counted with the public lists (PublicListThrottle) and never cached:
 the answer changes when a code is withdrawn or its inspection closes, and each scan must reach
-the server. A typed short code that is not valid reads exactly like one that does not exist,
-so guessing codes tells nothing; the token of a scanned QR code (192 bits, never guessed)
-earns the reason why it is not valid.
+the server: a visitor's verification of a valid code is recorded in the inspection's chain
+(fieldwork.services.codes.record_code_scan), which the team sees at its arrival stage.
+
+A typed short code that is not valid reads exactly like one that does not exist, so guessing
+codes tells nothing; the token of a scanned QR code (192 bits, never guessed) earns the reason
+why it is not valid.
 """
 
 from django.conf import settings
@@ -17,6 +20,7 @@ from disclosure import redaction
 from disclosure.pages import too_many_requests, url_code
 from disclosure.throttling import PublicListThrottle
 from fieldwork.models import CodeStatus, InspectionCode
+from fieldwork.services.codes import record_code_scan
 
 # What the firm may do, by status, in plain words.
 REFUSE = "你单位可以拒绝检查，并可拨打监督电话反映。"
@@ -47,6 +51,11 @@ def _answer(request, code: InspectionCode | None, *, typed: str = "", scanned: b
     # A typed code earns no reason: "not valid" is all a guess may learn.
     if status != CodeStatus.VALID and not scanned:
         status = CodeStatus.UNKNOWN
+    # The firm's verification goes into the inspection's record; staff opening the page (the
+    # team checking its own code) do not count as the firm.
+    scan = None
+    if status == CodeStatus.VALID and not request.user.is_authenticated:
+        scan = record_code_scan(code=code, method="scan" if scanned else "typed")
     context = {
         "status": status,
         "valid": status == CodeStatus.VALID,
@@ -58,6 +67,7 @@ def _answer(request, code: InspectionCode | None, *, typed: str = "", scanned: b
         if status == CodeStatus.VALID
         else None,
         "code_text": code.code if code is not None and scanned else "",
+        "scan": scan,
     }
     response = render(request, "portal/inspection_code.html", context)
     patch_cache_control(response, no_store=True)

@@ -1,6 +1,7 @@
 """检查码: issued when an inspection is approved, withdrawn by the body's head if need be."""
 
 import secrets
+from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -8,7 +9,14 @@ from django.utils import timezone
 
 from backend.audit.services import record_event
 from fieldwork.actions import FieldworkAction
-from fieldwork.models import Inspection, InspectionCode
+from fieldwork.models import CodeStatus, Inspection, InspectionCode, InspectionRecord
+from fieldwork.models import RecordKind as K
+from fieldwork.services.records import append_record, latest, lock
+
+# How a firm verified the code: the QR image, or the short code typed on the page.
+SCAN_METHODS = {"scan": "扫描二维码", "typed": "输入检查码"}
+# Scans this close to the last one are the same visit (a page reloaded, a second phone).
+SAME_VISIT = timedelta(minutes=10)
 
 # 24 random bytes: 192 bits, well past the 128 that make guessing hopeless.
 TOKEN_BYTES = 24
@@ -76,3 +84,38 @@ def withdraw_inspection_code(*, actor, inspection: Inspection, reason: str) -> I
         detail={"inspection": inspection.code, "code": code.code, "reason": reason},
     )
     return code
+
+
+@transaction.atomic
+def record_code_scan(
+    *, code: InspectionCode, method: str, occurred_at: datetime | None = None
+) -> InspectionRecord | None:
+    """The firm verified a valid code on the public page: a record of the inspection's chain,
+    written by nobody (the firm has no account). A code that is not valid is not recorded, nor is
+    a scan within SAME_VISIT of the last one (that one is returned). No place is recorded: the
+    public page never asks a firm's phone for its position."""
+    inspection = lock(code.inspection)
+    at = occurred_at or timezone.now()
+    code.inspection = inspection
+    if code.status(timezone.localdate(at)) != CodeStatus.VALID:
+        return None
+    last = latest(inspection, K.CODE_SCAN)
+    if last is not None and abs(at - last.occurred_at) < SAME_VISIT:
+        return last
+    record = append_record(
+        actor=None,
+        inspection=inspection,
+        kind=K.CODE_SCAN,
+        content={
+            "code": code.code,
+            "method": method,
+            "method_label": SCAN_METHODS[method],
+        },
+        occurred_at=occurred_at,
+    )
+    record_event(
+        action=FieldworkAction.CODE_SCAN,
+        obj=record,
+        detail={"inspection": inspection.code, "code": code.code, "method": method},
+    )
+    return record

@@ -190,6 +190,8 @@ def test_an_inspector_completes_an_inspection_on_a_phone_with_a_photo(phone, sta
     for box in arrival.locator("input[name=officers_present]").all():
         box.check()
     arrival.get_by_text("已向检查对象出示执法证件", exact=True).click()
+    # The firm did not scan the 检查码 here: the arrival says why.
+    arrival.get_by_label("检查对象未扫码核验检查码的原因").fill("检查对象手机无法联网")
     arrival.get_by_label("地点").fill("长春市朝阳区红旗街88号")
     _save(arrival)
     recorded("到达现场、出示执法证件")
@@ -291,6 +293,7 @@ def test_a_stage_saved_offline_is_recorded_once_when_the_phone_is_back_online(ph
     for box in arrival.locator("input[name=officers_present]").all():
         box.check()
     arrival.get_by_text("已向检查对象出示执法证件").click()
+    arrival.get_by_label("检查对象未扫码核验检查码的原因").fill("检查对象手机无法联网")
 
     def lose_the_answer(route):
         route.fetch()  # the server records it
