@@ -448,6 +448,12 @@ PUBLIC_CACHE_SECONDS = envint("PUBLIC_CACHE_SECONDS", 300)
 # Requests per client address to the open-data list endpoints and the public list and search
 # pages, counted together (DRF rate syntax; disclosure.pages.public_list_page).
 PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "60/min")
+# The address at which a firm's phone reaches the portal (e.g. https://jg.example.gov.cn), put in
+# the inspection codes' QR images; empty: the address of the page that shows the code.
+PUBLIC_BASE_URL = os.getenv("PUBLIC_BASE_URL", "").rstrip("/")
+# The number a firm calls about an inspection without a valid code (the supervisor's published
+# line; 12345 is the national 政务服务便民热线), shown on the public verification page.
+SUPERVISION_PHONE = os.getenv("SUPERVISION_PHONE", "12345")
 
 # --- Keys (商用密码): files or the environment, never the database ------------------------------
 

@@ -48,6 +48,7 @@ from fieldwork.models import (
     ApprovalState,
     FollowUpKind,
     Inspection,
+    InspectionCode,
     InspectionMember,
     InspectionRecord,
     InspectionState,
@@ -55,6 +56,7 @@ from fieldwork.models import (
 )
 from fieldwork.services import followups, records
 from fieldwork.services.approvals import approve_inspection
+from fieldwork.services.codes import record_code_scan
 from fieldwork.services.evidence import upload_evidence
 from fieldwork.services.inspections import start_fieldwork
 from fieldwork.services.results_table import add_result_code
@@ -194,12 +196,19 @@ def _record_on_site(inspection: Inspection, author: User, story: Story, codes: l
         occurred_at=_at(served_on, 10),
         idempotency_key=_key(inspection, "notice"),
     )
+    # The firm scans the team's 检查码 at the door before the team goes in.
+    scan = record_code_scan(
+        code=InspectionCode.objects.get(inspection=inspection),
+        method="scan",
+        occurred_at=_at(day, 9, 20),
+    )
     arrival = records.record_arrival(
         actor=author,
         inspection=inspection,
         method="onsite",
         officers_present=numbers,
         certificates_shown=True,
+        code_unverified_reason="" if scan is not None else "检查对象未能扫码核验",
         place=place,
         # Around 长春市 (43.88 N, 125.32 E), a little apart for each employer.
         latitude=f"{43.85 + inspection.pk % 7 * 0.011:.6f}",

@@ -6,6 +6,7 @@ A firm's page is one view under two names, public:firm and disclosure:firm.
 
 from django.urls import path
 
+from disclosure import code_views
 from disclosure import draw_views as draws
 from disclosure import portal_views as views
 from disclosure.views import firm_detail
@@ -19,6 +20,9 @@ urlpatterns = [
     path("items/", views.item_list, name="items"),
     path("items/<str:code>/", views.item_detail, name="item"),
     path("officers/", views.officer_list, name="officers"),
+    # 检查码 (扫码入企): scanned (the token) or typed (?code=).
+    path("jc/", code_views.inspection_code_search, name="inspection-code-search"),
+    path("jc/<str:token>/", code_views.inspection_code, name="inspection-code"),
     path("procedures/", views.procedures, name="procedures"),
     path("draws/<str:public_id>/", draws.draw_detail, name="draw"),
     path(

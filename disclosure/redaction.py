@@ -830,3 +830,94 @@ def public_draw(draw: Draw, *, with_result: bool = True) -> dict[str, Any]:
     if with_result:
         record["result"] = _draw_result_rows(draw)
     return record
+
+
+# --- inspection codes (检查码) ----------------------------------------------------------------
+# What a firm scanning an inspector's code may see (issue 16): who inspects, on what basis,
+# which items by which published standard, which officers (as the officer list shows them), when,
+# and for a 日常 inspection the draw that chose it. Never the firm's own data, the case's internal
+# reference, an officer's ID or phone, or anything the team wrote.
+
+
+@dataclass(frozen=True)
+class PublicCodeOfficer:
+    name: str
+    certificate_number: str
+    department: PublicDepartment
+
+
+@dataclass(frozen=True)
+class PublicCodeItem:
+    code: str
+    name: str
+    version: int
+    legal_basis: str
+
+
+@dataclass(frozen=True)
+class PublicInspectionCode:
+    code: str
+    departments: tuple[PublicDepartment, ...]  # the lead department first
+    type: str
+    type_label: str
+    basis: tuple[str, ...]  # plain sentences
+    items: tuple[PublicCodeItem, ...]
+    officers: tuple[PublicCodeOfficer, ...]
+    window_start: date
+    window_end: date
+    draw_public_id: str  # the firms draw of a 日常 inspection; "" otherwise
+
+
+def _code_basis(task: SamplingTask) -> tuple[str, ...]:
+    if task.inspection_type == "campaign":
+        return (
+            f"专项检查：{task.campaign_authority}批准（{task.campaign_document}），"
+            f"{task.campaign_published_on:%Y-%m-%d}公布",
+        )
+    if task.inspection_type == "case":
+        return (f"个案检查：{task.get_case_trigger_display()}",)
+    return (f"日常检查：{task.plan.year}年度随机抽查计划，抽查任务 {task.code}",)
+
+
+def _choosing_draw(task: SamplingTask) -> str:
+    draws = Draw.objects.filter(task=task, purpose=DrawPurpose.FIRMS, status="performed")
+    draw = draws.order_by("replaced_firm", "-performed_at", "-id").first()
+    return draw.public_id if draw is not None else ""
+
+
+def public_inspection_code(inspection) -> PublicInspectionCode:
+    """`inspection` is a fieldwork Inspection whose code is valid."""
+    task = inspection.task
+    departments = [task.department] + [
+        p.department
+        for p in task.participations.select_related("department").order_by("department__code")
+        if p.department_id != task.department_id
+    ]
+    versions = task.items.select_related("item").order_by("item__code")
+    members = inspection.members.select_related("officer", "department").order_by(
+        "department__code", "seat"
+    )
+    return PublicInspectionCode(
+        code=inspection.inspection_code.code,
+        departments=tuple(public_department(d) for d in departments),
+        type=inspection.inspection_type,
+        type_label=str(inspection.get_inspection_type_display()),
+        basis=_code_basis(task),
+        items=tuple(
+            PublicCodeItem(
+                code=v.item.code, name=v.name, version=v.number, legal_basis=v.legal_basis
+            )
+            for v in versions
+        ),
+        officers=tuple(
+            PublicCodeOfficer(
+                name=m.officer.name,
+                certificate_number=m.certificate_number,
+                department=public_department(m.department),
+            )
+            for m in members
+        ),
+        window_start=inspection.window_start,
+        window_end=inspection.window_end,
+        draw_public_id=_choosing_draw(task) if inspection.inspection_type == "routine" else "",
+    )

@@ -13,6 +13,9 @@ class FieldworkAction(models.TextChoices):
     APPROVE_AFTER = "fieldwork.approve_after", _("补办行政检查审批")
     EMERGENCY_START = "fieldwork.emergency_start", _("紧急情况先行检查")
     APPROVE_OVER_CAP = "fieldwork.approve_over_cap", _("确认超过检查频次上限")
+    CODE_ISSUE = "fieldwork.code.issue", _("赋予检查码")
+    CODE_WITHDRAW = "fieldwork.code.withdraw", _("撤回检查码")
+    CODE_SCAN = "fieldwork.code.scan", _("检查对象核验检查码")
     TEAM_REPLACED = "fieldwork.team_replaced", _("更换检查组")
     # One per stage of the record (`fieldwork.<kind>`, see `FieldworkAction.of_record`), and
     # one for a correction of it (`fieldwork.<kind>.correct`).

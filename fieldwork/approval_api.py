@@ -6,19 +6,34 @@
 - GET  inspections/<id>/approval/          an inspection's type and approval state
 - POST inspections/<id>/approval/          the head approves (before, or after an emergency)
 - POST inspections/<id>/emergency-start/   a team member starts first, with the reason
+- POST inspections/<id>/code/withdraw/      the head withdraws the inspection's 检查码 (reason)
+
+An inspection reads back with its 检查码 once approved: the short code, its status today and the
+public verification URL that its QR image holds.
 """
 
 from django.urls import path
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from fieldwork.code_display import shown_code
 from fieldwork.models import Inspection
 from fieldwork.selectors import approvals_waiting_for, get_inspection_for_user
-from fieldwork.services import approvals
+from fieldwork.services import approvals, codes
+
+
+class InspectionCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(source="code.code")
+    status = serializers.CharField()
+    status_label = serializers.CharField(source="status.label")
+    url = serializers.URLField()
+    issued_at = serializers.DateTimeField(source="code.issued_at")
+    withdrawn_at = serializers.DateTimeField(source="code.withdrawn_at", allow_null=True)
+    withdrawn_reason = serializers.CharField(source="code.withdrawn_reason")
 
 
 class ApprovalStateSerializer(serializers.ModelSerializer):
@@ -28,6 +43,7 @@ class ApprovalStateSerializer(serializers.ModelSerializer):
     approved_by = serializers.StringRelatedField()
     basis = serializers.SerializerMethodField()
     overdue = serializers.SerializerMethodField()
+    inspection_code = serializers.SerializerMethodField()
 
     class Meta:
         model = Inspection
@@ -50,6 +66,7 @@ class ApprovalStateSerializer(serializers.ModelSerializer):
             "emergency_started_at",
             "approval_due",
             "overdue",
+            "inspection_code",
         ]
 
     def get_basis(self, inspection) -> dict:
@@ -57,6 +74,11 @@ class ApprovalStateSerializer(serializers.ModelSerializer):
 
     def get_overdue(self, inspection) -> bool:
         return inspection.approval_overdue(timezone.localdate())
+
+    @extend_schema_field(InspectionCodeSerializer(allow_null=True))
+    def get_inspection_code(self, inspection) -> dict | None:
+        shown = shown_code(self.context["request"], inspection)
+        return InspectionCodeSerializer(shown).data if shown is not None else None
 
 
 class ApproveSerializer(serializers.Serializer):
@@ -91,7 +113,8 @@ class ApprovalList(ListAPIView):
 
 def _state(request, pk: int, code=status.HTTP_200_OK) -> Response:
     inspection = get_inspection_for_user(request.user, pk)
-    return Response(ApprovalStateSerializer(inspection).data, status=code)
+    data = ApprovalStateSerializer(inspection, context={"request": request}).data
+    return Response(data, status=code)
 
 
 class InspectionApproval(APIView):
@@ -137,6 +160,26 @@ class EmergencyStart(APIView):
         return _state(request, pk)
 
 
+class WithdrawCodeSerializer(serializers.Serializer):
+    reason = serializers.CharField(allow_blank=True, max_length=2000)
+
+
+class WithdrawCode(APIView):
+    @extend_schema(
+        request=WithdrawCodeSerializer,
+        responses=ApprovalStateSerializer,
+        summary="撤回检查码（部门负责人，须说明理由）",
+    )
+    def post(self, request, pk: int):
+        inspection = get_inspection_for_user(request.user, pk)
+        form = WithdrawCodeSerializer(data=request.data)
+        form.is_valid(raise_exception=True)
+        codes.withdraw_inspection_code(
+            actor=request.user, inspection=inspection, reason=form.validated_data["reason"]
+        )
+        return _state(request, pk)
+
+
 urlpatterns = [
     path("approvals/", ApprovalList.as_view(), name="approvals"),
     path(
@@ -146,5 +189,10 @@ urlpatterns = [
         "inspections/<int:pk>/emergency-start/",
         EmergencyStart.as_view(),
         name="inspection-emergency-start",
+    ),
+    path(
+        "inspections/<int:pk>/code/withdraw/",
+        WithdrawCode.as_view(),
+        name="inspection-code-withdraw",
     ),
 ]

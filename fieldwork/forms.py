@@ -107,6 +107,12 @@ class ArrivalForm(StageForm):
         label="在场执法人员", widget=forms.CheckboxSelectMultiple, required=False
     )
     certificates_shown = forms.BooleanField(label="已向检查对象出示执法证件", required=False)
+    code_unverified_reason = forms.CharField(
+        label="检查对象未扫码核验检查码的原因",
+        required=False,
+        max_length=500,
+        help_text="检查对象已扫码核验的，无需填写",
+    )
     latitude = forms.DecimalField(
         label="纬度", required=False, max_digits=9, decimal_places=6, widget=forms.TextInput
     )
@@ -126,6 +132,7 @@ class ArrivalForm(StageForm):
             "method": data["method"],
             "officers_present": data["officers_present"],
             "certificates_shown": data["certificates_shown"],
+            "code_unverified_reason": data.get("code_unverified_reason", ""),
             "latitude": data.get("latitude"),
             "longitude": data.get("longitude"),
             **self.stage_kwargs(),

@@ -2,12 +2,15 @@
 
 from django.urls import path
 
+from fieldwork import code_views
 from fieldwork.views import approvals, inspections, review, tasks
 
 urlpatterns: list = [
     path("", inspections.today, name="today"),
     path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection"),
     path("inspections/<int:pk>/notice/", inspections.notice, name="notice"),
+    path("inspections/<int:pk>/code/", code_views.code_page, name="code"),
+    path("inspections/<int:pk>/code.png", code_views.code_png, name="code-png"),
     path("inspections/<int:pk>/stages/<slug:slug>/", inspections.stage, name="stage"),
     path("inspections/<int:pk>/review/", review.review, name="review"),
     path("review/", review.review_list, name="review-list"),

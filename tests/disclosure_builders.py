@@ -202,6 +202,7 @@ def record_until_submission(
         method="onsite",
         officers_present=numbers,
         certificates_shown=True,
+        code_unverified_reason="检查对象未扫码核验（测试）",
         place=place or "长春市朝阳区某大厦12层",
         occurred_at=timezone.make_aware(datetime.combine(served + timedelta(days=1), time(10))),
     )

@@ -1,3 +1,4 @@
+from fieldwork.models.codes import CodeStatus, InspectionCode
 from fieldwork.models.evidence import EvidenceFile, EvidenceKind
 from fieldwork.models.inspections import (
     MAY_PROCEED,
@@ -15,12 +16,14 @@ __all__ = [
     "MAY_PROCEED",
     "RECORDING",
     "ApprovalState",
+    "CodeStatus",
     "EvidenceFile",
     "EvidenceKind",
     "FollowUp",
     "FollowUpKind",
     "FollowUpStatus",
     "Inspection",
+    "InspectionCode",
     "InspectionMember",
     "InspectionRecord",
     "InspectionState",

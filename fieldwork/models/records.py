@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 class RecordKind(models.TextChoices):
     APPROVAL = "approval", _("行政检查审批")
     EMERGENCY_START = "emergency_start", _("紧急情况先行检查")
+    # The firm verified the inspection's 检查码 on the public page (no member of staff wrote it).
+    CODE_SCAN = "code_scan", _("检查对象核验检查码")
     NOTICE = "notice", _("送达随机抽查通知书")
     ON_SITE = "on_site", _("到达现场、出示执法证件")
     FINDINGS = "findings", _("检查要点记录")
@@ -60,9 +62,12 @@ class InspectionRecord(models.Model):
     # When it happened on site; a draft kept on the phone may reach the server later.
     occurred_at = models.DateTimeField(_("发生时间"))
     recorded_at = models.DateTimeField(_("记录时间"))
+    # Empty only for the firm's own scan of the code (RecordKind.CODE_SCAN): it has no account.
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("记录人"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
@@ -106,6 +111,10 @@ class InspectionRecord(models.Model):
                 violation_error_message=_("更正记录须说明原因"),
             ),
             models.CheckConstraint(condition=Q(sequence__gte=1), name="record_sequence_positive"),
+            models.CheckConstraint(
+                condition=Q(recorded_by__isnull=False) | Q(kind="code_scan"),
+                name="record_by_staff_unless_firm_scan",
+            ),
         ]
 
     def __str__(self) -> str:

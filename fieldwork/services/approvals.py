@@ -24,6 +24,7 @@ from fieldwork.actions import FieldworkAction
 from fieldwork.models import ApprovalState, Inspection, InspectionRecord, InspectionState
 from fieldwork.models import RecordKind as K
 from fieldwork.selectors import caps_passed_by
+from fieldwork.services.codes import issue_inspection_code
 from fieldwork.services.records import append_record, existing_submission, is_member, lock
 from fieldwork.services.records import require_member as require_team_member
 from inspections.directory.models import InspectionMethod
@@ -148,6 +149,7 @@ def approve_inspection(
             obj=record,
             detail={"inspection": inspection.code, **over_cap},
         )
+    issue_inspection_code(actor=actor, inspection=inspection)
     return record
 
 

@@ -399,9 +399,11 @@ def record_arrival(
     idempotency_key=None,
     corrects: InspectionRecord | None = None,
     reason: str = "",
+    code_unverified_reason: str = "",
 ) -> InspectionRecord:
     """On site (or by the chosen method): at least two of the team's officers, each with a
-    certificate valid that day, shown to the firm (行政处罚法 arts. 42, 55)."""
+    certificate valid that day, shown to the firm (行政处罚法 arts. 42, 55). The record says
+    whether the firm verified the 检查码 (its latest scan); without one the team says why."""
 
     def build(inspection):
         if method not in InspectionMethod.values:
@@ -440,11 +442,22 @@ def record_arrival(
                     "department": member.department.code,
                 }
             )
+        scan = latest(inspection, K.CODE_SCAN)
+        why = strip_invisible(code_unverified_reason or "", multiline=True).strip()
+        if scan is None and not why:
+            raise _refuse(
+                "检查对象尚未扫码核验检查码，须说明原因（如检查对象无法扫码、紧急先行检查尚无检查码）",
+                "code_not_verified",
+                "code_unverified_reason",
+            )
         return {
             "method": method,
             "method_label": str(InspectionMethod(method).label),
             "officers": officers,
             "certificates_shown": True,
+            "code_verified": scan is not None,
+            "code_scan": scan.sequence if scan is not None else None,
+            "code_unverified_reason": "" if scan is not None else why,
         }
 
     return _stage(

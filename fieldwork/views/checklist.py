@@ -143,6 +143,7 @@ def _initial_from(record: InspectionRecord) -> dict[str, Any]:
             "method": c.get("method"),
             "officers_present": [o["certificate_number"] for o in c.get("officers", [])],
             "certificates_shown": c.get("certificates_shown"),
+            "code_unverified_reason": c.get("code_unverified_reason", ""),
             "latitude": record.latitude,
             "longitude": record.longitude,
         }
@@ -166,6 +167,26 @@ def _initial_from(record: InspectionRecord) -> dict[str, Any]:
     if record.kind == K.OFFICER_SIGNATURES:
         return {"signed_by": [o["certificate_number"] for o in c.get("officers", [])]}
     return {}
+
+
+def _code_lines(content: dict) -> list[str]:
+    """Whether the firm verified the 检查码 before the arrival (records before issue 16 say
+    nothing of it, and say nothing here)."""
+    if "code_verified" not in content:
+        return []
+    if content["code_verified"]:
+        return [f"检查对象已扫码核验检查码（第{content.get('code_scan')}条记录）"]
+    return [f"检查对象未扫码核验检查码，原因：{content.get('code_unverified_reason', '')}"]
+
+
+def _scan_note(scans: list[InspectionRecord]) -> str:
+    if not scans:
+        return "检查对象尚未扫码核验检查码：请检查对象扫描检查码；无法核验的，到达时须说明原因"
+    last = scans[-1]
+    return (
+        f"检查对象已于{timezone.localtime(last.occurred_at):%Y-%m-%d %H:%M}"
+        f"扫码核验检查码（{last.content.get('method_label', '')}）"
+    )
 
 
 def _form_context(inspection: Inspection) -> dict[str, Any]:
@@ -211,7 +232,10 @@ def checklist(inspection: Inspection, *, user, bound: tuple | None = None) -> li
                 )
             continue
         found = by_kind.get(kind, [])
-        stages.append(Stage(slug=slug, title=title, record=found[-1] if found else None))
+        stage = Stage(slug=slug, title=title, record=found[-1] if found else None)
+        if slug == "arrival":
+            stage.notes = [_scan_note(by_kind.get(K.CODE_SCAN, []))]
+        stages.append(stage)
 
     for stage in stages:
         cp = stage.check_point
@@ -308,6 +332,11 @@ def describe(record: InspectionRecord) -> list[str]:
     kind = record.kind
     if kind in (K.APPROVAL, K.EMERGENCY_START):
         return _approval_lines(c, emergency=kind == K.EMERGENCY_START)
+    if kind == K.CODE_SCAN:
+        return [
+            f"检查码：{c.get('code', '')}（{c.get('method_label', '')}）",
+            "由检查对象在公开核验页面核验",
+        ]
     if kind == K.NOTICE:
         lines = [
             f"通知书编号：{c.get('notice_number', '')}",
@@ -327,6 +356,7 @@ def describe(record: InspectionRecord) -> list[str]:
             f"检查方式：{c.get('method_label', c.get('method', ''))}",
             f"在场执法人员：{officers}",
             _yes(c.get("certificates_shown"), "已出示执法证件", "未出示执法证件"),
+            *_code_lines(c),
         ]
     if kind == K.FINDINGS:
         lines = [

@@ -15,9 +15,16 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
+from fieldwork.code_display import public_address, shown_code
 from fieldwork.decisions import decisions_for
 from fieldwork.forms import ApprovalForm, EmergencyStartForm, ReviewForm
-from fieldwork.models import ApprovalState, EvidenceKind, InspectionState, RecordKind
+from fieldwork.models import (
+    ApprovalState,
+    EvidenceKind,
+    InspectionCode,
+    InspectionState,
+    RecordKind,
+)
 from fieldwork.selectors import (
     caps_passed_by,
     get_inspection_for_user,
@@ -180,6 +187,7 @@ def render_inspection(
             "approval_form": approval_form,
             "emergency_form": emergency_form,
             "approval_overdue": inspection.approval_overdue(timezone.localdate()),
+            "inspection_code": shown_code(request, inspection),
             "can_draft_decision": inspection.state not in _NO_DECISION
             and (
                 can_record
@@ -313,6 +321,8 @@ def notice(request, pk: int):
             ),
             "departments": departments,
             "served": served,
+            "code": InspectionCode.objects.filter(inspection=inspection).first(),
+            "verify_page": public_address(request, reverse("public:inspection-code-search")),
             "number": served.content.get("notice_number") if served else f"{inspection.code}-TZ",
         },
     )

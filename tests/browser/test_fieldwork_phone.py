@@ -1,6 +1,7 @@
 """An inspector's phone, in a real browser: the planner starts the demo's one-department task,
 an inspector completes an inspection on a phone-sized screen with a photo, and a stage saved
-while the phone is offline is kept on the device and recorded once when it is back online.
+while the phone is offline is kept on the device and recorded once when it is back online; the
+inspector shows the 检查码 full screen and a second phone reads its QR image and opens its page.
 
 This module runs its own server on its own copy of the demo: it draws and starts T-2021-008,
 which the other browser tests read as the demo leaves it (a draft).
@@ -190,6 +191,8 @@ def test_an_inspector_completes_an_inspection_on_a_phone_with_a_photo(phone, sta
     for box in arrival.locator("input[name=officers_present]").all():
         box.check()
     arrival.get_by_text("已向检查对象出示执法证件", exact=True).click()
+    # The firm did not scan the 检查码 here: the arrival says why.
+    arrival.get_by_label("检查对象未扫码核验检查码的原因").fill("检查对象手机无法联网")
     arrival.get_by_label("地点").fill("长春市朝阳区红旗街88号")
     _save(arrival)
     recorded("到达现场、出示执法证件")
@@ -291,6 +294,7 @@ def test_a_stage_saved_offline_is_recorded_once_when_the_phone_is_back_online(ph
     for box in arrival.locator("input[name=officers_present]").all():
         box.check()
     arrival.get_by_text("已向检查对象出示执法证件").click()
+    arrival.get_by_label("检查对象未扫码核验检查码的原因").fill("检查对象手机无法联网")
 
     def lose_the_answer(route):
         route.fetch()  # the server records it
@@ -307,3 +311,35 @@ def test_a_stage_saved_offline_is_recorded_once_when_the_phone_is_back_online(ph
     phone.reload()
     expect(_records(phone)).to_have_count(3)
     expect(phone.get_by_test_id("inspection-state")).to_have_text("检查中")
+
+
+def test_the_inspector_shows_the_code_and_a_second_phone_scans_it(phone, started, browser):
+    """亮码: the code fills the inspector's screen; the firm's phone reads the QR image and opens
+    its URL. The task's 2021 window is long past, so the firm is told the code has expired and
+    what it may do."""
+    import io
+
+    import zxingcpp
+    from PIL import Image
+
+    # The second inspection, still on its inspector's list (检查中) after the test above.
+    _log_in(phone, PHONE_USER, PHONE_PASSWORD)
+    _open_inspection(phone, f"{TASK}-002")
+    phone.get_by_test_id("code-link").click()
+    expect(phone.get_by_test_id("code-qr").locator("svg")).to_be_visible()
+    expect(phone.get_by_test_id("code-text")).to_have_text(re.compile(r"^JC-\d{4}-\d{6}$"))
+    expect(phone.get_by_test_id("code-status")).to_have_text("已过有效期")
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    # What the firm's camera reads: the image the page shows, rendered by the browser.
+    shot = phone.get_by_test_id("code-qr").screenshot()
+    found = zxingcpp.read_barcodes(Image.open(io.BytesIO(shot)))
+    assert len(found) == 1 and "/public/jc/" in found[0].text
+
+    firm = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740})
+    try:
+        page = firm.new_page()
+        page.goto(found[0].text)
+        expect(page.get_by_test_id("code-status")).to_have_text("✘ 检查码无效：已过有效期")
+        expect(page.get_by_test_id("code-advice")).to_contain_text("你单位可以拒绝检查")
+    finally:
+        firm.close()

@@ -101,6 +101,7 @@ def fill_record():
             method="onsite",
             officers_present=numbers,
             certificates_shown=True,
+            code_unverified_reason="检查对象未扫码核验（测试）",
             place="长春市朝阳区某大厦12层",
             latitude="43.880000",
             longitude="125.320000",

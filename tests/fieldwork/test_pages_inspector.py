@@ -176,6 +176,7 @@ def test_the_team_records_every_stage_from_the_page_and_submits(client, inspecti
         method="onsite",
         officers_present=numbers,
         certificates_shown="on",
+        code_unverified_reason="检查对象手机无法联网",
         place="长春市朝阳区某大厦12层",
         latitude="43.88",
         longitude="125.32",
@@ -275,6 +276,7 @@ def on_site(notified, team):
         method="onsite",
         officers_present=_numbers(notified),
         certificates_shown=True,
+        code_unverified_reason="检查对象未扫码核验（测试）",
         place="现场",
     )
     notified.refresh_from_db()

@@ -88,6 +88,7 @@ def test_submission_lists_what_is_missing_and_review_makes_the_result_final(
         method="onsite",
         officers_present=numbers,
         certificates_shown=True,
+        code_unverified_reason="检查对象未扫码核验（测试）",
     )
     for point in records.checkpoints_of(inspection):
         records.record_findings(actor=first, inspection=inspection, check_point=point, checked=True)

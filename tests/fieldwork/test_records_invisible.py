@@ -21,6 +21,7 @@ def test_record_free_text_is_stored_clean_and_the_chain_holds(inspection, team):
         method="onsite",
         officers_present=[m.certificate_number for m in inspection.members.all()],
         certificates_shown=True,
+        code_unverified_reason="检查对象未扫码核验（测试）",
         place=f"长春市{RLO}朝阳区\u200b某大厦12层",
         latitude="43.880000",
         longitude="125.320000",

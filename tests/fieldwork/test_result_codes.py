@@ -126,6 +126,7 @@ def test_a_department_code_is_chosen_in_results_until_retired_and_keeps_its_name
         method="onsite",
         officers_present=[m.certificate_number for m in inspection.members.all()],
         certificates_shown=True,
+        code_unverified_reason="检查对象未扫码核验（测试）",
     )
     result = records.record_result(actor=team[0], inspection=inspection, codes=[kj_code.code])
     assert result.content["labels"] == [kj_code.label]
