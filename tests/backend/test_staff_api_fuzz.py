@@ -24,8 +24,9 @@ from backend.accounts.services import create_api_token
 from backend.organisation.models import Department
 from fieldwork.models import EvidenceFile, Inspection
 from inspections.directory.models import Firm, InspectionItem
-from inspections.planning.models import AnnualPlan, SamplingTask
+from inspections.planning.models import AnnualPlan, CapLevel, FrequencyCap, SamplingTask
 from inspections.planning.services import generate_annual_plan
+from inspections.planning.services.caps import set_frequency_cap
 from personnel.models import Certificate, Officer
 
 EXAMPLES_PER_OPERATION = 25
@@ -55,6 +56,7 @@ MODELS = {
     "/api/v1/departments/": Department,
     "/api/v1/evidence/": EvidenceFile,
     "/api/v1/firms/": Firm,
+    "/api/v1/frequency-caps/": FrequencyCap,
     "/api/v1/inspections/": Inspection,
     "/api/v1/items/": InspectionItem,
     "/api/v1/personnel/certificates/": Certificate,
@@ -83,6 +85,8 @@ def tokens(db, settings, kj, planner, department_admin, make_user):
     carry_out(task, planner=planner, reviewer=department_admin, review=[0])
     # A draft plan too, which the plan steps (add-line, edit-line, submit...) work on.
     generate_annual_plan(actor=planner, department=kj, year=2022)
+    # A frequency cap, which the caps' edit works on.
+    set_frequency_cap(actor=department_admin, department=kj, level=CapLevel.COMBINED, limit=4)
     found = {
         role: create_api_token(user=User.objects.get(pk=user.pk), second_factor_passed=True)[1]
         for role, user in users.items()
