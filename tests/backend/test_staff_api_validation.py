@@ -25,3 +25,11 @@ def test_an_api_path_that_matches_nothing_answers_in_the_api_shape(client, plann
             "message": "未找到请求的对象。",
             "fields": {},
         }
+
+
+def test_an_id_too_long_for_any_row_is_not_found(client, planner):
+    # Found by the staff fuzz at 23:30 UTC: SQLite refused a 20-digit id with OverflowError.
+    log_in(client, planner)
+    response = client.post("/api/v1/tasks/86259389537265358018/confirm/", {})
+    assert response.status_code == 404
+    assert response.json()["code"] == "not_found"
