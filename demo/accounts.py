@@ -25,6 +25,8 @@ DEPARTMENTS = [
     ("KJ", "市科学技术局"),
     ("GA", "市公安局"),
     ("RS", "市人力资源和社会保障局"),
+    # The 司法行政部门, which supervises the others' enforcement; it inspects no firm here.
+    ("SF", "市司法局"),
 ]
 
 
@@ -48,6 +50,7 @@ DEMO_ACCOUNTS = [
     DemoAccount("sys_admin", "Xitong-2021-Admin!", Role.SYSTEM_ADMIN, "KJ", "钱系统"),
     DemoAccount("sec_admin", "Anquan-2021-Admin!", Role.SECURITY_ADMIN, "KJ", "冯安全"),
     DemoAccount("audit_admin", "Shenji-2021-Admin!", Role.AUDIT_ADMIN, "KJ", "陈审计"),
+    DemoAccount("sf_supervisor", "Jiandu-2021-SF!", Role.SUPERVISOR, "SF", "何监督"),
 ]
 
 

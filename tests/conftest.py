@@ -163,6 +163,12 @@ def ga(db):
 
 
 @pytest.fixture
+def sf(db):
+    """The city's 司法局: the 司法行政部门 that supervises enforcement (《行政执法监督条例》)."""
+    return Department.objects.create(code="SF", name="市司法局", region_code="220100")
+
+
+@pytest.fixture
 def make_user(db):
     def make(username: str, role: str, department: Department, **extra) -> User:
         user = User(
@@ -223,6 +229,11 @@ def security_admin(make_user, kj):
 @pytest.fixture
 def audit_admin(make_user, kj):
     return make_user("chen_audit", Role.AUDIT_ADMIN, kj)
+
+
+@pytest.fixture
+def supervisor(make_user, sf):
+    return make_user("he_supervisor", Role.SUPERVISOR, sf, display_name="何监督")
 
 
 @pytest.fixture

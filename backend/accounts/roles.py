@@ -16,6 +16,9 @@ class Role(models.TextChoices):
     SYSTEM_ADMIN = "system_admin", _("系统管理员")
     SECURITY_ADMIN = "security_admin", _("安全管理员")
     AUDIT_ADMIN = "audit_admin", _("审计管理员")
+    # 行政执法监督 (《行政执法监督条例》): the 司法行政部门's supervisor reads across every
+    # department and changes none of their records.
+    SUPERVISOR = "supervisor", _("执法监督人员")
 
 
 # The three administrators that 等保 requires to be held by different people.
@@ -29,6 +32,8 @@ HOME_URL_NAME = {
     Role.SYSTEM_ADMIN: "accounts:home-system",
     Role.SECURITY_ADMIN: "accounts:home-security",
     Role.AUDIT_ADMIN: "audit:events",
+    # The supervision pages (warnings, opinions) become the supervisor's home when they land.
+    Role.SUPERVISOR: "accounts:profile",
 }
 
 # Navigation per role: (label, url name). Later features add their pages here, so that one

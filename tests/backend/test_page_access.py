@@ -14,6 +14,7 @@ PERSONAS = {
     Role.SYSTEM_ADMIN: "system_admin",
     Role.SECURITY_ADMIN: "security_admin",
     Role.AUDIT_ADMIN: "audit_admin",
+    Role.SUPERVISOR: "supervisor",
 }
 
 # page url name -> the roles that may open it

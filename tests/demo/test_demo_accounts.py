@@ -14,19 +14,19 @@ def test_seed_demo_is_idempotent(db, capsys):
     first = capsys.readouterr().out
     call_command("seed_demo")
     second = capsys.readouterr().out
-    assert Department.objects.count() == 3
+    assert Department.objects.count() == 4
     demo = User.objects.filter(username__in=[a.username for a in DEMO_ACCOUNTS])
     assert demo.count() == len(DEMO_ACCOUNTS)
     # Beside them, the fieldwork part may add logins for drawn officers who author records.
     assert not User.objects.exclude(pk__in=demo).exclude(role=Role.INSPECTOR).exists()
-    assert "账号 10" in first
+    assert "账号 11" in first
     assert "账号 0" in second
 
 
-def test_the_demo_has_the_three_bureaus_of_the_joint_inspection(db):
+def test_the_demo_has_the_three_bureaus_of_the_joint_inspection_and_their_supervisor(db):
     call_command("seed_demo", quiet_accounts=True)
     names = set(Department.objects.values_list("name", flat=True))
-    assert names == {"市科学技术局", "市公安局", "市人力资源和社会保障局"}
+    assert names == {"市科学技术局", "市公安局", "市人力资源和社会保障局", "市司法局"}
 
 
 def test_there_is_one_demo_account_per_role_and_it_is_printed(db, capsys):

@@ -20,6 +20,7 @@ PERSONAS = {
     Role.SYSTEM_ADMIN: "system_admin",
     Role.SECURITY_ADMIN: "security_admin",
     Role.AUDIT_ADMIN: "audit_admin",
+    Role.SUPERVISOR: "supervisor",
 }
 DIRECTORY = {Role.PLANNER, Role.LEGAL_REVIEWER, Role.DEPARTMENT_ADMIN}
 
