@@ -17,6 +17,7 @@ class FieldworkAction(models.TextChoices):
     CODE_WITHDRAW = "fieldwork.code.withdraw", _("撤回检查码")
     CODE_SCAN = "fieldwork.code.scan", _("检查对象核验检查码")
     TEAM_REPLACED = "fieldwork.team_replaced", _("更换检查组")
+    DOCUMENT_EXPORT = "fieldwork.document.export", _("导出行政检查文书")
     # One per stage of the record (`fieldwork.<kind>`, see `FieldworkAction.of_record`), and
     # one for a correction of it (`fieldwork.<kind>.correct`).
     NOTICE = "fieldwork.notice", _("记录：送达随机抽查通知书")

@@ -3,12 +3,18 @@
 from django.urls import path
 
 from fieldwork import code_views
-from fieldwork.views import approvals, inspections, review, tasks
+from fieldwork.views import approvals, documents, inspections, review, tasks
 
 urlpatterns: list = [
     path("", inspections.today, name="today"),
     path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection"),
-    path("inspections/<int:pk>/notice/", inspections.notice, name="notice"),
+    path("inspections/<int:pk>/notice/", documents.notice, name="notice"),
+    path("inspections/<int:pk>/documents/<slug:kind>/", documents.document_page, name="document"),
+    path(
+        "inspections/<int:pk>/documents/<slug:kind>.docx",
+        documents.document_docx,
+        name="document-docx",
+    ),
     path("inspections/<int:pk>/code/", code_views.code_page, name="code"),
     path("inspections/<int:pk>/code.png", code_views.code_png, name="code-png"),
     path("inspections/<int:pk>/stages/<slug:slug>/", inspections.stage, name="stage"),

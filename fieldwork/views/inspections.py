@@ -15,13 +15,13 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
-from fieldwork.code_display import public_address, shown_code
+from fieldwork.code_display import shown_code
 from fieldwork.decisions import decisions_for
+from fieldwork.documents.content import RESULT_TOLD
 from fieldwork.forms import ApprovalForm, EmergencyStartForm, ReviewForm
 from fieldwork.models import (
     ApprovalState,
     EvidenceKind,
-    InspectionCode,
     InspectionState,
     RecordKind,
 )
@@ -40,7 +40,6 @@ from fieldwork.views.checklist import (
     result_labels,
     timeline,
 )
-from inspections.directory.models import CheckPoint, InspectionMethod
 
 # Who opens an inspection's page (the selector narrows it to what each may see).
 VIEWERS = (
@@ -175,6 +174,7 @@ def render_inspection(
             "entries": timeline(inspection, {d.number: d.pk for d in decisions}),
             "decisions": decisions,
             "results": result_labels(inspection.result_codes),
+            "result_told_states": RESULT_TOLD,
             "window": window_text(inspection),
             "evidence": evidence.evidence_items(inspection),
             "can_upload": member and inspection.state not in evidence.CLOSED_STATES,
@@ -279,50 +279,3 @@ def _corrected(inspection, sequence):
     if record is None:
         raise ValidationError({"corrects": ValidationError("要更正的记录不存在", code="unknown")})
     return record
-
-
-# --- the notice ------------------------------------------------------------------------------
-
-MATERIALS = [
-    "营业执照（副本）或其他主体资格证明",
-    "法定代表人（负责人）身份证明；委托他人配合检查的，授权委托书及受托人身份证明",
-]
-
-
-@role_required(*VIEWERS)
-def notice(request, pk: int):
-    """随机抽查通知书, printable: generated from the task, the firm, the items and the team."""
-    inspection = get_inspection_for_user(request.user, pk)
-    task = inspection.task
-    versions = list(task.items.select_related("item", "item__department").order_by("item__code"))
-    points = {}
-    for point in CheckPoint.objects.filter(version__in=versions).order_by("position"):
-        points.setdefault(point.version_id, []).append(point.text)
-    methods = list(
-        dict.fromkeys(m for v in versions for m in v.methods if m in InspectionMethod.values)
-    )
-    served = records.latest(inspection, RecordKind.NOTICE)
-    departments = [task.department] + [
-        p.department
-        for p in task.participations.select_related("department").order_by("department__code")
-        if p.department_id != task.department_id
-    ]
-    return render(
-        request,
-        "fieldwork/notice.html",
-        {
-            "inspection": inspection,
-            "task": task,
-            "items": [(v, points.get(v.pk, [])) for v in versions],
-            "methods": [str(InspectionMethod(m).label) for m in methods],
-            "materials": MATERIALS,
-            "team": inspection.members.select_related("officer", "department").order_by(
-                "department__code", "seat"
-            ),
-            "departments": departments,
-            "served": served,
-            "code": InspectionCode.objects.filter(inspection=inspection).first(),
-            "verify_page": public_address(request, reverse("public:inspection-code-search")),
-            "number": served.content.get("notice_number") if served else f"{inspection.code}-TZ",
-        },
-    )

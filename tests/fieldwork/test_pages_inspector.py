@@ -501,7 +501,7 @@ def test_the_notice_is_generated_from_the_task_firm_items_and_team(client, inspe
     assert "营业执照" in body
     assert "不配合检查情节严重" in body and "向社会公示" in body
     assert 'class="main-nav"' not in body  # printable: no navigation
-    assert "fieldwork/notice.css" in body
+    assert "fieldwork/document.css" in body
     # Linked from the inspection's page.
     assert (
         reverse("fieldwork:notice", args=[inspection.pk])
