@@ -145,6 +145,7 @@ def _statistics_record(year: int):
         "results": figures.results,
         "by_category": counts(figures.by_category),
         "follow_ups": counts(figures.follow_ups),
+        "by_method": counts(figures.by_method),
         "legal_reviews": figures.legal_reviews,
         "downloadable": downloads.has_results(year),
     }

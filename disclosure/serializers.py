@@ -309,6 +309,7 @@ class OpenStatisticsSerializer(OpenYearSerializer):
     firms = serializers.IntegerField(help_text="检查对象户数")
     results = serializers.IntegerField(help_text="现行有效的检查结果数")
     by_category = OpenCountSerializer(many=True, help_text="检查结果分类")
+    by_method = OpenCountSerializer(many=True, help_text="检查方式：现场检查、非现场检查")
     follow_ups = OpenCountSerializer(many=True, help_text="后续处置方式")
     legal_reviews = serializers.IntegerField(help_text="重大执法决定法制审核次数")
 

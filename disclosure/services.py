@@ -33,7 +33,7 @@ from disclosure.models import (
     PublishedResultItem,
 )
 from fieldwork.models import FollowUpStatus, Inspection, InspectionState, RecordKind, ResultCode
-from fieldwork.services.records import latest
+from fieldwork.services.records import latest, start_record
 from inspections.planning.models import TaskStatus
 from inspections.planning.services.task_transitions import transition_blockers, transition_task
 
@@ -100,7 +100,7 @@ def snapshot(inspection: Inspection) -> dict:
         words.append(code.code)
         if code.parent_id:
             words.append(code.parent.code)
-    arrival = latest(inspection, RecordKind.ON_SITE)
+    arrival = start_record(inspection)
     when = arrival.occurred_at if arrival is not None else inspection.reviewed_at
     inspected_on = timezone.localdate(when or timezone.now())
     follow_ups, follow_up_status = _follow_ups(inspection)

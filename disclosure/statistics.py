@@ -17,7 +17,7 @@ from django.utils import timezone
 from disclosure import gates
 from disclosure.models import PublishedResult
 from disclosure.redaction import public_tasks, results_in_force
-from fieldwork.models import FollowUpKind, ResultCode
+from fieldwork.models import FollowUpKind, RecordKind, ResultCode
 from inspections.planning.models import TaskStatus
 
 
@@ -31,6 +31,8 @@ class YearStatistics:
     by_category: tuple[tuple[str, str, int], ...]  # (code, official wording, results)
     follow_ups: tuple[tuple[str, str, int], ...]  # (kind, label, results with that kind)
     legal_reviews: int
+    # 现场 and 非现场 counted apart (非现场优先, 国办发〔2024〕54号): (code, label, results).
+    by_method: tuple[tuple[str, str, int], ...] = ()
 
 
 def due_by(year: int) -> date:
@@ -75,6 +77,11 @@ def compute(year: int) -> YearStatistics:
     kinds = {k.value: str(k.label) for k in FollowUpKind if k != FollowUpKind.NONE}
     by_codes = results.values_list("result_codes").annotate(n=Count("id")).order_by()
     by_kinds = results.values_list("follow_up_kinds").annotate(n=Count("id")).order_by()
+    non_site = results.filter(
+        inspection__records__kind=RecordKind.NON_SITE,
+        inspection__records__corrected_by__isnull=True,
+    )
+    non_site_count = non_site.values("inspection").distinct().count()
     return YearStatistics(
         year=year,
         due_by=due_by(year),
@@ -87,6 +94,10 @@ def compute(year: int) -> YearStatistics:
         by_category=_count_words(by_codes, categories),
         follow_ups=_count_words(by_kinds, kinds),
         legal_reviews=gates.legal_reviews_held(year),
+        by_method=(
+            ("site", "现场检查", results.count() - non_site_count),
+            ("non_site", "非现场检查", non_site_count),
+        ),
     )
 
 

@@ -24,6 +24,8 @@ class FieldworkAction(models.TextChoices):
     NOTICE_CORRECT = "fieldwork.notice.correct", _("更正：送达随机抽查通知书")
     ON_SITE = "fieldwork.on_site", _("记录：到达现场、出示执法证件")
     ON_SITE_CORRECT = "fieldwork.on_site.correct", _("更正：到达现场、出示执法证件")
+    NON_SITE = "fieldwork.non_site", _("记录：实施非现场检查")
+    NON_SITE_CORRECT = "fieldwork.non_site.correct", _("更正：实施非现场检查")
     FINDINGS = "fieldwork.findings", _("记录：检查要点")
     FINDINGS_CORRECT = "fieldwork.findings.correct", _("更正：检查要点")
     RESULT = "fieldwork.result", _("记录：检查结果")

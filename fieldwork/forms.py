@@ -13,7 +13,7 @@ from django import forms
 from django.utils import timezone
 
 from fieldwork.models import ResultCode
-from inspections.directory.models import InspectionMethod
+from inspections.directory.models import SITE_VISITS, InspectionMethod
 
 # A phone's clock running a little ahead of the server's is not an event in the future.
 CLOCK_SKEW = timedelta(minutes=5)
@@ -102,7 +102,16 @@ class NoticeForm(StageForm):
 
 
 class ArrivalForm(StageForm):
-    method = forms.ChoiceField(label="检查方式", choices=InspectionMethod.choices)
+    method = forms.ChoiceField(
+        label="检查方式", choices=[c for c in InspectionMethod.choices if c[0] in SITE_VISITS]
+    )
+    onsite_reason = forms.CharField(
+        label="入企现场检查的理由",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="检查事项可以非现场方式实施的，选择入企现场检查须说明理由（非现场优先）",
+    )
     officers_present = OpenMultipleChoiceField(
         label="在场执法人员", widget=forms.CheckboxSelectMultiple, required=False
     )
@@ -133,8 +142,43 @@ class ArrivalForm(StageForm):
             "officers_present": data["officers_present"],
             "certificates_shown": data["certificates_shown"],
             "code_unverified_reason": data.get("code_unverified_reason", ""),
+            "onsite_reason": data.get("onsite_reason", ""),
             "latitude": data.get("latitude"),
             "longitude": data.get("longitude"),
+            **self.stage_kwargs(),
+        }
+
+
+class NonSiteForm(StageForm):
+    """非现场检查: by a method every item allows, by at least two officers; no visit."""
+
+    method = forms.ChoiceField(label="非现场检查方式")
+    officers_present = OpenMultipleChoiceField(
+        label="实施检查的执法人员", widget=forms.CheckboxSelectMultiple, required=False
+    )
+    note = forms.CharField(
+        label="核查情况",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="如：核查的书面材料、比对的共享数据、远程视频的时间和参加人员",
+    )
+
+    def __init__(self, *args, members=(), methods=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["method"].choices = [
+            (m, InspectionMethod(m).label) for m in methods if m in InspectionMethod.values
+        ]
+        self.fields["officers_present"].choices = [
+            (m.certificate_number, f"{m.officer.name}（{m.certificate_number}）") for m in members
+        ]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "method": data["method"],
+            "officers_present": data["officers_present"],
+            "note": data.get("note", ""),
             **self.stage_kwargs(),
         }
 

@@ -16,7 +16,7 @@ from fieldwork.documents.blocks import Block, Document, Form, Heading, Para, Qr,
 from fieldwork.models import Inspection, InspectionState, ResultCode
 from fieldwork.models import RecordKind as K
 from fieldwork.services.approvals import approval_form
-from fieldwork.services.records import latest
+from fieldwork.services.records import latest, start_record
 from inspections.directory.models import CheckPoint, InspectionMethod
 from inspections.planning.models import InspectionType
 
@@ -266,7 +266,7 @@ def result_document(inspection: Inspection) -> Document:
         raise NotReady(
             f"检查{inspection.code}{inspection.get_state_display()}：结果审核通过后才能出具检查结果告知书"
         )
-    on_site = latest(inspection, K.ON_SITE)
+    on_site = start_record(inspection)
     result = latest(inspection, K.RESULT)
     labels = dict(
         (c.code, c.label)

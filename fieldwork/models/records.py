@@ -17,6 +17,8 @@ class RecordKind(models.TextChoices):
     CODE_SCAN = "code_scan", _("检查对象核验检查码")
     NOTICE = "notice", _("送达随机抽查通知书")
     ON_SITE = "on_site", _("到达现场、出示执法证件")
+    # 非现场检查 (书面核查, 信息共享比对, 远程视频…): instead of the arrival, never beside it.
+    NON_SITE = "non_site", _("实施非现场检查")
     FINDINGS = "findings", _("检查要点记录")
     RESULT = "result", _("检查结果")
     FIRM_OPINION = "firm_opinion", _("检查对象意见及签名")
@@ -34,6 +36,7 @@ class RecordKind(models.TextChoices):
 CORRECTABLE = (
     RecordKind.NOTICE,
     RecordKind.ON_SITE,
+    RecordKind.NON_SITE,
     RecordKind.FINDINGS,
     RecordKind.RESULT,
     RecordKind.FIRM_OPINION,

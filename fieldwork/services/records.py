@@ -32,7 +32,7 @@ from fieldwork.models import (
     RecordKind,
     ResultCode,
 )
-from inspections.directory.models import CheckPoint, InspectionMethod
+from inspections.directory.models import NON_SITE, CheckPoint, InspectionMethod
 from inspections.planning.models import TaskStatus
 from inspections.planning.services.task_transitions import transition_blockers, transition_task
 
@@ -238,13 +238,32 @@ def checkpoints_of(inspection: Inspection) -> list[CheckPoint]:
     )
 
 
+def start_record(inspection: Inspection) -> InspectionRecord | None:
+    """How the inspection was carried out: the arrival on site, or the non-site check that
+    took its place (never both: each is refused once the other is recorded)."""
+    found = current_records(inspection, K.ON_SITE) + current_records(inspection, K.NON_SITE)
+    return max(found, key=lambda r: r.sequence) if found else None
+
+
+def non_site_methods_for(inspection: Inspection) -> list[str]:
+    """The non-site methods (非现场) that every item of the inspection allows, in the order of
+    InspectionMethod: a check by one of them covers the whole inspection without a visit."""
+    allowed = [set(v.methods) & NON_SITE for v in inspection.task.items.all()]
+    common = set.intersection(*allowed) if allowed else set()
+    return [m for m in InspectionMethod.values if m in common]
+
+
 def missing_for_submission(inspection: Inspection) -> list[str]:
     """What the team must still record before the result can go to review, in Chinese."""
     missing = []
     if latest(inspection, K.NOTICE) is None:
         missing.append("尚未送达随机抽查通知书")
-    if latest(inspection, K.ON_SITE) is None:
-        missing.append("尚未记录到达现场及出示执法证件")
+    if start_record(inspection) is None:
+        missing.append(
+            "尚未记录到达现场或实施非现场检查"
+            if non_site_methods_for(inspection)
+            else "尚未记录到达现场及出示执法证件"
+        )
     found = {r.content.get("check_point") for r in current_records(inspection, K.FINDINGS)}
     for point in checkpoints_of(inspection):
         if point.pk not in found:
@@ -384,6 +403,42 @@ def issue_notice(
     )
 
 
+def _officers_present(
+    inspection: Inspection, officers_present: Sequence[str], occurred_at, what: str
+) -> list[dict]:
+    """At least two of the team's officers, each with a certificate valid that (local) day."""
+    numbers = list(dict.fromkeys(n.strip() for n in officers_present if n and n.strip()))
+    members = {
+        m.certificate_number: m for m in inspection.members.select_related("officer", "department")
+    }
+    strangers = [n for n in numbers if n not in members]
+    if strangers:
+        raise _refuse(
+            f"执法证{'、'.join(strangers)}不属于本检查组", "not_team_member", "officers_present"
+        )
+    if len(numbers) < 2:
+        raise _refuse(f"{what}须至少两名执法人员在场", "too_few_officers", "officers_present")
+    day = timezone.localdate(occurred_at) if occurred_at else timezone.localdate()
+    officers = []
+    for number in numbers:
+        member = members[number]
+        certificate = member.officer.certificates.filter(number=number).first()
+        if certificate is None or not certificate.is_valid_on(day):
+            raise _refuse(
+                f"{member.officer.name}的执法证{number}在{day.isoformat()}无效，不能实施检查",
+                "certificate_invalid",
+                "officers_present",
+            )
+        officers.append(
+            {
+                "certificate_number": number,
+                "name": member.officer.name,
+                "department": member.department.code,
+            }
+        )
+    return officers
+
+
 @transaction.atomic
 def record_arrival(
     *,
@@ -400,48 +455,37 @@ def record_arrival(
     corrects: InspectionRecord | None = None,
     reason: str = "",
     code_unverified_reason: str = "",
+    onsite_reason: str = "",
 ) -> InspectionRecord:
     """On site (or by the chosen method): at least two of the team's officers, each with a
     certificate valid that day, shown to the firm (行政处罚法 arts. 42, 55). The record says
-    whether the firm verified the 检查码 (its latest scan); without one the team says why."""
+    whether the firm verified the 检查码 (its latest scan); without one the team says why.
+
+    Non-site first: where every item allows a non-site method, a visit needs its reason."""
 
     def build(inspection):
         if method not in InspectionMethod.values:
             raise _refuse("请选择检查方式", "unknown_method", "method")
+        if method in NON_SITE:
+            raise _refuse(
+                f"“{InspectionMethod(method).label}”不需入企，请记录“实施非现场检查”环节",
+                "non_site_method",
+                "method",
+            )
+        why_visit = strip_invisible(onsite_reason or "", multiline=True).strip()
+        non_site = non_site_methods_for(inspection)
+        if non_site and not why_visit:
+            labels = "、".join(str(InspectionMethod(m).label) for m in non_site)
+            raise _refuse(
+                f"本次检查事项可以通过{labels}等非现场方式实施；选择入企现场检查的，须说明理由",
+                "onsite_reason_required",
+                "onsite_reason",
+            )
         if not certificates_shown:
             raise _refuse(
                 "执法人员须向检查对象出示执法证件", "certificates_not_shown", "certificates_shown"
             )
-        numbers = list(dict.fromkeys(n.strip() for n in officers_present if n and n.strip()))
-        members = {
-            m.certificate_number: m
-            for m in inspection.members.select_related("officer", "department")
-        }
-        strangers = [n for n in numbers if n not in members]
-        if strangers:
-            raise _refuse(
-                f"执法证{'、'.join(strangers)}不属于本检查组", "not_team_member", "officers_present"
-            )
-        if len(numbers) < 2:
-            raise _refuse("现场检查须至少两名执法人员在场", "too_few_officers", "officers_present")
-        day = timezone.localdate(occurred_at) if occurred_at else timezone.localdate()
-        officers = []
-        for number in numbers:
-            member = members[number]
-            certificate = member.officer.certificates.filter(number=number).first()
-            if certificate is None or not certificate.is_valid_on(day):
-                raise _refuse(
-                    f"{member.officer.name}的执法证{number}在{day.isoformat()}无效，不能实施检查",
-                    "certificate_invalid",
-                    "officers_present",
-                )
-            officers.append(
-                {
-                    "certificate_number": number,
-                    "name": member.officer.name,
-                    "department": member.department.code,
-                }
-            )
+        officers = _officers_present(inspection, officers_present, occurred_at, "现场检查")
         scan = latest(inspection, K.CODE_SCAN)
         why = strip_invisible(code_unverified_reason or "", multiline=True).strip()
         if scan is None and not why:
@@ -458,6 +502,7 @@ def record_arrival(
             "code_verified": scan is not None,
             "code_scan": scan.sequence if scan is not None else None,
             "code_unverified_reason": "" if scan is not None else why,
+            **({"onsite_reason": why_visit} if non_site else {}),
         }
 
     return _stage(
@@ -475,6 +520,62 @@ def record_arrival(
         place=place,
         latitude=latitude,
         longitude=longitude,
+        occurred_at=occurred_at,
+    )
+
+
+@transaction.atomic
+def record_non_site(
+    *,
+    actor,
+    inspection: Inspection,
+    method: str,
+    officers_present: Sequence[str],
+    note: str = "",
+    place: str = "",
+    occurred_at: datetime | None = None,
+    idempotency_key=None,
+    corrects: InspectionRecord | None = None,
+    reason: str = "",
+) -> InspectionRecord:
+    """非现场检查 in place of the arrival: by a non-site method that every item of the
+    inspection allows (书面核查 of the documents the notice asked for, 信息共享比对, 远程视频…),
+    carried out by at least two of the team's officers with valid certificates. No visit: no
+    certificates shown at the door, no 检查码 to scan."""
+
+    def build(inspection):
+        allowed = non_site_methods_for(inspection)
+        if method not in allowed:
+            labels = "、".join(str(InspectionMethod(m).label) for m in allowed)
+            raise _refuse(
+                f"本次检查事项允许的非现场方式为：{labels}"
+                if allowed
+                else "本次检查事项不允许以非现场方式检查，请记录到达现场",
+                "method_not_allowed",
+                "method",
+            )
+        officers = _officers_present(inspection, officers_present, occurred_at, "非现场检查")
+        return {
+            "method": method,
+            "method_label": str(InspectionMethod(method).label),
+            "site_visit": False,
+            "officers": officers,
+            "note": strip_invisible(note or "", multiline=True).strip(),
+        }
+
+    return _stage(
+        actor=actor,
+        inspection=inspection,
+        kind=K.NON_SITE,
+        new_states=[S.NOTIFIED],
+        correction_states=RECORDING,
+        what="记录非现场检查",
+        build=build,
+        to=S.ON_SITE,
+        idempotency_key=idempotency_key,
+        corrects=corrects,
+        reason=reason,
+        place=place,
         occurred_at=occurred_at,
     )
 
@@ -679,9 +780,9 @@ def record_officer_signatures(
     """Every officer recorded as present signs the record."""
 
     def build(inspection):
-        arrival = latest(inspection, K.ON_SITE)
+        arrival = start_record(inspection)
         if arrival is None:
-            raise _refuse("尚未记录到达现场的执法人员", "arrival_first")
+            raise _refuse("尚未记录到达现场或实施非现场检查的执法人员", "arrival_first")
         present = {o["certificate_number"]: o["name"] for o in arrival.content["officers"]}
         signed = {n.strip() for n in signed_by if n and n.strip()}
         strangers = sorted(signed - set(present))

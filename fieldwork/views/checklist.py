@@ -29,6 +29,7 @@ K = RecordKind
 STAGES: dict[str, tuple[str, str]] = {
     "notice": (K.NOTICE, "送达随机抽查通知书"),
     "arrival": (K.ON_SITE, "到达现场、出示执法证件"),
+    "non-site": (K.NON_SITE, "实施非现场检查"),
     "findings": (K.FINDINGS, "检查要点"),
     "result": (K.RESULT, "检查结果"),
     "firm-opinion": (K.FIRM_OPINION, "检查对象意见及签名"),
@@ -40,6 +41,7 @@ STAGES: dict[str, tuple[str, str]] = {
 _OPEN_IN = {
     "notice": (S.PLANNED,),
     "arrival": (S.NOTIFIED,),
+    "non-site": (S.NOTIFIED,),
     "findings": RECORDING,
     "result": RECORDING,
     "firm-opinion": RECORDING,
@@ -112,6 +114,15 @@ def form_for(
             initial["officers_present"] = [
                 m.certificate_number for m in context["members"] if mine and m.officer_id == mine.pk
             ]
+    elif slug == "non-site":
+        form_class = stage_forms.NonSiteForm
+        kwargs["members"] = context["members"]
+        kwargs["methods"] = context["non_site_methods"]
+        if record is None:
+            mine = records.officer_of(user)
+            initial["officers_present"] = [
+                m.certificate_number for m in context["members"] if mine and m.officer_id == mine.pk
+            ]
     elif slug == "findings":
         form_class = stage_forms.FindingsForm
         if check_point is not None:
@@ -144,8 +155,15 @@ def _initial_from(record: InspectionRecord) -> dict[str, Any]:
             "officers_present": [o["certificate_number"] for o in c.get("officers", [])],
             "certificates_shown": c.get("certificates_shown"),
             "code_unverified_reason": c.get("code_unverified_reason", ""),
+            "onsite_reason": c.get("onsite_reason", ""),
             "latitude": record.latitude,
             "longitude": record.longitude,
+        }
+    if record.kind == K.NON_SITE:
+        return {
+            "method": c.get("method"),
+            "officers_present": [o["certificate_number"] for o in c.get("officers", [])],
+            "note": c.get("note", ""),
         }
     if record.kind == K.FINDINGS:
         return {
@@ -190,7 +208,7 @@ def _scan_note(scans: list[InspectionRecord]) -> str:
 
 
 def _form_context(inspection: Inspection) -> dict[str, Any]:
-    arrival = records.latest(inspection, K.ON_SITE)
+    arrival = records.start_record(inspection)
     return {
         "members": list(
             inspection.members.select_related("officer", "department").order_by(
@@ -200,6 +218,7 @@ def _form_context(inspection: Inspection) -> dict[str, Any]:
         "present": arrival.content.get("officers", []) if arrival else [],
         "place": arrival.place if arrival else "",
         "result_groups": stage_forms.result_choices(inspection),
+        "non_site_methods": records.non_site_methods_for(inspection),
     }
 
 
@@ -217,8 +236,17 @@ def checklist(inspection: Inspection, *, user, bound: tuple | None = None) -> li
         by_kind.setdefault(record.kind, []).append(record)
     findings = {r.content.get("check_point"): r for r in by_kind.get(K.FINDINGS, [])}
 
+    # The inspection is carried out either on site or not (非现场): once one is recorded the
+    # other is gone; the non-site stage exists only where every item allows such a method.
+    skipped = set()
+    if by_kind.get(K.ON_SITE) or not (by_kind.get(K.NON_SITE) or context["non_site_methods"]):
+        skipped.add("non-site")
+    if by_kind.get(K.NON_SITE):
+        skipped.add("arrival")
     stages: list[Stage] = []
     for slug, (kind, title) in STAGES.items():
+        if slug in skipped:
+            continue
         if slug == "findings":
             for number, point in enumerate(records.checkpoints_of(inspection), start=1):
                 stages.append(
@@ -357,6 +385,16 @@ def describe(record: InspectionRecord) -> list[str]:
             f"在场执法人员：{officers}",
             _yes(c.get("certificates_shown"), "已出示执法证件", "未出示执法证件"),
             *_code_lines(c),
+            *([f"入企现场检查的理由：{c['onsite_reason']}"] if c.get("onsite_reason") else []),
+        ]
+    if kind == K.NON_SITE:
+        officers = "、".join(
+            f"{o.get('name')}（{o.get('certificate_number')}）" for o in c.get("officers", [])
+        )
+        return [
+            f"非现场检查方式：{c.get('method_label', c.get('method', ''))}",
+            f"实施检查的执法人员：{officers}",
+            *([f"核查情况：{c['note']}"] if c.get("note") else []),
         ]
     if kind == K.FINDINGS:
         lines = [

@@ -62,6 +62,7 @@ _NO_DECISION = (
 SERVICES = {
     "notice": records.issue_notice,
     "arrival": records.record_arrival,
+    "non-site": records.record_non_site,
     "findings": records.record_findings,
     "result": records.record_result,
     "firm-opinion": records.record_firm_opinion,

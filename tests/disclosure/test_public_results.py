@@ -168,6 +168,9 @@ def test_last_years_statistics_with_server_drawn_charts(client, published):
     assert (figures["tasks"], figures["firms"], figures["results"]) == (1, 4, 4)
     categories = {c["code"]: c["count"] for c in figures["by_category"]}
     assert (categories["no-problem"], categories["follow-up"]) == (3, 1)
+    methods = {c["code"]: c["count"] for c in figures["by_method"]}
+    assert methods == {"site": 4, "non_site": 0}
+    assert 'data-testid="stat-methods"' in page
     assert figures["due_by"] == "2022-01-31"
     assert client.get("/public/statistics/").url.endswith(
         f"/public/statistics/{date.today().year - 1}/"

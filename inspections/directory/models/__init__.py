@@ -13,6 +13,8 @@ from inspections.directory.models.firms import (
     target_type_from_uscc,
 )
 from inspections.directory.models.items import (
+    NON_SITE,
+    SITE_VISITS,
     CheckPoint,
     InspectionItem,
     InspectionItemVersion,
@@ -27,6 +29,8 @@ from inspections.directory.models.reference import Industry, Region
 __all__ = [
     "FIRM_FLAGS",
     "FOREIGN_EMPLOYER_TAG",
+    "NON_SITE",
+    "SITE_VISITS",
     "TAG_DETAIL_LABELS",
     "CheckPoint",
     "Firm",

@@ -23,6 +23,17 @@ class InspectionMethod(models.TextChoices):
     TESTING = "testing", _("检验检测")
     THIRD_PARTY = "third_party", _("委托专业机构")
     OTHER_DEPARTMENT = "other_department", _("采用其他部门结果")
+    # 非现场监管 (国办发〔2024〕54号: 能通过书面核查、信息共享、智慧监管等方式监管的，不得入企).
+    DATA_SHARING = "data_sharing", _("信息共享比对")
+    REMOTE_VIDEO = "remote_video", _("远程视频")
+
+
+# The methods that take officers into the firm; the others are non-site (非现场), which the
+# 2025 rules put first: choosing a visit where an item allows a non-site method needs a reason.
+SITE_VISITS = frozenset(
+    {InspectionMethod.ONSITE, InspectionMethod.TESTING, InspectionMethod.THIRD_PARTY}
+)
+NON_SITE = frozenset(InspectionMethod.values) - SITE_VISITS
 
 
 class VersionStatus(models.TextChoices):
