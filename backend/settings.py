@@ -100,6 +100,8 @@ INSTALLED_APPS = [
     "fieldwork",
     "legalreview",
     "disclosure",
+    # The daily reminders: reads personnel, planning, fieldwork, legalreview and disclosure.
+    "reminders",
     # The demo story and `seed_demo`; it may import every app above, and none imports it.
     "demo",
 ]
