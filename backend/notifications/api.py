@@ -1,6 +1,7 @@
 """/api/v1/notifications/: the caller's own notifications, and marking them read."""
 
 from django.urls import path
+from drf_spectacular.utils import extend_schema, inline_serializer
 from rest_framework import generics, serializers
 from rest_framework.exceptions import NotFound
 from rest_framework.permissions import IsAuthenticated
@@ -55,6 +56,7 @@ class NotificationList(generics.ListAPIView):
 class NotificationRead(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(request=None, responses=NotificationSerializer)
     def post(self, request, pk: int):
         try:
             notification = services.mark_read(user=request.user, notification_id=pk)
@@ -67,6 +69,12 @@ class NotificationRead(APIView):
 class NotificationReadAll(APIView):
     permission_classes = [IsAuthenticated]
 
+    @extend_schema(
+        request=None,
+        responses=inline_serializer(
+            "NotificationsMarkedRead", {"marked": serializers.IntegerField()}
+        ),
+    )
     def post(self, request):
         return Response({"marked": services.mark_all_read(user=request.user)})
 
