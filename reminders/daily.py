@@ -18,6 +18,7 @@ Reminders that count working days are sent on working days only: a holiday's rem
 be read on the next working day anyway, when it is sent.
 """
 
+import logging
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -40,6 +41,8 @@ from legalreview.deadlines import review_deadline
 from legalreview.models import LegalReview, ReviewOutcome
 from personnel.models import ON_ROSTER, Certificate, CertificateStatus, Officer
 from personnel.reports import training_shortfalls
+
+logger = logging.getLogger(__name__)
 
 CERTIFICATE_DAYS = (90, 30, 7)
 TRAINING_MONTHS = (10, 11, 12)
@@ -74,17 +77,44 @@ class Day:
         return day
 
 
+class RemindersFailed(Exception):
+    """Some kinds of reminder failed (logged); the others were sent. Running again is safe."""
+
+    def __init__(self, sent: Counter, failed: list[str]):
+        self.sent = sent
+        self.failed = failed
+        super().__init__("提醒发送失败：" + "、".join(failed))
+
+
 def send_daily_reminders(today: date | None = None) -> Counter:
-    """Send today's reminders; how many notifications of each kind were created."""
+    """Send today's reminders; how many notifications of each kind were created.
+
+    One kind that fails (a row the code did not expect) does not keep the others from being
+    sent: it is logged, and `RemindersFailed` is raised at the end so that the command exits
+    non-zero and a scheduler may retry (the dedupe keys make a retry send only what is
+    missing)."""
     day = Day(today=today or timezone.localdate(), calendar=workday_calendar())
-    sent: Counter = Counter()
-    sent[NotificationKind.CERTIFICATE_EXPIRING] += certificate_reminders(day)
-    sent[NotificationKind.TRAINING_SHORT] += training_reminders(day)
+    kinds = [
+        (NotificationKind.CERTIFICATE_EXPIRING, certificate_reminders),
+        (NotificationKind.TRAINING_SHORT, training_reminders),
+    ]
     if day.is_workday:
-        sent[NotificationKind.LEGAL_REVIEW_DUE] += legal_review_reminders(day)
-        sent[NotificationKind.PUBLICATION_DUE] += publication_reminders(day)
-        sent[NotificationKind.FOLLOW_UP_OVERDUE] += follow_up_reminders(day)
-        sent[NotificationKind.APPROVAL_OVERDUE] += approval_reminders(day)
+        kinds += [
+            (NotificationKind.LEGAL_REVIEW_DUE, legal_review_reminders),
+            (NotificationKind.PUBLICATION_DUE, publication_reminders),
+            (NotificationKind.FOLLOW_UP_OVERDUE, follow_up_reminders),
+            (NotificationKind.APPROVAL_OVERDUE, approval_reminders),
+        ]
+    sent: Counter = Counter()
+    failed = []
+    for kind, send in kinds:
+        try:
+            sent[kind] += send(day)
+        except Exception:
+            logger.exception("reminders of %s on %s failed", kind.value, day.today)
+            failed.append(str(kind.label))
+    if failed:
+        raise RemindersFailed(sent, failed)
     return sent
 
 

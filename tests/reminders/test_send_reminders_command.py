@@ -56,3 +56,28 @@ def test_a_bad_date_is_refused_in_chinese(db):
 def test_without_a_date_it_runs_for_today(db):
     out, _ = _run()
     assert out.strip() == "已发送提醒 0 条。"
+
+
+def test_a_failing_kind_does_not_stop_the_others_and_the_command_says_so(
+    short_of_training, department_admin, monkeypatch, caplog
+):
+    from backend.codes import make_citizen_id
+    from personnel.models import OfficerCategory
+
+    personnel.create_officer(
+        actor=None,
+        department=department_admin.department,
+        name="王执法",
+        citizen_id=make_citizen_id(birth=date(1980, 5, 2), seq="041"),
+        category=OfficerCategory.CIVIL_SERVANT,
+    )
+
+    def broken(day):
+        raise RuntimeError("unexpected row")
+
+    monkeypatch.setattr("reminders.daily.certificate_reminders", broken)
+    with pytest.raises(CommandError, match="提醒发送失败：执法证即将到期"):
+        _run("--date", "2027-11-01")
+    # The training reminder, after the broken kind, was still sent.
+    assert Notification.objects.filter(kind=NotificationKind.TRAINING_SHORT).count() == 1
+    assert "reminders of certificate_expiring on 2027-11-01 failed" in caplog.text

@@ -3,7 +3,7 @@ from datetime import date
 from django.core.management.base import BaseCommand, CommandError
 
 from backend.notifications.models import NotificationKind
-from reminders.daily import send_daily_reminders
+from reminders.daily import RemindersFailed, send_daily_reminders
 
 
 class Command(BaseCommand):
@@ -22,7 +22,14 @@ class Command(BaseCommand):
                 today = date.fromisoformat(options["date"])
             except ValueError:
                 raise CommandError(f"日期格式应为 YYYY-MM-DD：{options['date']}") from None
-        sent = send_daily_reminders(today)
+        try:
+            sent = send_daily_reminders(today)
+        except RemindersFailed as failure:
+            self._summary(failure.sent)
+            raise CommandError(f"{failure}（详见日志；可重新运行，已发送的不会重复）") from None
+        self._summary(sent)
+
+    def _summary(self, sent) -> None:
         for kind in NotificationKind:
             if sent.get(kind):
                 self.stderr.write(f"{kind.label}：{sent[kind]} 条")
