@@ -53,13 +53,26 @@ def notify(
     title = scrub(title)[:200]
     body = scrub(body)
     created = []
+    to_the_group = []
     for user in _recipients(users):
         notification = _store(
             user=user, kind=kind, title=title, body=body, link=link, dedupe_key=dedupe_key
         )
-        if notification is not None:
-            created.append(notification)
-            _deliver(user, notification)
+        if notification is None:
+            continue
+        created.append(notification)
+        email, webhook = channels_for(user, kind)
+        if email and user.email:
+            _mail(user, notification)
+        if webhook:
+            to_the_group.append(user)
+    if to_the_group and settings.NOTIFY_WEBHOOK_URL:
+        # The robot posts to one group: one message naming everyone it is for, not one each.
+        names = "、".join(str(user) for user in to_the_group)
+        try:
+            delivery.send_webhook(scrub(delivery.message_text(f"致{names}：{title}", body, link)))
+        except Exception:
+            logger.exception("notification %s: webhook failed", created[0].pk)
     return created
 
 
@@ -81,26 +94,16 @@ def _store(*, user, kind, title, body, link, dedupe_key) -> Notification | None:
         return None
 
 
-def _deliver(user, notification: Notification) -> None:
-    email, webhook = channels_for(user, notification.kind)
-    if email and user.email:
-        try:
-            delivery.send_email(
-                address=user.email,
-                title=notification.title,
-                body=notification.body,
-                link=notification.link,
-            )
-        except Exception:
-            logger.exception("notification %s: mail to user %s failed", notification.pk, user.pk)
-    if webhook and settings.NOTIFY_WEBHOOK_URL:
-        content = delivery.message_text(
-            f"致{user}：{notification.title}", notification.body, notification.link
+def _mail(user, notification: Notification) -> None:
+    try:
+        delivery.send_email(
+            address=user.email,
+            title=notification.title,
+            body=notification.body,
+            link=notification.link,
         )
-        try:
-            delivery.send_webhook(scrub(content))
-        except Exception:
-            logger.exception("notification %s: webhook to user %s failed", notification.pk, user.pk)
+    except Exception:
+        logger.exception("notification %s: mail to user %s failed", notification.pk, user.pk)
 
 
 def mark_read(*, user, notification_id: int) -> Notification:

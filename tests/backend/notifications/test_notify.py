@@ -153,7 +153,7 @@ def test_a_failing_robot_or_mail_server_loses_nothing_and_is_logged(
     notify(sun, kind=KIND, title="仍然保留")
     assert Notification.objects.filter(recipient=sun, title="仍然保留").count() == 1
     assert len(robot.requests) == 1
-    assert "mail to user" in caplog.text and "webhook to user" in caplog.text
+    assert "mail to user" in caplog.text and "webhook failed" in caplog.text
 
 
 def test_an_unreachable_robot_loses_nothing(sun, settings, caplog):
@@ -161,7 +161,7 @@ def test_an_unreachable_robot_loses_nothing(sun, settings, caplog):
     _choose(sun, email=False, webhook=True)
     notify(sun, kind=KIND, title="机器人不可达")
     assert Notification.objects.filter(title="机器人不可达").exists()
-    assert "webhook to user" in caplog.text
+    assert "webhook failed" in caplog.text
 
 
 def test_the_same_dedupe_key_is_stored_and_sent_once(sun, mail_outbox):
@@ -178,6 +178,22 @@ def test_several_recipients_each_get_one(sun, planner, legal_reviewer):
         "li_planner",
         "sun_admin",
     ]
+
+
+def test_the_group_gets_one_message_naming_everyone_who_chose_it(
+    sun, planner, legal_reviewer, robot
+):
+    _choose(sun, email=False, webhook=True)
+    _choose(planner, email=False, webhook=True)
+    _choose(legal_reviewer, email=False, webhook=False)
+    notify([sun, planner, legal_reviewer], kind=KIND, title="群消息")
+    [(_, payload)] = robot.requests
+    assert payload["text"]["content"].startswith("【致孙管理、李计划：群消息】")
+    assert "赵法制" not in payload["text"]["content"]
+    # Already told today: nobody is told again, and the group hears nothing.
+    notify([sun, planner], kind=KIND, title="群消息", dedupe_key="d")
+    notify([sun, planner], kind=KIND, title="群消息", dedupe_key="d")
+    assert len(robot.requests) == 2
 
 
 def test_an_inactive_user_is_not_notified(sun):
