@@ -94,11 +94,14 @@ INSTALLED_APPS = [
     "backend.workdays",
     "backend.crypto",
     "backend.checkpoints",
+    "backend.notifications",
     "personnel",
     "inspections",
     "fieldwork",
     "legalreview",
     "disclosure",
+    # The daily reminders: reads personnel, planning, fieldwork, legalreview and disclosure.
+    "reminders",
     # The demo story and `seed_demo`; it may import every app above, and none imports it.
     "demo",
 ]
@@ -145,6 +148,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "backend.accounts.context_processors.navigation",
+                "backend.notifications.context_processors.notifications",
             ],
         },
     },
@@ -262,6 +266,27 @@ EMAIL_HOST_PASSWORD = os.getenv("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", "0")
 EMAIL_TIMEOUT = envint("EMAIL_TIMEOUT", 10)
 DEFAULT_FROM_EMAIL = os.getenv("DEFAULT_FROM_EMAIL", "shuangsui@localhost")
+
+# --- Notifications (docs/operations.md) ----------------------------------------------------------
+
+# Every notification is kept in the product (the bell); each user chooses, per kind, whether it
+# is also sent by mail (the settings above) and to the group robot below. Without a choice of
+# their own, these defaults apply.
+NOTIFY_DEFAULT_EMAIL = envbool("NOTIFY_DEFAULT_EMAIL", "1")
+NOTIFY_DEFAULT_WEBHOOK = envbool("NOTIFY_DEFAULT_WEBHOOK", "0")
+# A 企业微信 群机器人 or 钉钉 自定义机器人: its webhook address, which of the two, and for DingTalk
+# the 加签 secret (empty: no signature).
+NOTIFY_WEBHOOK_URL = os.getenv("NOTIFY_WEBHOOK_URL", "").strip()
+NOTIFY_WEBHOOK_KIND = os.getenv("NOTIFY_WEBHOOK_KIND", "wecom").strip().lower()
+if NOTIFY_WEBHOOK_KIND not in ("wecom", "dingtalk"):
+    raise ImproperlyConfigured(
+        f"NOTIFY_WEBHOOK_KIND must be 'wecom' or 'dingtalk', got {NOTIFY_WEBHOOK_KIND!r}"
+    )
+NOTIFY_WEBHOOK_SECRET = os.getenv("NOTIFY_WEBHOOK_SECRET", "").strip()
+NOTIFY_WEBHOOK_TIMEOUT = envint("NOTIFY_WEBHOOK_TIMEOUT", 10)
+# The staff site's address (e.g. https://jg.example.gov.cn), put before the links of mails and
+# robot messages; empty: the links stay relative paths.
+NOTIFY_BASE_URL = os.getenv("NOTIFY_BASE_URL", "").strip().rstrip("/")
 
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"

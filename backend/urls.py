@@ -17,6 +17,7 @@ urlpatterns = [
     path("accounts/", include("backend.accounts.urls")),
     path("audit/", include("backend.audit.urls")),
     path("checkpoints/", include("backend.checkpoints.urls")),
+    path("notifications/", include("backend.notifications.urls")),
     path("personnel/", include("personnel.urls")),
     path("directory/", include("inspections.directory.urls")),
     path("plans/", include("inspections.planning.plan_urls")),

@@ -11,6 +11,7 @@ urlpatterns = [
     path("auth/token/revoke/", views.RevokeToken.as_view(), name="token-revoke"),
     path("me/", views.MeView.as_view(), name="me"),
     path("audit-events/", views.AuditEventList.as_view(), name="audit-events"),
+    path("notifications/", include("backend.notifications.api")),
     path("public/", include(("disclosure.portal_api_urls", "public"), namespace="public")),
     path("public/", include(("disclosure.api_urls", "disclosure"), namespace="disclosure")),
     path("personnel/", include("personnel.api.urls")),

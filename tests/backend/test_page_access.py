@@ -29,6 +29,8 @@ PAGES = {
     "audit:export": {Role.AUDIT_ADMIN},
     "checkpoints:list": {Role.SECURITY_ADMIN, Role.AUDIT_ADMIN},
     "accounts:profile": set(Role.values),
+    "notifications:list": set(Role.values),
+    "notifications:preferences": set(Role.values),
     "workdays:years": {Role.SYSTEM_ADMIN},
     "fieldwork:today": {Role.INSPECTOR},
     "fieldwork:review-list": {Role.DEPARTMENT_ADMIN},

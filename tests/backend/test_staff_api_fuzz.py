@@ -21,6 +21,7 @@ from schemathesis.checks import not_a_server_error
 from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.accounts.services import create_api_token
+from backend.notifications.models import Notification
 from backend.organisation.models import Department
 from fieldwork.models import EvidenceFile, Inspection
 from inspections.directory.models import Firm, InspectionItem
@@ -59,6 +60,7 @@ MODELS = {
     "/api/v1/frequency-caps/": FrequencyCap,
     "/api/v1/inspections/": Inspection,
     "/api/v1/items/": InspectionItem,
+    "/api/v1/notifications/": Notification,
     "/api/v1/personnel/certificates/": Certificate,
     "/api/v1/personnel/officers/": Officer,
     "/api/v1/plans/": AnnualPlan,
