@@ -17,6 +17,7 @@ from backend.accounts.roles import Role
 from backend.personal_numbers import scrub
 from fieldwork.models import Inspection, InspectionState
 from fieldwork.selectors import get_inspection_for_user
+from inspections.directory.models import InspectionItemVersion
 from ratings.models import (
     MIN_SHOWN,
     TOO_FEW,
@@ -220,24 +221,34 @@ def aggregates(ratings: QuerySet[Rating], by: str, *, always: bool = False) -> l
     if by == "department":
         keys = ("department__name",)
     elif by == "item":
-        keys = ("items__code", "items__name")
+        keys = ("items__id", "items__code")
     elif by == "month":
         keys = ("year", "month")
     else:
         raise ValueError(by)
-    rows = ratings.values(*keys).annotate(**_MEASURES).order_by(*keys)
+    rows = list(ratings.values(*keys).annotate(**_MEASURES).order_by(*keys))
+    names = item_names({row["items__id"] for row in rows} - {None}) if by == "item" else {}
     out = []
     for row in rows:
         if by == "department":
             label = row["department__name"]
         elif by == "item":
-            if row["items__code"] is None:
+            if row["items__id"] is None:
                 continue
-            label = f"{row['items__name']}（{row['items__code']}）"
+            label = f"{names.get(row['items__id'], '')}（{row['items__code']}）"
         else:
             label = f"{row['year']}年{row['month']}月"
         out.append(_aggregate(label, row, always=always))
     return out
+
+
+def item_names(ids) -> dict[int, str]:
+    """The name of each item as its latest version reads."""
+    names = {}
+    versions = InspectionItemVersion.objects.filter(item_id__in=ids).order_by("item_id", "number")
+    for item_id, name in versions.values_list("item_id", "name"):
+        names[item_id] = name
+    return names
 
 
 def department_aggregates(user, *, year: int | None = None) -> dict[str, list[Aggregate]]:

@@ -114,6 +114,7 @@ def _rating_page(request, rating: Rating, form: ComplaintForm, status: int = 200
             "comment": selectors.masked(rating.comment),
             "favours_detail": selectors.masked(rating.favours_detail),
             "complaints": rating.complaints.all(),
+            "items": selectors.item_names(rating.items.values_list("pk", flat=True)).values(),
             "form": form,
         },
         status=status,
