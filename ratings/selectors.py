@@ -109,11 +109,11 @@ def search_ratings(
         )
     if department:
         ratings = ratings.filter(department__code=department)
-    if overall.isdigit():
+    if overall in {"1", "2", "3", "4", "5"}:
         ratings = ratings.filter(overall=int(overall))
     if favours == "yes":
         ratings = ratings.filter(asked_for_favours=True)
-    if year.isdigit():
+    if year.isdigit() and len(year) == 4:
         ratings = ratings.filter(year=int(year))
     return ratings
 
