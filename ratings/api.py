@@ -46,6 +46,9 @@ class RatingLinkView(APIView):
 def _aggregate(a: selectors.Aggregate) -> dict:
     data = asdict(a)
     data.pop("always")
+    # Below the threshold not even the number: it would tell which firms rated.
+    if not a.shown:
+        data["count"] = None
     data["shown"] = a.shown
     data["message"] = a.too_few
     return data

@@ -54,3 +54,33 @@ def test_the_demo_has_two_ratings_one_open_complaint_and_public_pages_without_pe
     for page in pages:
         leaked = [value for value in forbidden if value in page]
         assert leaked == []
+
+
+def test_the_demo_supervisor_and_department_open_their_pages(db, client):
+    from django.contrib.auth import get_user_model
+
+    from tests.conftest import log_in
+
+    cache.clear()
+    call_command("seed_demo", quiet_accounts=True, stdout=StringIO())
+    users = get_user_model().objects
+    complaint = Complaint.objects.get()
+    log_in(client, users.get(username="sf_supervisor"))
+    pages = [
+        reverse("ratings:list"),
+        reverse("ratings:detail", args=[complaint.rating_id]),
+        reverse("ratings:complaints"),
+        reverse("ratings:complaint", args=[complaint.pk]),
+        reverse("ratings:statistics"),
+    ]
+    for url in pages:
+        response = client.get(url)
+        assert response.status_code == 200, url
+        assert " style=" not in response.content.decode(), url
+    stats = client.get(reverse("ratings:statistics")).content.decode()
+    assert complaint.department.name in stats
+    client.logout()
+    log_in(client, users.get(username="kj_admin"))
+    assert complaint.number in client.get(reverse("ratings:complaints")).content.decode()
+    summary = client.get(reverse("ratings:summary")).content.decode()
+    assert "评价数不足5条，不予显示" in summary  # two ratings only
