@@ -99,6 +99,8 @@ INSTALLED_APPS = [
     "inspections",
     "fieldwork",
     "legalreview",
+    # The firms' ratings of closed inspections and the complaints (企业评价、投诉).
+    "ratings",
     "disclosure",
     # The daily reminders: reads personnel, planning, fieldwork, legalreview and disclosure.
     "reminders",
@@ -479,6 +481,11 @@ PUBLIC_BASE_URL = os.getenv("PUBLIC_BASE_URL", "").rstrip("/")
 # The number a firm calls about an inspection without a valid code (the supervisor's published
 # line; 12345 is the national 政务服务便民热线), shown on the public verification page.
 SUPERVISION_PHONE = os.getenv("SUPERVISION_PHONE", "12345")
+# 投诉: the working days the inspecting department has to answer a complaint the supervisor
+# opens on a firm's rating (ratings.services.open_complaint).
+COMPLAINT_ANSWER_WORKING_DAYS = envint("COMPLAINT_ANSWER_WORKING_DAYS", 10)
+if COMPLAINT_ANSWER_WORKING_DAYS < 1:
+    raise ImproperlyConfigured("COMPLAINT_ANSWER_WORKING_DAYS must be at least 1")
 
 # --- Keys (商用密码): files or the environment, never the database ------------------------------
 

@@ -74,7 +74,9 @@ def _answer(request, code: InspectionCode | None, *, typed: str = "", scanned: b
     return response
 
 
-def _throttled(request):
+def throttled(request):
+    """The 429 page once the client's address passes PUBLIC_API_RATE; None otherwise (the
+    rating page of ratings shares it)."""
     throttle = PublicListThrottle()
     if not throttle.allow_request(request, None):
         return too_many_requests(request, throttle.wait())
@@ -84,7 +86,7 @@ def _throttled(request):
 @require_safe
 def inspection_code(request, token: str):
     """Scanned: the QR code's URL carries the code's token."""
-    refused = _throttled(request)
+    refused = throttled(request)
     if refused is not None:
         return refused
     return _answer(request, _lookup(token=url_code(token)), scanned=True)
@@ -93,7 +95,7 @@ def inspection_code(request, token: str):
 @require_safe
 def inspection_code_search(request):
     """Typed: ?code=JC-2027-000123, or the empty form."""
-    refused = _throttled(request)
+    refused = throttled(request)
     if refused is not None:
         return refused
     typed = url_code(request.GET.get("code", "")).strip().upper()[:40]

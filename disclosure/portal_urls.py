@@ -6,7 +6,7 @@ A firm's page is one view under two names, public:firm and disclosure:firm.
 
 from django.urls import path
 
-from disclosure import code_views
+from disclosure import code_views, rating_views
 from disclosure import draw_views as draws
 from disclosure import portal_views as views
 from disclosure.views import firm_detail
@@ -23,6 +23,9 @@ urlpatterns = [
     # 检查码 (扫码入企): scanned (the token) or typed (?code=).
     path("jc/", code_views.inspection_code_search, name="inspection-code-search"),
     path("jc/<str:token>/", code_views.inspection_code, name="inspection-code"),
+    # 企业评价: the firm's one-time link (printed on the 检查结果告知书), and the aggregates.
+    path("pj/<str:token>/", rating_views.rating, name="rating"),
+    path("ratings/", rating_views.rating_statistics, name="rating-statistics"),
     path("procedures/", views.procedures, name="procedures"),
     path("draws/<str:public_id>/", draws.draw_detail, name="draw"),
     path(

@@ -72,6 +72,8 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         (_("人员库"), "personnel:pools"),
         (_("法制审核"), "legalreview:department"),
         (_("统计报表"), "personnel:reports"),
+        (_("企业评价汇总"), "ratings:summary"),
+        (_("投诉答复"), "ratings:complaints"),
     ],
     Role.SYSTEM_ADMIN: [
         (_("用户与部门"), "accounts:home-system"),
@@ -85,6 +87,11 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         (_("签名检查点"), "checkpoints:list"),
     ],
     Role.AUDIT_ADMIN: [(_("审计日志"), "audit:events"), (_("签名检查点"), "checkpoints:list")],
+    Role.SUPERVISOR: [
+        (_("企业评价"), "ratings:list"),
+        (_("投诉"), "ratings:complaints"),
+        (_("评价与投诉统计"), "ratings:statistics"),
+    ],
 }
 
 # The roles that must pass a second factor (TOTP) at every login (等保 2.0 third level: two kinds

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("inspections.planning.api.urls")),
     path("", include("fieldwork.evidence_api")),
     path("", include("fieldwork.approval_api")),
+    path("", include("ratings.api")),
 ]

@@ -27,6 +27,7 @@ from django.utils import timezone
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from fieldwork.actions import FieldworkAction
+from fieldwork.closing import close_handlers
 from fieldwork.models import (
     FollowUp,
     FollowUpKind,
@@ -467,6 +468,9 @@ def close_inspection(*, actor, inspection: Inspection, idempotency_key=None) -> 
         obj=record,
         detail={"inspection": inspection.code, "sequence": record.sequence},
     )
+    # The apps above (the firm's rating link) act on the closing in the same transaction.
+    for handler in close_handlers():
+        handler(inspection=inspection)
     return record
 
 

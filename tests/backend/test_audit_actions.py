@@ -20,7 +20,16 @@ from personnel.actions import PersonnelAction
 from tests.conftest import log_in
 
 ROOT = Path(__file__).resolve().parents[2]
-PRODUCT = ["backend", "personnel", "inspections", "fieldwork", "legalreview", "disclosure", "demo"]
+PRODUCT = [
+    "backend",
+    "personnel",
+    "inspections",
+    "fieldwork",
+    "legalreview",
+    "ratings",
+    "disclosure",
+    "demo",
+]
 UPGRADE_FIXTURE = ROOT / "tests" / "fixtures" / "upgrade" / "f2996fa.sqlite3.xz"
 CHINESE = re.compile(r"[\u4e00-\u9fff]")
 

@@ -9,6 +9,7 @@ from demo.fieldwork import seed_fieldwork, seed_follow_ups
 from demo.legal_review import seed_legal_reviews
 from demo.officers import seed_personnel
 from demo.plans import seed_plans
+from demo.ratings import seed_ratings
 
 # Each part of the demo, layer by layer from the bottom (backend, personnel, the inspection
 # steps, fieldwork, legal review), each through its layer's services: (what it is, the function
@@ -24,6 +25,7 @@ DEMO_PARTS = [
     ("检查实施与结果审核", seed_fieldwork),
     ("重大执法决定法制审核", seed_legal_reviews),
     ("后续处置与办结", seed_follow_ups),
+    ("企业评价与投诉", seed_ratings),
 ]
 
 

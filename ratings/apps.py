@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class RatingsConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "ratings"
+    verbose_name = "企业评价与投诉"
+
+    def ready(self) -> None:
+        # Closing an inspection (fieldwork, below this app) issues the firm's rating link: the
+        # function registered here runs in the closing transaction.
+        from fieldwork.closing import register_close_handler
+        from ratings.services import issue_rating_link
+
+        register_close_handler(issue_rating_link)
