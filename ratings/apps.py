@@ -10,6 +10,10 @@ class RatingsConfig(AppConfig):
         # Closing an inspection (fieldwork, below this app) issues the firm's rating link: the
         # function registered here runs in the closing transaction.
         from fieldwork.closing import register_close_handler
+        from fieldwork.documents.content import register_result_notice_addition
+        from ratings.documents import rating_link_blocks
         from ratings.services import issue_rating_link
 
         register_close_handler(issue_rating_link)
+        # The 检查结果告知书 prints the link and its QR code once the inspection is closed.
+        register_result_notice_addition(rating_link_blocks)

@@ -8,6 +8,7 @@ blank, to be completed by hand on the printed copy.
 
 from collections.abc import Callable
 from datetime import date, datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -250,8 +251,9 @@ def notice_document(
 # --- 检查结果告知书 -----------------------------------------------------------------------
 
 # Blocks that later layers add to the result notice (e.g. the firm's rating link), without
-# this module importing them: each takes the inspection and returns blocks, or nothing.
-ResultAddition = Callable[[Inspection], list[Block]]
+# this module importing them: each takes the request (for public addresses) and the
+# inspection, and returns blocks, or nothing.
+ResultAddition = Callable[[Any, Inspection], list[Block]]
 _result_additions: list[ResultAddition] = []
 
 
@@ -260,7 +262,7 @@ def register_result_notice_addition(addition: ResultAddition) -> None:
         _result_additions.append(addition)
 
 
-def result_document(inspection: Inspection) -> Document:
+def result_document(inspection: Inspection, *, request=None) -> Document:
     """The result told to the firm once the department has reviewed it."""
     if inspection.state not in RESULT_TOLD:
         raise NotReady(
@@ -313,7 +315,7 @@ def result_document(inspection: Inspection) -> Document:
         ),
     ]
     for addition in _result_additions:
-        blocks += addition(inspection)
+        blocks += addition(request, inspection)
     return Document(
         kind=RESULT,
         title=TITLES[RESULT],

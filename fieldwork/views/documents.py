@@ -29,7 +29,7 @@ def _document(request, inspection: Inspection, kind: str) -> Document:
             verify_page=public_address(request, reverse("public:inspection-code-search")),
         )
     if kind == content.RESULT:
-        return content.result_document(inspection)
+        return content.result_document(inspection, request=request)
     raise Http404("没有这种检查文书")
 
 

@@ -7,7 +7,6 @@ from disclosure_builders import carry_out, drawn_task
 
 from fieldwork.models import FollowUpKind
 from fieldwork.services import followups
-from ratings.models import RatingLink
 
 
 @pytest.fixture(autouse=True)
@@ -48,16 +47,3 @@ def today_is(monkeypatch):
         monkeypatch.setattr("django.utils.timezone.localdate", lambda *args, **kwargs: day)
 
     return set_today
-
-
-def link_of(inspection) -> RatingLink:
-    return RatingLink.objects.get(inspection=inspection)
-
-
-ANSWERS = {
-    "overall": 4,
-    "certificates_shown": True,
-    "rights_explained": True,
-    "visit_length": "under_1h",
-    "asked_for_favours": False,
-}

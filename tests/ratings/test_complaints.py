@@ -5,9 +5,9 @@ every step audited (issue 16 item 4)."""
 from datetime import date
 
 import pytest
-from conftest import ANSWERS, link_of
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
+from rating_builders import ANSWERS, link_of
 
 from backend.audit.models import AuditEvent
 from backend.workdays.services import enter_year

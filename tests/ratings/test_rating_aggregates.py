@@ -4,9 +4,9 @@
 from io import BytesIO
 
 import pytest
-from conftest import ANSWERS, link_of
 from django.urls import reverse
 from openpyxl import load_workbook
+from rating_builders import ANSWERS, link_of
 
 from backend.audit.models import AuditEvent
 from ratings.actions import RatingAction

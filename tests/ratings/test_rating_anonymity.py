@@ -2,8 +2,8 @@
 API of theirs reaches a rating row; only the supervisor does."""
 
 import pytest
-from conftest import ANSWERS, link_of
 from django.urls import reverse
+from rating_builders import ANSWERS, link_of
 
 from ratings.models import Rating
 from ratings.services import open_complaint, submit_rating

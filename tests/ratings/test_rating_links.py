@@ -6,12 +6,12 @@ from io import BytesIO
 
 import pytest
 import zxingcpp
-from conftest import ANSWERS, link_of
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from PIL import Image
+from rating_builders import ANSWERS, link_of
 
 from backend.audit.models import AuditEvent
 from ratings.actions import RatingAction
@@ -147,3 +147,29 @@ def test_the_closing_page_and_the_api_show_the_link_and_its_qr_decodes_to_it(
     # The API reads the same whether or not the firm used the link.
     submit_rating(token=link.token, **ANSWERS)
     assert client.get(f"/api/v1/inspections/{inspection.pk}/rating-link/").json() == data
+
+
+def test_the_result_notice_prints_the_rating_link_and_its_qr_code(
+    closed_inspections, client, department_admin
+):
+    """检查结果告知书 (fieldwork's documents) carries the link once the inspection is closed."""
+    import io
+    import zipfile
+
+    from docx import Document as WordDocument
+
+    [inspection] = closed_inspections(1)
+    link = link_of(inspection)
+    log_in(client, department_admin)
+    page = client.get(reverse("fieldwork:document", args=[inspection.pk, "result"]))
+    body = page.content.decode()
+    assert page.status_code == 200
+    assert f"/public/pj/{link.token}/" in body and "只能评价一次" in body
+    assert reverse("ratings:inspection-link-png", args=[inspection.pk]) in body
+    response = client.get(reverse("fieldwork:document-docx", args=[inspection.pk, "result"]))
+    word = WordDocument(io.BytesIO(response.content))
+    assert any(f"/public/pj/{link.token}/" in p.text for p in word.paragraphs)
+    with zipfile.ZipFile(io.BytesIO(response.content)) as package:
+        (png,) = [package.read(n) for n in package.namelist() if n.startswith("word/media/")]
+    (found,) = zxingcpp.read_barcodes(Image.open(BytesIO(png)))
+    assert found.text == f"http://testserver/public/pj/{link.token}/"

@@ -1,8 +1,8 @@
 """A rating's text with an ID or phone number is stored as written and masked wherever shown
 (issue 16, security)."""
 
-from conftest import ANSWERS, link_of
 from django.urls import reverse
+from rating_builders import ANSWERS, link_of
 
 from ratings.models import Rating
 from ratings.services import open_complaint, submit_rating

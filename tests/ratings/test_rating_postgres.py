@@ -4,9 +4,9 @@ other is refused in words (the inspection's row lock, then the unique constraint
 import threading
 
 import pytest
-from conftest import ANSWERS, link_of
 from django.core.exceptions import ValidationError
 from django.db import connections
+from rating_builders import ANSWERS, link_of
 
 from ratings.models import Rating
 from ratings.services import submit_rating
