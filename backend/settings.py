@@ -98,6 +98,8 @@ INSTALLED_APPS = [
     "inspections",
     "fieldwork",
     "legalreview",
+    # 行政执法监督: the 司法行政部门's warnings and opinions, read-only across departments.
+    "supervision",
     "disclosure",
     # The demo story and `seed_demo`; it may import every app above, and none imports it.
     "demo",
@@ -454,6 +456,15 @@ PUBLIC_BASE_URL = os.getenv("PUBLIC_BASE_URL", "").rstrip("/")
 # The number a firm calls about an inspection without a valid code (the supervisor's published
 # line; 12345 is the national 政务服务便民热线), shown on the public verification page.
 SUPERVISION_PHONE = os.getenv("SUPERVISION_PHONE", "12345")
+# 行政执法监督 (supervision/alerts.py): two inspections of one firm by different bodies whose
+# windows start at most this many days apart are a 多头 warning; a 监督意见 is due after this many
+# working days unless the supervisor sets another figure.
+SUPERVISION_MULTIPLE_BODIES_DAYS = envint("SUPERVISION_MULTIPLE_BODIES_DAYS", 30)
+if SUPERVISION_MULTIPLE_BODIES_DAYS < 0:
+    raise ImproperlyConfigured("SUPERVISION_MULTIPLE_BODIES_DAYS must not be negative")
+SUPERVISION_OPINION_WORKING_DAYS = envint("SUPERVISION_OPINION_WORKING_DAYS", 10)
+if SUPERVISION_OPINION_WORKING_DAYS < 1:
+    raise ImproperlyConfigured("SUPERVISION_OPINION_WORKING_DAYS must be at least 1")
 
 # --- Keys (商用密码): files or the environment, never the database ------------------------------
 

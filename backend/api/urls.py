@@ -19,4 +19,5 @@ urlpatterns = [
     path("", include("inspections.planning.api.urls")),
     path("", include("fieldwork.evidence_api")),
     path("", include("fieldwork.approval_api")),
+    path("supervision/", include("supervision.api_urls")),
 ]
