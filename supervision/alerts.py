@@ -38,10 +38,23 @@ from supervision.models import WarningKind
 
 # A page shows at most this many warnings of each kind (and says how many there are).
 SHOWN = 200
-# Without a date range, the warnings of inspections starting in the last half year.
+# Without a date range, the warnings of inspections starting in the last half year (up to the
+# reference day); 高频 counts the reference day's year.
 DEFAULT_DAYS_BACK = 180
 # 高频: a firm's counted inspections at or above four fifths of the cap.
 HIGH_SHARE_NUMERATOR, HIGH_SHARE_DENOMINATOR = 4, 5
+
+
+def reference_day(today: date) -> date:
+    """The day "recent" is counted back from: today, or the latest start of an inspection when
+    none starts later (a database of past years, like the demo's, still shows its last half
+    year). One read of the index on the window's start."""
+    latest = Inspection.objects.aggregate(latest=Max("window_start"))["latest"]
+    return min(today, latest) if latest else today
+
+
+def default_since(today: date) -> date:
+    return reference_day(today) - timedelta(days=DEFAULT_DAYS_BACK)
 
 
 def high_frequency_threshold(limit: int) -> int:
@@ -382,7 +395,7 @@ def _caps_near(caps, *, year: int, firms: QuerySet[Firm] | None = None) -> list[
 
 
 def high_frequency(filters: Filters, *, today: date) -> list[Found]:
-    year = (filters.until or today).year
+    year = (filters.until or reference_day(today)).year
     caps = []
     for cap in FrequencyCap.objects.select_related("department", "enforcement_field"):
         if filters.department and filters.department not in as_cap(cap).bodies:

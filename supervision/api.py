@@ -6,8 +6,6 @@
 - GET opinions/<id>/                                 one opinion with its answer
 """
 
-from datetime import timedelta
-
 from django.utils import timezone
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
@@ -47,7 +45,7 @@ class WarningList(APIView):
         today = timezone.localdate()
         data = request.query_params.copy()
         if not data.get("since") and not data.get("until"):
-            data["since"] = (today - timedelta(days=alerts.DEFAULT_DAYS_BACK)).isoformat()
+            data["since"] = alerts.default_since(today).isoformat()
         form = WarningFilterForm(data)
         if not form.is_valid():
             raise serializers.ValidationError(

@@ -4,7 +4,6 @@ warnings' part of planning's task page (TASK_PAGE_SECTION, registered by Supervi
 Thin: parse, call one selector or service, render."""
 
 import io
-from datetime import timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -41,10 +40,10 @@ def _filters(request) -> tuple[WarningFilterForm, alerts.Filters]:
     today = timezone.localdate()
     data = request.GET.copy()
     if not data.get("since") and not data.get("until"):
-        data["since"] = (today - timedelta(days=alerts.DEFAULT_DAYS_BACK)).isoformat()
+        data["since"] = alerts.default_since(today).isoformat()
     form = WarningFilterForm(data)
     if not form.is_valid():
-        return form, alerts.Filters(since=today - timedelta(days=alerts.DEFAULT_DAYS_BACK))
+        return form, alerts.Filters(since=alerts.default_since(today))
     c = form.cleaned_data
     department = c["department"]
     return form, alerts.Filters(

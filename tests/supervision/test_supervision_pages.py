@@ -44,12 +44,22 @@ def test_the_warnings_page_shows_each_warning_in_chinese_with_its_links(
     assert detail.status_code == 200 and "市公安局" in detail.content.decode()
 
 
-def test_the_warnings_page_defaults_to_the_last_half_year_and_refuses_a_reversed_range(
-    client, supervisor, two_bodies
+def test_the_warnings_page_defaults_to_the_last_half_year_of_inspections(
+    client, supervisor, two_bodies, body_task, inspect, make_firm
 ):
     log_in(client, supervisor)
+    # The database's latest inspection starts on 14 June 2021: half a year back from it.
     page = client.get(reverse("supervision:warnings")).content.decode()
-    assert "所选范围内没有预警" in page  # the 2021 inspections are long past
+    assert 'value="2020-12-16"' in page and "多头检查 <strong>1</strong> 条" in page
+    # An inspection starting in December: June is now more than half a year back.
+    later = make_firm()
+    inspect(body_task(start=date(2021, 12, 20)), later, start=date(2021, 12, 20))
+    page = client.get(reverse("supervision:warnings")).content.decode()
+    assert "所选范围内没有预警" in page
+
+
+def test_a_reversed_range_is_refused_with_a_clear_message(client, supervisor, two_bodies):
+    log_in(client, supervisor)
     reversed_range = {"since": "2021-12-31", "until": "2021-01-01"}
     page = client.get(reverse("supervision:warnings"), reversed_range).content.decode()
     assert "开始日期不能晚于结束日期" in page
