@@ -9,9 +9,26 @@ The warnings themselves have no table: they are queries over the inspections
 """
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+
+class FinalRecord(models.Model):
+    """Written once: saving an existing row or deleting one is refused (the services never do;
+    this keeps the admin shell and any later code from doing it by mistake)."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise ValidationError("监督意见和答复一经提交不能修改", code="final_record")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValidationError("监督意见和答复不能删除", code="final_record")
 
 
 class WarningKind(models.TextChoices):
@@ -33,7 +50,7 @@ class OpinionState(models.TextChoices):
     OVERDUE = "overdue", _("逾期未答复")
 
 
-class SupervisionOpinion(models.Model):
+class SupervisionOpinion(FinalRecord):
     department = models.ForeignKey(
         "organisation.Department",
         verbose_name=_("被监督部门"),
@@ -118,7 +135,7 @@ class SupervisionOpinion(models.Model):
         return OpinionState(self.state(today)).label
 
 
-class OpinionAnswer(models.Model):
+class OpinionAnswer(FinalRecord):
     """The department's answer: one per opinion, written once."""
 
     opinion = models.OneToOneField(

@@ -186,3 +186,36 @@ def test_the_supervisor_and_the_department_use_the_pages(
     assert "已整改。" in page and "已答复" in page
     data = client.get(reverse("api:supervision-opinion", args=[opinion.pk])).json()
     assert data["state"] == "answered" and data["answer"]["text"] == "已整改。"
+
+
+def test_opinions_and_answers_are_final_records(
+    issued_on, supervisor, department_admin, inspection
+):
+    opinion = _issue(supervisor, inspection)
+    answer = services.answer_opinion(actor=department_admin, opinion=opinion, text="已整改。")
+    opinion.text = "改过的意见"
+    with pytest.raises(ValidationError, match="不能修改"):
+        opinion.save()
+    with pytest.raises(ValidationError, match="不能删除"):
+        answer.delete()
+    opinion.refresh_from_db()
+    assert opinion.text == "请说明同一对象短期内多次检查的原因。" and OpinionAnswer.objects.exists()
+
+
+def test_an_opinion_about_a_task_goes_to_one_of_its_departments(
+    issued_on, supervisor, inspection, ga, client
+):
+    task = inspection.task
+    opinion = services.issue_opinion(
+        actor=supervisor, department=task.department, text="请说明。", working_days=2, task=task
+    )
+    assert opinion.subject == "task"
+    with pytest.raises(ValidationError, match="发起或参与部门"):
+        services.issue_opinion(
+            actor=supervisor, department=ga, text="请说明。", working_days=2, task=task
+        )
+    log_in(client, supervisor)
+    data = client.get(reverse("api:supervision-opinions"), {"state": "pending"}).json()
+    assert data["count"] == 1
+    (row,) = data["results"]
+    assert row["task"] == task.code and row["answer"] is None and row["state_label"] == "待答复"
