@@ -30,6 +30,8 @@ def test_the_demo_supervisor_sees_warnings_and_an_opinion_awaiting_its_answer(db
     page = home.content.decode()
     assert "高频检查 <strong>6</strong> 条" in page
     assert "2021年已被检查1次，已达到市科学技术局设定的检查频次上限" in page
+    overdue = client.get(reverse("supervision:warnings"), {"kind": "overdue"}).content.decode()
+    assert "所选范围内没有预警" in overdue
     opinions = client.get(reverse("supervision:opinions")).content.decode()
     assert "待答复" in opinions
 
