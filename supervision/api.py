@@ -7,6 +7,7 @@
 """
 
 from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
@@ -38,9 +39,25 @@ class WarningSerializer(serializers.Serializer):
     inspections = InvolvedSerializer(many=True)
 
 
+class WarningPageSerializer(serializers.Serializer):
+    count = serializers.IntegerField()
+    totals = serializers.DictField(child=serializers.IntegerField())
+    results = WarningSerializer(many=True)
+
+
 class WarningList(APIView):
     permission_classes = [HasRole.of(Role.SUPERVISOR)]
 
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, enum=["multiple", "repeated", "frequent", "overdue"]),
+            OpenApiParameter("department", int),
+            OpenApiParameter("q", str),
+            OpenApiParameter("since", str, description="YYYY-MM-DD"),
+            OpenApiParameter("until", str, description="YYYY-MM-DD"),
+        ],
+        responses=WarningPageSerializer,
+    )
     def get(self, request):
         today = timezone.localdate()
         data = request.query_params.copy()
