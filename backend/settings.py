@@ -101,6 +101,8 @@ INSTALLED_APPS = [
     "legalreview",
     # The firms' ratings of closed inspections and the complaints (企业评价、投诉).
     "ratings",
+    # 行政执法监督: the 司法行政部门's warnings and opinions, read-only across departments.
+    "supervision",
     "disclosure",
     # The daily reminders: reads personnel, planning, fieldwork, legalreview and disclosure.
     "reminders",
@@ -486,6 +488,15 @@ SUPERVISION_PHONE = os.getenv("SUPERVISION_PHONE", "12345")
 COMPLAINT_ANSWER_WORKING_DAYS = envint("COMPLAINT_ANSWER_WORKING_DAYS", 10)
 if COMPLAINT_ANSWER_WORKING_DAYS < 1:
     raise ImproperlyConfigured("COMPLAINT_ANSWER_WORKING_DAYS must be at least 1")
+# 行政执法监督 (supervision/alerts.py): two inspections of one firm by different bodies whose
+# windows start at most this many days apart are a 多头 warning; a 监督意见 is due after this many
+# working days unless the supervisor sets another figure.
+SUPERVISION_MULTIPLE_BODIES_DAYS = envint("SUPERVISION_MULTIPLE_BODIES_DAYS", 30)
+if SUPERVISION_MULTIPLE_BODIES_DAYS < 0:
+    raise ImproperlyConfigured("SUPERVISION_MULTIPLE_BODIES_DAYS must not be negative")
+SUPERVISION_OPINION_WORKING_DAYS = envint("SUPERVISION_OPINION_WORKING_DAYS", 10)
+if SUPERVISION_OPINION_WORKING_DAYS < 1:
+    raise ImproperlyConfigured("SUPERVISION_OPINION_WORKING_DAYS must be at least 1")
 
 # --- Keys (商用密码): files or the environment, never the database ------------------------------
 

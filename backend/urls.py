@@ -27,6 +27,7 @@ urlpatterns = [
     path("field/", include("fieldwork.urls")),
     path("legal/", include("legalreview.urls")),
     path("ratings/", include("ratings.urls")),
+    path("supervision/", include("supervision.urls")),
     path("disclosure/", include("disclosure.staff_urls")),
     # 一公开, all of it the disclosure app's: results, plans, tasks, statistics and a firm's page
     # (namespace "disclosure"); the portal's home, search, items, officers and draws ("public").

@@ -32,8 +32,7 @@ HOME_URL_NAME = {
     Role.SYSTEM_ADMIN: "accounts:home-system",
     Role.SECURITY_ADMIN: "accounts:home-security",
     Role.AUDIT_ADMIN: "audit:events",
-    # The supervision pages (warnings, opinions) become the supervisor's home when they land.
-    Role.SUPERVISOR: "accounts:profile",
+    Role.SUPERVISOR: "supervision:warnings",
 }
 
 # Navigation per role: (label, url name). Later features add their pages here, so that one
@@ -71,6 +70,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         (_("执法人员"), "personnel:officers"),
         (_("人员库"), "personnel:pools"),
         (_("法制审核"), "legalreview:department"),
+        (_("监督意见"), "supervision:department-opinions"),
         (_("统计报表"), "personnel:reports"),
         (_("企业评价汇总"), "ratings:summary"),
         (_("投诉答复"), "ratings:complaints"),
@@ -88,6 +88,8 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     ],
     Role.AUDIT_ADMIN: [(_("审计日志"), "audit:events"), (_("签名检查点"), "checkpoints:list")],
     Role.SUPERVISOR: [
+        (_("监督预警"), "supervision:warnings"),
+        (_("监督意见"), "supervision:opinions"),
         (_("企业评价"), "ratings:list"),
         (_("投诉"), "ratings:complaints"),
         (_("评价与投诉统计"), "ratings:statistics"),

@@ -21,4 +21,5 @@ urlpatterns = [
     path("", include("fieldwork.evidence_api")),
     path("", include("fieldwork.approval_api")),
     path("", include("ratings.api")),
+    path("supervision/", include("supervision.api_urls")),
 ]

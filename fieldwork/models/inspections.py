@@ -140,6 +140,8 @@ class Inspection(models.Model):
             models.Index(fields=["approval_state"], name="inspection_approval_idx"),
             # The frequency caps' ledger reads one year's inspections (fieldwork.selectors).
             models.Index(fields=["window_start"], name="inspection_window_start_idx"),
+            # The supervisor's warnings read the inspections of the firms they find, by date.
+            models.Index(fields=["firm", "window_start"], name="inspection_firm_window_idx"),
         ]
 
     def __str__(self) -> str:

@@ -205,8 +205,26 @@ def _counted_in_database(cap: frequency.Cap, *, year: int) -> set[int] | None:
     where building the ledger's lines in Python would cost more than the pool itself); None
     when a campaign's exemption is to be decided, which `frequency` does. The same rules as
     `frequency.counted` (tests/fieldwork/test_frequency_caps.py compares them)."""
+    counts = _counts_in_database(cap, year=year, at_least=cap.limit)
+    return None if counts is None else set(counts)
+
+
+def counts_at_least(cap: FrequencyCap, *, year: int, at_least: int) -> dict[int, int]:
+    """Firm id → its inspections counted under `cap` in `year`, for the firms with at least
+    `at_least` of them: the supervisor's 高频 warning (a firm at 80 % of a cap) reads the same
+    ledger as the draw."""
+    as_rules = as_cap(cap)
+    counts = _counts_in_database(as_rules, year=year, at_least=at_least)
+    if counts is None:  # campaigns that may be exempt: the arithmetic, line by line
+        entries = ledger([as_rules], year=year)
+        every = frequency.counts_per_firm(as_rules, entries, year=year)
+        counts = {firm: n for firm, n in every.items() if n >= at_least}
+    return counts
+
+
+def _counts_in_database(cap: frequency.Cap, *, year: int, at_least: int) -> dict[int, int] | None:
     if _ledger_rows is None:
-        return set()
+        return {}
     bodies = cap.bodies
     if cap.level != frequency.COMBINED:
         regions = Department.objects.filter(pk__in=bodies).values_list("pk", "region_code")
@@ -219,11 +237,11 @@ def _counted_in_database(cap: frequency.Cap, *, year: int) -> set[int] | None:
         and rows.filter(ledger_kind=InspectionType.CAMPAIGN).exists()
     ):
         return None
-    return set(
+    return dict(
         rows.values("ledger_firm")
         .annotate(n=Count("ledger_inspection", distinct=True))
-        .filter(n__gte=cap.limit)
-        .values_list("ledger_firm", flat=True)
+        .filter(n__gte=at_least)
+        .values_list("ledger_firm", "n")
     )
 
 

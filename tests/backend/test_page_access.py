@@ -35,6 +35,11 @@ PAGES = {
     "fieldwork:today": {Role.INSPECTOR},
     "fieldwork:review-list": {Role.DEPARTMENT_ADMIN},
     "fieldwork:approval-list": {Role.DEPARTMENT_ADMIN},
+    "supervision:warnings": {Role.SUPERVISOR},
+    "supervision:warnings-export": {Role.SUPERVISOR},
+    "supervision:opinions": {Role.SUPERVISOR},
+    "supervision:opinion-new": {Role.SUPERVISOR},
+    "supervision:department-opinions": {Role.DEPARTMENT_ADMIN},
 }
 
 CASES = [

@@ -29,6 +29,8 @@ from inspections.planning.models import AnnualPlan, CapLevel, FrequencyCap, Samp
 from inspections.planning.services import generate_annual_plan
 from inspections.planning.services.caps import set_frequency_cap
 from personnel.models import Certificate, Officer
+from supervision.models import SupervisionOpinion
+from supervision.services import issue_opinion
 
 EXAMPLES_PER_OPERATION = 25
 
@@ -65,6 +67,7 @@ MODELS = {
     "/api/v1/personnel/officers/": Officer,
     "/api/v1/plans/": AnnualPlan,
     "/api/v1/tasks/": SamplingTask,
+    "/api/v1/supervision/opinions/": SupervisionOpinion,
 }
 
 
@@ -89,6 +92,14 @@ def tokens(db, settings, kj, planner, department_admin, make_user):
     generate_annual_plan(actor=planner, department=kj, year=2022)
     # A frequency cap, which the caps' edit works on.
     set_frequency_cap(actor=department_admin, department=kj, level=CapLevel.COMBINED, limit=4)
+    # A supervision opinion to KJ, which the opinions' detail reads.
+    issue_opinion(
+        actor=users[Role.SUPERVISOR],
+        department=kj,
+        text="请说明检查情况。",
+        working_days=5,
+        inspection=Inspection.objects.filter(task=task).first(),
+    )
     found = {
         role: create_api_token(user=User.objects.get(pk=user.pk), second_factor_passed=True)[1]
         for role, user in users.items()

@@ -22,7 +22,7 @@ HOME_PATH = {
     Role.SYSTEM_ADMIN: "/accounts/system/",
     Role.SECURITY_ADMIN: "/accounts/security/",
     Role.AUDIT_ADMIN: "/audit/",
-    Role.SUPERVISOR: "/accounts/me/",
+    Role.SUPERVISOR: "/supervision/",
 }
 ONE_ACCOUNT_PER_ROLE = list({a.role: a for a in DEMO_ACCOUNTS}.values())
 

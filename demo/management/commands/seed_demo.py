@@ -10,12 +10,13 @@ from demo.legal_review import seed_legal_reviews
 from demo.officers import seed_personnel
 from demo.plans import seed_plans
 from demo.ratings import seed_ratings
+from demo.supervision import seed_supervision
 
 # Each part of the demo, layer by layer from the bottom (backend, personnel, the inspection
-# steps, fieldwork, legal review), each through its layer's services: (what it is, the function
-# that loads it). The follow-ups come back to fieldwork: the referral is made only once its
-# decision is approved in legal review. Every function creates what is missing and leaves what
-# exists alone.
+# steps, fieldwork, legal review, supervision), each through its layer's services: (what it is,
+# the function that loads it). The follow-ups come back to fieldwork: the referral is made only
+# once its decision is approved in legal review; supervision reads what all the others made.
+# Every function creates what is missing and leaves what exists alone.
 DEMO_PARTS = [
     ("部门与账号", seed_accounts),
     ("执法人员", seed_personnel),
@@ -26,6 +27,7 @@ DEMO_PARTS = [
     ("重大执法决定法制审核", seed_legal_reviews),
     ("后续处置与办结", seed_follow_ups),
     ("企业评价与投诉", seed_ratings),
+    ("行政执法监督", seed_supervision),
 ]
 
 

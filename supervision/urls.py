@@ -1,0 +1,17 @@
+from django.urls import path
+
+from supervision import views
+
+app_name = "supervision"
+
+urlpatterns = [
+    path("", views.warnings, name="warnings"),
+    path("warnings.xlsx", views.warnings_export, name="warnings-export"),
+    path("inspections/<int:pk>/", views.inspection, name="inspection"),
+    path("firms/<str:uscc>/", views.firm, name="firm"),
+    path("opinions/", views.opinions, name="opinions"),
+    path("opinions/new/", views.opinion_new, name="opinion-new"),
+    path("opinions/<int:pk>/", views.opinion, name="opinion"),
+    path("opinions/<int:pk>/answer/", views.opinion_answer, name="opinion-answer"),
+    path("department/opinions/", views.department_opinions, name="department-opinions"),
+]

@@ -1,0 +1,294 @@
+"""The supervision pages: the supervisor's warnings (and their .xlsx), an inspection and a firm as
+the supervisor reads them, the opinions; the department's opinions and its answer; and the
+warnings' part of planning's task page (TASK_PAGE_SECTION, registered by SupervisionConfig).
+Thin: parse, call one selector or service, render."""
+
+import io
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from backend.accounts.decorators import role_required
+from backend.accounts.roles import Role
+from backend.excel import write_xlsx
+from backend.forms import apply_service_errors
+from inspections.planning.models import FINISHED, SamplingTask
+from inspections.planning.task_page import TaskPageSection
+from supervision import alerts, selectors, services
+from supervision.forms import AnswerForm, OpinionFilterForm, OpinionForm, WarningFilterForm
+from supervision.models import WarningKind
+
+EXPORT_HEADERS = [
+    "预警类型",
+    "检查对象",
+    "统一社会信用代码",
+    "涉及部门",
+    "涉及检查",
+    "日期",
+    "说明",
+]
+# An export holds at most this many warnings of each kind.
+EXPORT_LIMIT = 50_000
+
+
+def _filters(request) -> tuple[WarningFilterForm, alerts.Filters]:
+    today = timezone.localdate()
+    data = request.GET.copy()
+    if not data.get("since") and not data.get("until"):
+        data["since"] = alerts.default_since(today).isoformat()
+    form = WarningFilterForm(data)
+    if not form.is_valid():
+        return form, alerts.Filters(since=alerts.default_since(today))
+    c = form.cleaned_data
+    department = c["department"]
+    return form, alerts.Filters(
+        kind=c["kind"],
+        department=department.pk if department else None,
+        q=c["q"],
+        since=c["since"],
+        until=c["until"],
+    )
+
+
+@role_required(Role.SUPERVISOR)
+def warnings(request):
+    form, filters = _filters(request)
+    found = alerts.find_warnings(filters, today=timezone.localdate())
+    return render(
+        request,
+        "supervision/warnings.html",
+        {
+            "form": form,
+            "found": found,
+            "rows": found.rows(),
+            "kinds": [(k, label, found.totals.get(k)) for k, label in WarningKind.choices],
+            "shown": alerts.SHOWN,
+            "days": settings.SUPERVISION_MULTIPLE_BODIES_DAYS,
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+@role_required(Role.SUPERVISOR)
+def warnings_export(request):
+    _form, filters = _filters(request)
+    found = alerts.find_warnings(filters, today=timezone.localdate(), limit=EXPORT_LIMIT)
+    rows = [
+        [
+            w.kind_label,
+            w.firm_name,
+            w.firm_uscc,
+            "、".join(dict.fromkeys(i.department for i in w.inspections)),
+            "、".join(i.code for i in w.inspections),
+            w.day.isoformat(),
+            w.text,
+        ]
+        for w in found.rows()
+    ]
+    out = io.BytesIO()
+    write_xlsx(out, headers=EXPORT_HEADERS, rows=rows, sheet_title="监督预警")
+    services.record_warnings_export(
+        actor=request.user,
+        filters={
+            "kind": filters.kind,
+            "department": filters.department,
+            "q": filters.q,
+            "since": filters.since,
+            "until": filters.until,
+        },
+        rows=len(rows),
+    )
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    stamp = timezone.localdate().strftime("%Y%m%d")
+    response["Content-Disposition"] = f'attachment; filename="supervision-warnings-{stamp}.xlsx"'
+    return response
+
+
+@role_required(Role.SUPERVISOR)
+def inspection(request, pk: int):
+    found = selectors.get_inspection_for_supervisor(request.user, pk)
+    opinions = selectors.opinions_visible_to(request.user).filter(inspection=found)
+    return render(
+        request,
+        "supervision/inspection.html",
+        {
+            "inspection": found,
+            "members": found.members.select_related("officer", "department"),
+            "opinions": opinions,
+            "overdue": found.approval_overdue(timezone.localdate()),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@role_required(Role.SUPERVISOR)
+def firm(request, uscc: str):
+    rows = (
+        selectors.inspections_for_supervisor(request.user)
+        .filter(firm_uscc=uscc.upper())
+        .order_by("-window_start", "-pk")
+    )
+    first = rows.first()
+    if first is None:
+        raise Http404("未找到该检查对象的检查")
+    return render(
+        request,
+        "supervision/firm.html",
+        {"firm_name": first.firm_name, "uscc": first.firm_uscc, "inspections": rows[:500]},
+    )
+
+
+@role_required(Role.SUPERVISOR)
+def opinions(request):
+    return _opinion_list(request, "supervision/opinions.html")
+
+
+@role_required(Role.DEPARTMENT_ADMIN)
+def department_opinions(request):
+    return _opinion_list(request, "supervision/department_opinions.html")
+
+
+def _opinion_list(request, template: str):
+    today = timezone.localdate()
+    form = OpinionFilterForm(request.GET)
+    form.is_valid()
+    c = getattr(form, "cleaned_data", {})
+    rows = selectors.filter_opinions(
+        selectors.opinions_visible_to(request.user),
+        today=today,
+        state=c.get("state", ""),
+        q=c.get("q", ""),
+    )
+    return render(
+        request,
+        template,
+        {
+            "form": form,
+            "rows": [(o, o.state(today), o.state_label(today)) for o in rows[:500]],
+        },
+    )
+
+
+@role_required(Role.SUPERVISOR)
+def opinion_new(request):
+    source = request.POST if request.method == "POST" else None
+    initial = {}
+    subject = None
+    inspection_pk = request.GET.get("inspection") or (source or {}).get("inspection")
+    task_pk = request.GET.get("task") or (source or {}).get("task")
+    found_inspection = found_task = None
+    if inspection_pk and str(inspection_pk).isdigit() and len(str(inspection_pk)) <= 18:
+        found_inspection = selectors.get_inspection_for_supervisor(request.user, int(inspection_pk))
+        subject = f"检查 {found_inspection.code} {found_inspection.firm_name}"
+        initial.update(inspection=found_inspection.pk, department=found_inspection.task.department)
+    elif task_pk and str(task_pk).isdigit() and len(str(task_pk)) <= 18:
+        found_task = get_object_or_404(SamplingTask, pk=int(task_pk))
+        subject = f"抽查任务 {found_task.code} {found_task.name}"
+        initial.update(task=found_task.pk, department=found_task.department)
+    else:
+        kind = request.GET.get("warning_kind", "")
+        text = request.GET.get("warning_text", "")
+        if kind in WarningKind.values:
+            subject = f"{WarningKind(kind).label}：{text}"
+            initial.update(warning_kind=kind, warning_text=text)
+        if request.GET.get("department", "").isdigit():
+            initial["department"] = request.GET["department"]
+    form = OpinionForm(source, initial=initial)
+    status = 200
+    if source is not None and form.is_valid():
+        c = form.cleaned_data
+        try:
+            opinion = services.issue_opinion(
+                actor=request.user,
+                department=c["department"],
+                text=c["text"],
+                working_days=c["working_days"],
+                inspection=found_inspection,
+                task=found_task,
+                warning_kind=c["warning_kind"] if not (found_inspection or found_task) else "",
+                warning_text=c["warning_text"] if not (found_inspection or found_task) else "",
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            status = 400
+        else:
+            messages.success(
+                request, f"监督意见{opinion.number}已提出，答复期限{opinion.due_on:%Y-%m-%d}。"
+            )
+            return redirect("supervision:opinion", pk=opinion.pk)
+    elif source is not None:
+        status = 400
+    return render(
+        request, "supervision/opinion_form.html", {"form": form, "subject": subject}, status=status
+    )
+
+
+@role_required(Role.SUPERVISOR, Role.DEPARTMENT_ADMIN)
+def opinion(request, pk: int, answer_form=None, status=200):
+    found = selectors.get_opinion_for_user(request.user, pk)
+    today = timezone.localdate()
+    may_answer = request.user.has_role(Role.DEPARTMENT_ADMIN) and not hasattr(found, "answer")
+    return render(
+        request,
+        "supervision/opinion.html",
+        {
+            "opinion": found,
+            "state": found.state(today),
+            "state_label": found.state_label(today),
+            "answer_form": (answer_form or AnswerForm()) if may_answer else None,
+            "is_supervisor": request.user.has_role(Role.SUPERVISOR),
+        },
+        status=status,
+    )
+
+
+@require_POST
+@role_required(Role.DEPARTMENT_ADMIN)
+def opinion_answer(request, pk: int):
+    found = selectors.get_opinion_for_user(request.user, pk)
+    form = AnswerForm(request.POST)
+    if form.is_valid():
+        try:
+            services.answer_opinion(
+                actor=request.user, opinion=found, text=form.cleaned_data["text"]
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, f"监督意见{found.number}已答复。")
+            return redirect("supervision:opinion", pk=found.pk)
+    return opinion(request, pk, answer_form=form, status=400)
+
+
+# --- the task page's section ---------------------------------------------------------------------
+
+
+def task_page_context(*, task, user, is_lead_planner: bool) -> dict:
+    """The same warnings for one task, informational: they never keep a draw from being
+    announced. Not computed for a finished task."""
+    if task.status in FINISHED:
+        return {"task_warnings": None}
+    found = alerts.warnings_for_task(task, today=timezone.localdate())
+    return {
+        "task_warnings": found,
+        "task_warning_rows": found.rows(),
+        "task_warning_totals": [
+            (label, found.totals[kind]) for kind, label in WarningKind.choices if found.totals[kind]
+        ],
+        "task_warning_days": settings.SUPERVISION_MULTIPLE_BODIES_DAYS,
+    }
+
+
+TASK_PAGE_SECTION = TaskPageSection(
+    template="supervision/_task_warnings.html", context=task_page_context
+)
