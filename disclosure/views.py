@@ -20,6 +20,7 @@ from disclosure.pages import (
     query_without,
     url_code,
 )
+from supervision import annual as annual_figures
 
 RESULTS_PER_PAGE = 20
 PLANS_PER_PAGE = 20
@@ -170,6 +171,8 @@ def statistics_year(request, year: int):
             # The SVG is built from escaped labels and integers only (disclosure.charts).
             "category_chart": mark_safe(charts.bar_chart("检查结果分类", categories)),  # noqa: S308
             "follow_up_chart": mark_safe(charts.bar_chart("后续处置方式", follow_ups)),  # noqa: S308
+            # 行政执法统计年报's public part: the inspections of firms per department (counts).
+            "inspections_by_department": annual_figures.public_rows(year),
         },
     )
 

@@ -148,3 +148,12 @@ def record_warnings_export(*, actor, filters: dict, rows: int) -> None:
         actor=actor,
         detail={"filters": filters, "rows": rows},
     )
+
+
+def record_annual_export(*, actor, year: int, departments: list[str]) -> None:
+    """An export of the year's statistics leaves a trace, like the warnings' export."""
+    record_event(
+        action=SupervisionAction.ANNUAL_EXPORT,
+        actor=actor,
+        detail={"year": year, "departments": departments},
+    )

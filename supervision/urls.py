@@ -14,4 +14,6 @@ urlpatterns = [
     path("opinions/<int:pk>/", views.opinion, name="opinion"),
     path("opinions/<int:pk>/answer/", views.opinion_answer, name="opinion-answer"),
     path("department/opinions/", views.department_opinions, name="department-opinions"),
+    path("annual/", views.annual, name="annual"),
+    path("annual.xlsx", views.annual_export, name="annual-export"),
 ]

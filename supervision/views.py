@@ -17,9 +17,11 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.excel import write_xlsx
 from backend.forms import apply_service_errors
+from backend.organisation.models import Department
 from inspections.planning.models import FINISHED, SamplingTask
 from inspections.planning.task_page import TaskPageSection
 from supervision import alerts, selectors, services
+from supervision import annual as annual_figures
 from supervision.forms import AnswerForm, OpinionFilterForm, OpinionForm, WarningFilterForm
 from supervision.models import WarningKind
 
@@ -292,3 +294,78 @@ def task_page_context(*, task, user, is_lead_planner: bool) -> dict:
 TASK_PAGE_SECTION = TaskPageSection(
     template="supervision/_task_warnings.html", context=task_page_context
 )
+
+
+# --- 行政执法统计年报 -------------------------------------------------------------------------
+
+
+def _annual_scope(request) -> tuple[int, list[int], list[Department]]:
+    """The year asked for (last year by default) and the departments the user may read: every
+    department for the supervisor (or the one chosen), their own for a department head."""
+    today = timezone.localdate()
+    years = annual_figures.report_years(today)
+    raw = request.GET.get("year", "")
+    year = int(raw) if raw.isdigit() and int(raw) in years else today.year - 1
+    if request.user.has_role(Role.SUPERVISOR):
+        departments = Department.objects.order_by("code")
+        chosen = request.GET.get("department", "")
+        if chosen.isdigit():
+            departments = departments.filter(pk=int(chosen))
+    else:
+        departments = Department.objects.filter(pk=request.user.department_id)
+    return year, years, list(departments)
+
+
+@role_required(Role.SUPERVISOR, Role.DEPARTMENT_ADMIN)
+def annual(request):
+    """The year's figures per department: on the page, and the public part for comparison."""
+    year, years, departments = _annual_scope(request)
+    today = timezone.localdate()
+    reports = [annual_figures.department_year(d, year, today=today) for d in departments]
+    return render(
+        request,
+        "supervision/annual.html",
+        {
+            "year": year,
+            "years": years,
+            "reports": reports,
+            "lines": _columns(reports),
+            "all_departments": Department.objects.order_by("code")
+            if request.user.has_role(Role.SUPERVISOR)
+            else None,
+            "department": request.GET.get("department", ""),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _columns(reports: list[annual_figures.DepartmentYear]) -> list[tuple[str, list]]:
+    """Figures as rows, departments as columns (the 年报's layout)."""
+    if not reports:
+        return []
+    labels = [label for label, _value in reports[0].rows]
+    values = [dict(r.rows) for r in reports]
+    return [(label, [v[label] for v in values]) for label in labels]
+
+
+@role_required(Role.SUPERVISOR, Role.DEPARTMENT_ADMIN)
+def annual_export(request):
+    year, _years, departments = _annual_scope(request)
+    today = timezone.localdate()
+    reports = [annual_figures.department_year(d, year, today=today) for d in departments]
+    out = io.BytesIO()
+    write_xlsx(
+        out,
+        headers=["统计项目", *(r.department.name for r in reports)],
+        rows=[[label, *values] for label, values in _columns(reports)],
+        sheet_title=f"{year}年行政检查统计",
+    )
+    services.record_annual_export(
+        actor=request.user, year=year, departments=[d.code for d in departments]
+    )
+    response = HttpResponse(
+        out.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="annual-{year}.xlsx"'
+    return response

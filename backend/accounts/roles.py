@@ -71,6 +71,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         (_("人员库"), "personnel:pools"),
         (_("法制审核"), "legalreview:department"),
         (_("监督意见"), "supervision:department-opinions"),
+        (_("检查年度统计"), "supervision:annual"),
         (_("统计报表"), "personnel:reports"),
         (_("企业评价汇总"), "ratings:summary"),
         (_("投诉答复"), "ratings:complaints"),
@@ -90,6 +91,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
     Role.SUPERVISOR: [
         (_("监督预警"), "supervision:warnings"),
         (_("监督意见"), "supervision:opinions"),
+        (_("年度统计"), "supervision:annual"),
         (_("企业评价"), "ratings:list"),
         (_("投诉"), "ratings:complaints"),
         (_("评价与投诉统计"), "ratings:statistics"),

@@ -35,6 +35,7 @@ PAGES = {
     "fieldwork:today": {Role.INSPECTOR},
     "fieldwork:review-list": {Role.DEPARTMENT_ADMIN},
     "fieldwork:approval-list": {Role.DEPARTMENT_ADMIN},
+    "supervision:annual": {Role.SUPERVISOR, Role.DEPARTMENT_ADMIN},
     "supervision:warnings": {Role.SUPERVISOR},
     "supervision:warnings-export": {Role.SUPERVISOR},
     "supervision:opinions": {Role.SUPERVISOR},
