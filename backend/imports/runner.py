@@ -331,14 +331,16 @@ RUNNING = (Status.READING, Status.APPLYING)
 def run_job(job_id: int) -> ImportJob:
     """Run a web upload's job from its stored file (on a worker, in a thread, or inline).
 
-    Idempotent, as a task acknowledged late must be: a finished job, or one another live
-    process holds the lease of, is returned as it is; one whose process died part-way (its
-    lease is free) is started again from the start, up to JOB_MAX_ATTEMPTS.
+    Idempotent, as a task acknowledged late must be: a finished job is returned as it is; one
+    another live process holds the lease of raises lease.Busy; one whose process died part-way
+    (its lease is free) is started again from the start, up to JOB_MAX_ATTEMPTS.
     """
     with lease.lease(lease.IMPORT, job_id) as held:
         job = ImportJob.objects.get(pk=job_id)
         if not held:
-            return job
+            if job.finished:
+                return job
+            raise lease.Busy(f"job {job_id}")
         if job.status in RUNNING:
             if job.attempts >= settings.JOB_MAX_ATTEMPTS:
                 return _finish(job, Status.FAILED, INTERRUPTED_AGAIN.format(n=job.attempts))

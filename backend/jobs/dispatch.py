@@ -1,5 +1,6 @@
 """The one way a long job is started: on a Celery worker, or in a thread of this process."""
 
+import functools
 import logging
 import os
 import socket
@@ -9,6 +10,8 @@ from collections.abc import Callable
 from celery import shared_task
 from django.conf import settings
 from django.db import close_old_connections, connections, transaction
+
+from backend.jobs import lease
 
 log = logging.getLogger(__name__)
 
@@ -24,17 +27,43 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
 
+# A job whose lease another process holds is tried again this often until that one ends.
+BUSY_RETRY_SECONDS = 2
+
+
 def job_task(name: str, *, kind: str):
     """The decorator of a job's task: acknowledged once it ends and put back on the queue if
     its worker dies (so the task must be idempotent), and stopped after the time limit of its
-    kind (JOB_TIME_LIMITS)."""
-    return shared_task(
-        name=name,
-        acks_late=True,
-        reject_on_worker_lost=True,
-        time_limit=settings.JOB_TIME_LIMITS[kind],
-        ignore_result=True,
-    )
+    kind (JOB_TIME_LIMITS).
+
+    A task that finds the job's lease taken (lease.Busy: a message handed out twice, or the
+    database session of a worker just killed not yet gone) is tried again a little later: it
+    then finds the job finished (nothing to do), or free to run again.
+    """
+    limit = settings.JOB_TIME_LIMITS[kind]
+
+    def decorate(function):
+        @shared_task(
+            name=name,
+            bind=True,
+            acks_late=True,
+            reject_on_worker_lost=True,
+            time_limit=limit,
+            ignore_result=True,
+            max_retries=limit // BUSY_RETRY_SECONDS + 1,
+        )
+        @functools.wraps(function)
+        def task(self, *args):
+            try:
+                return function(*args)
+            except lease.Busy as busy:
+                if self.request.called_directly or self.request.id is None:
+                    raise
+                raise self.retry(countdown=BUSY_RETRY_SECONDS) from busy
+
+        return task
+
+    return decorate
 
 
 def dispatch(task, *args, unsent: Callable[[str], None]) -> None:
@@ -66,6 +95,8 @@ _PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0.5, "interval_step": 0.5,
 def _run_here(task, args: tuple) -> None:
     try:
         close_old_connections()
-        task.run(*args)
+        task(*args)
+    except lease.Busy:
+        log.warning("task %s%r: another process holds the job", task.name, args)
     finally:
         connections.close_all()

@@ -15,6 +15,11 @@ from django.db import DatabaseError, connection
 
 log = logging.getLogger(__name__)
 
+
+class Busy(Exception):
+    """Another live process holds the job's lease (the job was handed out twice)."""
+
+
 # The first key of the advisory lock, one per kind of job (the second is the job's id).
 DRAW = 1801
 IMPORT = 1802

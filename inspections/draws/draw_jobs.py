@@ -133,12 +133,14 @@ def run_job(job_id: int, *, progress_aside: bool = False) -> DrawJob:
     """Run a job to its end and return it: done with the draw, or failed with the reason.
 
     Idempotent, as a task acknowledged late must be: a finished job, or one another live
-    process holds the lease of, is returned as it is.
+    process holds the lease of, is returned as it is or raises lease.Busy.
     """
     with lease.lease(lease.DRAW, job_id) as held:
         job = DrawJob.objects.select_related("task", "created_by").get(pk=job_id)
         if not held:
-            return job
+            if job.finished:
+                return job
+            raise lease.Busy(f"job {job_id}")
         if job.status == DrawJobStatus.RUNNING:
             # Its process died part-way (we hold its lease): done if the draw was recorded
             # before it died, failed after the last attempt, else run again.
