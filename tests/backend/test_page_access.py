@@ -29,6 +29,7 @@ PAGES = {
     "checkpoints:list": {Role.SECURITY_ADMIN, Role.AUDIT_ADMIN},
     "accounts:profile": set(Role.values),
     "workdays:years": {Role.SYSTEM_ADMIN},
+    "jobs:list": {Role.SYSTEM_ADMIN},
     "fieldwork:today": {Role.INSPECTOR},
     "fieldwork:review-list": {Role.DEPARTMENT_ADMIN},
     "fieldwork:approval-list": {Role.DEPARTMENT_ADMIN},
