@@ -10,6 +10,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -95,6 +96,7 @@ INSTALLED_APPS = [
     "backend.crypto",
     "backend.checkpoints",
     "backend.notifications",
+    "backend.jobs",
     "personnel",
     "inspections",
     "fieldwork",
@@ -497,6 +499,68 @@ if SUPERVISION_MULTIPLE_BODIES_DAYS < 0:
 SUPERVISION_OPINION_WORKING_DAYS = envint("SUPERVISION_OPINION_WORKING_DAYS", 10)
 if SUPERVISION_OPINION_WORKING_DAYS < 1:
     raise ImproperlyConfigured("SUPERVISION_OPINION_WORKING_DAYS must be at least 1")
+
+# --- Background jobs (Celery) -----------------------------------------------------------------
+
+# Draws, imports and the nightly verification run as Celery tasks on worker processes when a
+# broker is set (redis://127.0.0.1:6379/0; docs/operations.md). Empty: no broker, the embedded
+# default of `make run` and of the tests, where the same task functions run in a thread of the
+# web process (backend/jobs/dispatch.py).
+CELERY_BROKER_URL = os.getenv("CELERY_BROKER_URL", "")
+# The queue this installation's jobs go to (two installations, or the tests, may share a Redis).
+CELERY_TASK_DEFAULT_QUEUE = os.getenv("CELERY_QUEUE", "shuangsui")
+# A message is acknowledged only once its task has ended, and put back on the queue if the
+# worker process running it dies: a job is never lost, and every task is idempotent (a finished
+# job is not run again; a lease keeps two workers off one job).
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# Outcomes are the job rows themselves; no result backend.
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
+# The modules that define tasks, for the worker (they register themselves on import).
+CELERY_IMPORTS = [
+    "backend.jobs.tasks",
+    "backend.imports.runner",
+    "inspections.draws.draw_jobs",
+    "reminders.tasks",
+]
+# Seconds a job of each kind may run before its worker process is stopped; the job is then
+# marked failed by the stale-job sweep (backend/jobs/sweep.py), with nothing recorded.
+JOB_TIME_LIMITS = {
+    "draw": envint("JOB_TIME_LIMIT_DRAW", 60 * 60),
+    "import": envint("JOB_TIME_LIMIT_IMPORT", 2 * 60 * 60),
+    "nightly": envint("JOB_TIME_LIMIT_NIGHTLY", 4 * 60 * 60),
+    "sweep": envint("JOB_TIME_LIMIT_SWEEP", 5 * 60),
+    "reminders": envint("JOB_TIME_LIMIT_REMINDERS", 30 * 60),
+}
+# How many times a job is started in all when its worker process dies part-way (a kill, a
+# deploy, the machine's memory): then it is marked failed rather than tried forever.
+JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 2)
+if JOB_MAX_ATTEMPTS < 1:
+    raise ImproperlyConfigured("JOB_MAX_ATTEMPTS must be at least 1")
+# Redis gives an unacknowledged message to another worker after this long (the worker that had
+# it is gone): longer than any job may run, so no running job is handed out twice.
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": max(JOB_TIME_LIMITS.values()) + 600}
+# Celery beat (`celery -A backend beat`): the nightly verification, the daily reminders
+# (reminders/daily.py) and the sweep that marks jobs whose worker died as failed. Times are
+# local (CELERY_TIMEZONE).
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {
+        "task": "reminders.send_daily",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "nightly-verification": {
+        "task": "backend.jobs.verify_nightly",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    "sweep-stale-jobs": {
+        "task": "backend.jobs.sweep_stale_jobs",
+        "schedule": timedelta(minutes=5),
+    },
+}
 
 # --- Keys (商用密码): files or the environment, never the database ------------------------------
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("plans/", include("inspections.planning.plan_urls")),
     path("tasks/", include("inspections.task_urls")),
     path("imports/", include("backend.imports.urls")),
+    path("jobs/", include("backend.jobs.urls")),
     path("calendar/", include("backend.workdays.urls")),
     path("field/", include("fieldwork.urls")),
     path("legal/", include("legalreview.urls")),

@@ -25,3 +25,8 @@ class InspectionsConfig(AppConfig):
         from inspections.draws.verification import nightly_problems
 
         register_check(NightlyCheck("draws", "已进行的抽取", nightly_problems, order=40))
+        # The draws' jobs on the system administrator's jobs page, and in the stale-job sweep.
+        from backend.jobs.registry import JobKind, register_job_kind
+        from inspections.draws.draw_jobs import job_rows, sweep_stale_jobs
+
+        register_job_kind(JobKind("draw", "抽取", job_rows, sweep_stale_jobs))

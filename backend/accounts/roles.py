@@ -80,6 +80,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         (_("用户与部门"), "accounts:home-system"),
         (_("工作日历"), "workdays:years"),
         (_("检查结果代码"), "fieldwork:result-codes"),
+        (_("后台任务"), "jobs:list"),
         (_("后台维护"), "admin:index"),
         (_("人员库"), "personnel:pools"),
     ],

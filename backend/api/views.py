@@ -27,17 +27,22 @@ from backend.api.serializers import (
 )
 from backend.audit.filters import AuditEventFilter
 from backend.audit.selectors import events_visible_to
+from backend.jobs.health import queue_health
 
 
 def healthz(request):
-    """200 when the database answers; 503 otherwise (for the load balancer and monitoring)."""
+    """200 when the database answers; 503 otherwise (for the load balancer and monitoring).
+
+    The queue's state is reported, not judged: the web still serves when the broker is down
+    (jobs then refuse to start and say so), so the load balancer must not drop it for that.
+    """
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return JsonResponse({"status": "error", "message": "数据库无响应"}, status=503)
-    return JsonResponse({"status": "ok"})
+    return JsonResponse({"status": "ok", "queue": queue_health()})
 
 
 class ObtainToken(APIView):

@@ -9,13 +9,15 @@ from typing import Any, BinaryIO
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, connection, connections, transaction
+from django.db import connection, connections, transaction
 from django.utils import timezone
 
 from backend.audit.services import record_event
 from backend.imports.base import Counts, ImportContext, RowInvalid
-from backend.imports.models import ImportJob, Mode, Status
+from backend.imports.models import FINISHED, STALE_AFTER, ImportJob, Mode, Status
 from backend.imports.registry import get_importer
+from backend.jobs import lease
+from backend.jobs.dispatch import dispatch, job_task, worker_name
 from backend.tabular import CellError, Table, TableError, read_table, write_error_report
 from backend.workbook_checks import WorkbookLimits
 
@@ -183,7 +185,7 @@ def run_import(
     importer = get_importer(job.kind)(
         ImportContext(actor=job.created_by, department=job.department)
     )
-    _save(job, status=Status.READING, started_at=timezone.now())
+    _save(job, status=Status.READING, started_at=timezone.now(), worker=worker_name())
     parallel = (
         importer.writes_in_chunks
         and settings.IMPORTS_PARALLEL_WRITES
@@ -320,9 +322,37 @@ def _finish(job: ImportJob, status: str, message: str) -> ImportJob:
     return job
 
 
+INTERRUPTED = "导入进程意外中断，未导入任何数据（数据在最后一步一次写入）。请重新导入。"
+INTERRUPTED_AGAIN = "导入进程{n}次意外中断，未导入任何数据。请检查服务器后重新导入。"
+TIMED_OUT = "导入超过时限（{minutes}分钟）被停止，未导入任何数据。请重新导入。"
+RUNNING = (Status.READING, Status.APPLYING)
+
+
 def run_job(job_id: int) -> ImportJob:
-    """Run a web upload's job from its stored file (in a background thread, or inline)."""
-    job = ImportJob.objects.get(pk=job_id)
+    """Run a web upload's job from its stored file (on a worker, in a thread, or inline).
+
+    Idempotent, as a task acknowledged late must be: a finished job is returned as it is; one
+    another live process holds the lease of raises lease.Busy; one whose process died part-way
+    (its lease is free) is started again from the start, up to JOB_MAX_ATTEMPTS.
+    """
+    with lease.lease(lease.IMPORT, job_id) as held:
+        job = ImportJob.objects.get(pk=job_id)
+        if not held:
+            if job.finished:
+                return job
+            raise lease.Busy(f"job {job_id}")
+        if job.status in RUNNING:
+            if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+                return _finish(job, Status.FAILED, INTERRUPTED_AGAIN.format(n=job.attempts))
+            job.total_rows = job.processed_rows = job.rejected = 0
+        elif job.status != Status.QUEUED:
+            return job
+        job.attempts += 1
+        job.save(update_fields=["attempts", "total_rows", "processed_rows", "rejected"])
+        return _run_stored_file(job)
+
+
+def _run_stored_file(job: ImportJob) -> ImportJob:
     try:
         try:
             path = job.file.path  # on the file system: calamine reads it in place
@@ -331,30 +361,64 @@ def run_job(job_id: int) -> ImportJob:
                 return run_import(job, source)
         return run_import(job, path)
     except Exception as exc:  # noqa: BLE001 - the page must say something, whatever happened
-        log.exception("import job %s crashed", job_id)
+        log.exception("import job %s crashed", job.pk)
         job.refresh_from_db()
         return _finish(job, Status.FAILED, f"导入失败，未导入任何数据：{exc}")
 
 
-def _run_in_thread(job_id: int) -> None:
-    try:
-        close_old_connections()
-        run_job(job_id)
-    finally:
-        connections.close_all()
+@job_task("backend.imports.run_job", kind="import")
+def run_in_background(job_id: int) -> None:
+    """The job's task, on a Celery worker or in a thread (backend/jobs/dispatch.py)."""
+    run_job(job_id)
+
+
+def _unsent(job_id: int, message: str) -> None:
+    ImportJob.objects.filter(pk=job_id, status=Status.QUEUED).update(
+        status=Status.FAILED, message=message, finished_at=timezone.now()
+    )
 
 
 def start(job: ImportJob) -> None:
     """Start the job once the transaction that created it commits.
 
-    Large files take minutes; a request must not wait for them, so the job runs in a thread and
-    the page follows its progress. IMPORTS_IN_BACKGROUND=False runs it inline (tests).
+    Large files take minutes; a request must not wait for them, so the job runs in the
+    background (a Celery worker, or a thread without a broker) and the page follows its
+    progress. IMPORTS_IN_BACKGROUND=False runs it inline (tests).
     """
+    if settings.IMPORTS_IN_BACKGROUND:
+        dispatch(run_in_background, job.pk, unsent=lambda message: _unsent(job.pk, message))
+    else:
+        transaction.on_commit(lambda: run_job(job.pk))
 
-    def go():
-        if settings.IMPORTS_IN_BACKGROUND:
-            threading.Thread(target=_run_in_thread, args=(job.pk,), daemon=True).start()
+
+# --- the jobs of a dead process, and the system administrator's page -----------------------------
+
+
+def _fail_if_dead(job: ImportJob) -> bool:
+    """Mark failed a job (locked by the caller's transaction) whose process died."""
+    now = timezone.now()
+    free = lease.lease_is_free(lease.IMPORT, job.pk) if job.status in RUNNING else None
+    if free is not None:
+        if not free:
+            return False  # a live process runs it
+        limit = settings.JOB_TIME_LIMITS["import"]
+        if job.started_at and (now - job.started_at).total_seconds() >= limit:
+            _finish(job, Status.FAILED, TIMED_OUT.format(minutes=limit // 60))
         else:
-            run_job(job.pk)
+            _finish(job, Status.FAILED, INTERRUPTED)
+        return True
+    if job.interrupted or (job.heartbeat_at is None and job.created_at < now - STALE_AFTER):
+        _finish(job, Status.FAILED, INTERRUPTED)
+        return True
+    return False
 
-    transaction.on_commit(go)
+
+def sweep_stale_jobs() -> int:
+    unfinished = ImportJob.objects.exclude(status__in=FINISHED).values_list("pk", flat=True)
+    swept = 0
+    for job_id in unfinished:
+        with transaction.atomic():
+            job = ImportJob.objects.select_for_update().filter(pk=job_id).first()
+            if job is not None and not job.finished and _fail_if_dead(job):
+                swept += 1
+    return swept

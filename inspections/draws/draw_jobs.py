@@ -1,18 +1,21 @@
-"""Draws run as background jobs: the task page asks, a thread draws, the page follows.
+"""Draws run as background jobs: the task page asks, a worker draws, the page follows.
 
 Announcing a firms draw over ten million firms, or performing it, takes a minute or two. The
-request that asks for it records a `DrawJob` and returns; a thread of the same process runs the
-draw service (`inspections.draws.services.draws`, unchanged: the same checks, locks, transaction and
-audit entry), and the task page polls the job's state. The service writes the draw in one
-transaction at its end, so a job that fails, or whose process stops, has recorded nothing as
-drawn; the page then says so in Chinese. DRAWS_IN_BACKGROUND=False runs the job within the
-request (tests, and installations that prefer it).
+request that asks for it records a `DrawJob` and returns; a Celery worker (or, with no broker
+configured, a thread of the same process: backend/jobs/dispatch.py) runs the draw service
+(`inspections.draws.services.draws`, unchanged: the same checks, locks, transaction and audit
+entry), and the task page polls the job's state. The service writes the draw in one transaction
+at its end, so a job that fails, or whose process stops, has recorded nothing as drawn; the page
+then says so in Chinese. DRAWS_IN_BACKGROUND=False runs the job within the request (tests, and
+installations that prefer it).
 
 Only on PostgreSQL: SQLite allows one writer at a time, and a draw holds that lock for its
 whole transaction, so in the background it would stall every other request that writes (the
 session, the audit trail) just the same; directories large enough to need the background need
-PostgreSQL anyway. There a second thread saves the job's progress from its own connection
-about once a second, since the draw's own transaction is invisible to others until it commits.
+PostgreSQL anyway. The job's lease (backend/jobs/lease.py) keeps a second worker off it; a job
+whose worker died is started again (JOB_MAX_ATTEMPTS) or marked failed. A second thread saves
+the job's progress from its own connection about once a second, since the draw's own
+transaction is invisible to others until it commits.
 """
 
 import logging
@@ -24,6 +27,9 @@ from django.db import DatabaseError, IntegrityError, connection, connections, tr
 from django.db.models import Q
 from django.utils import timezone
 
+from backend.jobs import lease
+from backend.jobs.dispatch import dispatch, job_task, worker_name
+from backend.jobs.registry import JobRow, JobState
 from inspections.draws.models import Draw, DrawJob, DrawJobAction, DrawJobStatus, DrawPurpose
 from inspections.draws.models.draw_jobs import STALE_AFTER, UNFINISHED
 from inspections.draws.services import draws as services
@@ -32,6 +38,8 @@ from inspections.planning.access import require_lead_planner
 log = logging.getLogger(__name__)
 
 INTERRUPTED = "抽取进程意外中断，未记录任何抽取结果（抽取在最后一步一次写入）。请重新操作。"
+INTERRUPTED_AGAIN = "抽取进程{n}次意外中断，未记录任何抽取结果。请检查服务器后重新操作。"
+TIMED_OUT = "抽取超过时限（{minutes}分钟）被停止，未记录任何抽取结果。请重新操作。"
 
 
 def _refuse(message: str, code: str) -> ValidationError:
@@ -41,7 +49,8 @@ def _refuse(message: str, code: str) -> ValidationError:
 @transaction.atomic
 def _create_job(*, actor, task, action: str, purpose: str, **fields) -> DrawJob:
     require_lead_planner(actor, task)
-    # A job whose process died says so, and stops holding the task's one running job.
+    # A job whose process died says so, and stops holding the task's one running job (the
+    # sweep, backend/jobs/sweep.py, also finds it sooner by its lease).
     stale = timezone.now() - STALE_AFTER
     for job in task.draw_jobs.filter(status__in=UNFINISHED).select_for_update():
         if (job.heartbeat_at or job.created_at) < stale:
@@ -90,20 +99,20 @@ def in_background() -> bool:
 def _start(job: DrawJob) -> DrawJob:
     if not in_background():
         return run_job(job.pk)
-
-    def go() -> None:
-        name = f"draw-job-{job.pk}"
-        threading.Thread(target=_run_in_thread, args=(job.pk,), name=name, daemon=True).start()
-
-    transaction.on_commit(go)
+    dispatch(run_in_background, job.pk, unsent=lambda message: _unsent(job.pk, message))
     return job
 
 
-def _run_in_thread(job_id: int) -> None:
-    try:
-        run_job(job_id, progress_aside=True)
-    finally:
-        connections.close_all()
+@job_task("inspections.draws.run_job", kind="draw")
+def run_in_background(job_id: int) -> None:
+    """The job's task, on a Celery worker or in a thread (backend/jobs/dispatch.py)."""
+    run_job(job_id, progress_aside=True)
+
+
+def _unsent(job_id: int, message: str) -> None:
+    DrawJob.objects.filter(pk=job_id, status=DrawJobStatus.QUEUED).update(
+        status=DrawJobStatus.FAILED, message=message, finished_at=timezone.now()
+    )
 
 
 def _announce(job: DrawJob, progress) -> Draw:
@@ -121,20 +130,65 @@ def _perform(job: DrawJob, progress) -> Draw:
 
 
 def run_job(job_id: int, *, progress_aside: bool = False) -> DrawJob:
-    """Run a job to its end and return it: done with the draw, or failed with the reason."""
-    job = DrawJob.objects.select_related("task", "created_by").get(pk=job_id)
-    if job.status != DrawJobStatus.QUEUED:
-        return job
+    """Run a job to its end and return it: done with the draw, or failed with the reason.
+
+    Idempotent, as a task acknowledged late must be: a finished job, or one another live
+    process holds the lease of, is returned as it is or raises lease.Busy.
+    """
+    with lease.lease(lease.DRAW, job_id) as held:
+        job = DrawJob.objects.select_related("task", "created_by").get(pk=job_id)
+        if not held:
+            if job.finished:
+                return job
+            raise lease.Busy(f"job {job_id}")
+        if job.status == DrawJobStatus.RUNNING:
+            # Its process died part-way (we hold its lease): done if the draw was recorded
+            # before it died, failed after the last attempt, else run again.
+            ended = _after_a_dead_attempt(job)
+            if ended is not None:
+                return ended
+        elif job.status != DrawJobStatus.QUEUED:
+            return job
+        return _run(job, progress_aside=progress_aside)
+
+
+def _after_a_dead_attempt(job: DrawJob) -> DrawJob | None:
+    if job.action == DrawJobAction.ANNOUNCE:
+        recorded = job.task.draws.filter(purpose=job.purpose, announced_at__gte=job.started_at)
+    else:
+        recorded = Draw.objects.filter(pk=job.draw_id, performed_at__gte=job.started_at)
+    draw = recorded.order_by("-pk").first()
+    if draw is not None:
+        return _finish(job, DrawJobStatus.DONE, _done_message(job, draw), draw=draw)
+    if job.attempts >= settings.JOB_MAX_ATTEMPTS:
+        return _finish(job, DrawJobStatus.FAILED, INTERRUPTED_AGAIN.format(n=job.attempts))
+    return None
+
+
+def _done_message(job: DrawJob, draw: Draw) -> str:
+    if job.action == DrawJobAction.ANNOUNCE:
+        return f"已公告抽取 {draw.public_id}，请在抽取时录入见证值。"
+    return f"抽取 {draw.public_id} 已完成，种子 {draw.seed}。"
+
+
+def _run(job: DrawJob, *, progress_aside: bool) -> DrawJob:
     now = timezone.now()
-    _save(job, status=DrawJobStatus.RUNNING, step="开始", started_at=now, heartbeat_at=now)
+    _save(
+        job,
+        status=DrawJobStatus.RUNNING,
+        step="开始",
+        percent=0,
+        started_at=now,
+        heartbeat_at=now,
+        worker=worker_name(),
+        attempts=job.attempts + 1,
+    )
     progress = _ProgressWriter(job.pk) if progress_aside else _no_progress
     try:
         if job.action == DrawJobAction.ANNOUNCE:
             draw = _announce(job, progress)
-            message = f"已公告抽取 {draw.public_id}，请在抽取时录入见证值。"
         else:
             draw = _perform(job, progress)
-            message = f"抽取 {draw.public_id} 已完成，种子 {draw.seed}。"
     except ValidationError as exc:
         return _finish(job, DrawJobStatus.FAILED, "；".join(exc.messages))
     except Exception as exc:  # noqa: BLE001 - the page must say something, whatever happened
@@ -143,7 +197,7 @@ def run_job(job_id: int, *, progress_aside: bool = False) -> DrawJob:
     finally:
         if isinstance(progress, _ProgressWriter):
             progress.stop()
-    return _finish(job, DrawJobStatus.DONE, message, draw=draw)
+    return _finish(job, DrawJobStatus.DONE, _done_message(job, draw), draw=draw)
 
 
 def _no_progress(step: str, done: float) -> None:
@@ -240,3 +294,81 @@ def job_state(job: DrawJob) -> dict:
         "draw": Draw.objects.filter(pk=job.draw_id).values_list("public_id", flat=True).first(),
         "seconds": int(((job.finished_at or timezone.now()) - job.created_at).total_seconds()),
     }
+
+
+# --- the jobs of a dead process, and the system administrator's page -----------------------------
+
+
+def _fail_if_dead(job: DrawJob) -> bool:
+    """Mark failed a job (locked by the caller's transaction) whose process died."""
+    now = timezone.now()
+    # Only a running job's lease is asked: taking a queued job's lease, even for a moment,
+    # could turn away the worker just starting it.
+    free = lease.lease_is_free(lease.DRAW, job.pk) if job.status == DrawJobStatus.RUNNING else None
+    if free is not None:
+        if not free:
+            return False  # a live process runs it
+        limit = settings.JOB_TIME_LIMITS["draw"]
+        if job.started_at and (now - job.started_at).total_seconds() >= limit:
+            _finish(job, DrawJobStatus.FAILED, TIMED_OUT.format(minutes=limit // 60))
+        else:
+            _finish(job, DrawJobStatus.FAILED, INTERRUPTED)
+        return True
+    # Queued (the message may still be waiting for a worker), or on SQLite: silence decides.
+    if (job.heartbeat_at or job.created_at) < now - STALE_AFTER:
+        _finish(job, DrawJobStatus.FAILED, INTERRUPTED)
+        return True
+    return False
+
+
+def sweep_stale_jobs() -> int:
+    swept = 0
+    for job_id in DrawJob.objects.filter(status__in=UNFINISHED).values_list("pk", flat=True):
+        with transaction.atomic():
+            job = DrawJob.objects.select_for_update().filter(pk=job_id).first()
+            if job is not None and not job.finished and _fail_if_dead(job):
+                swept += 1
+    return swept
+
+
+_STATES = {
+    DrawJobStatus.QUEUED: JobState.QUEUED,
+    DrawJobStatus.RUNNING: JobState.RUNNING,
+    DrawJobStatus.DONE: JobState.DONE,
+    DrawJobStatus.FAILED: JobState.FAILED,
+}
+
+
+def job_rows(*, query: str, state: str, limit: int) -> list[JobRow]:
+    """Every task's draw jobs, for the system administrator (who sees all departments' jobs
+    but no draw's content beyond its public number)."""
+    jobs = DrawJob.objects.select_related("task", "created_by", "draw")
+    if state:
+        jobs = jobs.filter(status__in=[s for s, js in _STATES.items() if js == state])
+    if query:
+        jobs = jobs.filter(
+            Q(task__code__icontains=query)
+            | Q(task__name__icontains=query)
+            | Q(created_by__username__icontains=query)
+            | Q(created_by__display_name__icontains=query)
+            | Q(worker__icontains=query)
+            | Q(message__icontains=query)
+        )
+    return [
+        JobRow(
+            kind_label="抽取",
+            id=job.pk,
+            title=f"{job.task.code} {job.get_action_display()}{job.get_purpose_display()}抽取"
+            + (f"（{job.draw.public_id}）" if job.draw else ""),
+            state=_STATES[job.status],
+            status_label=job.get_status_display(),
+            created_at=job.created_at,
+            started_at=job.started_at,
+            finished_at=job.finished_at,
+            created_by=job.created_by.display_name or job.created_by.username,
+            worker=job.worker,
+            attempts=job.attempts,
+            message=job.message,
+        )
+        for job in jobs[:limit]
+    ]

@@ -32,6 +32,7 @@ PAGES = {
     "notifications:list": set(Role.values),
     "notifications:preferences": set(Role.values),
     "workdays:years": {Role.SYSTEM_ADMIN},
+    "jobs:list": {Role.SYSTEM_ADMIN},
     "fieldwork:today": {Role.INSPECTOR},
     "fieldwork:review-list": {Role.DEPARTMENT_ADMIN},
     "fieldwork:approval-list": {Role.DEPARTMENT_ADMIN},

@@ -70,6 +70,10 @@ class DrawJob(models.Model):
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     finished_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("最近进度"), null=True, blank=True)
+    # The machine and process that ran it last (host:pid), and how many times it was started:
+    # a job whose worker died part-way is started again, up to JOB_MAX_ATTEMPTS.
+    worker = models.CharField(_("执行进程"), max_length=200, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("执行次数"), default=0)
 
     class Meta:
         verbose_name = _("抽取任务")
