@@ -24,6 +24,7 @@ urlpatterns = [
     path("jc/", code_views.inspection_code_search, name="inspection-code-search"),
     path("jc/<str:token>/", code_views.inspection_code, name="inspection-code"),
     path("procedures/", views.procedures, name="procedures"),
+    path("open-data/", views.open_data, name="open-data"),
     path("draws/<str:public_id>/", draws.draw_detail, name="draw"),
     path(
         "draws/<str:public_id>/announcement.json", draws.draw_announcement, name="draw_announcement"
