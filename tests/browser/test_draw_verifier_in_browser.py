@@ -21,6 +21,13 @@ pytestmark = pytest.mark.browser
 
 VECTORS = Path(__file__).resolve().parents[1] / "inspections" / "draws" / "vectors"
 NO_WEB_CRYPTO = "delete Crypto.prototype.subtle;"
+# Any Content-Security-Policy violation the page causes, collected for the test to read.
+WATCH_CSP = """
+window.__cspViolations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__cspViolations.push(e.violatedDirective + " " + (e.blockedURI || "inline"));
+});
+"""
 HASHES = {"webcrypto": "浏览器内置的 SHA-256", "javascript": "本页自带的 SHA-256"}
 
 
@@ -92,6 +99,7 @@ def _verify_on_page(page, public_id: str, hash_kind: str) -> None:
 
 @pytest.mark.parametrize("hash_kind", ["webcrypto", "javascript"])
 def test_every_demo_draw_verifies_in_the_browser_as_verify_draw_does(page, hash_kind):
+    page.add_init_script(WATCH_CSP)
     if hash_kind == "javascript":
         page.add_init_script(NO_WEB_CRYPTO)
     for draw in _performed_draws(page):
@@ -107,6 +115,7 @@ def test_every_demo_draw_verifies_in_the_browser_as_verify_draw_does(page, hash_
             recomputed = steps.locator("[data-step=picks] pre").inner_text()
             assert (recomputed.rstrip("\n") + "\n").encode() == expected
             assert expected == published
+        assert page.evaluate("window.__cspViolations") == [], draw["id"]
 
 
 @pytest.mark.parametrize("hash_kind", ["webcrypto", "javascript"])

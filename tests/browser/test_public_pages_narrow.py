@@ -8,6 +8,7 @@ from playwright.sync_api import expect
 pytestmark = pytest.mark.browser
 
 PAGES = [
+    "/",
     "/public/",
     "/public/firms/?q=公司",
     "/public/items/",

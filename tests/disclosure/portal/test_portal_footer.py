@@ -5,7 +5,7 @@ import pytest
 
 
 @pytest.mark.parametrize(
-    "path", ["/public/", "/public/firms/?q=x", "/public/procedures/", "/public/results/"]
+    "path", ["/", "/public/", "/public/firms/?q=x", "/public/procedures/", "/public/results/"]
 )
 def test_the_footer_shows_the_host_contact_and_filing_number(client, db, settings, path):
     settings.PORTAL_HOST_ORGANISATION = "某某市市场监督管理局"
