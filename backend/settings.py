@@ -482,6 +482,11 @@ PUBLIC_API_RATE = os.getenv("PUBLIC_API_RATE", "60/min")
 # The address at which a firm's phone reaches the portal (e.g. https://jg.example.gov.cn), put in
 # the inspection codes' QR images; empty: the address of the page that shows the code.
 PUBLIC_BASE_URL = os.getenv("PUBLIC_BASE_URL", "").rstrip("/")
+# The footer of every public page: who runs the portal, how to reach them, and the site's ICP
+# filing (备案) number, which a government site must display. Each line is left out while unset.
+PORTAL_HOST_ORGANISATION = os.getenv("PORTAL_HOST_ORGANISATION", "").strip()
+PORTAL_CONTACT = os.getenv("PORTAL_CONTACT", "").strip()
+PORTAL_ICP_NUMBER = os.getenv("PORTAL_ICP_NUMBER", "").strip()
 # The number a firm calls about an inspection without a valid code (the supervisor's published
 # line; 12345 is the national 政务服务便民热线), shown on the public verification page.
 SUPERVISION_PHONE = os.getenv("SUPERVISION_PHONE", "12345")

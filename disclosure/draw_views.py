@@ -10,6 +10,7 @@ result (the firms it staffs) is public, like the firms draw it comes from.
 """
 
 import json
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +20,7 @@ from django.utils.cache import patch_cache_control
 from django.views.decorators.http import require_safe
 
 from backend.audit.services import record_event
+from backend.organisation.models import Department
 from disclosure.pages import public_page, url_code
 from disclosure.redaction import may_audit, public_draw, public_draws
 from inspections.draws import dr1, draw_files
@@ -56,6 +58,28 @@ def _json_bytes(obj: Any) -> bytes:
     return (json.dumps(obj, ensure_ascii=False, indent=2, sort_keys=True) + "\n").encode()
 
 
+def _summary(draw: Draw) -> dict[str, Any]:
+    """What a citizen reads first: what was drawn from what, when, and who witnessed it."""
+    ann = draw.announcement
+    summary: dict[str, Any] = {
+        "pool_size": ann["pool_size"],
+        "announced_at": datetime.fromisoformat(ann["announced_at"]),
+        "witnesses": _witnesses(draw),
+    }
+    if draw.purpose == DrawPurpose.FIRMS:
+        quota = ann["quota"]
+        summary["firms"] = sum(quota.values())
+        summary["strata"] = [(stratum, quota[stratum]) for stratum in sorted(quota)]
+    else:
+        names = dict(Department.objects.filter(code__in=ann["team"]).values_list("code", "name"))
+        summary["team"] = [
+            (names.get(code, code), ann["team"][code]) for code in sorted(ann["team"])
+        ]
+        summary["cap"] = ann["cap"]
+        summary["firms"] = firms_result_for(draw).count(b"\n") - 1
+    return summary
+
+
 @public_page
 def draw_detail(request, public_id: str):
     draw = _get(public_id)
@@ -66,6 +90,7 @@ def draw_detail(request, public_id: str):
         "portal/draw_detail.html",
         {
             "draw": record,
+            "summary": _summary(draw),
             "announcement_text": _json_bytes(draw.announcement).decode(),
             "reveal_text": _json_bytes(draw.reveal).decode() if draw.is_performed else "",
             "pool_public": draw.purpose == DrawPurpose.FIRMS,

@@ -27,6 +27,7 @@ urlpatterns = [
     path("pj/<str:token>/", rating_views.rating, name="rating"),
     path("ratings/", rating_views.rating_statistics, name="rating-statistics"),
     path("procedures/", views.procedures, name="procedures"),
+    path("open-data/", views.open_data, name="open-data"),
     path("draws/<str:public_id>/", draws.draw_detail, name="draw"),
     path(
         "draws/<str:public_id>/announcement.json", draws.draw_announcement, name="draw_announcement"

@@ -150,3 +150,10 @@ def officer_list(request):
 def procedures(request):
     departments = [redaction.public_department(d) for d in redaction.public_departments()]
     return render(request, "portal/procedures.html", {"departments": departments})
+
+
+@public_page
+def open_data(request):
+    """开放数据: the read-only API for those who build on the public data (developers, not the
+    citizens the home page speaks to): what it offers, CORS, the rate limit."""
+    return render(request, "portal/open_data.html")

@@ -37,7 +37,14 @@ PER_SHAPE = 2
 
 # Where each crawl starts, besides the links it finds.
 STARTS = {
-    None: ["/", "/public/", "/accounts/login/", "/public/procedures/", "/no-such-page/"],
+    None: [
+        "/",
+        "/public/",
+        "/accounts/login/",
+        "/public/procedures/",
+        "/public/open-data/",
+        "/no-such-page/",
+    ],
     "kj_planner": ["/", "/plans/", "/tasks/", "/directory/firms/", "/imports/firms/"],
     "kj_inspector": ["/", "/field/"],
     "kj_legal": ["/", "/legal/"],

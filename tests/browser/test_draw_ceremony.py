@@ -62,6 +62,8 @@ def _verify(page, public_id: str, folder) -> subprocess.CompletedProcess:
     page.goto(f"/public/draws/{public_id}/")
     expect(page.get_by_test_id("draw-status")).to_have_text("已抽取")
     expect(page.get_by_test_id("draw-result").locator("tbody tr").first).to_be_visible()
+    # The files and the command are in the collapsed 技术验证 section.
+    page.get_by_test_id("technical").locator("summary").click()
     folder.mkdir()
     links = {
         name: page.get_by_role("link", name=name, exact=True).first.get_attribute("href")
