@@ -33,6 +33,7 @@ from fieldwork.selectors import (
     my_upcoming_inspections,
 )
 from fieldwork.services import evidence, records
+from fieldwork.services.followups import AFTER_REVIEW
 from fieldwork.views.checklist import (
     STAGES,
     checklist,
@@ -176,6 +177,8 @@ def render_inspection(
             "decisions": decisions,
             "results": result_labels(inspection.result_codes),
             "result_told_states": RESULT_TOLD,
+            # The reviewed result's follow-ups, closing and archiving: their own page.
+            "follow_up_states": AFTER_REVIEW,
             "window": window_text(inspection),
             "evidence": evidence.evidence_items(inspection),
             "can_upload": member and inspection.state not in evidence.CLOSED_STATES,

@@ -599,3 +599,19 @@ def test_two_concurrent_submissions_of_one_follow_up_record_it_once(reviewed, pl
         "recheck",
         "completed",
     ]
+
+
+def test_the_inspection_page_links_to_its_follow_ups_once_the_result_is_reviewed(
+    inspection, team, fill_record, department_admin, login
+):
+    """The follow-ups and the closing (办结) have their own page: the inspection's page leads
+    there once the result is agreed, and not before (no page linked to it)."""
+    link = reverse("fieldwork:followups", args=[inspection.pk])
+    client = login(department_admin)
+    fill_record(inspection, team, codes=["no-problem"])
+    records.submit_for_review(actor=team[0], inspection=inspection)
+    page = client.get(reverse("fieldwork:inspection", args=[inspection.pk])).content.decode()
+    assert 'data-testid="followups-link"' not in page and link not in page
+    records.review_result(actor=department_admin, inspection=inspection, agree=True)
+    page = client.get(reverse("fieldwork:inspection", args=[inspection.pk])).content.decode()
+    assert f'href="{link}" data-testid="followups-link">后续处置与办结</a>' in page
