@@ -209,6 +209,8 @@ def _record_on_site(inspection: Inspection, author: User, story: Story, codes: l
         officers_present=numbers,
         certificates_shown=True,
         code_unverified_reason="" if scan is not None else "检查对象未能扫码核验",
+        # Kept only where every item allows a non-site method (非现场优先).
+        onsite_reason="需现场核对外籍员工在岗情况和证件原件",
         place=place,
         # Around 长春市 (43.88 N, 125.32 E), a little apart for each employer.
         latitude=f"{43.85 + inspection.pk % 7 * 0.011:.6f}",

@@ -193,6 +193,8 @@ def test_an_inspector_completes_an_inspection_on_a_phone_with_a_photo(phone, sta
     arrival.get_by_text("已向检查对象出示执法证件", exact=True).click()
     # The firm did not scan the 检查码 here: the arrival says why.
     arrival.get_by_label("检查对象未扫码核验检查码的原因").fill("检查对象手机无法联网")
+    # The item allows 书面检查 too: a visit says why it cannot be done on paper (非现场优先).
+    arrival.get_by_label("入企现场检查的理由").fill("需现场核对外籍员工在岗情况")
     arrival.get_by_label("地点").fill("长春市朝阳区红旗街88号")
     _save(arrival)
     recorded("到达现场、出示执法证件")
@@ -295,6 +297,7 @@ def test_a_stage_saved_offline_is_recorded_once_when_the_phone_is_back_online(ph
         box.check()
     arrival.get_by_text("已向检查对象出示执法证件").click()
     arrival.get_by_label("检查对象未扫码核验检查码的原因").fill("检查对象手机无法联网")
+    arrival.get_by_label("入企现场检查的理由").fill("需现场核对外籍员工在岗情况")
 
     def lose_the_answer(route):
         route.fetch()  # the server records it
