@@ -501,6 +501,11 @@ if COMPLAINT_ANSWER_WORKING_DAYS < 1:
 SUPERVISION_MULTIPLE_BODIES_DAYS = envint("SUPERVISION_MULTIPLE_BODIES_DAYS", 30)
 if SUPERVISION_MULTIPLE_BODIES_DAYS < 0:
     raise ImproperlyConfigured("SUPERVISION_MULTIPLE_BODIES_DAYS must not be negative")
+# 执法主体 (backend/organisation/bodies.py): on, a task may be opened or announced only by
+# departments registered as inspection bodies (confirmed and announced). Off by default, so that an
+# installation that upgrades keeps inspecting while its administrators register the departments;
+# an unregistered department is still shown as 未登记 everywhere (docs/rules-2025.md).
+REQUIRE_REGISTERED_BODIES = envbool("REQUIRE_REGISTERED_BODIES", "false")
 SUPERVISION_OPINION_WORKING_DAYS = envint("SUPERVISION_OPINION_WORKING_DAYS", 10)
 if SUPERVISION_OPINION_WORKING_DAYS < 1:
     raise ImproperlyConfigured("SUPERVISION_OPINION_WORKING_DAYS must be at least 1")

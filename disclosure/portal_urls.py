@@ -20,6 +20,7 @@ urlpatterns = [
     path("items/", views.item_list, name="items"),
     path("items/<str:code>/", views.item_detail, name="item"),
     path("officers/", views.officer_list, name="officers"),
+    path("bodies/", views.inspection_bodies, name="bodies"),
     # 检查码 (扫码入企): scanned (the token) or typed (?code=).
     path("jc/", code_views.inspection_code_search, name="inspection-code-search"),
     path("jc/<str:token>/", code_views.inspection_code, name="inspection-code"),

@@ -143,6 +143,14 @@ def officer_list(request):
     )
 
 
+@public_page
+def inspection_bodies(request):
+    """执法主体: the registered inspection bodies and their entrusted organisations."""
+    return render(
+        request, "portal/inspection_bodies.html", {"bodies": redaction.public_inspection_bodies()}
+    )
+
+
 # --- procedures ----------------------------------------------------------------------------------
 
 

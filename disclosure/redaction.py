@@ -15,6 +15,10 @@ not carry. The rules (../shared/domain.md, Disclosure):
   department and each valid certificate's number, fields and validity. Nothing else: no ID
   number, phone, gender, position, category, expertise, jurisdiction area or status; a
   suspended, revoked or expired certificate is not listed.
+- Inspection bodies (执法主体): departments registered as of today (confirmed and announced),
+  with their legal status, legal basis (scrubbed), confirmation date and 文号; their entrusted
+  organisations (受委托组织) whose 委托书 is published and valid today: name, 统一社会信用代码 (of
+  an organisation, not a person), 委托书 number, scope (scrubbed) and period. No person is named.
 - Results: only `PublishedResult` rows, which the publishing service makes from reviewed
   inspections alone and which hold nothing but the public columns (agency, firm name and
   统一社会信用代码, region, items, date, result in official wording, follow-up kinds and whether
@@ -42,6 +46,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from backend.accounts.roles import Role
+from backend.organisation.bodies import public_bodies, public_entrusted
 from backend.organisation.models import Department
 from backend.personal_numbers import scrub
 from disclosure.models import FollowUpSummary, PublicationKind, PublishedResult
@@ -86,6 +91,60 @@ def public_departments() -> QuerySet[Department]:
 
 def public_department(department: Department) -> PublicDepartment:
     return PublicDepartment(code=department.code, name=department.name)
+
+
+# --- inspection bodies (执法主体) --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PublicEntrustedOrganisation:
+    name: str
+    uscc: str
+    entrustment_number: str
+    scope: str
+    valid_from: date
+    valid_until: date
+
+
+@dataclass(frozen=True)
+class PublicInspectionBody:
+    code: str
+    name: str
+    legal_status: str
+    legal_basis: str
+    confirmed_on: date
+    announcement_number: str
+    entrusted: tuple[PublicEntrustedOrganisation, ...]
+
+
+def public_inspection_bodies(on: date | None = None) -> list[PublicInspectionBody]:
+    """The registered inspection bodies on `on` (today), each with its entrusted organisations
+    whose 委托书 is published and valid that day."""
+    on = on or timezone.localdate()
+    entrusted: dict[int, list[PublicEntrustedOrganisation]] = {}
+    for row in public_entrusted(on):
+        entrusted.setdefault(row.department_id, []).append(
+            PublicEntrustedOrganisation(
+                name=row.name,
+                uscc=row.uscc,
+                entrustment_number=row.entrustment_number,
+                scope=scrub(row.scope),
+                valid_from=row.valid_from,
+                valid_until=row.valid_until,
+            )
+        )
+    return [
+        PublicInspectionBody(
+            code=department.code,
+            name=department.name,
+            legal_status=department.inspection_body.get_legal_status_display(),
+            legal_basis=scrub(department.inspection_body.legal_basis),
+            confirmed_on=department.inspection_body.confirmed_on,
+            announcement_number=department.inspection_body.announcement_number,
+            entrusted=tuple(entrusted.get(department.pk, ())),
+        )
+        for department in public_bodies(on)
+    ]
 
 
 # --- firms ---------------------------------------------------------------------------------------

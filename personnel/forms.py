@@ -7,6 +7,7 @@ from django.forms.models import fields_for_model, model_to_dict
 
 from backend.accounts.models import User
 from backend.codes import CodeError, check_region_code, check_uscc
+from backend.organisation.models import EntrustedOrganisation, InspectionBody
 from personnel.models import (
     CertificateKind,
     ConflictRelation,
@@ -246,3 +247,29 @@ class EligibilityForm(forms.Form):
 
     def require_training_value(self) -> bool | None:
         return {"yes": True, "no": False}.get(self.cleaned_data.get("require_training") or "")
+
+
+class InspectionBodyForm(ModelFieldsForm):
+    """执法主体登记: legal status, basis and the confirmation announced."""
+
+    model = InspectionBody
+    field_names = ("legal_status", "legal_basis", "confirmed_on", "announcement_number")
+    widgets = {"confirmed_on": DateInput, "legal_basis": forms.Textarea(attrs={"rows": 3})}
+
+
+class EntrustedOrganisationForm(ModelFieldsForm):
+    model = EntrustedOrganisation
+    field_names = (
+        "name",
+        "uscc",
+        "entrustment_number",
+        "scope",
+        "valid_from",
+        "valid_until",
+        "published",
+    )
+    widgets = {
+        "valid_from": DateInput,
+        "valid_until": DateInput,
+        "scope": forms.Textarea(attrs={"rows": 3}),
+    }

@@ -1,11 +1,16 @@
 from django.urls import path
 
-from personnel.views import officers, pools, records
+from personnel.views import bodies, officers, pools, records
 
 app_name = "personnel"
 
 urlpatterns = [
     path("", officers.officer_list, name="officers"),
+    # 执法主体与受委托组织 (部门管理员: own department; 系统管理员: all).
+    path("bodies/", bodies.body_list, name="bodies"),
+    path("bodies/<int:pk>/register/", bodies.body_register, name="body-register"),
+    path("bodies/<int:pk>/entrusted/new/", bodies.entrusted_create, name="entrusted-create"),
+    path("entrusted/<int:pk>/edit/", bodies.entrusted_edit, name="entrusted-edit"),
     path("officers/new/", officers.officer_create, name="officer-create"),
     path("officers/find/", officers.officer_find, name="officer-find"),
     path("officers/<int:pk>/", officers.officer_detail, name="officer"),

@@ -25,9 +25,9 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Count, Max, Q, QuerySet
+from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
-from backend.organisation.models import Department
+from backend.organisation.models import Department, InspectionBody
 from fieldwork.models import ApprovalState, Inspection
 from fieldwork.selectors import recent_inspections
 from inspections.directory.models import Firm, InspectionItem
@@ -170,6 +170,7 @@ def find_warnings(filters: Filters, *, today: date, limit: int | None = SHOWN) -
         WarningKind.REPEATED: repeated_items,
         WarningKind.FREQUENT: high_frequency,
         WarningKind.OVERDUE: overdue_approvals,
+        WarningKind.UNREGISTERED: unregistered_bodies,
     }
     result = Warnings()
     for kind in filters.kinds:
@@ -444,6 +445,54 @@ def overdue_approvals(filters: Filters, *, today: date) -> list[Found]:
     return _overdue_found(rows.order_by("approval_due"))
 
 
+# --- 未登记主体 -------------------------------------------------------------------------------
+
+
+def _by_unregistered(rows: QuerySet[Inspection]) -> QuerySet[Inspection]:
+    """Those of `rows` whose body (the task's lead department) was not a registered inspection
+    body (confirmed and announced) on the day the inspection started."""
+    registered = InspectionBody.objects.filter(
+        department_id=OuterRef("task__department_id"),
+        confirmed_on__isnull=False,
+        confirmed_on__lte=OuterRef("window_start"),
+    )
+    return rows.filter(~Exists(registered))
+
+
+def _unregistered_found(rows: QuerySet[Inspection]) -> list[Found]:
+    found = []
+    for row in rows.values(*INVOLVED_FIELDS):
+        involved = _involved(row)
+        found.append(
+            Found(
+                kind=WarningKind.UNREGISTERED,
+                firm_uscc=row["firm_uscc"],
+                firm_name=row["firm_name"],
+                day=involved.window_start,
+                text=(
+                    f"{involved.department}对{row['firm_name']}的检查{involved.code}"
+                    f"（{involved.window_start:%Y-%m-%d}起）实施时，{involved.department}"
+                    "尚未登记为执法主体（未经确认公告）。"
+                ),
+                inspections=(involved,),
+                departments=(involved.department_id,),
+            )
+        )
+    return found
+
+
+def unregistered_bodies(filters: Filters, *, today: date) -> list[Found]:
+    """Found only once the installation requires registered bodies (`REQUIRE_REGISTERED_BODIES`):
+    before that, every department of an upgraded installation is 未登记 and each of its
+    inspections would be listed (docs/rules-2025.md)."""
+    if not settings.REQUIRE_REGISTERED_BODIES:
+        return []
+    rows = _search(_started(Inspection.objects.all(), filters.since, filters.until), filters.q)
+    if filters.department:
+        rows = rows.filter(task__department_id=filters.department)
+    return _unregistered_found(_by_unregistered(rows).order_by("window_start", "pk"))
+
+
 # --- a task's warnings, for its planner ----------------------------------------------------------
 
 
@@ -493,11 +542,17 @@ def warnings_for_task(task: SamplingTask, *, today: date, limit: int = 10) -> Wa
     overdue = _overdue_found(
         task.inspections.filter(approval_state=ApprovalState.EMERGENCY, approval_due__lt=today)
     )
+    unregistered = (
+        _unregistered_found(_by_unregistered(task.inspections.all()).order_by("window_start", "pk"))
+        if settings.REQUIRE_REGISTERED_BODIES
+        else []
+    )
     for kind, found in (
         (WarningKind.MULTIPLE, multiple),
         (WarningKind.REPEATED, repeated),
         (WarningKind.FREQUENT, frequent),
         (WarningKind.OVERDUE, overdue),
+        (WarningKind.UNREGISTERED, unregistered),
     ):
         result.totals[kind] = len(found)
         result.found[kind] = found[:limit]

@@ -36,6 +36,7 @@ class WarningKind(models.TextChoices):
     REPEATED = "repeated", _("重复检查")
     FREQUENT = "frequent", _("高频检查")
     OVERDUE = "overdue", _("补办审批超期")
+    UNREGISTERED = "unregistered", _("未登记主体检查")
 
 
 class OpinionSubject(models.TextChoices):

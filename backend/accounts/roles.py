@@ -69,6 +69,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         (_("结果审核"), "fieldwork:review-list"),
         (_("执法人员"), "personnel:officers"),
         (_("人员库"), "personnel:pools"),
+        (_("执法主体"), "personnel:bodies"),
         (_("法制审核"), "legalreview:department"),
         (_("监督意见"), "supervision:department-opinions"),
         (_("检查年度统计"), "supervision:annual"),
@@ -83,6 +84,7 @@ NAVIGATION: dict[str, list[tuple[str, str]]] = {
         (_("后台任务"), "jobs:list"),
         (_("后台维护"), "admin:index"),
         (_("人员库"), "personnel:pools"),
+        (_("执法主体"), "personnel:bodies"),
     ],
     Role.SECURITY_ADMIN: [
         (_("账户安全"), "accounts:home-security"),

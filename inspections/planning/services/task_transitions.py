@@ -24,6 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.audit.services import record_event
+from backend.organisation.bodies import check_registered
 from inspections.planning.access import lock_task, require_lead_planner
 from inspections.planning.actions import PlanningAction
 from inspections.planning.models import SamplingTask, TaskStatus, TaskTransition
@@ -48,6 +49,7 @@ def _check_ready_to_announce(task: SamplingTask) -> None:
             {"non_field_errors": f"{'、'.join(waiting)}尚未确认参与，不能公告抽取"},
             code="departments_unconfirmed",
         )
+    check_registered([p.department for p in participations])
     check_team(participations)
     published_versions(list(task.items.all()))
 

@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from backend.organisation.bodies import check_registered
 from backend.organisation.models import Department
 from inspections.directory.models import InspectionItemVersion
 from inspections.planning import rules
@@ -159,6 +160,8 @@ def open_task(
     check_window(window_start, window_end, plan)
     if plan.department not in seats:
         raise ValidationError({"seats": f"请填写发起部门（{plan.department.name}）的每组人数"})
+    # Only registered inspection bodies inspect (执法主体; when the setting requires it).
+    check_registered(list(seats))
     scope = clean_scope(
         {
             "scope_mode": scope_mode,
