@@ -144,7 +144,7 @@ def _seat_demo_logins(task: SamplingTask, created: dict[str, int]) -> None:
         created["关联的执法人员账号"] += 1
 
 
-def _author(inspection: Inspection, lead_code: str, created: dict[str, int]) -> User:
+def team_author(inspection: Inspection, lead_code: str, created: dict[str, int]) -> User:
     """The team member who records the inspection: a demo login if one is seated, else any
     seated officer's login, else a new login for an officer of a participating department
     (the lead department's officers stay free for its other tasks, such as T-2021-008)."""
@@ -389,7 +389,7 @@ def seed_fieldwork() -> dict[str, int]:
     lead = task.department.code
     for number, (inspection, story) in enumerate(_joint_task()[1]):
         day = date(2021, 6, 10 + 3 * number)
-        author = _author(inspection, lead, created)
+        author = team_author(inspection, lead, created)
         if inspection.approval_state == ApprovalState.PENDING:
             approve_inspection(
                 actor=head,
@@ -428,7 +428,7 @@ def seed_follow_ups() -> dict[str, int]:
     records_before = InspectionRecord.objects.filter(inspection__task=task).count()
     for inspection, story in stories:
         if inspection.state == S.REVIEWED:
-            author = _author(inspection, task.department.code, {"执法人员账号": 0})
+            author = team_author(inspection, task.department.code, {"执法人员账号": 0})
             _follow_up(inspection, story, author, planner, head, date(2021, 6, 28))
     created["全过程记录"] = (
         InspectionRecord.objects.filter(inspection__task=task).count() - records_before

@@ -1,6 +1,6 @@
 """The supervisor's warnings page in a real browser: the demo's 市司法局 supervisor lands on the
-warnings (the science bureau's employers at its cap), filters them, and finds the opinion that
-waits for the bureau's answer."""
+warnings (the employer at the science bureau's cap this year, demo.rules_2025), filters them,
+and finds the opinion that waits for the bureau's answer."""
 
 import re
 
@@ -17,7 +17,7 @@ def test_the_supervisor_filters_the_warnings_and_finds_the_waiting_opinion(page)
     account = next(a for a in DEMO_ACCOUNTS if a.username == "sf_supervisor")
     log_in(page, account.username, account.password)
     expect(page).to_have_url(re.compile(r"/supervision/$"))
-    expect(page.get_by_test_id("warning-totals")).to_contain_text("高频检查 6 条")
+    expect(page.get_by_test_id("warning-totals")).to_contain_text("高频检查 1 条")
     expect(page.get_by_test_id("warnings")).to_contain_text("已达到市科学技术局设定的检查频次上限")
 
     page.get_by_label("预警类型").select_option("overdue")

@@ -10,6 +10,7 @@ from demo.legal_review import seed_legal_reviews
 from demo.officers import seed_personnel
 from demo.plans import seed_plans
 from demo.ratings import seed_ratings
+from demo.rules_2025 import seed_rules_2025
 from demo.supervision import seed_supervision
 
 # Each part of the demo, layer by layer from the bottom (backend, personnel, the inspection
@@ -27,6 +28,7 @@ DEMO_PARTS = [
     ("重大执法决定法制审核", seed_legal_reviews),
     ("后续处置与办结", seed_follow_ups),
     ("企业评价与投诉", seed_ratings),
+    ("2025年涉企行政检查新规（本年度）", seed_rules_2025),
     ("行政执法监督", seed_supervision),
 ]
 
