@@ -9,6 +9,77 @@
       toggle.setAttribute("aria-expanded", open ? "true" : "false");
     });
   }
+  // A step that cannot be undone asks first: data-confirm on the form (or on the button that
+  // submits it) says what cannot be undone. Without JavaScript the form simply submits.
+  document.addEventListener("submit", function (event) {
+    var button = event.submitter;
+    var question = (button && button.dataset.confirm) || event.target.dataset.confirm;
+    if (question && !window.confirm(question)) {
+      event.preventDefault();
+      event.stopImmediatePropagation();
+    }
+  });
+  // A form sent back with errors: a summary at its top, each error linked to its field, and
+  // the page scrolled to the first form with an error.
+  function fieldLabel(field) {
+    var label = field.id && document.querySelector('label[for="' + field.id + '"]');
+    label = label || field.closest("label");
+    var text = label ? label.textContent : field.name;
+    return text.replace(/\s+/g, " ").trim().split(" ")[0];
+  }
+  function errorText(field) {
+    // Django names a field's error list after the field; older markup puts it nearby.
+    var list = document.getElementById(field.id + "_error");
+    for (var node = field.parentElement; !list && node && node !== field.form; node = node.parentElement) {
+      list = node.querySelector(".errorlist");
+    }
+    return list ? list.textContent.replace(/\s+/g, " ").trim() : "请检查此项";
+  }
+  var first = null;
+  document.querySelectorAll("form").forEach(function (form) {
+    var fields = form.querySelectorAll('[aria-invalid="true"]');
+    var general = form.querySelectorAll(".errorlist.nonfield, p.error");
+    if (!fields.length && !general.length) {
+      return;
+    }
+    var summary = document.createElement("div");
+    summary.className = "error-summary";
+    summary.setAttribute("role", "alert");
+    summary.setAttribute("tabindex", "-1");
+    summary.dataset.testid = "error-summary";
+    var heading = document.createElement("p");
+    heading.textContent = "提交未成功，请更正以下内容：";
+    summary.appendChild(heading);
+    var list = document.createElement("ul");
+    fields.forEach(function (field) {
+      if (!field.id) {
+        return;
+      }
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#" + field.id;
+      link.textContent = fieldLabel(field) + "：" + errorText(field);
+      link.addEventListener("click", function (e) {
+        e.preventDefault();
+        field.focus();
+        field.scrollIntoView({ block: "center" });
+      });
+      item.appendChild(link);
+      list.appendChild(item);
+    });
+    general.forEach(function (error) {
+      var item = document.createElement("li");
+      item.textContent = error.textContent.replace(/\s+/g, " ").trim();
+      list.appendChild(item);
+    });
+    summary.appendChild(list);
+    form.insertBefore(summary, form.firstChild);
+    first = first || summary;
+  });
+  if (first) {
+    first.scrollIntoView({ block: "start" });
+    first.focus({ preventScroll: true });
+  }
   // A form submits once: a double click must not send a draw or an import twice.
   document.addEventListener("submit", function (event) {
     var form = event.target;
