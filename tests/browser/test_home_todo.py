@@ -66,3 +66,18 @@ def test_every_demo_home_is_a_to_do_list_without_codes(page):
         body = page.locator("body").inner_text()
         assert not re.search(r"\b[a-z]+\.[a-z_]+\b \d+", body), username
         assert not re.search(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", body), username
+
+
+def test_a_form_sent_back_with_errors_lists_them_at_its_top_linked_to_the_fields(page):
+    log_in(page, "kj_planner", PASSWORDS["kj_planner"])
+    page.goto("/accounts/password/")
+    page.get_by_role("button", name="修改密码").click()  # nothing filled in
+    summary = page.get_by_test_id("error-summary")
+    expect(summary).to_be_visible()
+    expect(summary).to_be_in_viewport()
+    expect(summary).to_contain_text("原密码：请输入原密码")
+    link = summary.get_by_role("link").first
+    target = link.get_attribute("href")
+    assert target.startswith("#id_")
+    link.click()
+    assert page.evaluate("document.activeElement.id") == target[1:]

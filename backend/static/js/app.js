@@ -27,38 +27,48 @@
     var text = label ? label.textContent : field.name;
     return text.replace(/\s+/g, " ").trim().split(" ")[0];
   }
-  function errorText(field) {
-    // Django names a field's error list after the field; older markup puts it nearby.
-    var list = document.getElementById(field.id + "_error");
-    for (var node = field.parentElement; !list && node && node !== field.form; node = node.parentElement) {
-      list = node.querySelector(".errorlist");
+  var FIELDS = "input, select, textarea";
+  function errorFor(field) {
+    // Django names a field's error list after the field; the templates put theirs beside it.
+    var own = document.getElementById(field.id + "_error");
+    if (own) {
+      return own;
     }
-    return list ? list.textContent.replace(/\s+/g, " ").trim() : "请检查此项";
+    for (var next = field.nextElementSibling; next && !next.matches("label, button, " + FIELDS); next = next.nextElementSibling) {
+      if (next.matches(".errorlist, .error")) {
+        return next;
+      }
+    }
+    for (var node = field.parentElement; node && node !== field.form; node = node.parentElement) {
+      if (node.querySelectorAll(FIELDS).length > 1) {
+        break;
+      }
+      var found = node.querySelector(".errorlist, .error");
+      if (found) {
+        return found;
+      }
+    }
+    return null;
+  }
+  function plain(element) {
+    return element.textContent.replace(/\s+/g, " ").trim();
   }
   var first = null;
   document.querySelectorAll("form").forEach(function (form) {
-    var fields = form.querySelectorAll('[aria-invalid="true"]');
-    var general = form.querySelectorAll(".errorlist.nonfield, p.error");
-    if (!fields.length && !general.length) {
-      return;
-    }
-    var summary = document.createElement("div");
-    summary.className = "error-summary";
-    summary.setAttribute("role", "alert");
-    summary.setAttribute("tabindex", "-1");
-    summary.dataset.testid = "error-summary";
-    var heading = document.createElement("p");
-    heading.textContent = "提交未成功，请更正以下内容：";
-    summary.appendChild(heading);
+    var fields = Array.prototype.filter.call(form.querySelectorAll('[aria-invalid="true"]'), function (f) {
+      return f.id;
+    });
+    var used = [];
     var list = document.createElement("ul");
     fields.forEach(function (field) {
-      if (!field.id) {
-        return;
+      var error = errorFor(field);
+      if (error) {
+        used.push(error);
       }
       var item = document.createElement("li");
       var link = document.createElement("a");
       link.href = "#" + field.id;
-      link.textContent = fieldLabel(field) + "：" + errorText(field);
+      link.textContent = fieldLabel(field) + "：" + (error ? plain(error) : "请检查此项");
       link.addEventListener("click", function (e) {
         e.preventDefault();
         field.focus();
@@ -67,11 +77,24 @@
       item.appendChild(link);
       list.appendChild(item);
     });
-    general.forEach(function (error) {
-      var item = document.createElement("li");
-      item.textContent = error.textContent.replace(/\s+/g, " ").trim();
-      list.appendChild(item);
+    form.querySelectorAll(".errorlist, p.error").forEach(function (error) {
+      if (used.indexOf(error) === -1 && plain(error)) {
+        var item = document.createElement("li");
+        item.textContent = plain(error);
+        list.appendChild(item);
+      }
     });
+    if (!list.children.length) {
+      return;
+    }
+    var summary = document.createElement("div");
+    summary.className = "error-summary";
+    summary.setAttribute("role", "alert");
+    summary.setAttribute("tabindex", "-1");
+    summary.setAttribute("data-testid", "error-summary");
+    var heading = document.createElement("p");
+    heading.textContent = "提交未成功，请更正以下内容：";
+    summary.appendChild(heading);
     summary.appendChild(list);
     form.insertBefore(summary, form.firstChild);
     first = first || summary;
