@@ -19,3 +19,8 @@ class DisclosureConfig(AppConfig):
         from inspections.planning.services.task_transitions import register_transition_blockers
 
         register_transition_blockers(TaskStatus.PUBLISHED, task_publication_blockers)
+        # What waits for the user on their home page (backend.accounts.todo).
+        from backend.accounts.todo import register_todo_source
+        from disclosure.todo import disclosure_todo
+
+        register_todo_source(disclosure_todo)

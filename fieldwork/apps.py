@@ -38,3 +38,8 @@ class FieldworkConfig(AppConfig):
         from fieldwork.verification import nightly_problems
 
         register_check(NightlyCheck("records", "全过程记录摘要链", nightly_problems, order=30))
+        # What waits for the user on their home page (backend.accounts.todo).
+        from backend.accounts.todo import register_todo_source
+        from fieldwork.todo import fieldwork_todo
+
+        register_todo_source(fieldwork_todo)

@@ -30,3 +30,8 @@ class InspectionsConfig(AppConfig):
         from inspections.draws.draw_jobs import job_rows, sweep_stale_jobs
 
         register_job_kind(JobKind("draw", "抽取", job_rows, sweep_stale_jobs))
+        # What waits for the user on their home page (backend.accounts.todo).
+        from backend.accounts.todo import register_todo_source
+        from inspections.planning.todo import planning_todo
+
+        register_todo_source(planning_todo)

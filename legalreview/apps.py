@@ -12,3 +12,8 @@ class LegalreviewConfig(AppConfig):
         from legalreview.selectors import decisions_of_inspection
 
         register_decisions(decisions_of_inspection)
+        # What waits for the user on their home page (backend.accounts.todo).
+        from backend.accounts.todo import register_todo_source
+        from legalreview.todo import legalreview_todo
+
+        register_todo_source(legalreview_todo)

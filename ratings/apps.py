@@ -17,3 +17,8 @@ class RatingsConfig(AppConfig):
         register_close_handler(issue_rating_link)
         # The 检查结果告知书 prints the link and its QR code once the inspection is closed.
         register_result_notice_addition(rating_link_blocks)
+        # What waits for the user on their home page (backend.accounts.todo).
+        from backend.accounts.todo import register_todo_source
+        from ratings.todo import ratings_todo
+
+        register_todo_source(ratings_todo)

@@ -13,3 +13,8 @@ class SupervisionConfig(AppConfig):
         from supervision.views import TASK_PAGE_SECTION
 
         register_task_page_section(TASK_PAGE_SECTION)
+        # What waits for the user on their home page (backend.accounts.todo).
+        from backend.accounts.todo import register_todo_source
+        from supervision.todo import supervision_todo
+
+        register_todo_source(supervision_todo)

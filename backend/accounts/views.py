@@ -41,6 +41,7 @@ from backend.accounts.services import (
     verify_second_factor,
 )
 from backend.audit.models import AuditEvent, Outcome
+from backend.audit.selectors import my_recent_activity
 
 # The secret of a TOTP app being bound, kept in the session (server side) until its first code
 # confirms it; only then is a device stored.
@@ -260,12 +261,8 @@ def home(request):
     return render(request, "public/index.html")
 
 
-def _my_recent_events(user, limit=10):
-    return AuditEvent.objects.filter(actor=user).order_by("-id")[:limit]
-
-
 def _workspace(request, template, **context):
-    context.setdefault("recent_events", _my_recent_events(request.user))
+    context.setdefault("recent_activity", my_recent_activity(request.user))
     return render(request, template, context)
 
 

@@ -121,7 +121,8 @@ class InspectionRecord(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.inspection_id}#{self.sequence} {self.get_kind_display()}"
+        # Read by people (the home page's recent activity, the admin): the inspection's code.
+        return f"{self.inspection.code} 第{self.sequence}条 {self.get_kind_display()}"
 
     @property
     def is_correction(self) -> bool:

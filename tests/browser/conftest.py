@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 import pytest
-from servers import demo_server
+from servers import accept_dialog, demo_server
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -56,6 +56,7 @@ def browser():
 def page(request, browser, server_url):
     context = browser.new_context(base_url=server_url, locale="zh-CN")
     page = context.new_page()
+    page.on("dialog", accept_dialog)
     yield page
     failed = getattr(request.node, "report_call", None)
     if failed is not None and failed.failed:
@@ -70,6 +71,7 @@ def phone(request, browser, server_url):
         base_url=server_url, locale="zh-CN", viewport={"width": 375, "height": 740}, is_mobile=True
     )
     page = context.new_page()
+    page.on("dialog", accept_dialog)
     yield page
     failed = getattr(request.node, "report_call", None)
     if failed is not None and failed.failed:

@@ -104,3 +104,10 @@ def log_in(page, username: str, password: str) -> None:
         page.get_by_label("验证码").fill(demo_code(url, username))
         page.get_by_role("button", name="验证").click()
         page.wait_for_load_state()
+
+
+def accept_dialog(dialog) -> None:
+    """Answer yes to a confirmation (data-confirm, backend/static/js/app.js), as the person who
+    clicked an irreversible step would; Playwright would otherwise dismiss it and the form would
+    not be sent. A test of the confirmation itself removes this listener."""
+    dialog.accept()

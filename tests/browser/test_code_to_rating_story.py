@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
-from servers import MANAGE, demo_server, log_in
+from servers import MANAGE, accept_dialog, demo_server, log_in
 
 from demo.accounts import DEMO_ACCOUNTS
 
@@ -194,6 +194,7 @@ def test_the_firm_verifies_a_valid_code_and_rates_the_closed_inspection(phone, b
     firm = browser.new_context(locale="zh-CN", viewport=PHONE, is_mobile=True)
     try:
         firm_page = firm.new_page()
+        firm_page.on("dialog", accept_dialog)
         firm_page.goto(code_url)
         expect(firm_page.get_by_test_id("code-status")).to_have_text("✔ 检查码有效")
         expect(firm_page.get_by_test_id("code-text")).to_have_text(shown_code)
@@ -274,6 +275,7 @@ def test_the_firm_verifies_a_valid_code_and_rates_the_closed_inspection(phone, b
         head = browser.new_context(base_url=server_url, locale="zh-CN")
         try:
             desk = head.new_page()
+            desk.on("dialog", accept_dialog)
             log_in(desk, "kj_admin", PASSWORDS["kj_admin"])
             desk.goto("/field/review/")
             card = desk.get_by_test_id(f"review-{code}")
@@ -311,6 +313,7 @@ def test_the_firm_verifies_a_valid_code_and_rates_the_closed_inspection(phone, b
         # --- The firm rates: the link opened twice (two tabs), submitted from the first.
         firm_page.goto(rating_url)
         second_tab = firm.new_page()
+        second_tab.on("dialog", accept_dialog)
         second_tab.goto(rating_url)
         form = firm_page.get_by_test_id("rating-form")
         expect(form).to_be_visible()

@@ -13,7 +13,7 @@ import subprocess
 
 import pytest
 from playwright.sync_api import expect
-from servers import MANAGE, demo_server, log_in
+from servers import MANAGE, accept_dialog, demo_server, log_in
 
 from demo.accounts import DEMO_ACCOUNTS
 
@@ -103,6 +103,7 @@ def started(browser, server_url):
     """The planner starts the task's fieldwork from its page (开始实施), in the browser."""
     context = browser.new_context(base_url=server_url, locale="zh-CN")
     page = context.new_page()
+    page.on("dialog", accept_dialog)
     _log_in(page, "kj_planner", PASSWORDS["kj_planner"])
     page.goto("/tasks/")
     page.get_by_role("link", name=re.compile(TASK)).first.click()
@@ -116,6 +117,7 @@ def started(browser, server_url):
     # 行政检查审批: the head approves both from the list before the team may start.
     context = browser.new_context(base_url=server_url, locale="zh-CN")
     page = context.new_page()
+    page.on("dialog", accept_dialog)
     _log_in(page, "kj_admin", PASSWORDS["kj_admin"])
     page.goto(f"/field/approvals/?q={TASK}")
     waiting = page.get_by_test_id("to-approve").locator("li.card")
@@ -341,6 +343,7 @@ def test_the_inspector_shows_the_code_and_a_second_phone_scans_it(phone, started
     firm = browser.new_context(locale="zh-CN", viewport={"width": 375, "height": 740})
     try:
         page = firm.new_page()
+        page.on("dialog", accept_dialog)
         page.goto(found[0].text)
         expect(page.get_by_test_id("code-status")).to_have_text("✘ 检查码无效：已过有效期")
         expect(page.get_by_test_id("code-advice")).to_contain_text("你单位可以拒绝检查")
