@@ -16,7 +16,7 @@ import subprocess
 
 import pytest
 from playwright.sync_api import expect
-from servers import MANAGE, demo_server, log_in
+from servers import MANAGE, accept_dialog, demo_server, log_in
 
 from demo.accounts import DEMO_ACCOUNTS
 
@@ -83,6 +83,7 @@ def test_a_case_from_complaint_to_approval_to_inspection(browser, server_url):
     planner_context = browser.new_context(base_url=server_url, locale="zh-CN")
     try:
         planner = planner_context.new_page()
+        planner.on("dialog", accept_dialog)  # the confirmations of irreversible steps
         log_in(planner, "kj_planner", PASSWORDS["kj_planner"])
         planner.goto("/tasks/new/")
         form = planner.get_by_test_id("task-form")
@@ -112,6 +113,7 @@ def test_a_case_from_complaint_to_approval_to_inspection(browser, server_url):
     head_context = browser.new_context(base_url=server_url, locale="zh-CN")
     try:
         head = head_context.new_page()
+        head.on("dialog", accept_dialog)  # the confirmations of irreversible steps
         log_in(head, "kj_admin", PASSWORDS["kj_admin"])
         head.goto("/field/approvals/")
         card = head.get_by_test_id(f"approval-{code}")
@@ -127,6 +129,7 @@ def test_a_case_from_complaint_to_approval_to_inspection(browser, server_url):
     inspector_context = browser.new_context(base_url=server_url, locale="zh-CN")
     try:
         inspector = inspector_context.new_page()
+        inspector.on("dialog", accept_dialog)  # the confirmations of irreversible steps
         log_in(inspector, "kj_inspector", PASSWORDS["kj_inspector"])
         card = inspector.get_by_test_id(f"inspection-{code}")
         expect(card).to_contain_text(STORY["firm"])
