@@ -4,10 +4,13 @@ results), which a "no" leaves undone. Screenshots of the home pages are kept as 
 
 import re
 
+import pytest
 from playwright.sync_api import expect
 from servers import ROOT, accept_dialog, log_in
 
 from demo.accounts import DEMO_ACCOUNTS
+
+pytestmark = pytest.mark.browser
 
 PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
 ARTIFACTS = ROOT / "test-artifacts"
