@@ -9,6 +9,9 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+# What an .xlsx is served as (HttpResponse content_type of every export).
+XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
 EXCEL_MAX_ROWS = 1_048_576
 _FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 

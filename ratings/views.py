@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST, require_safe
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
-from backend.excel import write_xlsx
+from backend.excel import XLSX_CONTENT_TYPE, write_xlsx
 from backend.forms import apply_service_errors
 from backend.organisation.models import Department
 from fieldwork.code_display import public_address
@@ -33,7 +33,6 @@ from ratings.forms import AnswerForm, CloseForm, ComplaintForm
 from ratings.models import ComplaintState, Rating
 from ratings.statistics import export_rows, supervisor_figures
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 LINK_READERS = (Role.PLANNER, Role.DEPARTMENT_ADMIN, Role.INSPECTOR)
 
 
@@ -260,6 +259,6 @@ def statistics_export(request):
     out = io.BytesIO()
     write_xlsx(out, headers=headers, rows=rows, sheet_title="评价与投诉统计")
     record_event(action=RatingAction.EXPORT, actor=request.user, detail={"rows": len(rows)})
-    response = HttpResponse(out.getvalue(), content_type=XLSX)
+    response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = 'attachment; filename="ratings-statistics.xlsx"'
     return response

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
-from backend.excel import write_xlsx
+from backend.excel import XLSX_CONTENT_TYPE, write_xlsx
 from backend.forms import apply_service_errors
 from backend.organisation.models import Department
 from inspections.planning.models import FINISHED, SamplingTask
@@ -107,7 +107,7 @@ def warnings_export(request):
     )
     response = HttpResponse(
         out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )
     stamp = timezone.localdate().strftime("%Y%m%d")
     response["Content-Disposition"] = f'attachment; filename="supervision-warnings-{stamp}.xlsx"'
@@ -365,7 +365,7 @@ def annual_export(request):
     )
     response = HttpResponse(
         out.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        content_type=XLSX_CONTENT_TYPE,
     )
     response["Content-Disposition"] = f'attachment; filename="annual-{year}.xlsx"'
     return response
