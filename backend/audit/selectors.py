@@ -27,7 +27,7 @@ class Activity:
     outcome: str
 
 
-def _object_names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
+def object_names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
     """ "抽查任务 SC-2026-001" for each (object_type, object_id) that names a row still there;
     the model's name alone when the row is gone, nothing for what is not a model."""
     ids: dict[str, set[str]] = defaultdict(set)
@@ -54,7 +54,7 @@ def _object_names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
 def my_recent_activity(user, *, limit: int = 10) -> list[Activity]:
     """The user's own last actions: the action's label and the object's name, never a code."""
     events = list(AuditEvent.objects.filter(actor=user).order_by("-id")[:limit])
-    names = _object_names(events)
+    names = object_names(events)
     return [
         Activity(
             created_at=event.created_at,

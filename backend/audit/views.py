@@ -10,7 +10,7 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.actions import AuditTrailAction
 from backend.audit.filters import AuditEventFilter
-from backend.audit.selectors import events_visible_to
+from backend.audit.selectors import events_visible_to, object_names
 from backend.audit.services import record_event
 from backend.excel import write_csv, write_xlsx
 
@@ -28,6 +28,11 @@ def _filtered(request):
 def events(request):
     event_filter = _filtered(request)
     page = Paginator(event_filter.qs.order_by("-id"), 50).get_page(request.GET.get("page"))
+    page.object_list = list(page.object_list)
+    names = object_names(page.object_list)
+    for event in page.object_list:
+        # What the object is, in words ("抽查任务 SC-2026-001"); its code stays in the export.
+        event.object_name = names.get((event.object_type, event.object_id), event.object_id)
     query = request.GET.copy()
     query.pop("page", None)
     return render(

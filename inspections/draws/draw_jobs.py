@@ -168,7 +168,8 @@ def _after_a_dead_attempt(job: DrawJob) -> DrawJob | None:
 def _done_message(job: DrawJob, draw: Draw) -> str:
     if job.action == DrawJobAction.ANNOUNCE:
         return f"已公告抽取 {draw.public_id}，请在抽取时录入见证值。"
-    return f"抽取 {draw.public_id} 已完成，种子 {draw.seed}。"
+    what = "检查对象" if draw.purpose == DrawPurpose.FIRMS else "检查人员"
+    return f"抽取 {draw.public_id} 已完成，抽取结果见本页“抽取结果”，{what}名单已向社会公开。"
 
 
 def _run(job: DrawJob, *, progress_aside: bool) -> DrawJob:

@@ -72,6 +72,10 @@ def task_page_context(*, task, user, is_lead_planner: bool) -> dict:
         "has_teams": any(d.purpose == DrawPurpose.TEAMS and d.is_performed for d in draws),
         "draw_job": job,
         "draw_job_state": job_state,
+        # What the draws chose, in words: the drawn firms and, once drawn, each one's team.
+        "drawn": notice_list(task)
+        if any(d.purpose == DrawPurpose.FIRMS and d.is_performed for d in draws)
+        else [],
     }
 
 

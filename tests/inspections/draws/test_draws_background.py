@@ -51,7 +51,10 @@ def test_a_draw_announced_and_performed_by_jobs_is_the_services_draw(planner, re
     job = draw_jobs.start_perform(actor=planner, draw=draw, witness_values=VALUES)
     draw.refresh_from_db()
     assert job.status == DrawJobStatus.DONE and draw.status == DrawStatus.PERFORMED
-    assert job.message == f"抽取 {draw.public_id} 已完成，种子 {draw.seed}。"
+    assert job.message == (
+        f"抽取 {draw.public_id} 已完成，抽取结果见本页“抽取结果”，检查对象名单已向社会公开。"
+    )
+    assert draw.seed not in job.message
     assert dr1.verify(draw.announcement, draw.reveal, bytes(draw.pool), bytes(draw.result)).ok
     ready_task.refresh_from_db()
     assert ready_task.status == TaskStatus.FIRMS_DRAWN
