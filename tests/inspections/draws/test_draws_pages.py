@@ -37,7 +37,9 @@ def test_the_planner_walks_through_both_draws(login, planner, open_draft_task):
     draw.refresh_from_db()
     assert draw.status == DrawStatus.PERFORMED and draw.reveal["witness_values"] == ["31", "72"]
     page = client.get(f"/tasks/{task.pk}/").content.decode()
-    assert draw.seed in page and "公告检查人员抽取" in page
+    # The drawn firms, in words; the seed is on the public page, not the planner's.
+    assert 'data-testid="drawn-firms"' in page and "公告检查人员抽取" in page
+    assert draw.seed not in page
     # The planner sees which class each stratum label stands for; the public page does not.
     assert f"A类为 {draw.strata['A']}" in page
     public = client.get(f"/public/draws/{draw.public_id}/").content.decode()

@@ -114,6 +114,19 @@ def test_the_task_page_links_the_notice_list_and_each_printable_result(login, pl
         assert f"/public/draws/{draw.public_id}/print/" in page
 
 
+def test_the_task_page_lists_the_drawn_firms_and_their_teams_not_the_seed(login, planner, drawn):
+    page = login(planner).get(f"/tasks/{drawn.pk}/").content.decode()
+    table = page[page.index('data-testid="drawn-firms"') :]
+    table = table[: table.index("</table>")]
+    teams = effective_teams(drawn)
+    for pick in dr1.parse_firms_result(bytes(_draw(drawn, DrawPurpose.FIRMS).result)):
+        assert pick.key in table and Firm.objects.get(uscc=pick.key).name in table
+        for seat in teams[pick.key]:
+            assert Certificate.objects.get(number=seat.certificate_number).officer.name in table
+    for draw in drawn.draws.all():
+        assert draw.seed not in page
+
+
 # --- files for auditors ---------------------------------------------------------------------------
 
 
