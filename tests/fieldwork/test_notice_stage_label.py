@@ -48,9 +48,7 @@ def test_the_notice_label_follows_the_inspection_type(kind, label):
     assert Inspection(inspection_type=kind).notice_stage_label == label
 
 
-def test_a_case_inspection_page_asks_for_the_inspection_notice(
-    client, case_inspection, login_for
-):
+def test_a_case_inspection_page_asks_for_the_inspection_notice(client, case_inspection, login_for):
     officer = login_for(case_inspection.members.order_by("seat").first().officer)
     assert records.missing_for_submission(case_inspection)[0] == "尚未送达检查通知书"
     client.force_login(officer)
