@@ -180,6 +180,7 @@ def open_task(
         departments=list(seats),
         window_start=window_start,
         window_end=window_end,
+        versions=versions,
     )
     code = (code or "").strip().upper() or next_code(plan.year)
     if SamplingTask.objects.filter(code=code).exists():
