@@ -124,7 +124,7 @@ def check_staffed(
         )
 
 
-def _entrustment_refusals(
+def entrustment_refusals(
     officers: Sequence, versions: Sequence[InspectionItemVersion], start: date, end: date
 ) -> list[str]:
     """Why each named officer of an entrusted organisation may not inspect: the 委托 must be
@@ -234,7 +234,7 @@ def clean_basis(
             for n, c in certificates.items()
             if not c.covers_period(window_start, window_end)
         ]
-        entrusted = _entrustment_refusals(
+        entrusted = entrustment_refusals(
             [c.officer for c in certificates.values()], versions, window_start, window_end
         )
         if unknown:

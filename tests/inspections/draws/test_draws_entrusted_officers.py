@@ -133,3 +133,40 @@ def test_a_case_cannot_name_an_officer_of_an_expired_or_out_of_scope_entrustment
 
     task = open_draft_task(inspection_type="case", case=_case(firm, [plain, entrusted["valid"]]))
     assert task.case_officers == [plain, entrusted["valid"]]
+
+
+def test_a_case_whose_entrustment_ended_since_it_was_opened_cannot_start(
+    open_draft_task, entrusted, kj, planner, department_admin, foreign_work
+):
+    from backend.organisation.models import EntrustedOrganisation
+    from inspections.directory.models import Firm
+    from inspections.planning.models import TaskStatus
+    from inspections.planning.services import start_task
+    from personnel.models import Certificate
+    from personnel.services import record_entrusted_organisation
+
+    firm = Firm.objects.order_by("uscc").first()
+    plain = (
+        Certificate.objects.filter(officer__department=kj, officer__entrusted_organisation=None)
+        .order_by("number")
+        .values_list("number", flat=True)
+        .first()
+    )
+    task = open_draft_task(inspection_type="case", case=_case(firm, [plain, entrusted["valid"]]))
+    organisation = EntrustedOrganisation.objects.get(name="科技服务中心")
+    record_entrusted_organisation(
+        actor=department_admin,
+        organisation=organisation,
+        enforcement_fields=[foreign_work],
+        name=organisation.name,
+        uscc=organisation.uscc,
+        entrustment_number=organisation.entrustment_number,
+        scope=organisation.scope,
+        valid_from=organisation.valid_from,
+        valid_until=date(2021, 6, 1),  # ended early, before the window
+        published=True,
+    )
+    with pytest.raises(ValidationError, match="受委托组织人员不能参加本次检查"):
+        start_task(actor=planner, task=task)
+    task.refresh_from_db()
+    assert task.status == TaskStatus.DRAFT and not task.inspections.exists()
