@@ -26,6 +26,7 @@ class PersonnelAction(models.TextChoices):
     RECUSAL_DECIDE = "personnel.recusal.decide", _("决定回避申请")
     POOL_EXPORT = "personnel.pool.export", _("导出执法人员库")
     REPORT_EXPORT = "personnel.report.export", _("导出人员统计报表")
+    ENTRUSTMENT_FIELDS = "personnel.entrustment.fields", _("设定受委托组织的委托执法领域")
 
     @classmethod
     def of_certificate(cls, action: str) -> "PersonnelAction":

@@ -16,6 +16,10 @@ Reason codes are stable ASCII, in the style of DR-1's pool exclusion codes (draw
     conflict        a conflict of interest with the firm is valid during the window
     same-area       cross assignment asked, and the firm is in the officer's jurisdiction area
     training-short  training required, and last year's hours are below the department's minimum
+    entrusted-expired  an officer of an entrusted organisation whose 委托 does not cover every
+                    day of the window
+    entrusted-scope an officer of an entrusted organisation whose 委托 does not cover the item's
+                    enforcement field
 """
 
 from __future__ import annotations
@@ -88,6 +92,12 @@ class ReasonCode(StrEnum):
     CONFLICT = "conflict"
     SAME_AREA = "same-area"
     TRAINING_SHORT = "training-short"
+    ENTRUSTED_EXPIRED = "entrusted-expired"
+    ENTRUSTED_SCOPE = "entrusted-scope"
+
+
+# The reasons that come from the officer's 委托 (受委托组织), not from the officer.
+ENTRUSTMENT_REASONS = frozenset({ReasonCode.ENTRUSTED_EXPIRED, ReasonCode.ENTRUSTED_SCOPE})
 
 
 @dataclass(frozen=True)
@@ -123,10 +133,11 @@ def _d(day: date) -> str:
 class EligibilityChecker:
     """Loads what eligibility needs for many officers at once, for one window.
 
-    Five queries whatever the number of officers: the officers with their departments, their
-    certificates, the certificates' fields, their conflicts overlapping the window, and their
-    training hours in the training year. `check()` then answers from memory, for any firm and
-    item.
+    Five queries whatever the number of officers: the officers with their departments (and
+    entrusted organisations), their certificates, the certificates' fields, their conflicts
+    overlapping the window, and their training hours in the training year; a sixth for the
+    fields of the 委托s when any officer belongs to an entrusted organisation. `check()` then
+    answers from memory, for any firm and item.
     """
 
     def __init__(self, officers: QuerySet[Officer] | Iterable[Officer], window: Window):
@@ -137,11 +148,12 @@ class EligibilityChecker:
             Q(valid_to__isnull=True) | Q(valid_to__gte=window.start)
         )
         self.officers: list[Officer] = list(
-            officers.select_related("department").prefetch_related(
+            officers.select_related("department", "entrusted_organisation").prefetch_related(
                 Prefetch(
                     "certificates",
                     queryset=Certificate.objects.prefetch_related("enforcement_fields"),
                 ),
+                "entrusted_organisation__enforcement_fields",
                 Prefetch(
                     "conflicts",
                     queryset=ConflictOfInterest.objects.filter(overlapping),
@@ -174,6 +186,19 @@ class EligibilityChecker:
     ) -> Eligibility:
         officer = self._by_pk[officer if isinstance(officer, int) else officer.pk]
         reasons, certificate = self._certificate_reasons(officer, item)
+        organisation = officer.entrusted_organisation
+        if organisation is not None:
+            reasons += judge_entrustment(
+                EntrustmentFacts(
+                    name=organisation.name,
+                    number=organisation.entrustment_number,
+                    valid_from=organisation.valid_from,
+                    valid_until=organisation.valid_until,
+                    field_codes=frozenset(f.code for f in organisation.enforcement_fields.all()),
+                ),
+                field_code=item.enforcement_field_code,
+                window=self.window,
+            )
         if officer.status != OfficerStatus.ON_DUTY:
             reasons.append(
                 Reason(
@@ -290,6 +315,48 @@ def judge_certificates(
             )
         )
     return reasons, None
+
+
+@dataclass(frozen=True)
+class EntrustmentFacts:
+    """What the entrustment rule looks at of an officer's 委托 (受委托组织), without the
+    database: the 委托书's number, its period, and the fields of its structured scope."""
+
+    name: str
+    number: str
+    valid_from: date
+    valid_until: date
+    field_codes: frozenset[str]
+
+    def covers(self, window: Window) -> bool:
+        return self.valid_from <= window.start and window.end <= self.valid_until
+
+
+def judge_entrustment(
+    entrustment: EntrustmentFacts, *, field_code: str, window: Window
+) -> list[Reason]:
+    """The entrustment rule: an officer of an entrusted organisation inspects in the
+    department's name only while the 委托 is valid on every day of the window, and only in the
+    fields it covers (an organisation whose structured scope lists no field covers none)."""
+    reasons = []
+    if not entrustment.covers(window):
+        reasons.append(
+            Reason(
+                ReasonCode.ENTRUSTED_EXPIRED,
+                f"所属受委托组织{entrustment.name}的委托（委托书{entrustment.number}，"
+                f"{_d(entrustment.valid_from)}至{_d(entrustment.valid_until)}）"
+                f"在检查期间{_d(window.start)}至{_d(window.end)}内不是每天有效",
+            )
+        )
+    if field_code not in entrustment.field_codes:
+        reasons.append(
+            Reason(
+                ReasonCode.ENTRUSTED_SCOPE,
+                f"所属受委托组织{entrustment.name}的委托范围（委托书{entrustment.number}）"
+                f"不含该事项的执法领域（{field_code}）",
+            )
+        )
+    return reasons
 
 
 def eligibility(

@@ -60,6 +60,7 @@ class OfficerForm(ModelFieldsForm):
         "jurisdiction_area",
         "status",
         "user",
+        "entrusted_organisation",
     )
     widgets = {"citizen_id": forms.TextInput(attrs={"autocomplete": "off"})}
     gender = forms.ChoiceField(
@@ -78,6 +79,13 @@ class OfficerForm(ModelFieldsForm):
             pk__in=others.values("user")
         )
         self.fields["user"].required = False
+        # Only the department's own 受委托组织; the service and the model check it again.
+        organisation = self.fields["entrusted_organisation"]
+        organisation.queryset = EntrustedOrganisation.objects.filter(
+            department=department
+        ).order_by("name", "pk")
+        organisation.required = False
+        organisation.empty_label = "（不属于受委托组织）"
 
 
 class CertificateIssueForm(forms.Form):
@@ -265,6 +273,8 @@ class EntrustedOrganisationForm(ModelFieldsForm):
         "entrustment_number",
         "scope",
         "valid_from",
+        "enforcement_fields",
+        "valid_from",
         "valid_until",
         "published",
     )
@@ -273,3 +283,16 @@ class EntrustedOrganisationForm(ModelFieldsForm):
         "valid_until": DateInput,
         "scope": forms.Textarea(attrs={"rows": 3}),
     }
+    # The structured scope: what the draws and the named officers are checked against. The
+    # free-text 委托范围 above stays the 委托书's words, which the portal publishes.
+    enforcement_fields = forms.ModelMultipleChoiceField(
+        label="委托范围涵盖的执法领域",
+        queryset=EnforcementField.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text="受委托组织的人员只能就所选执法领域的检查事项参加检查",
+    )
+
+    def __init__(self, *args, instance=None, **kwargs):
+        super().__init__(*args, instance=instance, **kwargs)
+        if instance is not None and not self.is_bound:
+            self.initial["enforcement_fields"] = list(instance.enforcement_fields.all())

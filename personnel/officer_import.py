@@ -15,6 +15,8 @@ What a row does, in the importing administrator's department (the command's --de
   refused; an import never moves an officer (a transfer is the system administrator's).
 - An empty optional cell keeps the current value; a new officer gets the defaults (the gender the
   ID number encodes, 在岗). As in the firm import, a file with fewer columns wipes nothing.
+- 所属受委托组织 names one of the department's own entrusted organisations by its 委托书编号 or
+  name; “无” takes the officer out of any (an empty cell keeps the link as it is).
 - 证件号码 identifies the certificate. New: issued to the row's officer (a 发证 history row, as on
   the page). Already the same officer's: a later 有效期止 renews it (延续); a different type,
   issuing authority, field list or start date corrects the register (更正); one row may do both,
@@ -44,6 +46,7 @@ from backend.accounts.roles import Role
 from backend.codes import check_citizen_id, gender_from_citizen_id, make_citizen_id
 from backend.imports.base import Counts, Importer, RowInvalid
 from backend.imports.registry import register
+from backend.organisation.models import EntrustedOrganisation
 from backend.tabular import (
     CellError,
     Column,
@@ -119,6 +122,9 @@ COLUMNS = [
     Column("cert_valid_to", "有效期止", required=False, aliases=("有效期至",),
            example=date(2025, 12, 31),
            note="晚于系统中登记的日期时记为延续；不能早于系统中登记的日期"),
+    Column("entrusted_organisation", "所属受委托组织", required=False, width=24,
+           aliases=("受委托组织",), example="",
+           note="本部门受委托组织的委托书编号或名称；留空不修改；填写“无”表示不属于受委托组织"),
 ]  # fmt: skip
 
 CERTIFICATE_KEYS = (
@@ -127,7 +133,7 @@ CERTIFICATE_KEYS = (
 # The model's field -> the column whose cell it came from, for the models' validation messages.
 OFFICER_COLUMNS = {key: key for key in (
     "name", "citizen_id", "category", "gender", "phone", "position", "expertise",
-    "jurisdiction_area", "status",
+    "jurisdiction_area", "status", "entrusted_organisation",
 )}  # fmt: skip
 CERTIFICATE_COLUMNS = {
     "number": "cert_number",
@@ -145,6 +151,9 @@ OTHER_DEPARTMENT = (
     "该公民身份号码已登记为其他部门的执法人员，不能由本部门导入或修改；"
     "如属人员调动，请由系统管理员办理"
 )
+# The cell that takes an officer out of every entrusted organisation.
+NO_ORGANISATION = "无"
+_CLEAR = object()  # the parsed 无: set the link to nothing (None would mean "keep")
 REASON_ISSUE = "批量导入登记"
 REASON_RENEW = "批量导入延续"
 
@@ -243,6 +252,12 @@ class OfficerImporter(Importer):
         for item in EnforcementField.objects.all():
             self.enforcement_fields[item.code] = item
             self.enforcement_fields[item.name] = item
+        # The department's own entrusted organisations, by 委托书编号 and by name (a name shared
+        # by several 委托书s, such as a renewed one, must be given by number).
+        self.entrusted: dict[str, list[EntrustedOrganisation]] = {}
+        for organisation in EntrustedOrganisation.objects.filter(department=self.department):
+            for key in {organisation.entrustment_number, organisation.name}:
+                self.entrusted.setdefault(key, []).append(organisation)
         # Certificate number -> holder's name, for the rows read so far.
         self.certificate_holders: dict[str, str] = {}
 
@@ -275,6 +290,7 @@ class OfficerImporter(Importer):
                 "jurisdiction_area", lambda v: text(v, required=False) or None
             ),
             "status": cell("status", lambda v: choice(v, STATUSES, required=False)),
+            "entrusted_organisation": cell("entrusted_organisation", self._organisation),
         }
         certificate = self._parse_certificate(values, problems, cell)
         if problems:
@@ -326,6 +342,22 @@ class OfficerImporter(Importer):
             chosen.add(found.pk)
         return frozenset(chosen)
 
+    def _organisation(self, value: Any) -> EntrustedOrganisation | object | None:
+        name = text(value, required=False)
+        if not name:
+            return None
+        if name == NO_ORGANISATION:
+            return _CLEAR
+        found = self.entrusted.get(name, [])
+        if len(found) == 1:
+            return found[0]
+        if found:
+            raise CellError(f"本部门有多份名为“{name}”的委托书，请填写委托书编号")
+        raise CellError(
+            f"“{name}”不是本部门登记的受委托组织（请填写委托书编号或名称；"
+            f"受委托组织在“执法主体”页面登记）"
+        )
+
     def row_key(self, record: OfficerRow) -> str:
         return record.citizen_id
 
@@ -338,7 +370,11 @@ class OfficerImporter(Importer):
         officer = officers.filter(citizen_id=record.citizen_id).first()
         if officer is not None and officer.department_id != self.department.pk:
             raise RowInvalid({"citizen_id": OTHER_DEPARTMENT})
-        given = {key: value for key, value in record.values.items() if value is not None}
+        given = {
+            key: None if value is _CLEAR else value
+            for key, value in record.values.items()
+            if value is not None
+        }
         if officer is None:
             officer = Officer(
                 department=self.department,

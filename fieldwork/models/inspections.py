@@ -155,6 +155,14 @@ class Inspection(models.Model):
     def may_proceed(self) -> bool:
         return self.approval_state in MAY_PROCEED
 
+    @property
+    def notice_stage_label(self) -> str:
+        """The notice stage in the inspection's words: only a 日常 inspection is drawn at random
+        (随机抽查); a 专项 or 个案 serves the plain 检查通知书 (2025 basic formats)."""
+        if self.inspection_type == InspectionType.ROUTINE:
+            return "送达随机抽查通知书"
+        return "送达检查通知书"
+
     def approval_overdue(self, today) -> bool:
         """Started in an emergency and still unapproved after its deadline (超期)."""
         return (

@@ -10,6 +10,7 @@ from fieldwork.models import Inspection, InspectionMember
 from inspections.directory.models import Firm
 from inspections.draws.teams import Seat, effective_teams
 from inspections.planning.models import InspectionType, SamplingTask, TaskStatus
+from inspections.planning.services.task_checks import entrustment_refusals, task_versions
 from inspections.planning.services.task_transitions import transition_task
 from personnel.models import Certificate
 
@@ -109,13 +110,25 @@ def _start_case(*, actor, task: SamplingTask) -> list[Inspection]:
         window_end=task.window_end,
         inspection_type=task.inspection_type,
     )
-    inspection.full_clean()
-    inspection.save()
-    certificates = (
+    certificates = list(
         Certificate.objects.filter(number__in=task.case_officers)
         .select_related("officer", "officer__department")
         .order_by("number")
     )
+    # Checked when the task was opened, and again now: a 委托 may have been ended early since.
+    refusals = entrustment_refusals(
+        [c.officer for c in certificates],
+        task_versions(task),
+        task.window_start,
+        task.window_end,
+    )
+    if refusals:
+        raise ValidationError(
+            {"non_field_errors": f"受委托组织人员不能参加本次检查：{'；'.join(refusals)}"},
+            code="entrustment_not_valid",
+        )
+    inspection.full_clean()
+    inspection.save()
     seats: dict[int, int] = {}
     members = []
     for certificate in certificates:

@@ -257,7 +257,7 @@ def missing_for_submission(inspection: Inspection) -> list[str]:
     """What the team must still record before the result can go to review, in Chinese."""
     missing = []
     if latest(inspection, K.NOTICE) is None:
-        missing.append("尚未送达随机抽查通知书")
+        missing.append(f"尚未{inspection.notice_stage_label}")
     if start_record(inspection) is None:
         missing.append(
             "尚未记录到达现场或实施非现场检查"

@@ -260,6 +260,8 @@ def checklist(inspection: Inspection, *, user, bound: tuple | None = None) -> li
                 )
             continue
         found = by_kind.get(kind, [])
+        if slug == "notice":
+            title = inspection.notice_stage_label
         stage = Stage(slug=slug, title=title, record=found[-1] if found else None)
         if slug == "arrival":
             stage.notes = [_scan_note(by_kind.get(K.CODE_SCAN, []))]

@@ -25,6 +25,7 @@ class PlanningAction(models.TextChoices):
     TASK_UPDATE = "tasks.update", _("修改抽查任务")
     TASK_INVITE = "tasks.invite", _("邀请部门联合抽查")
     TASK_CONFIRM = "tasks.confirm", _("部门确认参加联合抽查")
+    TASK_WITHDRAW = "tasks.withdraw_invitation", _("撤回联合抽查邀请")
     TASK_TRANSITION = "tasks.transition", _("抽查任务状态变更")
     CAP_CREATE = "caps.create", _("设定检查频次上限")
     CAP_UPDATE = "caps.update", _("修改检查频次上限")

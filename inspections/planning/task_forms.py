@@ -213,5 +213,13 @@ class ConfirmForm(forms.Form):
     seats = forms.IntegerField(label="本部门每组人数", min_value=0)
 
 
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label="撤回原因",
+        max_length=500,
+        widget=forms.TextInput(attrs={"placeholder": "例如：该部门本年度无法派员"}),
+    )
+
+
 class StepForm(forms.Form):
     reason = forms.CharField(label="说明", required=False, widget=forms.Textarea(attrs={"rows": 2}))

@@ -12,6 +12,7 @@ task_patterns = [
     path("<int:pk>/edit/", views.task_edit, name="edit"),
     path("<int:pk>/invite/", views.task_invite, name="invite"),
     path("<int:pk>/confirm/", views.task_confirm, name="confirm"),
+    path("<int:pk>/withdraw/<str:code>/", views.task_withdraw, name="withdraw"),
     # Last: a step's slug would match the draws' and the notices' addresses of a task.
     path("<int:pk>/<slug:step>/", views.task_step, name="step"),
 ]

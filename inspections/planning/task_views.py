@@ -14,7 +14,7 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
 from backend.organisation.models import Department
-from inspections.planning.models import PlanLine, PlanStatus, TaskStatus
+from inspections.planning.models import ParticipationStatus, PlanLine, PlanStatus, TaskStatus
 from inspections.planning.plan_proposal import saved_lines
 from inspections.planning.selectors import (
     CONFIRMING_ROLES,
@@ -33,9 +33,16 @@ from inspections.planning.services import (
     invite_department,
     open_task,
     update_task,
+    withdraw_invitation,
 )
 from inspections.planning.staffing import task_staffing
-from inspections.planning.task_forms import ConfirmForm, InviteForm, StepForm, TaskForm
+from inspections.planning.task_forms import (
+    ConfirmForm,
+    InviteForm,
+    StepForm,
+    TaskForm,
+    WithdrawForm,
+)
 from inspections.planning.task_page import task_page_sections
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -152,8 +159,43 @@ def task_edit(request, pk: int):
     return render(
         request,
         "inspections/task_form.html",
-        {"form": form, "plan": task.plan, "task": task, "heading": f"修改抽查任务 {task.code}"},
+        {
+            "form": form,
+            "plan": task.plan,
+            "task": task,
+            "heading": f"修改抽查任务 {task.code}",
+            # Invitations not confirmed, which the lead may withdraw while the task is a draft.
+            "pending_invitations": (
+                task.participations.filter(is_lead=False, status=ParticipationStatus.INVITED)
+                .select_related("department")
+                .order_by("department__code")
+                if task.status == TaskStatus.DRAFT
+                else []
+            ),
+            "withdraw_form": WithdrawForm(),
+        },
     )
+
+
+@require_POST
+@role_required(Role.PLANNER)
+def task_withdraw(request, pk: int, code: str):
+    """Withdraw the invitation of the department `code` (not confirmed), with a reason."""
+    task = get_task_for_user(request.user, pk)
+    department = Department.objects.filter(code=code).first()
+    if department is None:
+        raise Http404("未找到该部门")
+    form = WithdrawForm(request.POST)
+    reason = form.data.get("reason", "")
+    try:
+        withdraw_invitation(actor=request.user, task=task, department=department, reason=reason)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        if task.status == TaskStatus.DRAFT:
+            return redirect("tasks:edit", pk=task.pk)
+        return redirect("tasks:detail", pk=task.pk)
+    messages.success(request, f"已撤回对{department.name}的联合抽查邀请。")
+    return redirect("tasks:detail", pk=task.pk)
 
 
 # The planner's steps; the draws move a task through the announced and drawn states.

@@ -20,6 +20,15 @@ class EnforcementField(models.Model):
         ],
     )
     name = models.CharField(_("领域名称"), max_length=100, unique=True)
+    # The structured scope of the 委托书s (受委托组织): the fields an entrusted organisation's
+    # officers may inspect in. Held here because the organisation app sits below personnel and
+    # knows no fields; read it as `organisation.enforcement_fields`.
+    entrusted_organisations = models.ManyToManyField(
+        "organisation.EntrustedOrganisation",
+        verbose_name=_("受委托组织"),
+        blank=True,
+        related_name="enforcement_fields",
+    )
 
     class Meta:
         verbose_name = _("执法领域")

@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from backend.codes import CodeError, check_citizen_id, gender_from_citizen_id
 from backend.crypto.fields import BlindIndexField, SealedCharField
-from backend.organisation.models import Department
+from backend.organisation.models import Department, EntrustedOrganisation
 from backend.text import StripsInvisibleText
 from personnel.validators import validate_citizen_id, validate_phone, validate_region_code
 
@@ -89,6 +89,17 @@ class Officer(StripsInvisibleText, models.Model):
     status = models.CharField(
         _("状态"), max_length=20, choices=OfficerStatus.choices, default=OfficerStatus.ON_DUTY
     )
+    # Someone of an entrusted organisation (受委托组织) inspects in the department's name, only
+    # within the 委托's period and scope (personnel.eligibility, docs/rules-2025.md).
+    entrusted_organisation = models.ForeignKey(
+        EntrustedOrganisation,
+        verbose_name=_("所属受委托组织"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="officers",
+        help_text=_("本部门委托的组织的人员；只能在委托期内、委托范围内实施检查"),
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name=_("登录账号"),
@@ -145,6 +156,12 @@ class Officer(StripsInvisibleText, models.Model):
                     errors["gender"] = _("性别与公民身份号码第17位不符")
         if self.user_id and self.department_id and self.user.department_id != self.department_id:
             errors["user"] = _("登录账号必须属于同一部门")
+        if (
+            self.entrusted_organisation_id
+            and self.department_id
+            and self.entrusted_organisation.department_id != self.department_id
+        ):
+            errors["entrusted_organisation"] = _("只能选择本部门委托的受委托组织")
         if errors:
             raise ValidationError(errors)
 

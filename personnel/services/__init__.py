@@ -18,6 +18,7 @@ from personnel.services.conflicts import (
     declare_conflict,
     file_recusal_request,
 )
+from personnel.services.entrustments import record_entrusted_organisation
 from personnel.services.officers import (
     OFFICER_EDITABLE_FIELDS,
     create_expert,
@@ -36,6 +37,7 @@ __all__ = [
     "declare_conflict",
     "file_recusal_request",
     "issue_certificate",
+    "record_entrusted_organisation",
     "record_exam",
     "record_training",
     "renew_certificate",

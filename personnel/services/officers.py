@@ -9,7 +9,7 @@ from django.db import transaction
 from backend.accounts.models import User
 from backend.audit.services import record_event
 from backend.codes import CodeError, check_citizen_id, gender_from_citizen_id
-from backend.organisation.models import Department
+from backend.organisation.models import Department, EntrustedOrganisation
 from personnel.access import ensure_manages
 from personnel.actions import PersonnelAction
 from personnel.models import (
@@ -63,8 +63,10 @@ def create_officer(
     jurisdiction_area: str = "",
     status: str = OfficerStatus.ON_DUTY,
     user: User | None = None,
+    entrusted_organisation: EntrustedOrganisation | None = None,
 ) -> Officer:
-    """Add someone to the officer directory. The gender defaults to the one the ID encodes."""
+    """Add someone to the officer directory. The gender defaults to the one the ID encodes;
+    `entrusted_organisation`, one of the department's 受委托组织, when they belong to it."""
     ensure_manages(actor, department)
     citizen_id = _normalised_citizen_id(citizen_id)
     _ensure_citizen_id_is_free(citizen_id)
@@ -80,14 +82,18 @@ def create_officer(
         jurisdiction_area=jurisdiction_area.strip(),
         status=status,
         user=user,
+        entrusted_organisation=entrusted_organisation,
     )
     officer.full_clean()
     officer.save(force_insert=True)
+    extra = {"category": officer.category, "status": officer.status}
+    if entrusted_organisation is not None:
+        extra["entrusted_organisation"] = _entrustment(entrusted_organisation)
     record_event(
         action=PersonnelAction.OFFICER_CREATE,
         actor=actor,
         obj=officer,
-        detail=officer_audit_detail(officer, category=officer.category, status=officer.status),
+        detail=officer_audit_detail(officer, **extra),
     )
     return officer
 
@@ -107,8 +113,14 @@ OFFICER_EDITABLE_FIELDS = frozenset(
         "jurisdiction_area",
         "status",
         "user",
+        "entrusted_organisation",
     }
 )
+
+
+def _entrustment(organisation: EntrustedOrganisation | None) -> str:
+    """An entrusted organisation as the audit trail names it (its 委托书, not a pk alone)."""
+    return str(organisation) if organisation is not None else ""
 
 
 @transaction.atomic
@@ -135,6 +147,7 @@ def update_officer(*, actor: User | None, officer: Officer, **changes) -> Office
     if not changed:
         return officer
     status_before = officer.status
+    organisation_before = officer.entrusted_organisation
     for key in changed:
         setattr(officer, key, changes[key])
     officer.full_clean()
@@ -142,6 +155,11 @@ def update_officer(*, actor: User | None, officer: Officer, **changes) -> Office
     extra = {"fields": sorted(changed)}
     if "status" in changed:
         extra["status"] = [status_before, officer.status]
+    if "entrusted_organisation" in changed:
+        extra["entrusted_organisation"] = [
+            _entrustment(organisation_before),
+            _entrustment(officer.entrusted_organisation),
+        ]
     record_event(
         action=PersonnelAction.OFFICER_UPDATE,
         actor=actor,

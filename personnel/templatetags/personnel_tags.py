@@ -38,3 +38,9 @@ def hours(value) -> str:
 def days_left(day, today) -> int:
     """Whole days from `today` to `day` (0 on the day itself)."""
     return (day - today).days
+
+
+@register.filter
+def entrusted_valid_on(organisation, day) -> bool:
+    """`{{ organisation|entrusted_valid_on:today }}`: the 委托 is in force that day."""
+    return organisation.is_valid_on(day)

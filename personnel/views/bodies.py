@@ -15,6 +15,7 @@ from backend.organisation import services
 from backend.organisation.bodies import bodies_for_staff, is_registered
 from backend.organisation.models import EntrustedOrganisation
 from personnel.forms import EntrustedOrganisationForm, InspectionBodyForm
+from personnel.services import record_entrusted_organisation
 from personnel.views.common import form_page, paginate
 
 KEEPERS = (Role.DEPARTMENT_ADMIN, Role.SYSTEM_ADMIN)
@@ -42,9 +43,11 @@ def body_list(request):
     elif status == "unregistered":
         departments = departments.filter(inspection_body__isnull=True)
 
-    entrusted = EntrustedOrganisation.objects.filter(
-        department__in=bodies_for_staff(request.user)
-    ).select_related("department")
+    entrusted = (
+        EntrustedOrganisation.objects.filter(department__in=bodies_for_staff(request.user))
+        .select_related("department")
+        .prefetch_related("enforcement_fields")
+    )
     eq = request.GET.get("eq", "").strip()
     if eq:
         entrusted = entrusted.filter(
@@ -116,7 +119,7 @@ def entrusted_create(request, pk):
     form = EntrustedOrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            services.add_entrusted_organisation(
+            record_entrusted_organisation(
                 actor=request.user, department=department, **form.cleaned_data
             )
         except ValidationError as error:
@@ -129,7 +132,8 @@ def entrusted_create(request, pk):
         form,
         title=f"登记受委托组织：{department.name}",
         back_url=reverse("personnel:bodies"),
-        intro="受委托组织只能在委托期内、委托范围内以委托部门的名义实施检查。",
+        intro="受委托组织只能在委托期内、委托范围内以委托部门的名义实施检查。"
+        "所选执法领域决定其人员可以参加哪些检查；执法人员的所属受委托组织在人员信息中设置。",
     )
 
 
@@ -142,7 +146,7 @@ def entrusted_edit(request, pk):
     form = EntrustedOrganisationForm(request.POST or None, instance=organisation)
     if request.method == "POST" and form.is_valid():
         try:
-            services.change_entrusted_organisation(
+            record_entrusted_organisation(
                 actor=request.user, organisation=organisation, **form.cleaned_data
             )
         except ValidationError as error:

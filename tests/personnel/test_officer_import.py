@@ -42,7 +42,7 @@ CIVIL = "行政执法类公务员"
 CERT_LIN, CERT_QI = "22010021100001", "22010021100003"
 SERIAL_2025_12_31 = (date(2025, 12, 31) - date(1899, 12, 30)).days  # Excel's day number
 
-TEMPLATE_HEADER = [*HEADER[:6], "业务专长", *HEADER[6:]]
+TEMPLATE_HEADER = [*HEADER[:6], "业务专长", *HEADER[6:], "所属受委托组织"]
 NO_CERT = ["", "", "", "", "", ""]
 GOOD = [
     HEADER,
@@ -614,3 +614,33 @@ def test_the_job_pages_are_only_for_the_departments_administrators(
         log_in(client, outsider)
         assert [client.get(url).status_code for url in pages] == [404, 404, 404]
         assert client.post(reverse("imports:rerun", args=[job.pk])).status_code == 404
+
+
+# --- 所属受委托组织 -------------------------------------------------------------------------------
+
+
+def test_the_organisation_column_links_unlinks_and_refuses_another_departments(
+    run, kj, ga, fields, department_admin, ga_department_admin
+):
+    from tests.entrustment_builders import entrust
+
+    centre = entrust(department_admin, kj, fields=[fields[0]], number="KJWT-2021-01")
+    entrust(ga_department_admin, ga, fields=[fields[0]], number="GAWT-2021-01", name="公安中心")
+    header = [*HEADER, "所属受委托组织"]
+    rows = [header, [*GOOD[1], "KJWT-2021-01"], [*GOOD[2], "长春市科技服务中心"], [*GOOD[3], ""]]
+    job = run(rows)
+    assert job.status == Status.DONE, job.message
+    linked = dict(Officer.objects.values_list("name", "entrusted_organisation"))
+    assert linked == {"林执法": centre.pk, "马监管": centre.pk, "齐科长": None}
+
+    # 无 takes the officer out; an empty cell keeps the link.
+    job = run([header, [*GOOD[1], "无"], [*GOOD[2], ""]])
+    assert job.status == Status.DONE, job.message
+    assert (job.updated, job.unchanged) == (1, 1)
+    linked = dict(Officer.objects.values_list("name", "entrusted_organisation"))
+    assert linked["林执法"] is None and linked["马监管"] == centre.pk
+
+    job = run([header, [*GOOD[3], "GAWT-2021-01"]])
+    assert job.status != Status.DONE
+    assert "不是本部门登记的受委托组织" in report(job)[2]
+    assert Officer.objects.get(name="齐科长").entrusted_organisation is None

@@ -29,6 +29,7 @@ from inspections.planning.services.tasks import (
     invite_department,
     open_task,
     update_task,
+    withdraw_invitation,
 )
 
 __all__ = [
@@ -54,4 +55,5 @@ __all__ = [
     "update_plan_line",
     "update_planning_settings",
     "update_task",
+    "withdraw_invitation",
 ]

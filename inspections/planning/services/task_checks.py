@@ -17,7 +17,13 @@ from inspections.planning import rules
 from inspections.planning.items import item_infos
 from inspections.planning.models import AnnualPlan, SamplingTask, ScopeMode, TaskDepartment
 from inspections.planning.staffing import department_has_certified_officers
-from personnel.eligibility import Window
+from personnel.eligibility import (
+    ENTRUSTMENT_REASONS,
+    EligibilityChecker,
+    FirmRef,
+    ItemRef,
+    Window,
+)
 
 FLAG_NAMES = {name for name, _label in FIRM_FLAGS}
 
@@ -118,6 +124,33 @@ def check_staffed(
         )
 
 
+def entrustment_refusals(
+    officers: Sequence, versions: Sequence[InspectionItemVersion], start: date, end: date
+) -> list[str]:
+    """Why each named officer of an entrusted organisation may not inspect: the 委托 must be
+    valid on every day of the window and cover a field of the task's items that the officer's
+    department checks, as in the teams draw (personnel.eligibility)."""
+    officers = [o for o in officers if o.entrusted_organisation_id]
+    if not officers or end < start:
+        return []
+    infos = item_infos(versions)
+    checker = EligibilityChecker(officers, Window(start, end))
+    refusals = []
+    for officer in checker.officers:
+        fields = sorted(rules.relevant_fields(officer.department.code, infos))
+        found = [
+            [
+                r
+                for r in checker.check(officer, firm=FirmRef(uscc=""), item=ItemRef(field)).reasons
+                if r.code in ENTRUSTMENT_REASONS
+            ]
+            for field in fields
+        ]
+        if found and all(found):
+            refusals.append(f"{officer.name}：{found[0][0].message}")
+    return refusals
+
+
 def next_code(year: int) -> str:
     prefix = f"T-{year}-"
     used = SamplingTask.objects.filter(code__startswith=prefix).values_list("code", flat=True)
@@ -133,13 +166,15 @@ def clean_basis(
     departments: Sequence[Department],
     window_start: date,
     window_end: date,
+    versions: Sequence[InspectionItemVersion] = (),
 ) -> dict[str, Any]:
     """The type's basis, checked and normalised into the task's fields.
 
     专项 needs its approving authority, document, date of approval and of publication (within a
     month of approval); 个案 its trigger and reference, the named firm and at least two named
-    officers of the task's departments whose certificates cover the window. A 日常 task keeps
-    none of them.
+    officers of the task's departments whose certificates cover the window (and, for an officer
+    of an entrusted organisation, whose 委托 covers the window and a field of the task's items,
+    `versions`). A 日常 task keeps none of them.
     """
     from inspections.planning.models import CaseTrigger, InspectionType, one_month_after
     from personnel.models import Certificate
@@ -199,10 +234,15 @@ def clean_basis(
             for n, c in certificates.items()
             if not c.covers_period(window_start, window_end)
         ]
+        entrusted = entrustment_refusals(
+            [c.officer for c in certificates.values()], versions, window_start, window_end
+        )
         if unknown:
             errors["case_officers"] = f"执法证{'、'.join(unknown)}不属于本任务的部门"
         elif invalid:
             errors["case_officers"] = f"执法证在检查期间无效：{'、'.join(invalid)}"
+        elif entrusted:
+            errors["case_officers"] = f"受委托组织人员不能参加本次检查：{'；'.join(entrusted)}"
         elif len(numbers) < 2:
             errors["case_officers"] = "个案检查须指定至少两名持有效执法证的执法人员"
         fields |= {

@@ -17,6 +17,7 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.organisation.bodies import check_registered
 from backend.organisation.models import Department
+from backend.text import strip_invisible
 from inspections.directory.models import InspectionItemVersion
 from inspections.planning import rules
 from inspections.planning.access import lock_task, require_lead_planner
@@ -179,6 +180,7 @@ def open_task(
         departments=list(seats),
         window_start=window_start,
         window_end=window_end,
+        versions=versions,
     )
     code = (code or "").strip().upper() or next_code(plan.year)
     if SamplingTask.objects.filter(code=code).exists():
@@ -312,6 +314,53 @@ def invite_department(
         detail={"department": department.code, "seats": seats},
     )
     return participation
+
+
+@transaction.atomic
+def withdraw_invitation(*, actor, task: SamplingTask, department: Department, reason: str) -> None:
+    """The lead withdraws its invitation of `department`, which has not confirmed: a joint task
+    is otherwise stuck on a department that never answers (its draw cannot be announced).
+
+    Refused once the department has confirmed (its seats are promised) and once the task has
+    left its draft (the firms draw is announced, with the teams it will need). The invitation
+    row goes; the audit trail keeps it (department, seats) with the reason.
+    """
+    task = lock_task(task)
+    require_lead_planner(actor, task)
+    reason = strip_invisible(reason or "", multiline=True).strip()
+    participation = (
+        TaskDepartment.objects.select_for_update()
+        .filter(task=task, department=department, is_lead=False)
+        .first()
+    )
+    if participation is None:
+        raise ValidationError(
+            {"department": f"{department.name}未被邀请参与该任务"}, code="not_invited"
+        )
+    if task.status != TaskStatus.DRAFT:
+        raise ValidationError(
+            {
+                "non_field_errors": f"抽查任务{task.code}当前为“{task.get_status_display()}”，"
+                "不能再撤回邀请"
+            },
+            code="task_not_draft",
+        )
+    if participation.is_confirmed:
+        raise ValidationError(
+            {"non_field_errors": f"{department.name}已确认参与该任务，不能撤回邀请"},
+            code="already_confirmed",
+        )
+    if not reason:
+        raise ValidationError({"reason": "撤回邀请须说明原因"}, code="reason_required")
+    if len(reason) > 500:
+        raise ValidationError({"reason": "撤回原因不能超过500个字"}, code="reason_too_long")
+    detail = {
+        "department": department.code,
+        "seats": participation.seats,
+        "reason": reason,
+    }
+    participation.delete()
+    record_event(action=PlanningAction.TASK_WITHDRAW, actor=actor, obj=task, detail=detail)
 
 
 @transaction.atomic
