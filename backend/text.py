@@ -63,3 +63,8 @@ class StripsInvisibleText:
                 if cleaned != value:
                     setattr(self, field.attname, cleaned)
         super().clean_fields(exclude=exclude)
+
+
+def chinese_date(day) -> str:
+    """A date as a person reads it in a message: "2026年12月5日" (issue 17), not 2026-12-05."""
+    return f"{day.year}年{day.month}月{day.day}日"

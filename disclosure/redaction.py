@@ -49,6 +49,7 @@ from backend.accounts.roles import Role
 from backend.organisation.bodies import public_bodies, public_entrusted
 from backend.organisation.models import Department
 from backend.personal_numbers import scrub
+from backend.text import chinese_date
 from disclosure.models import FollowUpSummary, PublicationKind, PublishedResult
 from inspections.directory.classifications import industry_name, region_full_name
 from inspections.directory.models import (
@@ -931,7 +932,7 @@ def _code_basis(task: SamplingTask) -> tuple[str, ...]:
     if task.inspection_type == "campaign":
         return (
             f"专项检查：{task.campaign_authority}批准（{task.campaign_document}），"
-            f"{task.campaign_published_on:%Y-%m-%d}公布",
+            f"{chinese_date(task.campaign_published_on)}公布",
         )
     if task.inspection_type == "case":
         return (f"个案检查：{task.get_case_trigger_display()}",)

@@ -5,6 +5,7 @@ Other apps ask here rather than read the decisions' states themselves (the discl
 Chinese; an empty list means legal review blocks nothing.
 """
 
+from backend.text import chinese_date
 from fieldwork.models import Inspection
 from legalreview.deadlines import review_deadline
 from legalreview.models import Decision, DecisionState
@@ -25,7 +26,7 @@ def issue_blockers(decision: Decision) -> list[str]:
     """Why the decision cannot be issued (作出) now; empty when it can."""
     state = decision.state
     if state == S.ISSUED:
-        return [f"决定{decision.number}已于{decision.issued_at:%Y-%m-%d}作出，不能重复作出"]
+        return [f"决定{decision.number}已于{chinese_date(decision.issued_at)}作出，不能重复作出"]
     if state == S.WITHDRAWN:
         return [f"决定{decision.number}已撤回"]
     if state == S.DRAFT:

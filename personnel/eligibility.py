@@ -33,6 +33,7 @@ from enum import StrEnum
 from django.db.models import Prefetch, Q, QuerySet, Sum
 
 from backend.organisation.models import Department
+from backend.text import chinese_date
 from personnel.models import (
     Certificate,
     CertificateStatus,
@@ -127,7 +128,7 @@ class Eligibility:
 
 
 def _d(day: date) -> str:
-    return f"{day:%Y-%m-%d}"
+    return chinese_date(day)
 
 
 class EligibilityChecker:

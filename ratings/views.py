@@ -25,6 +25,7 @@ from backend.audit.services import record_event
 from backend.excel import XLSX_CONTENT_TYPE, write_xlsx
 from backend.forms import apply_service_errors
 from backend.organisation.models import Department
+from backend.text import chinese_date
 from fieldwork.code_display import public_address
 from fieldwork.qr import qr_png, qr_svg
 from ratings import selectors, services
@@ -144,7 +145,7 @@ def complaint_open(request, pk: int):
             messages.success(
                 request,
                 f"已立案投诉{complaint.number}，{complaint.department.name}"
-                f"应于{complaint.due_on:%Y-%m-%d}前答复。",
+                f"应于{chinese_date(complaint.due_on)}前答复。",
             )
             return redirect("ratings:complaint", complaint.pk)
     return _rating_page(request, rating, form, status=400)

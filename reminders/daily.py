@@ -32,6 +32,7 @@ from backend.accounts.roles import Role
 from backend.notifications.models import NotificationKind
 from backend.notifications.services import notify
 from backend.organisation.models import Department
+from backend.text import chinese_date
 from backend.workdays.calendar import WorkdayCalendar
 from backend.workdays.selectors import workday_calendar
 from disclosure.selectors import due_results
@@ -127,7 +128,7 @@ def _staff(department_id: int, *roles: str) -> list[User]:
 
 
 def _ymd(day: date) -> str:
-    return f"{day:%Y-%m-%d}"
+    return chinese_date(day)
 
 
 def _deadline_phrase(day: Day, due: date) -> tuple[bool, str]:

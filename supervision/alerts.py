@@ -28,6 +28,7 @@ from django.conf import settings
 from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
 
 from backend.organisation.models import Department, InspectionBody
+from backend.text import chinese_date
 from fieldwork.models import ApprovalState, Inspection
 from fieldwork.selectors import recent_inspections
 from inspections.directory.models import Firm, InspectionItem
@@ -237,7 +238,7 @@ def multiple_bodies(filters: Filters, *, today: date) -> list[Found]:
             continue
         row = next(iter(paired.values()))
         names = "、".join(
-            f"{i.department}（{i.window_start:%Y-%m-%d}起，{i.code}）" for i in involved
+            f"{i.department}（{chinese_date(i.window_start)}起，{i.code}）" for i in involved
         )
         found.append(
             Found(
@@ -338,8 +339,8 @@ def repeated_items(filters: Filters, *, today: date) -> list[Found]:
                 for i in items_of[other["pk"]] & items_of[row["pk"]]
             )
             previous = "、".join(
-                f"{o['task__department__name']}的检查{o['code']}（{o['window_start']:%Y-%m-%d}至"
-                f"{o['window_end']:%Y-%m-%d}）"
+                f"{o['task__department__name']}的检查{o['code']}（{chinese_date(o['window_start'])}至"
+                f"{chinese_date(o['window_end'])}）"
                 for o in sorted(before, key=lambda o: (o["window_start"], o["pk"]))
             )
             involved = tuple(_involved(r) for r in [*before, row])
@@ -351,9 +352,9 @@ def repeated_items(filters: Filters, *, today: date) -> list[Found]:
                     day=row["window_start"],
                     text=(
                         f"{row['task__department__name']}的检查{row['code']}"
-                        f"（{row['window_start']:%Y-%m-%d}起）就事项"
+                        f"（{chinese_date(row['window_start'])}起）就事项"
                         f"{'、'.join(dict.fromkeys(shared))}检查{row['firm_name']}，"
-                        f"而该对象在任务排除期（{months}个月，自{window:%Y-%m-%d}起）内"
+                        f"而该对象在任务排除期（{months}个月，自{chinese_date(window)}起）内"
                         f"已就同一事项接受{previous}。"
                     ),
                     inspections=involved,
@@ -425,7 +426,7 @@ def _overdue_found(rows: QuerySet[Inspection]) -> list[Found]:
                 text=(
                     f"{involved.department}对{row['firm_name']}的检查{involved.code}"
                     "在紧急情况下先行实施，补办审批期限"
-                    f"{row['approval_due']:%Y-%m-%d}已过，至今未补办审批。"
+                    f"{chinese_date(row['approval_due'])}已过，至今未补办审批。"
                 ),
                 inspections=(involved,),
                 departments=(involved.department_id,),
@@ -471,7 +472,7 @@ def _unregistered_found(rows: QuerySet[Inspection]) -> list[Found]:
                 day=involved.window_start,
                 text=(
                     f"{involved.department}对{row['firm_name']}的检查{involved.code}"
-                    f"（{involved.window_start:%Y-%m-%d}起）实施时，{involved.department}"
+                    f"（{chinese_date(involved.window_start)}起）实施时，{involved.department}"
                     "尚未登记为执法主体（未经确认公告）。"
                 ),
                 inspections=(involved,),
@@ -567,7 +568,7 @@ def _group_by_firm(rows: QuerySet[Inspection], kind: str, say) -> list[Found]:
     for inspections in per_firm.values():
         involved = tuple(_involved(r) for r in inspections)
         described = "、".join(
-            f"{i.department}的检查{i.code}（{i.window_start:%Y-%m-%d}至{i.window_end:%Y-%m-%d}）"
+            f"{i.department}的检查{i.code}（{chinese_date(i.window_start)}至{chinese_date(i.window_end)}）"
             for i in involved
         )
         found.append(

@@ -18,6 +18,7 @@ from backend.accounts.roles import Role
 from backend.excel import XLSX_CONTENT_TYPE, write_xlsx
 from backend.forms import apply_service_errors
 from backend.organisation.models import Department
+from backend.text import chinese_date
 from inspections.planning.models import FINISHED, SamplingTask
 from inspections.planning.task_page import TaskPageSection
 from supervision import alerts, selectors, services
@@ -223,7 +224,7 @@ def opinion_new(request):
             status = 400
         else:
             messages.success(
-                request, f"监督意见{opinion.number}已提出，答复期限{opinion.due_on:%Y-%m-%d}。"
+                request, f"监督意见{opinion.number}已提出，答复期限{chinese_date(opinion.due_on)}。"
             )
             return redirect("supervision:opinion", pk=opinion.pk)
     elif source is not None:

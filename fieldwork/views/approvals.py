@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
+from backend.text import chinese_date
 from fieldwork.forms import ApprovalForm, EmergencyStartForm
 from fieldwork.models import ApprovalState
 from fieldwork.selectors import approvals_waiting_for, get_inspection_for_user
@@ -136,7 +137,7 @@ def emergency_start(request, pk: int):
             inspection.refresh_from_db()
             messages.warning(
                 request,
-                f"已紧急先行检查{inspection.code}，请于{inspection.approval_due:%Y-%m-%d}前"
+                f"已紧急先行检查{inspection.code}，请于{chinese_date(inspection.approval_due)}前"
                 "报发起部门负责人补办审批。",
             )
             return redirect("fieldwork:inspection", pk=inspection.pk)

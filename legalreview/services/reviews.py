@@ -12,6 +12,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.audit.services import record_event
+from backend.text import chinese_date
 from fieldwork import chain
 from fieldwork.models import InspectionState, RecordKind
 from fieldwork.services.records import append_record, lock
@@ -191,7 +192,7 @@ def extend_review(*, actor, review: LegalReview, reason: str) -> LegalReview:
     _require_open(review)
     if review.is_extended:
         raise _refuse(
-            f"审核期限只能延长一次，已于{timezone.localtime(review.extended_at):%Y-%m-%d}延长",
+            f"审核期限只能延长一次，已于{chinese_date(timezone.localtime(review.extended_at))}延长",
             "already_extended",
         )
     reason = (reason or "").strip()

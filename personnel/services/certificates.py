@@ -8,6 +8,7 @@ from django.db import transaction
 
 from backend.accounts.models import User
 from backend.audit.services import record_event
+from backend.text import chinese_date
 from personnel.access import ensure_manages
 from personnel.actions import PersonnelAction
 from personnel.models import (
@@ -70,7 +71,7 @@ def check_may_renew(certificate: Certificate, valid_to: date) -> None:
         raise _refuse(certificate, "延续")
     if valid_to <= certificate.valid_to:
         raise ValidationError(
-            {"valid_to": f"延续后的截止日期应晚于当前截止日期{certificate.valid_to:%Y-%m-%d}"},
+            {"valid_to": f"延续后的截止日期应晚于当前截止日期{chinese_date(certificate.valid_to)}"},
             code="not_later",
         )
 

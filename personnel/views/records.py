@@ -11,6 +11,7 @@ from django.urls import reverse
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
+from backend.text import chinese_date
 from personnel import services
 from personnel.forms import (
     CertificateIssueForm,
@@ -95,7 +96,7 @@ def certificate_transition(request, pk: int, action: str):
         submit=label,
         intro=(
             f"当前状态：{certificate.get_status_display()}，有效期"
-            f"{certificate.valid_from:%Y-%m-%d}至{certificate.valid_to:%Y-%m-%d}。"
+            f"{chinese_date(certificate.valid_from)}至{chinese_date(certificate.valid_to)}。"
             "每次变更都会保留记录，不会覆盖历史。"
         ),
     )
@@ -200,7 +201,7 @@ def recusal_decide(request, pk: int):
         back_url=_officer_url(recusal.officer),
         title=f"回避申请的决定：{recusal.firm_name}申请{recusal.officer.name}回避",
         officer=recusal.officer,
-        intro=f"申请日期{recusal.requested_on:%Y-%m-%d}；申请理由：{recusal.grounds}",
+        intro=f"申请日期{chinese_date(recusal.requested_on)}；申请理由：{recusal.grounds}",
     )
 
 

@@ -155,7 +155,7 @@ def test_issuing_needs_a_reason_and_a_field(department_admin, officer, foreign_w
 
 def test_renewal_must_extend_the_validity(department_admin, certified_officer):
     certificate = certified_officer.certificates.get()
-    with pytest.raises(ValidationError, match="应晚于当前截止日期2024-12-31"):
+    with pytest.raises(ValidationError, match="应晚于当前截止日期2024年12月31日"):
         services.renew_certificate(
             actor=department_admin,
             certificate=certificate,

@@ -69,7 +69,7 @@ def test_a_certificate_must_be_valid_for_the_whole_window(
     make_certificate(officer, valid_from=valid_from, valid_to=valid_to)
     result = _ask(officer, item)
     assert result.codes == ["cert-expired"]
-    assert "2021-06-07至2021-06-18" in result.reasons[0].message
+    assert "2021年6月7日至2021年6月18日" in result.reasons[0].message
 
 
 def test_the_window_boundaries_are_included(officer, make_certificate, item):

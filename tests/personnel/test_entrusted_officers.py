@@ -71,7 +71,7 @@ def test_an_expired_entrustment_excludes_its_officers(
     result = _ask(centre_officer, item)
     assert result.codes == ["entrusted-expired"]
     assert "市科技服务中心" in result.reasons[0].message
-    assert "2021-06-07至2021-06-18" in result.reasons[0].message
+    assert "2021年6月7日至2021年6月18日" in result.reasons[0].message
     # Before the 委托 ended, the same officer could inspect.
     assert _ask(centre_officer, item, Window(date(2021, 6, 1), date(2021, 6, 10))).eligible
 

@@ -166,7 +166,7 @@ def test_an_emergency_start_past_its_approval_deadline_is_an_overdue_warning(
     found = _found(kind="overdue", today=today)
     assert bool(found) is warned
     if warned:
-        assert "补办审批期限2021-06-10已过，至今未补办审批" in found[0].text
+        assert "补办审批期限2021年6月10日已过，至今未补办审批" in found[0].text
 
 
 def test_an_approved_emergency_start_is_no_warning(body_task, inspect, firm):

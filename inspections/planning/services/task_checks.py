@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from backend.codes import CodeError
 from backend.organisation.models import Department
 from backend.personal_numbers import has_personal_numbers
-from backend.text import strip_invisible
+from backend.text import chinese_date, strip_invisible
 from inspections.directory.classifications import check_known_region, normalise_industry_code
 from inspections.directory.models import FIRM_FLAGS, FirmStatus, InspectionItemVersion
 from inspections.planning import rules
@@ -79,7 +79,7 @@ def check_window(start: date | None, end: date | None, plan: AnnualPlan) -> None
         raise ValidationError({"window_start": "请填写检查开始和结束日期"})
     if end < start:
         raise ValidationError(
-            {"window_end": f"检查结束日期{end:%Y-%m-%d}早于开始日期{start:%Y-%m-%d}"},
+            {"window_end": f"检查结束日期{chinese_date(end)}早于开始日期{chinese_date(start)}"},
             code="window_reversed",
         )
     if start.year != plan.year or end.year != plan.year:
@@ -117,8 +117,8 @@ def check_staffed(
         )
         raise ValidationError(
             {
-                "departments": f"{department.name}没有在检查期间{start:%Y-%m-%d}至{end:%Y-%m-%d}"
-                f"持有效执法证（涵盖{fields}）的执法人员，不能参与该任务"
+                "departments": f"{department.name}没有在检查期间"
+                f"{chinese_date(start)}至{chinese_date(end)}持有效执法证（涵盖{fields}）的执法人员，不能参与该任务"
             },
             code="department_not_staffed",
         )

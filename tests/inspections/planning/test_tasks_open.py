@@ -149,7 +149,7 @@ def test_a_participating_department_without_certified_officers_is_refused(
     with pytest.raises(ValidationError) as refused:
         open_draft_task(seats={kj: 1, ga: 1})
     assert refused.value.messages == [
-        "市公安局没有在检查期间2021-06-07至2021-06-30持有效执法证（涵盖外国人来华工作许可）"
+        "市公安局没有在检查期间2021年6月7日至2021年6月30日持有效执法证（涵盖外国人来华工作许可）"
         "的执法人员，不能参与该任务"
     ]
     _nothing_saved()

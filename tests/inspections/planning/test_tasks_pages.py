@@ -86,7 +86,7 @@ def test_a_bad_window_is_shown_on_the_form_and_nothing_is_saved(client, planner,
         "exclusion_months": 12,
     }
     body = client.post(reverse("tasks:new"), data).content.decode()
-    assert "检查结束日期2021-06-01早于开始日期2021-06-30" in body
+    assert "检查结束日期2021年6月1日早于开始日期2021年6月30日" in body
     assert not SamplingTask.objects.exists()
 
 
