@@ -143,6 +143,8 @@ def run_work(job_id: int) -> WorkJob:
                 return job
             raise lease.Busy(f"work job {job_id}")
         if job.status == WorkStatus.RUNNING:
+            # Its process died part-way: what it was writing is thrown away.
+            _discard_partial_files(job)
             if job.attempts >= settings.JOB_MAX_ATTEMPTS:
                 return _finish(
                     job,
@@ -264,6 +266,12 @@ def write_table(
     for chunk in iter_csv(headers=headers, rows=tally(rows)):
         out.write(chunk.encode("utf-8"))
     return count
+
+
+def _discard_partial_files(job: WorkJob) -> None:
+    folder = job_file_path(job, "").parent
+    for part in folder.glob(f"{job.pk}-*.part"):
+        part.unlink(missing_ok=True)
 
 
 def job_file(job: WorkJob) -> Path | None:
