@@ -96,6 +96,6 @@ def register_export_job() -> None:
             _run_export_job,
             export_events_task,
             "export",
-            download_action=AuditTrailAction.EXPORT,
+            audit_action=AuditTrailAction.EXPORT,
         )
     )

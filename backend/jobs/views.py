@@ -56,7 +56,7 @@ def job_list(request):
 def own_jobs(user):
     """A user's jobs that made a file to download: theirs alone, in their present department
     (an export made for another department stays there if they move)."""
-    keys = [kind.key for kind in work_kinds() if kind.download_action]
+    keys = [kind.key for kind in work_kinds() if kind.audit_action]
     return WorkJob.objects.filter(
         created_by=user, department_id=user.department_id, kind__in=keys
     ).order_by("-id")
@@ -83,7 +83,7 @@ def download(request, pk: int):
         raise Http404("文件已不存在，请重新导出")
     spec = work_kind(job.kind)
     record_event(
-        action=spec.download_action,
+        action=spec.audit_action,
         actor=request.user,
         obj=job,
         detail={"job": job.pk, "rows": job.done, **job.params},

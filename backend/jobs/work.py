@@ -22,6 +22,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from backend.excel import EXCEL_MAX_ROWS, iter_csv, write_xlsx
@@ -29,6 +30,8 @@ from backend.jobs import lease
 from backend.jobs.dispatch import dispatch, worker_name
 from backend.jobs.models import STALE_AFTER, UNFINISHED, WorkJob, WorkStatus
 from backend.jobs.registry import JobKind, JobRow, JobState, register_job_kind
+from backend.notifications.models import NotificationKind
+from backend.notifications.services import notify
 
 log = logging.getLogger(__name__)
 
@@ -59,7 +62,7 @@ class WorkKind:
     task: Any  # its Celery task (backend.jobs.dispatch.job_task), which calls run_work
     limit: str  # its key in JOB_TIME_LIMITS
     # The audit action of downloading its file (None: nothing to download by staff).
-    download_action: str | None = None
+    audit_action: str | None = None
 
 
 _kinds: dict[str, WorkKind] = {}
@@ -185,7 +188,18 @@ def _run(job: WorkJob, spec: WorkKind) -> WorkJob:
     if outcome.file is not None:
         changes["file"] = str(outcome.file.relative_to(settings.MEDIA_ROOT))
         changes["filename"] = outcome.filename
-    return _finish(job, WorkStatus.DONE, outcome.message, **changes)
+    job = _finish(job, WorkStatus.DONE, outcome.message, **changes)
+    if outcome.file is not None and job.created_by is not None:
+        # Whoever asked may have left the page: the bell tells them (and mail, if they chose).
+        notify(
+            job.created_by,
+            kind=NotificationKind.SYSTEM,
+            title=f"{spec.label}已完成，可以下载",
+            body=outcome.message,
+            link=reverse("jobs:mine"),
+            dedupe_key=f"work-job:{job.pk}",
+        )
+    return job
 
 
 def _save(job: WorkJob, **changes) -> None:

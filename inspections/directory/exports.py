@@ -183,6 +183,6 @@ def register_export_job() -> None:
             _run_export_job,
             export_firms_task,
             "export",
-            download_action=DirectoryAction.FIRM_EXPORT,
+            audit_action=DirectoryAction.FIRM_EXPORT,
         )
     )

@@ -58,6 +58,8 @@ def test_a_large_directory_export_is_a_job_downloaded_by_its_asker_alone(
     job = _wait_until_finished(job.pk)
     assert job.status == WorkStatus.DONE, job.message
     assert job.message == "已导出 7 个检查对象。" and job.done == 7 and job.worker
+    notice = planner.notifications.get()
+    assert notice.title == "检查对象名录导出已完成，可以下载" and notice.link == MINE
     page = client.get(MINE).content.decode()
     assert "检查对象名录导出" in page and job.filename in page
 
