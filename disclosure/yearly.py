@@ -12,7 +12,7 @@ import dataclasses
 import hashlib
 import json
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from django.db import transaction
 from django.urls import reverse
@@ -66,9 +66,13 @@ def build_results_file(job_id: int) -> None:
     run_work(job_id)
 
 
+# A public request starts a year's job at most this often, whatever became of the last one.
+PUBLIC_REQUEST_EVERY = timedelta(minutes=5)
+
+
 def request_results_file(year: int) -> WorkJob:
     """Start building the year's workbook unless a job already does (a public request's)."""
-    return start_work(kind=RESULTS_FILE, subject=str(year))
+    return start_work(kind=RESULTS_FILE, subject=str(year), not_again_within=PUBLIC_REQUEST_EVERY)
 
 
 # --- the year's statistics ----------------------------------------------------------------------
@@ -145,7 +149,7 @@ def year_figures(year: int) -> tuple[statistics.YearStatistics, list]:
     snapshot = current_snapshot(year)
     if snapshot is not None:
         return _from_json(snapshot.figures)
-    start_work(kind=STATISTICS, subject=str(year))
+    start_work(kind=STATISTICS, subject=str(year), not_again_within=PUBLIC_REQUEST_EVERY)
     return statistics.year_statistics(year), annual.public_rows(year)
 
 

@@ -15,6 +15,7 @@ import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from datetime import timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -100,14 +101,22 @@ def start_work(
     actor=None,
     department=None,
     total: int = 0,
+    not_again_within: timedelta | None = None,
 ) -> WorkJob:
     """Record a job and start it once the current transaction commits. For a kind with a
-    subject, the unfinished job of that subject is returned instead of a second one."""
+    subject, the unfinished job of that subject is returned instead of a second one, and with
+    `not_again_within` also the last one started that recently, whatever its outcome (a public
+    request may ask again and again; a job that fails is not started on every visit)."""
     spec = work_kind(kind)
     if subject:
-        running = WorkJob.objects.filter(kind=kind, subject=subject, status__in=UNFINISHED).first()
+        same = WorkJob.objects.filter(kind=kind, subject=subject)
+        running = same.filter(status__in=UNFINISHED).first()
         if running is not None:
             return running
+        if not_again_within is not None:
+            recent = same.filter(created_at__gte=timezone.now() - not_again_within).first()
+            if recent is not None:
+                return recent
     job = WorkJob(
         kind=kind,
         subject=subject,
