@@ -23,7 +23,14 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.jobs.dispatch import job_task
 from backend.jobs.models import WorkJob
-from backend.jobs.work import Outcome, WorkKind, counted, register_work_kind, run_work, start_work
+from backend.jobs.work import (
+    Outcome,
+    WorkKind,
+    counted,
+    register_work_kind,
+    run_work,
+    start_work,
+)
 from backend.notifications.models import NotificationKind
 from backend.notifications.services import notify
 from disclosure import downloads, statistics
@@ -156,11 +163,12 @@ def year_figures(year: int) -> tuple[statistics.YearStatistics, list]:
 # --- January: built on the 1st, checked before the 31st -----------------------------------------
 
 
-def build_year(year: int) -> list[WorkJob]:
-    """Start both of the year's jobs (beat on 1 January, or `manage.py build_yearly`)."""
+def build_year(year: int, *, here: bool = False) -> list[WorkJob]:
+    """Start both of the year's jobs (beat on 1 January, the January check, or on demand by
+    `manage.py build_yearly`, which may run them in its own process)."""
     return [
-        start_work(kind=STATISTICS, subject=str(year)),
-        start_work(kind=RESULTS_FILE, subject=str(year)),
+        start_work(kind=STATISTICS, subject=str(year), here=here),
+        start_work(kind=RESULTS_FILE, subject=str(year), here=here),
     ]
 
 

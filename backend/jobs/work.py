@@ -102,11 +102,13 @@ def start_work(
     department=None,
     total: int = 0,
     not_again_within: timedelta | None = None,
+    here: bool = False,
 ) -> WorkJob:
     """Record a job and start it once the current transaction commits. For a kind with a
     subject, the unfinished job of that subject is returned instead of a second one, and with
     `not_again_within` also the last one started that recently, whatever its outcome (a public
-    request may ask again and again; a job that fails is not started on every visit)."""
+    request may ask again and again; a job that fails is not started on every visit). `here`
+    runs it in this process once the transaction commits (a command), not through dispatch."""
     spec = work_kind(kind)
     if subject:
         same = WorkJob.objects.filter(kind=kind, subject=subject)
@@ -130,7 +132,10 @@ def start_work(
             job.save()
     except IntegrityError:  # two requests at once: the partial unique constraint lets one in
         return WorkJob.objects.get(kind=kind, subject=subject, status__in=UNFINISHED)
-    dispatch(spec.task, job.pk, unsent=lambda message: _unsent(job.pk, message))
+    if here:
+        transaction.on_commit(lambda: run_work(job.pk))
+    else:
+        dispatch(spec.task, job.pk, unsent=lambda message: _unsent(job.pk, message))
     return job
 
 

@@ -2,12 +2,14 @@
 never within a public request; beat builds last year's on 1 January and checks them through
 January, telling the system administrators and the supervisors of a missing or stale one."""
 
+import io
 import time
 from datetime import timedelta
 
 import pytest
 from celery.schedules import crontab
 from disclosure_builders import carry_out, drawn_task
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from backend.jobs.models import WorkJob, WorkStatus
@@ -135,3 +137,18 @@ def test_the_january_tasks_are_on_beats_schedule_in_local_time():
     assert check["task"] == yearly.check_last_year.name
     assert check["schedule"].month_of_year == {1}
     assert check["schedule"].day_of_month == set(range(2, 32))
+
+
+def test_the_year_is_rebuilt_on_demand_by_a_command(published, django_capture_on_commit_callbacks):
+    out = io.StringIO()
+    # Without a broker the command runs the jobs itself, once their rows are committed.
+    with django_capture_on_commit_callbacks(execute=True):
+        call_command("build_yearly", "--year", "2021", stdout=out)
+    lines = out.getvalue().splitlines()
+    assert lines == [
+        "年度统计生成（2021年）：已完成。2021年统计数据已生成（检查结果 4 条）。",
+        "年度结果文件生成（2021年）：已完成。2021年全部公示结果文件（.xlsx）已生成，共 4 条。",
+    ]
+    assert yearly.year_problems(2021) == []
+    with pytest.raises(CommandError, match="尚未结束"):
+        call_command("build_yearly", "--year", str(timezone.localdate().year))
