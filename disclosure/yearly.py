@@ -26,7 +26,6 @@ from backend.jobs.models import WorkJob
 from backend.jobs.work import (
     Outcome,
     WorkKind,
-    counted,
     register_work_kind,
     run_work,
     start_work,
@@ -49,22 +48,25 @@ STATISTICS = "disclosure.statistics"
 
 def _build_results_file(job: WorkJob, progress) -> Outcome:
     year = int(job.subject)
+    if downloads.built_xlsx(year) is not None:
+        return Outcome(message=f"{year}年全部公示结果文件（.xlsx）已是最新，未重新生成。")
     seen = 0
 
     def rows_seen(rows):
+        # No progress saved: the rows are read inside the cursor's transaction, where an update
+        # of the job's row would stay invisible and lock it (the sweep would wait for it).
         nonlocal seen
-        for row in counted(rows, job, progress):
+        for row in rows:
             seen += 1
             yield row
 
     path = downloads.build_xlsx(year, rows_seen=rows_seen)
-    if seen:  # built now, not found built already
-        record_event(
-            action=DisclosureAction.RESULTS_FILE,
-            object_type="disclosure.results_file",
-            object_id=year,
-            detail={"year": year, "rows": seen, "file": path.name},
-        )
+    record_event(
+        action=DisclosureAction.RESULTS_FILE,
+        object_type="disclosure.results_file",
+        object_id=year,
+        detail={"year": year, "rows": seen, "file": path.name},
+    )
     return Outcome(message=f"{year}年全部公示结果文件（.xlsx）已生成，共 {seen} 条。", rows=seen)
 
 

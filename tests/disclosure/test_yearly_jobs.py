@@ -90,6 +90,9 @@ def test_beat_builds_last_years_statistics_and_file_on_1_january(published):
     assert YearStatisticsSnapshot.objects.get(year=2021).figures["results"] == 4
     assert downloads.built_xlsx(2021) is not None
     assert yearly.year_problems(2021) == []
+    # Asked again with nothing changed: the file is left as it is.
+    again = run_work(yearly.build_year(2021)[1].pk)
+    assert again.message == "2021年全部公示结果文件（.xlsx）已是最新，未重新生成。"
 
 
 def test_the_january_check_alerts_the_administrators_once_and_rebuilds(
