@@ -536,6 +536,9 @@ CELERY_IMPORTS = [
     "backend.imports.runner",
     "inspections.draws.draw_jobs",
     "reminders.tasks",
+    "inspections.directory.exports",
+    "backend.audit.exports",
+    "disclosure.yearly",
 ]
 # Seconds a job of each kind may run before its worker process is stopped; the job is then
 # marked failed by the stale-job sweep (backend/jobs/sweep.py), with nothing recorded.
@@ -545,7 +548,21 @@ JOB_TIME_LIMITS = {
     "nightly": envint("JOB_TIME_LIMIT_NIGHTLY", 4 * 60 * 60),
     "sweep": envint("JOB_TIME_LIMIT_SWEEP", 5 * 60),
     "reminders": envint("JOB_TIME_LIMIT_REMINDERS", 30 * 60),
+    # A large staff export (the directory, the audit trail), a year's result file, a year's
+    # statistics (backend/jobs/work.py).
+    "export": envint("JOB_TIME_LIMIT_EXPORT", 60 * 60),
+    "results_file": envint("JOB_TIME_LIMIT_RESULTS_FILE", 60 * 60),
+    "statistics": envint("JOB_TIME_LIMIT_STATISTICS", 60 * 60),
+    "annual": envint("JOB_TIME_LIMIT_ANNUAL", 30 * 60),
 }
+# A staff export of more rows than this is made by a background job (with its progress on
+# 我的导出, /jobs/mine/, and a download link when done); smaller ones are answered at once.
+EXPORT_INLINE_MAX_ROWS = envint("EXPORT_INLINE_MAX_ROWS", 100_000)
+if EXPORT_INLINE_MAX_ROWS < 1:
+    raise ImproperlyConfigured("EXPORT_INLINE_MAX_ROWS must be at least 1")
+# The public is told to come back after this many seconds when a year's result file is
+# still being built (503 with Retry-After).
+RESULTS_FILE_RETRY_AFTER = envint("RESULTS_FILE_RETRY_AFTER", 60)
 # How many times a job is started in all when its worker process dies part-way (a kill, a
 # deploy, the machine's memory): then it is marked failed rather than tried forever.
 JOB_MAX_ATTEMPTS = envint("JOB_MAX_ATTEMPTS", 2)
@@ -569,6 +586,18 @@ CELERY_BEAT_SCHEDULE = {
     "sweep-stale-jobs": {
         "task": "backend.jobs.sweep_stale_jobs",
         "schedule": timedelta(minutes=5),
+    },
+    # Last year's statistics and result file, built once the year is over (disclosure/yearly.py)
+    # ...
+    "annual-statistics-build": {
+        "task": "disclosure.build_last_year",
+        "schedule": crontab(month_of_year=1, day_of_month=1, hour=0, minute=30),
+    },
+    # ... and checked against the data before they are due (31 January); the administrators
+    # are told of any problem. Run daily through January so a problem found is found early.
+    "annual-statistics-check": {
+        "task": "disclosure.check_last_year",
+        "schedule": crontab(month_of_year=1, day_of_month="2-31", hour=6, minute=0),
     },
 }
 

@@ -12,3 +12,6 @@ class DisclosureAction(models.TextChoices):
     CORRECT = "disclosure.correct", _("更正已公示结果")
     WITHDRAW = "disclosure.withdraw", _("撤下已公示结果")
     DEADLINES = "disclosure.deadlines", _("设置公示期限")
+    STATISTICS_SNAPSHOT = "disclosure.statistics_snapshot", _("生成年度统计快照")
+    RESULTS_FILE = "disclosure.results_file", _("生成年度结果文件")
+    ANNUAL_CHECK = "disclosure.annual_check", _("核对上年度统计和结果文件")

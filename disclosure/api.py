@@ -22,14 +22,14 @@ from drf_spectacular.utils import (
     extend_schema_view,
 )
 from rest_framework import mixins
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import APIException, NotFound
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.permissions import AllowAny
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from disclosure import downloads, statistics
+from disclosure import downloads, statistics, yearly
 from disclosure import redaction as r
 from disclosure import serializers as s
 from disclosure.filters import PublicPlanFilter, PublicResultFilter, PublicTaskFilter
@@ -132,7 +132,7 @@ class _Year:
 
 
 def _statistics_record(year: int):
-    figures = statistics.year_statistics(year)
+    figures, _by_department = yearly.year_figures(year)
 
     def counts(rows):
         return [{"code": code, "label": label, "count": n} for code, label, n in rows]
@@ -213,6 +213,14 @@ class StatisticsViewSet(PublicViewSet):
 
 # --- yearly downloads ---------------------------------------------------------------------------
 
+RETRY_AFTER_503 = OpenApiParameter(
+    "Retry-After",
+    OpenApiTypes.INT,
+    OpenApiParameter.HEADER,
+    response=[429, 503],
+    description="可以再次请求前需要等待的秒数",
+)
+
 
 class _AlwaysJson(BaseContentNegotiation):
     """A download answers with its file whatever Accept says; errors in the API's JSON shape."""
@@ -224,19 +232,21 @@ class _AlwaysJson(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
-def _download_schema(media_type: str, what: str):
+def _download_schema(media_type: str, what: str, extra: dict | None = None):
+    extra = extra or {}
     return extend_schema(
         summary=f"某年度全部公示结果（{what}）",
         description="该年度（按检查日期）的全部公示，含更正和撤回，按公示顺序；每行一条公示。",
         tags=[TAG],
         parameters=[
             OpenApiParameter("year", OpenApiTypes.INT, OpenApiParameter.PATH, description="年度"),
-            RETRY_AFTER,
+            RETRY_AFTER_503 if extra else RETRY_AFTER,
         ],
         responses={
             (200, media_type): OpenApiResponse(OpenApiTypes.BINARY, description=what),
             404: OpenApiResponse(ERROR, description="该年度没有公示的检查结果"),
             429: OpenApiResponse(ERROR, description="请求过于频繁，按 Retry-After 等待后再试"),
+            **extra,
         },
     )
 
@@ -275,12 +285,38 @@ class ResultsCsv(_YearDownload):
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+class FileBeingBuilt(APIException):
+    """The year's workbook is not built for its present publications yet: its job was started
+    (a request never builds it), and the client is told when to come back."""
+
+    status_code = 503
+    default_code = "file_being_built"
+
+    def __init__(self, wait: int):
+        super().__init__(f"该年度的结果文件正在生成，请约 {wait} 秒后再试；也可先下载 .csv 文件。")
+        self.wait = wait  # DRF's handler sends it as Retry-After
+
+
 class ResultsXlsx(_YearDownload):
-    @_download_schema(XLSX, ".xlsx")
+    @_download_schema(
+        XLSX,
+        ".xlsx",
+        {
+            503: OpenApiResponse(
+                ERROR,
+                description="该年度的结果文件正在生成（公示有变化后重新生成），"
+                "按 Retry-After 等待后再试",
+            )
+        },
+    )
     def get(self, request, year: str):
         value = self.year(year)
+        path = downloads.built_xlsx(value)
+        if path is None:
+            yearly.request_results_file(value)
+            raise FileBeingBuilt(settings.RESULTS_FILE_RETRY_AFTER)
         return FileResponse(
-            downloads.xlsx_path(value).open("rb"),
+            path.open("rb"),
             as_attachment=True,
             filename=f"results-{value}.xlsx",
             content_type=XLSX,

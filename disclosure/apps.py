@@ -24,3 +24,7 @@ class DisclosureConfig(AppConfig):
         from disclosure.todo import disclosure_todo
 
         register_todo_source(disclosure_todo)
+        # A finished year's result file and statistics are built by background jobs.
+        from disclosure.yearly import register_kinds
+
+        register_kinds()

@@ -2,13 +2,14 @@
 
 The .csv never holds the year in memory: rows come from a server-side cursor (`iterator()`)
 and leave as chunks of text while the next are read. The .xlsx (a zip, which cannot be
-streamed) is written to a file under MEDIA_ROOT named after the year's newest publication and
-count, so that it is built once and rebuilt only when the year changes.
+streamed) is written by a background job (disclosure/yearly.py) to a file under MEDIA_ROOT named
+after the year's newest publication and count, so that it is built once and rebuilt only when the
+year changes; a request never builds it.
 """
 
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from django.conf import settings
@@ -108,30 +109,56 @@ def iter_year_csv(year: int) -> Iterator[bytes]:
         yield chunk.encode("utf-8")
 
 
-def _state(year: int) -> tuple[int, int]:
+def year_state(year: int) -> tuple[int, int]:
+    """The year's newest publication and count: what its file and statistics are built from."""
     found = year_results(year).aggregate(newest=Max("id"), n=Count("id"))
     return found["newest"] or 0, found["n"]
 
 
-def xlsx_path(year: int) -> Path:
-    """The year's workbook, built now if the year changed since it was last built."""
-    newest, count = _state(year)
-    folder = Path(settings.MEDIA_ROOT) / "disclosure"
-    path = folder / f"results-{year}-{newest}-{count}.xlsx"
+def _folder() -> Path:
+    return Path(settings.MEDIA_ROOT) / "disclosure"
+
+
+def _path(year: int, state: tuple[int, int]) -> Path:
+    newest, count = state
+    return _folder() / f"results-{year}-{newest}-{count}.xlsx"
+
+
+def built_xlsx(year: int) -> Path | None:
+    """The year's workbook for the year as it is now, if its job has built it."""
+    path = _path(year, year_state(year))
+    return path if path.exists() else None
+
+
+def built_files(year: int) -> list[Path]:
+    return sorted(_folder().glob(f"results-{year}-*.xlsx"))
+
+
+def build_xlsx(year: int, *, rows_seen: Callable[[Iterator], Iterator] = iter) -> Path:
+    """Build the year's workbook (disclosure/yearly.py's job; never within a request).
+
+    Named after the state read first: a publication added while it is written makes the file
+    stale at once, and the next request starts another build rather than serving it as current.
+    """
+    state = year_state(year)
+    path = _path(year, state)
     if path.exists():
         return path
+    folder = _folder()
     folder.mkdir(parents=True, exist_ok=True)
-    # Written beside its final name and renamed: a reader never sees half a workbook, and two
-    # builders at once each rename a whole one.
-    handle, temporary = tempfile.mkstemp(dir=folder, suffix=".part")
+    # Written beside its final name and renamed: a reader never sees half a workbook, and a
+    # job killed part-way leaves only the .part file, removed by the next build.
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=f"results-{year}-", suffix=".part")
     try:
         with os.fdopen(handle, "wb") as out:
-            write_xlsx(out, headers=HEADERS, rows=rows(year), sheet_title=f"{year}年检查结果")
+            write_xlsx(
+                out, headers=HEADERS, rows=rows_seen(rows(year)), sheet_title=f"{year}年检查结果"
+            )
         os.replace(temporary, path)
     finally:
         if os.path.exists(temporary):
             os.unlink(temporary)
-    for old in folder.glob(f"results-{year}-*.xlsx"):
-        if old != path:
+    for old in [*built_files(year), *folder.glob(f"results-{year}-*.part")]:
+        if old != path and old.stat().st_mtime < path.stat().st_mtime:
             old.unlink(missing_ok=True)
     return path

@@ -201,3 +201,26 @@ class PublishedResultItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.result_id} {self.item_code}"
+
+
+class YearStatisticsSnapshot(models.Model):
+    """A finished year's statistics (行政执法统计年报's public part) as built by its job.
+
+    Built once the year is over (1 January, by beat) and again whenever the year's published
+    results change; the public pages read it while it matches the results (`newest_result` and
+    `results_count` are the state it was built from). Replaced whole, in one transaction.
+    """
+
+    year = models.PositiveSmallIntegerField(_("年度"), unique=True)
+    figures = models.JSONField(_("统计数据"))
+    newest_result = models.BigIntegerField(_("统计时最新公示编号"))
+    results_count = models.BigIntegerField(_("统计时公示条数"))
+    built_at = models.DateTimeField(_("生成时间"))
+
+    class Meta:
+        verbose_name = _("年度统计快照")
+        verbose_name_plural = _("年度统计快照")
+        ordering = ["-year"]
+
+    def __str__(self) -> str:
+        return f"{self.year}年统计"

@@ -10,7 +10,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.safestring import mark_safe
 
-from disclosure import charts, redaction, statistics
+from disclosure import charts, redaction, statistics, yearly
 from disclosure.downloads import has_results
 from disclosure.filters import PublicPlanFilter, PublicResultFilter
 from disclosure.pages import (
@@ -20,7 +20,6 @@ from disclosure.pages import (
     query_without,
     url_code,
 )
-from supervision import annual as annual_figures
 
 RESULTS_PER_PAGE = 20
 PLANS_PER_PAGE = 20
@@ -159,7 +158,7 @@ def statistics_latest(request):
 def statistics_year(request, year: int):
     if not statistics.is_published_year(year):
         raise Http404("该年度尚未结束，统计数据将于次年1月公开")
-    figures = statistics.year_statistics(year)
+    figures, by_department = yearly.year_figures(year)
     categories = [(label, n) for _code, label, n in figures.by_category]
     follow_ups = [(label, n) for _kind, label, n in figures.follow_ups]
     return render(
@@ -172,7 +171,7 @@ def statistics_year(request, year: int):
             "category_chart": mark_safe(charts.bar_chart("检查结果分类", categories)),  # noqa: S308
             "follow_up_chart": mark_safe(charts.bar_chart("后续处置方式", follow_ups)),  # noqa: S308
             # 行政执法统计年报's public part: the inspections of firms per department (counts).
-            "inspections_by_department": annual_figures.public_rows(year),
+            "inspections_by_department": by_department,
         },
     )
 

@@ -30,6 +30,10 @@ class InspectionsConfig(AppConfig):
         from inspections.draws.draw_jobs import job_rows, sweep_stale_jobs
 
         register_job_kind(JobKind("draw", "抽取", job_rows, sweep_stale_jobs))
+        # A large export of the directory is made by a background job (backend.jobs.work).
+        from inspections.directory.exports import register_export_job
+
+        register_export_job()
         # What waits for the user on their home page (backend.accounts.todo).
         from backend.accounts.todo import register_todo_source
         from inspections.planning.todo import planning_todo

@@ -20,6 +20,10 @@ class AuditConfig(AppConfig):
         from backend.checkpoints.nightly import NightlyCheck, register_check
 
         register_check(NightlyCheck("audit", "审计日志哈希链", _audit_problems, order=20))
+        # A large export of the trail is made by a background job (backend.jobs.work).
+        from backend.audit.exports import register_export_job
+
+        register_export_job()
 
 
 def _audit_problems() -> list[str]:

@@ -1,23 +1,21 @@
 import io
 from datetime import UTC
 
+from django.conf import settings
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.actions import AuditTrailAction
+from backend.audit.exports import EXPORT_HEADERS, event_rows, start_export_job
 from backend.audit.filters import AuditEventFilter
 from backend.audit.selectors import events_visible_to, object_names
 from backend.audit.services import record_event
 from backend.excel import write_csv, write_xlsx
-
-EXPORT_HEADERS = [
-    "编号", "时间", "账号", "角色", "部门", "IP地址", "操作", "操作代码", "对象类型", "对象标识",
-    "结果", "请求编号", "哈希",
-]  # fmt: skip
 
 
 def _filtered(request):
@@ -42,34 +40,22 @@ def events(request):
     )
 
 
-def _export_rows(queryset):
-    local = timezone.get_current_timezone()
-    for e in queryset.order_by("id").iterator(chunk_size=2000):
-        yield [
-            e.id,
-            e.created_at.astimezone(local).replace(tzinfo=None),
-            e.actor_username,
-            e.role_label,
-            e.department_code,
-            e.ip or "",
-            e.action_label,
-            e.action,
-            e.object_type,
-            e.object_id,
-            e.get_outcome_display(),
-            e.request_id,
-            e.hash,
-        ]
-
-
 @role_required(Role.AUDIT_ADMIN)
 def export(request):
     event_filter = _filtered(request)
     fmt = request.GET.get("format", "xlsx")
     stamp = timezone.now().astimezone(UTC).strftime("%Y%m%d%H%M%S")
+    total = event_filter.qs.count()
+    if total > settings.EXPORT_INLINE_MAX_ROWS:
+        start_export_job(actor=request.user, filters=request.GET.dict(), fmt=fmt, total=total)
+        messages.success(
+            request,
+            f"共 {total} 条审计日志，数据较多，已转为后台生成。完成后请在“我的导出”中下载。",
+        )
+        return redirect("jobs:mine")
     if fmt == "csv":
         buffer = io.StringIO()
-        count = write_csv(buffer, headers=EXPORT_HEADERS, rows=_export_rows(event_filter.qs))
+        count = write_csv(buffer, headers=EXPORT_HEADERS, rows=event_rows(event_filter.qs))
         response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
         filename = f"audit-{stamp}.csv"
     else:
@@ -77,7 +63,7 @@ def export(request):
         count = write_xlsx(
             buffer,
             headers=EXPORT_HEADERS,
-            rows=_export_rows(event_filter.qs),
+            rows=event_rows(event_filter.qs),
             sheet_title="审计日志",
         )
         response = HttpResponse(

@@ -23,6 +23,7 @@ class Busy(Exception):
 # The first key of the advisory lock, one per kind of job (the second is the job's id).
 DRAW = 1801
 IMPORT = 1802
+WORK = 1803  # backend.jobs.work: exports, the yearly files and statistics
 
 
 def _supported() -> bool:

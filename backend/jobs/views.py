@@ -1,13 +1,18 @@
 """The system administrator's page of background jobs: every kind, with state, duration and
 failures, searched and filtered."""
 
-from django.shortcuts import render
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, render
 
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
+from backend.audit.services import record_event
 from backend.jobs.health import queue_health
+from backend.jobs.models import WorkJob, WorkStatus
 from backend.jobs.registry import JobState, job_kinds
 from backend.jobs.sweep import sweep_stale_jobs
+from backend.jobs.work import job_file, work_kind, work_kinds
 
 SHOWN = 200
 
@@ -43,3 +48,44 @@ def job_list(request):
             "shown": SHOWN,
         },
     )
+
+
+# --- the user's own exports ---------------------------------------------------------------------
+
+
+def own_jobs(user):
+    """A user's jobs that made a file to download: theirs alone, in their present department
+    (an export made for another department stays there if they move)."""
+    keys = [kind.key for kind in work_kinds() if kind.audit_action]
+    return WorkJob.objects.filter(
+        created_by=user, department_id=user.department_id, kind__in=keys
+    ).order_by("-id")
+
+
+@login_required
+def my_exports(request):
+    jobs = list(own_jobs(request.user)[:SHOWN])
+    return render(
+        request,
+        "jobs/mine.html",
+        {
+            "jobs": [(job, work_kind(job.kind).label) for job in jobs],
+            "refresh": any(not job.finished for job in jobs),
+        },
+    )
+
+
+@login_required
+def download(request, pk: int):
+    job = get_object_or_404(own_jobs(request.user), pk=pk, status=WorkStatus.DONE)
+    path = job_file(job)
+    if path is None:
+        raise Http404("文件已不存在，请重新导出")
+    spec = work_kind(job.kind)
+    record_event(
+        action=spec.audit_action,
+        actor=request.user,
+        obj=job,
+        detail={"job": job.pk, "rows": job.done, **job.params},
+    )
+    return FileResponse(path.open("rb"), as_attachment=True, filename=job.filename)

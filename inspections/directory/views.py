@@ -3,6 +3,7 @@
 import tempfile
 from datetime import UTC
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
@@ -141,9 +142,17 @@ def firm_export(request):
         for key in request.GET
         if key not in {"format", "after", "before", "counts"}
     }
+    total = firms.count()
+    if total > settings.EXPORT_INLINE_MAX_ROWS:
+        exports.start_export_job(actor=request.user, filters=filters, fmt=fmt, total=total)
+        messages.success(
+            request,
+            f"共 {total} 个检查对象，数据较多，已转为后台生成。完成后请在“我的导出”中下载。",
+        )
+        return redirect("jobs:mine")
     if fmt == "csv":
         # Counted before streaming: the rows leave as they are read, after the event is written.
-        count = firms.count()
+        count = total
         record_event(
             action=DirectoryAction.FIRM_EXPORT,
             actor=request.user,

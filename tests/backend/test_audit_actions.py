@@ -48,7 +48,8 @@ def _action_arguments():
 
 
 def _is_a_member(node: ast.expr) -> bool:
-    """`App.MEMBER`, `App.of_x(...)`, an importer's `audit_action`, or a choice of two."""
+    """`App.MEMBER`, `App.of_x(...)`, an importer's or a job kind's `audit_action`, or
+    a choice of two."""
     if isinstance(node, ast.IfExp):
         return _is_a_member(node.body) and _is_a_member(node.orelse)
     if isinstance(node, ast.Attribute) and node.attr == "audit_action":

@@ -33,6 +33,7 @@ PAGES = {
     "notifications:preferences": set(Role.values),
     "workdays:years": {Role.SYSTEM_ADMIN},
     "jobs:list": {Role.SYSTEM_ADMIN},
+    "jobs:mine": set(Role.values),
     "fieldwork:today": {Role.INSPECTOR},
     "fieldwork:review-list": {Role.DEPARTMENT_ADMIN},
     "fieldwork:approval-list": {Role.DEPARTMENT_ADMIN},

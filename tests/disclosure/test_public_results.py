@@ -195,8 +195,23 @@ def test_the_yearly_csv_streams_every_publication(client, published):
     assert client.get(f"{API}/downloads/results-2020.csv").status_code == 404
 
 
-def test_the_yearly_workbook_is_built_once(client, published, settings, tmp_path):
+def test_the_yearly_workbook_is_built_once_by_its_job(client, published, settings, tmp_path):
+    from backend.jobs.models import WorkJob
+    from backend.jobs.work import run_work
+
     settings.MEDIA_ROOT = tmp_path
+    # Not built yet: the request starts the job (once) and says when to come back.
+    for _ in range(2):
+        response = client.get(f"{API}/downloads/results-2021.xlsx")
+        assert response.status_code == 503
+        assert response["Retry-After"] == str(settings.RESULTS_FILE_RETRY_AFTER)
+        assert response.json()["code"] == "file_being_built"
+        assert "正在生成" in response.json()["message"]
+    job = WorkJob.objects.get(kind="disclosure.results_file")
+    assert job.subject == "2021" and not list(tmp_path.glob("**/*.xlsx"))
+    run_work(job.pk)
+    job.refresh_from_db()
+    assert job.status == "done" and job.done == 4, job.message
     response = client.get(f"{API}/downloads/results-2021.xlsx")
     assert response.status_code == 200
     book = load_workbook(io.BytesIO(b"".join(response.streaming_content)), read_only=True)

@@ -384,6 +384,13 @@ def test_no_public_response_carries_a_forbidden_value(
         firms + more_firms,
     )
     settings.MEDIA_ROOT = tmp_path  # the yearly workbook is built there
+    # By its job, as beat or a first request would have started it: the crawl reads it.
+    from backend.jobs.work import run_work
+    from disclosure.models import PublishedResult
+    from disclosure.yearly import request_results_file
+
+    for year in set(PublishedResult.objects.values_list("year", flat=True)):
+        run_work(request_results_file(year).pk)
     # Small pages, so that the crawl walks the pagers too.
     monkeypatch.setattr("disclosure.portal_views.FIRMS_PER_PAGE", 1)
     monkeypatch.setattr("disclosure.portal_views.ITEMS_PER_PAGE", 1)

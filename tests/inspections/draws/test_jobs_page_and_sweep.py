@@ -171,6 +171,8 @@ def test_beat_runs_the_nightly_verification_the_reminders_and_the_sweep(settings
         "backend.jobs.verify_nightly",
         "backend.jobs.sweep_stale_jobs",
         "reminders.send_daily",
+        "disclosure.build_last_year",
+        "disclosure.check_last_year",
     }
     assert scheduled <= set(app.tasks)
     # Nothing to remind of in an empty database.
