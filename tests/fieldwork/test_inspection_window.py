@@ -53,9 +53,7 @@ def test_a_submission_before_the_window_opens_is_refused_and_nothing_is_recorded
     fill_record(inspection, team)
     before = inspection.records.count()
     with pytest.raises(ValidationError) as refused:
-        records.submit_for_review(
-            actor=team[0], inspection=inspection, late_reason="无论理由为何"
-        )
+        records.submit_for_review(actor=team[0], inspection=inspection, late_reason="无论理由为何")
     error = refused.value.error_dict["non_field_errors"][0]
     assert error.code == "window_not_started"
     assert f"检查时间窗口尚未开始（{chinese_date(inspection.window_start)}起）" in error.message

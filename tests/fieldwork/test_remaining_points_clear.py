@@ -36,9 +36,8 @@ def on_site(inspection, team):
 
 
 def _findings(inspection):
-    return {
-        r.content["check_point"]: r for r in records.current_records(inspection, RecordKind.FINDINGS)
-    }
+    current = records.current_records(inspection, RecordKind.FINDINGS)
+    return {r.content["check_point"]: r for r in current}
 
 
 def test_one_tap_records_every_point_left_and_keeps_the_one_with_a_problem(on_site, team):
