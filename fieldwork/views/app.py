@@ -8,6 +8,7 @@ the static files by the URLs this deployment serves (hashed in production)."""
 import hashlib
 import json
 
+from django.conf import settings
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 from django.templatetags.static import static
@@ -61,7 +62,8 @@ def service_worker(request):
     context = {
         "assets": json.dumps(assets),
         "logout": json.dumps(reverse("accounts:logout")),
-        "static_url": json.dumps(static("")),
+        # Not static(""): the manifest storage of production has no entry for an empty name.
+        "static_url": json.dumps(settings.STATIC_URL),
     }
     # A new deployment's files (new hashed names) make a new worker, which drops the old files.
     digest = hashlib.sha256(json.dumps(assets).encode()).hexdigest()[:12]
