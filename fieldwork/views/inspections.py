@@ -178,6 +178,7 @@ def render_inspection(
     current = records.current_records(inspection)
     decisions = decisions_for(user, inspection)  # the legal review app's, through its hook
     remaining = [s for s in stages if s.slug == "findings" and s.form is not None]
+    titles = {r.sequence: record_title(r) for r in current}
     return render(
         request,
         "fieldwork/inspection.html",
@@ -205,7 +206,11 @@ def render_inspection(
             # 其余要点均未发现问题: offered while a check point is still to record.
             "remaining_points": len(remaining) if can_record else 0,
             "remaining_key": uuid.uuid4(),
-            "evidence": evidence.evidence_items(inspection),
+            # Each file with the record it proves, named (a check point by its text).
+            "evidence": [
+                (item, titles.get(item.record.content.get("documents"), ""))
+                for item in evidence.evidence_items(inspection)
+            ],
             "can_upload": member and inspection.state not in evidence.CLOSED_STATES,
             "evidence_kinds": EvidenceKind.choices,
             "evidence_key": uuid.uuid4(),

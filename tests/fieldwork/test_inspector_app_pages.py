@@ -3,11 +3,15 @@ a map link (never the legal representative), every list naming the check point o
 and the installable app's manifest and service worker, served by the product itself."""
 
 import json
+import uuid
 from urllib.parse import parse_qs, urlparse
 
+import evidence_samples as samples
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from fieldwork.services import records
+from fieldwork.services.evidence import upload_evidence
 from inspections.directory.models import Firm
 
 
@@ -42,6 +46,26 @@ def test_every_list_names_the_check_point_of_a_findings_record(
         assert body.count(f'<option value="{record.sequence}">{title}</option>') == 2
         # …and the whole-process record.
         assert f"<strong>检查要点记录：{record.content['text']}</strong>" in body
+
+
+def test_a_photo_of_a_check_point_names_it_in_the_evidence_list(
+    client, inspection, team, fill_record, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    fill_record(inspection, team)
+    finding = records.current_records(inspection, "findings")[0]
+    upload_evidence(
+        actor=team[0],
+        inspection=inspection,
+        kind="photo",
+        file=SimpleUploadedFile("要点.png", samples.png(), content_type="image/png"),
+        idempotency_key=uuid.uuid4(),
+        documents=finding.sequence,
+    )
+    client.force_login(team[0])
+    body = client.get(reverse("fieldwork:inspection", args=[inspection.pk])).content.decode()
+    named = f"证明第{finding.sequence}条记录（检查要点记录：{finding.content['text']}）"
+    assert named in body
 
 
 def test_the_manifest_and_the_service_worker_are_served_under_the_inspectors_pages(client):
