@@ -13,8 +13,8 @@ signatures, submission) and reviewed by the bureau's department administrator (k
   date by which 公安 was to report back, so it shows as overdue on the dashboards;
 - the other four are clean: 无需后续处置, closed.
 
-The on-site stages carry their 2021 dates; submission and review are recorded when the demo
-runs (the review service stamps its own time). Every step uses a fixed idempotency key, so a
+The on-site stages and the submission carry their 2021 dates; the review is recorded when the
+demo runs (the review service stamps its own time). Every step uses a fixed idempotency key, so a
 second `seed_demo` finds each record already there and changes nothing.
 
 Logins: the teams draw seats whom it seats, and differs from one database to the next (its
@@ -271,8 +271,12 @@ def _record_on_site(inspection: Inspection, author: User, story: Story, codes: l
         occurred_at=_at(day, 11, 15),
         idempotency_key=_key(inspection, "signatures"),
     )
+    # Submitted the same day, within the task's window (a submission outside it is refused).
     records.submit_for_review(
-        actor=author, inspection=inspection, idempotency_key=_key(inspection, "submitted")
+        actor=author,
+        inspection=inspection,
+        occurred_at=_at(day, 11, 20),
+        idempotency_key=_key(inspection, "submitted"),
     )
 
 

@@ -28,6 +28,7 @@ class FieldworkAction(models.TextChoices):
     NON_SITE_CORRECT = "fieldwork.non_site.correct", _("更正：实施非现场检查")
     FINDINGS = "fieldwork.findings", _("记录：检查要点")
     FINDINGS_CORRECT = "fieldwork.findings.correct", _("更正：检查要点")
+    FINDINGS_REST_CLEAR = "fieldwork.findings.rest_clear", _("记录：其余检查要点均未发现问题")
     RESULT = "fieldwork.result", _("记录：检查结果")
     RESULT_CORRECT = "fieldwork.result.correct", _("更正：检查结果")
     FIRM_OPINION = "fieldwork.firm_opinion", _("记录：检查对象意见及签名")

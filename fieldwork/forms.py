@@ -296,11 +296,41 @@ class SignaturesForm(StageForm):
 
 class SubmitForm(forms.Form):
     idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    occurred_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+    late_reason = forms.CharField(
+        label="逾期提交原因",
+        required=False,
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="检查时间窗口已结束：请说明逾期提交审核的原因（如审核退回后更正、检查当日未能联网）",
+    )
 
     correcting = False
+    clean_occurred_at = StageForm.clean_occurred_at
+
+    def __init__(self, *args, window_closed: bool = True, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Asked for only once the window has closed; a posted form always takes it (the
+        # service decides).
+        if not window_closed and not self.is_bound:
+            del self.fields["late_reason"]
 
     def service_kwargs(self) -> dict:
-        return {"idempotency_key": self.cleaned_data["idempotency_key"]}
+        data = self.cleaned_data
+        return {
+            "idempotency_key": data["idempotency_key"],
+            "occurred_at": data.get("occurred_at"),
+            "late_reason": data.get("late_reason", ""),
+        }
+
+
+class RemainingClearForm(forms.Form):
+    """其余要点均未发现问题: one tap, its key, and when it was pressed (a draft kept offline)."""
+
+    idempotency_key = forms.UUIDField(widget=forms.HiddenInput)
+    occurred_at = forms.DateTimeField(required=False, widget=forms.HiddenInput)
+
+    clean_occurred_at = StageForm.clean_occurred_at
 
 
 class ReviewForm(forms.Form):

@@ -3,10 +3,12 @@
 from django.urls import path
 
 from fieldwork import code_views
-from fieldwork.views import approvals, documents, inspections, review, tasks
+from fieldwork.views import app, approvals, documents, inspections, review, tasks
 
 urlpatterns: list = [
     path("", inspections.today, name="today"),
+    path("manifest.webmanifest", app.manifest, name="manifest"),
+    path("sw.js", app.service_worker, name="service-worker"),
     path("inspections/<int:pk>/", inspections.inspection_detail, name="inspection"),
     path("inspections/<int:pk>/notice/", documents.notice, name="notice"),
     path("inspections/<int:pk>/documents/<slug:kind>/", documents.document_page, name="document"),
@@ -18,6 +20,11 @@ urlpatterns: list = [
     path("inspections/<int:pk>/code/", code_views.code_page, name="code"),
     path("inspections/<int:pk>/code.png", code_views.code_png, name="code-png"),
     path("inspections/<int:pk>/stages/<slug:slug>/", inspections.stage, name="stage"),
+    path(
+        "inspections/<int:pk>/findings/remaining-clear/",
+        inspections.remaining_clear,
+        name="remaining-clear",
+    ),
     path("inspections/<int:pk>/review/", review.review, name="review"),
     path("review/", review.review_list, name="review-list"),
     path("approvals/", approvals.approval_list, name="approval-list"),

@@ -224,6 +224,17 @@ def record_until_submission(
     return first
 
 
+def submit_in_window(actor, inspection):
+    """The team submits the record for review on the day after the arrival, within the task's
+    window (a submission outside it is refused, fieldwork/windows.py)."""
+    day = inspection.window_start + timedelta(days=1)
+    return records.submit_for_review(
+        actor=actor,
+        inspection=inspection,
+        occurred_at=timezone.make_aware(datetime.combine(day, time(12))),
+    )
+
+
 def approve_all(task) -> None:
     """The lead department's head approves every inspection of `task` still waiting (审批)."""
     head = User.objects.filter(role=Role.DEPARTMENT_ADMIN, department=task.department).first()
@@ -249,7 +260,7 @@ def carry_out(task, *, planner, reviewer, results=None, review=None, entries=Non
         codes = (results or {}).get(index, ("no-problem",))
         extra = (entries or {}).get(index, {})
         first = record_until_submission(inspection, codes=codes, **extra)
-        records.submit_for_review(actor=first, inspection=inspection)
+        submit_in_window(first, inspection)
         if review is None or index in review:
             records.review_result(actor=reviewer, inspection=inspection, agree=True)
     for inspection in inspections:

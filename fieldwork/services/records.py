@@ -21,7 +21,7 @@ from django.utils import timezone
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.text import strip_invisible, strip_invisible_in
-from fieldwork import chain
+from fieldwork import chain, windows
 from fieldwork.actions import FieldworkAction
 from fieldwork.models import (
     CORRECTABLE,
@@ -818,8 +818,18 @@ def record_officer_signatures(
 
 
 @transaction.atomic
-def submit_for_review(*, actor, inspection: Inspection, idempotency_key=None) -> InspectionRecord:
-    """The team hands the complete record to the lead department for review."""
+def submit_for_review(
+    *,
+    actor,
+    inspection: Inspection,
+    idempotency_key=None,
+    late_reason: str = "",
+    occurred_at: datetime | None = None,
+) -> InspectionRecord:
+    """The team hands the complete record to the lead department for review: within the
+    inspection's window, or after it with the reason it is late (fieldwork/windows.py).
+    `occurred_at` is when it was pressed (a draft kept on a phone offline)."""
+    late_reason = strip_invisible(late_reason or "", multiline=True).strip()
 
     def build(inspection):
         missing = missing_for_submission(inspection)
@@ -828,8 +838,13 @@ def submit_for_review(*, actor, inspection: Inspection, idempotency_key=None) ->
                 {"non_field_errors": [f"还不能提交审核：{m}" for m in missing]},
                 code="incomplete",
             )
+        day = timezone.localdate(occurred_at) if occurred_at else timezone.localdate()
+        refusal = windows.submission_refusal(inspection, day=day, late_reason=late_reason)
+        if refusal is not None:
+            raise refusal
         result = latest(inspection, K.RESULT)
-        return {"result_sequence": result.sequence, "codes": result.content["codes"]}
+        late = {"late_reason": late_reason} if day > inspection.window_end else {}
+        return {"result_sequence": result.sequence, "codes": result.content["codes"], **late}
 
     return _stage(
         actor=actor,
@@ -842,6 +857,7 @@ def submit_for_review(*, actor, inspection: Inspection, idempotency_key=None) ->
         build=build,
         to=S.SUBMITTED,
         idempotency_key=idempotency_key,
+        occurred_at=occurred_at,
     )
 
 

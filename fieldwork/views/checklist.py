@@ -93,7 +93,8 @@ def form_for(
     initial: dict[str, Any] = {"idempotency_key": stage_forms.new_key()}
     kwargs: dict[str, Any] = {"auto_id": _auto_id(slug, check_point, correcting)}
     if slug == "submit":
-        return stage_forms.SubmitForm(data, initial=initial, **kwargs)
+        closed = timezone.localdate() > inspection.window_end
+        return stage_forms.SubmitForm(data, initial=initial, window_closed=closed, **kwargs)
     kwargs["correcting"] = correcting
     if record is not None:
         initial.update(_initial_from(record))
@@ -315,12 +316,24 @@ def checklist(inspection: Inspection, *, user, bound: tuple | None = None) -> li
 # --- the timeline ------------------------------------------------------------------------------
 
 
+def record_title(record: InspectionRecord) -> str:
+    """A record as lists name it: its kind, and for a 检查要点记录 the check point."""
+    title = record.get_kind_display()
+    if record.kind == K.FINDINGS and (record.content or {}).get("text"):
+        return f"{title}：{record.content['text']}"
+    return title
+
+
 @dataclass
 class Entry:
     record: InspectionRecord
     lines: list[str]
     corrected_by: InspectionRecord | None
     link: tuple[str, str] | None = None  # (label, url)
+
+    @property
+    def title(self) -> str:
+        return record_title(self.record)
 
     @property
     def late(self) -> bool:
@@ -428,7 +441,10 @@ def describe(record: InspectionRecord) -> list[str]:
         )
         return [f"签名：{names}"]
     if kind == K.SUBMITTED:
-        return [f"提交审核（检查结果见第{c.get('result_sequence')}条记录）"]
+        lines = [f"提交审核（检查结果见第{c.get('result_sequence')}条记录）"]
+        if c.get("late_reason"):
+            lines.append(f"逾期提交原因：{c['late_reason']}")
+        return lines
     if kind == K.EVIDENCE:
         name = c.get("original_name") or "（未命名文件）"
         label = c.get("kind_label", c.get("kind", ""))

@@ -3,6 +3,7 @@ its stage forms and record, and the printable 随机抽查通知书. Thin: parse
 service, render."""
 
 import uuid
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,7 +19,7 @@ from backend.forms import apply_service_errors
 from fieldwork.code_display import shown_code
 from fieldwork.decisions import decisions_for
 from fieldwork.documents.content import RESULT_TOLD
-from fieldwork.forms import ApprovalForm, EmergencyStartForm, ReviewForm
+from fieldwork.forms import ApprovalForm, EmergencyStartForm, RemainingClearForm, ReviewForm
 from fieldwork.models import (
     ApprovalState,
     EvidenceKind,
@@ -32,15 +33,17 @@ from fieldwork.selectors import (
     my_recent_inspections,
     my_upcoming_inspections,
 )
-from fieldwork.services import evidence, records
+from fieldwork.services import evidence, findings, records
 from fieldwork.services.followups import AFTER_REVIEW
 from fieldwork.views.checklist import (
     STAGES,
     checklist,
     form_for,
+    record_title,
     result_labels,
     timeline,
 )
+from fieldwork.windows import window_warning
 
 # Who opens an inspection's page (the selector narrows it to what each may see).
 VIEWERS = (
@@ -59,6 +62,9 @@ _NO_DECISION = (
     InspectionState.CLOSED,
     InspectionState.ARCHIVED,
 )
+
+# The map search the firm's address links to (a public page of 高德地图, no script of ours).
+MAP_SEARCH = "https://uri.amap.com/search"
 
 SERVICES = {
     "notice": records.issue_notice,
@@ -85,6 +91,17 @@ def window_text(inspection, today=None) -> str:
     return f"已超过检查期限 {-left} 天"
 
 
+def map_search_url(inspection) -> str:
+    """A plain link to a map search for the firm's business address (住所（经营场所）, as the
+    directory holds it; its name where none is held), in the firm's region: the phone's map
+    app or the map site finds the way. Nothing of the legal representative goes there."""
+    firm = inspection.firm
+    query = {"keyword": firm.address or inspection.firm_name}
+    if firm.region_code:
+        query["city"] = firm.region_code  # the 行政区划代码 is the map's 城市编码 (adcode)
+    return f"{MAP_SEARCH}?{urlencode(query)}"
+
+
 @role_required(Role.INSPECTOR)
 def today(request):
     """我的今日检查: the inspections this officer's team still has to carry out or complete."""
@@ -93,6 +110,7 @@ def today(request):
             "inspection": inspection,
             "window": window_text(inspection),
             "overdue": inspection.window_end < timezone.localdate(),
+            "warning": window_warning(inspection, timezone.localdate()),
             "missing": records.missing_for_submission(inspection),
         }
         for inspection in my_open_inspections(request.user)
@@ -159,6 +177,8 @@ def render_inspection(
         emergency_form = EmergencyStartForm(initial={"idempotency_key": uuid.uuid4()})
     current = records.current_records(inspection)
     decisions = decisions_for(user, inspection)  # the legal review app's, through its hook
+    remaining = [s for s in stages if s.slug == "findings" and s.form is not None]
+    titles = {r.sequence: record_title(r) for r in current}
     return render(
         request,
         "fieldwork/inspection.html",
@@ -180,12 +200,26 @@ def render_inspection(
             # The reviewed result's follow-ups, closing and archiving: their own page.
             "follow_up_states": AFTER_REVIEW,
             "window": window_text(inspection),
-            "evidence": evidence.evidence_items(inspection),
+            "window_warning": window_warning(inspection, timezone.localdate()),
+            "firm_address": inspection.firm.address,
+            "map_url": map_search_url(inspection),
+            # 其余要点均未发现问题: offered while a check point is still to record.
+            "remaining_points": len(remaining) if can_record else 0,
+            "remaining_key": uuid.uuid4(),
+            # Each file with the record it proves, named (a check point by its text).
+            "evidence": [
+                (item, titles.get(item.record.content.get("documents"), ""))
+                for item in evidence.evidence_items(inspection)
+            ],
             "can_upload": member and inspection.state not in evidence.CLOSED_STATES,
             "evidence_kinds": EvidenceKind.choices,
             "evidence_key": uuid.uuid4(),
             "photo_key": uuid.uuid4(),
-            "documentable": [r for r in current if r.kind != RecordKind.EVIDENCE],
+            "documentable": [
+                (r.sequence, f"第{r.sequence}条 {record_title(r)}")
+                for r in current
+                if r.kind != RecordKind.EVIDENCE
+            ],
             # A fresh form for the reviewer; a refused one (whatever the state) with its reasons.
             "review_form": review_form,
             "approval_form": approval_form,
@@ -269,10 +303,7 @@ def stage(request, pk: int, slug: str):
                     request,
                     f"{what}：{record.get_kind_display()}（第{record.sequence}条记录）。",
                 )
-            if request.headers.get("X-Fieldwork-Draft"):
-                # The page's script sent a draft: it loads the page itself once all are in.
-                return HttpResponse(status=204)
-            return redirect(reverse("fieldwork:inspection", args=[inspection.pk]))
+            return _saved(request, inspection, record.sequence)
     inspection.refresh_from_db()
     bound = (slug, point.pk if point else None, correcting, form)
     return render_inspection(request, inspection, bound=bound, status=status)
@@ -283,3 +314,56 @@ def _corrected(inspection, sequence):
     if record is None:
         raise ValidationError({"corrects": ValidationError("要更正的记录不存在", code="unknown")})
     return record
+
+
+def landing_url(request, inspection, sequence: int) -> str:
+    """The inspection's page after a save, scrolled to the stage to do next (the one the page
+    opens by itself), or to the top once nothing is left to record. `saved` makes it a new
+    address, so the browser loads it rather than only scrolling the page it is on."""
+    inspection.refresh_from_db()
+    url = f"{reverse('fieldwork:inspection', args=[inspection.pk])}?saved={sequence}"
+    upcoming = next((s for s in checklist(inspection, user=request.user) if s.open), None)
+    return f"{url}#{upcoming.anchor}" if upcoming is not None else url
+
+
+def _saved(request, inspection, sequence: int):
+    url = landing_url(request, inspection, sequence)
+    if request.headers.get("X-Fieldwork-Draft"):
+        # The page's script sent a draft: it loads the page itself once all are in.
+        response = HttpResponse(status=204)
+        response["X-Fieldwork-Next"] = url
+        return response
+    return redirect(url)
+
+
+@require_POST
+@role_required(Role.INSPECTOR)
+def remaining_clear(request, pk: int):
+    """其余要点均未发现问题: every check point not yet recorded, in one tap."""
+    inspection = get_inspection_for_user(request.user, pk)
+    form = RemainingClearForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "提交标识缺失或格式不正确，请刷新页面后重试")
+        return redirect(reverse("fieldwork:inspection", args=[inspection.pk]) + "#checklist")
+    key = form.cleaned_data["idempotency_key"]
+    repeated = inspection.records.filter(idempotency_key=key).exists()
+    try:
+        made = findings.record_remaining_points_clear(
+            actor=request.user,
+            inspection=inspection,
+            idempotency_key=key,
+            occurred_at=form.cleaned_data.get("occurred_at"),
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+        return redirect(reverse("fieldwork:inspection", args=[inspection.pk]) + "#checklist")
+    if repeated:
+        messages.info(request, "其余检查要点已于此前记录，未重复记录。")
+    else:
+        numbers = "、".join(str(r.sequence) for r in made)
+        messages.success(
+            request,
+            f"已记录：其余{len(made)}个检查要点均未发现问题（第{numbers}条记录）。",
+        )
+    return _saved(request, inspection, made[-1].sequence)

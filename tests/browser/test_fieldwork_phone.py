@@ -253,6 +253,13 @@ def test_an_inspector_completes_an_inspection_on_a_phone_with_a_photo(phone, sta
 
     # Nothing missing any more, said right above the submit button.
     expect(phone.get_by_test_id("missing")).to_have_text("各环节均已记录，可以提交审核。")
+    # The task's 2021 window is long past: said above the button, and the reason is asked for.
+    expect(phone.get_by_test_id("submit-window-warning")).to_contain_text("逾期提交审核须说明原因")
+    submit = _stage(phone, "stage-submit")
+    submit.get_by_role("button", name="提交审核").click()
+    expect(submit).to_contain_text("逾期提交审核须说明原因")
+    expect(phone.get_by_test_id("inspection-state")).to_have_text("检查中")
+    _stage(phone, "stage-submit").get_by_label("逾期提交原因").fill("演示任务的检查时间在2021年")
     _stage(phone, "stage-submit").get_by_role("button", name="提交审核").click()
     recorded("提交审核")
     expect(phone.get_by_test_id("inspection-state")).to_have_text("待审核")

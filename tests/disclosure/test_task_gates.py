@@ -85,16 +85,14 @@ def test_a_task_with_five_of_nine_unfinished_is_neither_reviewed_nor_published(
 def test_reviewing_the_last_inspection_moves_the_task_and_publishing_every_result_publishes_it(
     client, half_done, department_admin
 ):
-    from disclosure_builders import record_until_submission
+    from disclosure_builders import record_until_submission, submit_in_window
 
     from fieldwork.services import records
 
     waiting = list(half_done.inspections.exclude(state="reviewed").order_by("code"))
     for inspection in waiting:
         if inspection.state != "submitted":
-            records.submit_for_review(
-                actor=record_until_submission(inspection), inspection=inspection
-            )
+            submit_in_window(record_until_submission(inspection), inspection)
         records.review_result(actor=department_admin, inspection=inspection, agree=True)
     half_done.refresh_from_db()
     assert half_done.status == S.RESULTS_REVIEWED

@@ -82,7 +82,11 @@
         }
         storage.removeItem(key);
         showNotice();
-        if (response.status === 204) return "sent";
+        if (response.status === 204) {
+          // Where the page goes next: scrolled to the stage still to do (the server knows).
+          draft.landing = response.headers.get("X-Fieldwork-Next") || "";
+          return "sent";
+        }
         return response.text().then(function (html) {
           document.open();
           document.write(html);
@@ -159,7 +163,7 @@
       }
       storage.setItem(key, JSON.stringify(draft));
       attempt(key, draft, form).then(function (result) {
-        if (result === "sent") window.location.assign(draft.next);
+        if (result === "sent") window.location.assign(draft.landing || draft.next);
       });
     },
     true
