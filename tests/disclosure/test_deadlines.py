@@ -104,7 +104,7 @@ def test_the_due_page_lists_overdue_and_due_results_with_deadlines(
     overdue_part, due_part = page.split('data-testid="due"')
     assert late.code in overdue_part.split('data-testid="overdue"')[1]
     assert inspections[1].code in due_part
-    assert "2026-03-12" in page
+    assert "2026年3月12日" in page
 
     publish_results(actor=planner, inspections=[late])
     page = login(planner).get("/disclosure/").content.decode()

@@ -48,7 +48,7 @@ def test_a_firms_page_shows_its_whole_inspection_history(client, published):
     page = client.get(f"/public/firms/{star.firm_uscc}/").content.decode()
     assert 'data-testid="history-entry"' in page
     assert star.code in page and task.code in page
-    assert "市科学技术局" in page and "2021-06-08" in page
+    assert "市科学技术局" in page and "2021年6月8日" in page
     assert "发现问题待后续处理（未按规定公示应当公示的信息）" in page
     assert "本平台尚未公示" not in page
     assert page.count('data-testid="result"') == 1

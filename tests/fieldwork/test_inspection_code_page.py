@@ -8,6 +8,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from backend.text import chinese_date
 from fieldwork.models import Inspection, InspectionCode, InspectionState
 from fieldwork.services.codes import withdraw_inspection_code
 
@@ -50,8 +51,8 @@ def test_a_valid_code_shows_who_inspects_on_what_basis_and_when(client, code, in
         assert version.name in page
     for member in inspection.members.select_related("officer"):
         assert member.officer.name in page and member.certificate_number in page
-    assert inspection.window_start.isoformat() in page
-    assert inspection.window_end.isoformat() in page
+    assert chinese_date(inspection.window_start) in page
+    assert chinese_date(inspection.window_end) in page
     draw = inspection.task.draws.get(purpose="firms", status="performed")
     assert reverse("public:draw", args=[draw.public_id]) in page
     # Nothing about the firm itself, nor anything the team wrote.

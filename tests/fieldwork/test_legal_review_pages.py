@@ -76,7 +76,7 @@ def test_the_queue_shows_the_deadline_its_fallback_warning_and_overdue_rounds(
     assert "按周一至周五推算" in body and "2027 年的法定节假日安排尚未录入" in body
     review = unknown.reviews.get()
     page = client.get(reverse("legalreview:review", args=[review.pk])).content.decode()
-    assert "2027-01-04" in page and "2027 年的法定节假日安排尚未录入" in page
+    assert "2027年1月4日" in page and "2027 年的法定节假日安排尚未录入" in page
 
 
 def test_the_reviewer_reads_the_package_and_agrees_on_the_page(client, referral, legal_reviewer):

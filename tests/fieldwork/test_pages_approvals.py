@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
+from backend.text import chinese_date
 from fieldwork.models import ApprovalState, InspectionState, RecordKind
 from tests.conftest import log_in
 
@@ -85,7 +86,7 @@ def test_the_emergency_start_from_the_page_needs_a_reason_and_shows_its_deadline
     pending.refresh_from_db()
     assert pending.approval_state == ApprovalState.EMERGENCY
     body = done.content.decode()
-    assert "补办审批" in body and pending.approval_due.isoformat() in body
+    assert "补办审批" in body and chinese_date(pending.approval_due) in body
     # The team may now serve the notice.
     client.post(
         reverse("fieldwork:stage", args=[pending.pk, "notice"]),

@@ -1,6 +1,8 @@
 from django import template
 from django.utils.html import format_html
 
+from backend.text import chinese_date
+
 register = template.Library()
 
 
@@ -10,10 +12,13 @@ def deadline(value):
     if value is None:
         return ""
     if not value.approximate:
-        return format_html('<time datetime="{0}">{0}</time>', value.due.isoformat())
+        return format_html(
+            '<time datetime="{0}">{1}</time>', value.due.isoformat(), chinese_date(value.due)
+        )
     return format_html(
-        '<time datetime="{0}">{0}</time> '
-        '<span class="warn" title="{1}">（按周一至周五推算）</span>',
+        '<time datetime="{0}">{1}</time> '
+        '<span class="warn" title="{2}">（按周一至周五推算）</span>',
         value.due.isoformat(),
+        chinese_date(value.due),
         value.warning,
     )

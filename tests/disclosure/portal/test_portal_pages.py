@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from backend.text import chinese_date
 from inspections.directory.models import FirmStatus, TargetType
 from inspections.directory.services import publish_item_version, retire_item, revise_item
 
@@ -145,7 +146,7 @@ def test_the_officer_list_shows_names_and_valid_certificates_only(
     assert "林执法" in body
     assert certificate.number in body
     assert "外国人来华工作许可" in body
-    assert certificate.valid_to.isoformat() in body
+    assert chinese_date(certificate.valid_to) in body
     assert "13912345678" not in body
     assert officer.citizen_id not in body
     assert "科长" not in body

@@ -117,7 +117,7 @@ def test_submit_then_the_administrator_approves_and_the_planner_publishes(
     plan = AnnualPlan.objects.get(pk=generated.pk)
     assert plan.status == PlanStatus.PUBLISHED and plan.filing.authority == "长春市人民政府办公厅"
     body = client.get(reverse("plans:detail", args=[plan.pk])).content.decode()
-    assert "2021-03-26 报长春市人民政府办公厅备案" in body
+    assert "2021年3月26日 报长春市人民政府办公厅备案" in body
     assert reverse("tasks:new") + f"?line={plan.lines.get().pk}" in body
 
 
