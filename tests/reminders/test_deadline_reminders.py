@@ -117,11 +117,11 @@ def test_a_result_to_publish_is_reminded_from_2_working_days_before_its_deadline
         ).order_by("pk")
     ]
     assert titles == [
-        f"检查结果公示还有2个工作日到期（2027-10-15）：{reviewed.code}",
-        f"检查结果公示还有1个工作日到期（2027-10-15）：{reviewed.code}",
-        f"检查结果公示今天（2027-10-15）到期：{reviewed.code}",
-        f"检查结果公示已超过期限（2027-10-15）：{reviewed.code}",
-        f"检查结果公示已超过期限（2027-10-15）：{reviewed.code}",
+        f"检查结果公示还有2个工作日到期（2027年10月15日）：{reviewed.code}",
+        f"检查结果公示还有1个工作日到期（2027年10月15日）：{reviewed.code}",
+        f"检查结果公示今天（2027年10月15日）到期：{reviewed.code}",
+        f"检查结果公示已超过期限（2027年10月15日）：{reviewed.code}",
+        f"检查结果公示已超过期限（2027年10月15日）：{reviewed.code}",
     ]
 
 
