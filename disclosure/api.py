@@ -29,6 +29,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.excel import XLSX_CONTENT_TYPE
 from disclosure import downloads, statistics
 from disclosure import redaction as r
 from disclosure import serializers as s
@@ -272,16 +273,13 @@ class ResultsCsv(_YearDownload):
         return response
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 class ResultsXlsx(_YearDownload):
-    @_download_schema(XLSX, ".xlsx")
+    @_download_schema(XLSX_CONTENT_TYPE, ".xlsx")
     def get(self, request, year: str):
         value = self.year(year)
         return FileResponse(
             downloads.xlsx_path(value).open("rb"),
             as_attachment=True,
             filename=f"results-{value}.xlsx",
-            content_type=XLSX,
+            content_type=XLSX_CONTENT_TYPE,
         )

@@ -8,6 +8,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from backend.organisation.models import Department
+from backend.text import join_first
 from backend.workdays.selectors import workday_calendar
 from disclosure import gates
 from disclosure.deadlines import ResultDeadline, result_deadline, working_days_for
@@ -100,11 +101,10 @@ def task_publication_blockers(task: SamplingTask) -> list[tuple[str, str]]:
     )
     if not pending:
         return []
-    listed = "、".join(pending[:5]) + ("等" if len(pending) > 5 else "")
     return [
         (
             "results_unpublished",
-            f"抽查任务{task.code}还有 {len(pending)} 项检查结果未公示（{listed}），"
+            f"抽查任务{task.code}还有 {len(pending)} 项检查结果未公示（{join_first(pending)}），"
             "不能变更为“检查结果已公示”",
         )
     ]

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
-from backend.excel import write_xlsx
+from backend.excel import XLSX_CONTENT_TYPE, write_xlsx
 from backend.forms import apply_service_errors
 from fieldwork.actions import FieldworkAction
 from fieldwork.followup_forms import (
@@ -33,8 +33,6 @@ from fieldwork.services import followups as services
 from fieldwork.services.records import latest
 
 LIST_ROLES = (Role.PLANNER, Role.DEPARTMENT_ADMIN, Role.LEGAL_REVIEWER)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # --- one inspection -----------------------------------------------------------------------------
 
@@ -255,7 +253,7 @@ def follow_up_export(request):
         object_type="fieldwork.followup",
         detail={"rows": count, "filters": request.GET.dict()},
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="follow-ups-{stamp}.xlsx"'
     return response

@@ -12,7 +12,7 @@ from backend.audit.actions import AuditTrailAction
 from backend.audit.filters import AuditEventFilter
 from backend.audit.selectors import events_visible_to
 from backend.audit.services import record_event
-from backend.excel import write_csv, write_xlsx
+from backend.excel import XLSX_CONTENT_TYPE, write_csv, write_xlsx
 
 EXPORT_HEADERS = [
     "编号", "时间", "账号", "角色", "部门", "IP地址", "操作", "操作代码", "对象类型", "对象标识",
@@ -77,7 +77,7 @@ def export(request):
         )
         response = HttpResponse(
             buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_CONTENT_TYPE,
         )
         filename = f"audit-{stamp}.xlsx"
     record_event(

@@ -38,8 +38,6 @@ from inspections.planning.staffing import task_staffing
 from inspections.planning.task_forms import ConfirmForm, InviteForm, StepForm, TaskForm
 from inspections.planning.task_page import task_page_sections
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 @role_required(*PLANNING_ROLES)
 def task_list(request):
