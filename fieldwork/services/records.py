@@ -9,7 +9,8 @@ so a retried upload or a replayed offline draft creates one record, not two.
 
 import json
 import uuid
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
@@ -294,55 +295,118 @@ def _set_state(inspection: Inspection, state: str) -> None:
     inspection.save(update_fields=["state", "updated_at"])
 
 
-def _stage(
-    *,
-    actor,
-    inspection: Inspection,
-    kind: str,
-    new_states: Sequence[str],
-    correction_states: Sequence[str],
-    what: str,
-    build,
-    idempotency_key=None,
-    corrects: InspectionRecord | None = None,
-    reason: str = "",
-    to: str | None = None,
-    place: str = "",
-    latitude=None,
-    longitude=None,
-    occurred_at: datetime | None = None,
-) -> InspectionRecord:
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the team's record: the kind of record it appends, the inspection states in
+    which a new record and a correction may be written, what a refusal calls it, and the state a
+    new record (not a correction) moves the inspection to."""
+
+    kind: str
+    new_states: tuple[str, ...]
+    correction_states: tuple[str, ...]
+    what: str
+    to: str | None = None
+
+
+_NOTICE_STAGE = Stage(
+    kind=K.NOTICE,
+    new_states=(S.PLANNED,),
+    correction_states=(S.NOTIFIED, *RECORDING),
+    what="送达通知书",
+    to=S.NOTIFIED,
+)
+_ON_SITE_STAGE = Stage(
+    kind=K.ON_SITE,
+    new_states=(S.NOTIFIED,),
+    correction_states=RECORDING,
+    what="记录到达现场",
+    to=S.ON_SITE,
+)
+_NON_SITE_STAGE = Stage(
+    kind=K.NON_SITE,
+    new_states=(S.NOTIFIED,),
+    correction_states=RECORDING,
+    what="记录非现场检查",
+    to=S.ON_SITE,
+)
+_FINDINGS_STAGE = Stage(
+    kind=K.FINDINGS, new_states=RECORDING, correction_states=RECORDING, what="记录检查要点"
+)
+_RESULT_STAGE = Stage(
+    kind=K.RESULT, new_states=RECORDING, correction_states=RECORDING, what="填写检查结果"
+)
+_FIRM_OPINION_STAGE = Stage(
+    kind=K.FIRM_OPINION, new_states=RECORDING, correction_states=RECORDING, what="记录检查对象意见"
+)
+_OFFICER_SIGNATURES_STAGE = Stage(
+    kind=K.OFFICER_SIGNATURES,
+    new_states=RECORDING,
+    correction_states=RECORDING,
+    what="记录执法人员签名",
+)
+# Earlier states get the list of what is missing rather than a bare "wrong state".
+_SUBMITTED_STAGE = Stage(
+    kind=K.SUBMITTED,
+    new_states=(S.PLANNED, S.NOTIFIED, *RECORDING),
+    correction_states=(),
+    what="提交审核",
+    to=S.SUBMITTED,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StageWrite:
+    """What a stage's service hands to `_stage`: who writes which stage of which inspection, and
+    the fields every submission carries besides its content (the idempotency key, the record it
+    corrects and why, where and when it happened)."""
+
+    actor: Any
+    inspection: Inspection
+    stage: Stage
+    idempotency_key: uuid.UUID | str | None = None
+    corrects: InspectionRecord | None = None
+    reason: str = ""
+    place: str = ""
+    latitude: Any = None
+    longitude: Any = None
+    occurred_at: datetime | None = None
+
+
+def _stage(*, write: StageWrite, build: Callable[[Inspection], dict[str, Any]]) -> InspectionRecord:
     """The shared shape of a team's stage: lock, dedupe, check, build content, append, audit."""
-    inspection = lock(inspection)
-    found = existing_submission(inspection, kind, idempotency_key)
+    stage, actor = write.stage, write.actor
+    inspection = lock(write.inspection)
+    found = existing_submission(inspection, stage.kind, write.idempotency_key)
     if found is not None:
         return found
     require_member(actor, inspection)
-    if corrects is not None and kind not in CORRECTABLE:
+    if write.corrects is not None and stage.kind not in CORRECTABLE:
         raise _refuse("该环节的记录不能更正", "not_correctable")
-    _require_state(inspection, correction_states if corrects else new_states, what)
+    _require_state(
+        inspection, stage.correction_states if write.corrects else stage.new_states, stage.what
+    )
     require_approval(inspection)
     content = build(inspection)
     record = append_record(
         actor=actor,
         inspection=inspection,
-        kind=kind,
+        kind=stage.kind,
         content=content,
-        place=place,
-        latitude=latitude,
-        longitude=longitude,
-        occurred_at=occurred_at,
-        corrects=corrects,
-        reason=reason,
-        idempotency_key=idempotency_key,
+        place=write.place,
+        latitude=write.latitude,
+        longitude=write.longitude,
+        occurred_at=write.occurred_at,
+        corrects=write.corrects,
+        reason=write.reason,
+        idempotency_key=write.idempotency_key,
     )
-    if to is not None and corrects is None:
-        _set_state(inspection, to)
-    if kind == K.RESULT:
+    if stage.to is not None and write.corrects is None:
+        _set_state(inspection, stage.to)
+    if stage.kind == K.RESULT:
         inspection.result_codes = content["codes"]
         inspection.save(update_fields=["result_codes", "updated_at"])
     record_event(
-        action=FieldworkAction.of_record(kind, correction=corrects is not None),
+        action=FieldworkAction.of_record(stage.kind, correction=write.corrects is not None),
         actor=actor,
         obj=record,
         detail={"inspection": inspection.code, "sequence": record.sequence},
@@ -387,19 +451,17 @@ def issue_notice(
         }
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.NOTICE,
-        new_states=[S.PLANNED],
-        correction_states=[S.NOTIFIED, *RECORDING],
-        what="送达通知书",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_NOTICE_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        to=S.NOTIFIED,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        occurred_at=occurred_at,
     )
 
 
@@ -506,21 +568,19 @@ def record_arrival(
         }
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.ON_SITE,
-        new_states=[S.NOTIFIED],
-        correction_states=RECORDING,
-        what="记录到达现场",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_ON_SITE_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            latitude=latitude,
+            longitude=longitude,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        to=S.ON_SITE,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        latitude=latitude,
-        longitude=longitude,
-        occurred_at=occurred_at,
     )
 
 
@@ -564,19 +624,17 @@ def record_non_site(
         }
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.NON_SITE,
-        new_states=[S.NOTIFIED],
-        correction_states=RECORDING,
-        what="记录非现场检查",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_NON_SITE_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        to=S.ON_SITE,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        occurred_at=occurred_at,
     )
 
 
@@ -628,18 +686,17 @@ def record_findings(
         }
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.FINDINGS,
-        new_states=RECORDING,
-        correction_states=RECORDING,
-        what="记录检查要点",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_FINDINGS_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        occurred_at=occurred_at,
     )
 
 
@@ -698,18 +755,17 @@ def record_result(
         }
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.RESULT,
-        new_states=RECORDING,
-        correction_states=RECORDING,
-        what="填写检查结果",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_RESULT_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        occurred_at=occurred_at,
     )
 
 
@@ -750,18 +806,17 @@ def record_firm_opinion(
         }
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.FIRM_OPINION,
-        new_states=RECORDING,
-        correction_states=RECORDING,
-        what="记录检查对象意见",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_FIRM_OPINION_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        occurred_at=occurred_at,
     )
 
 
@@ -802,18 +857,17 @@ def record_officer_signatures(
         return {"officers": [{"certificate_number": n, "name": present[n]} for n in present]}
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.OFFICER_SIGNATURES,
-        new_states=RECORDING,
-        correction_states=RECORDING,
-        what="记录执法人员签名",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_OFFICER_SIGNATURES_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        occurred_at=occurred_at,
     )
 
 
@@ -832,16 +886,13 @@ def submit_for_review(*, actor, inspection: Inspection, idempotency_key=None) ->
         return {"result_sequence": result.sequence, "codes": result.content["codes"]}
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.SUBMITTED,
-        # Earlier states get the list of what is missing rather than a bare "wrong state".
-        new_states=[S.PLANNED, S.NOTIFIED, *RECORDING],
-        correction_states=(),
-        what="提交审核",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_SUBMITTED_STAGE,
+            idempotency_key=idempotency_key,
+        ),
         build=build,
-        to=S.SUBMITTED,
-        idempotency_key=idempotency_key,
     )
 
 
