@@ -11,18 +11,23 @@ import json
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.text import strip_invisible, strip_invisible_in
 from fieldwork import chain
+from fieldwork.access import (
+    lock_inspection,
+    require_approval,
+    require_member,
+    require_result_reviewer,
+)
 from fieldwork.actions import FieldworkAction
 from fieldwork.models import (
     CORRECTABLE,
@@ -33,9 +38,20 @@ from fieldwork.models import (
     RecordKind,
     ResultCode,
 )
+from fieldwork.selectors.records import (
+    checkpoints_of,
+    current_records,
+    existing_submission,
+    latest,
+    missing_for_submission,
+    non_site_methods_for,
+    payload_of,
+    start_record,
+)
 from inspections.directory.models import NON_SITE, CheckPoint, InspectionMethod
 from inspections.planning.models import TaskStatus
-from inspections.planning.services.task_transitions import transition_blockers, transition_task
+from inspections.planning.selectors import transition_blockers
+from inspections.planning.services.task_transitions import transition_task
 
 S = InspectionState
 K = RecordKind
@@ -46,90 +62,7 @@ def _refuse(message: str, code: str, field: str = "non_field_errors") -> Validat
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-# --- who may write ------------------------------------------------------------------------------
-
-
-def officer_of(user):
-    """The officer record linked to a login, or None."""
-    return getattr(user, "officer", None) if user is not None else None
-
-
-def is_member(user, inspection: Inspection) -> bool:
-    officer = officer_of(user)
-    return officer is not None and inspection.members.filter(officer=officer).exists()
-
-
-def require_member(user, inspection: Inspection) -> None:
-    """Only the inspection's drawn team writes its record (a replacement draw counts at once)."""
-    if not user.has_role(Role.INSPECTOR):
-        raise PermissionDenied("只有执法人员可以记录检查过程")
-    if is_member(user, inspection):
-        return
-    from fieldwork.services.inspections import sync_teams
-
-    if sync_teams(task=inspection.task) and is_member(user, inspection):
-        return
-    raise PermissionDenied(f"您不是检查{inspection.code}的检查组成员，不能记录")
-
-
-def require_result_reviewer(user, inspection: Inspection) -> None:
-    """The lead department's head (部门管理员) reviews results; never a member of the team."""
-    task = inspection.task
-    if not user.has_role(Role.DEPARTMENT_ADMIN) or user.department_id != task.department_id:
-        raise PermissionDenied(f"检查结果须由发起部门（{task.department.name}）负责人审核")
-    if is_member(user, inspection):
-        raise PermissionDenied("检查组成员不能审核本组的检查结果")
-
-
-def require_approval(inspection: Inspection) -> None:
-    """No stage is recorded before the head's approval (行政检查审批), unless the team started
-    in an emergency (fieldwork/services/approvals.py)."""
-    if not inspection.may_proceed:
-        raise _refuse(
-            f"检查{inspection.code}尚未经发起部门负责人审批，不能开始实施；"
-            "确因紧急情况需要先行检查的，请选择“紧急先行检查”并说明理由",
-            "not_approved",
-        )
-
-
 # --- the chain ----------------------------------------------------------------------------------
-
-
-def _instant(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _coordinate(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, ".6f")
-
-
-def payload_of(record: InspectionRecord) -> dict[str, Any]:
-    """What a record's `content_hash` is computed on: everything it says, and its link."""
-    return {
-        "inspection": record.inspection.code,
-        "sequence": record.sequence,
-        "kind": record.kind,
-        "content": record.content,
-        "place": record.place,
-        "coordinates": None
-        if record.latitude is None
-        else [_coordinate(record.latitude), _coordinate(record.longitude)],
-        "occurred_at": _instant(record.occurred_at),
-        "recorded_at": _instant(record.recorded_at),
-        "recorded_by": record.recorded_by_id,
-        "corrects": record.corrects.sequence if record.corrects_id else None,
-        "reason": record.reason,
-        "prev_hash": record.prev_hash,
-    }
-
-
-def lock(inspection: Inspection) -> Inspection:
-    """The inspection row, locked: appends to one chain happen one at a time."""
-    return (
-        Inspection.objects.select_for_update()
-        .select_related("task", "task__department", "firm")
-        .get(pk=inspection.pk)
-    )
 
 
 def _point(value, name: str) -> Decimal | None:
@@ -143,16 +76,6 @@ def _point(value, name: str) -> Decimal | None:
     if not -limit <= point <= limit:
         raise _refuse(f"{name}超出范围", "bad_coordinates", name)
     return point
-
-
-def existing_submission(inspection: Inspection, kind: str, key) -> InspectionRecord | None:
-    """The record an earlier submission with this idempotency key made, if any."""
-    if not key:
-        return None
-    found = inspection.records.filter(idempotency_key=key).first()
-    if found is not None and found.kind != kind:
-        raise _refuse("该提交标识已用于另一条记录，请刷新页面后重新填写", "idempotency_key_reused")
-    return found
 
 
 def append_record(
@@ -169,7 +92,7 @@ def append_record(
     reason: str = "",
     idempotency_key: uuid.UUID | str | None = None,
 ) -> InspectionRecord:
-    """Append one record to a LOCKED inspection's chain (see `lock`).
+    """Append one record to a LOCKED inspection's chain (see `fieldwork.access.lock_inspection`).
 
     The caller has checked who may write and what; this checks only the chain's own rules.
     Other apps' services (evidence, legal review, follow-up) write through it.
@@ -213,69 +136,6 @@ def append_record(
     record.full_clean()
     record.save()
     return record
-
-
-# --- what the record currently says ------------------------------------------------------------
-
-
-def current_records(inspection: Inspection, kind: str | None = None) -> list[InspectionRecord]:
-    """Records not corrected by a later one, in order (optionally of one kind)."""
-    records = inspection.records.filter(corrected_by__isnull=True).select_related("recorded_by")
-    if kind is not None:
-        records = records.filter(kind=kind)
-    return list(records.order_by("sequence"))
-
-
-def latest(inspection: Inspection, kind: str) -> InspectionRecord | None:
-    found = current_records(inspection, kind)
-    return found[-1] if found else None
-
-
-def checkpoints_of(inspection: Inspection) -> list[CheckPoint]:
-    return list(
-        CheckPoint.objects.filter(version__sampling_tasks=inspection.task)
-        .select_related("version", "version__item")
-        .order_by("version__item__code", "position")
-    )
-
-
-def start_record(inspection: Inspection) -> InspectionRecord | None:
-    """How the inspection was carried out: the arrival on site, or the non-site check that
-    took its place (never both: each is refused once the other is recorded)."""
-    found = current_records(inspection, K.ON_SITE) + current_records(inspection, K.NON_SITE)
-    return max(found, key=lambda r: r.sequence) if found else None
-
-
-def non_site_methods_for(inspection: Inspection) -> list[str]:
-    """The non-site methods (非现场) that every item of the inspection allows, in the order of
-    InspectionMethod: a check by one of them covers the whole inspection without a visit."""
-    allowed = [set(v.methods) & NON_SITE for v in inspection.task.items.all()]
-    common = set.intersection(*allowed) if allowed else set()
-    return [m for m in InspectionMethod.values if m in common]
-
-
-def missing_for_submission(inspection: Inspection) -> list[str]:
-    """What the team must still record before the result can go to review, in Chinese."""
-    missing = []
-    if latest(inspection, K.NOTICE) is None:
-        missing.append("尚未送达随机抽查通知书")
-    if start_record(inspection) is None:
-        missing.append(
-            "尚未记录到达现场或实施非现场检查"
-            if non_site_methods_for(inspection)
-            else "尚未记录到达现场及出示执法证件"
-        )
-    found = {r.content.get("check_point") for r in current_records(inspection, K.FINDINGS)}
-    for point in checkpoints_of(inspection):
-        if point.pk not in found:
-            missing.append(f"检查要点未记录：{point.text}")
-    if latest(inspection, K.RESULT) is None:
-        missing.append("尚未填写检查结果")
-    if latest(inspection, K.FIRM_OPINION) is None:
-        missing.append("尚未记录检查对象意见及签名")
-    if latest(inspection, K.OFFICER_SIGNATURES) is None:
-        missing.append("尚未记录执法人员签名")
-    return missing
 
 
 # --- the stages ---------------------------------------------------------------------------------
@@ -375,7 +235,7 @@ class StageWrite:
 def _stage(*, write: StageWrite, build: Callable[[Inspection], dict[str, Any]]) -> InspectionRecord:
     """The shared shape of a team's stage: lock, dedupe, check, build content, append, audit."""
     stage, actor = write.stage, write.actor
-    inspection = lock(write.inspection)
+    inspection = lock_inspection(write.inspection)
     found = existing_submission(inspection, stage.kind, write.idempotency_key)
     if found is not None:
         return found
@@ -700,7 +560,7 @@ def record_findings(
     )
 
 
-def clean_result_codes(inspection: Inspection, codes: Sequence[str]) -> list[ResultCode]:
+def _clean_result_codes(inspection: Inspection, codes: Sequence[str]) -> list[ResultCode]:
     """The chosen codes, checked against the table: known, active, for a department of the
     task, a child where the parent has children, and 未发现问题 alone."""
     codes = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
@@ -744,7 +604,7 @@ def record_result(
     """The result, in codes of the result table (multi-select), in official wording."""
 
     def build(inspection):
-        chosen = clean_result_codes(inspection, codes)
+        chosen = _clean_result_codes(inspection, codes)
         return {
             "codes": [c.code for c in chosen],
             "labels": [c.label for c in chosen],
@@ -904,7 +764,7 @@ def review_result(
 
     When every inspection of the task is reviewed, the task moves to 检查结果已审核.
     """
-    inspection = lock(inspection)
+    inspection = lock_inspection(inspection)
     found = existing_submission(inspection, K.REVIEW, idempotency_key)
     if found is not None:
         return found

@@ -1,4 +1,8 @@
-"""Who sees which inspections: the one place that decides it for pages, API and exports."""
+"""Who sees which inspections: the one place that decides it for pages, API and exports.
+
+The package's modules read the rest, one per subject as in `fieldwork/services/`: what an
+inspection's record says (`records`), its evidence (`evidence`), its follow-ups (`followups`),
+the result code table (`result_codes`)."""
 
 from datetime import date
 
