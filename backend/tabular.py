@@ -24,7 +24,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, BinaryIO
 
-from backend.text import strip_invisible
+from backend.text import join_first, strip_invisible
 from backend.workbook_checks import WorkbookLimits, WorkbookRefused, check_workbook
 
 EXCEL_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
@@ -132,7 +132,7 @@ class Table:
         for number, reason in self.skipped_rows:
             by_reason.setdefault(reason, []).append(number)
         for reason, numbers in by_reason.items():
-            shown = "、".join(str(n) for n in numbers[:20]) + ("等" if len(numbers) > 20 else "")
+            shown = join_first(numbers, shown=20)
             notes.append(f"{where}已跳过{reason} {len(numbers)} 行：第 {shown} 行。")
         return notes
 

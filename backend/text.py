@@ -1,6 +1,7 @@
-"""Invisible characters out of names and free text, wherever they come in.
+"""Text helpers, plain Python, no Django: invisible characters out of names and free text,
+wherever they come in, and a short list of codes for a message (`join_first`).
 
-Plain Python, no Django. A firm named "\u202e..." shows reversed in every page and export that
+A firm named "\u202e..." shows reversed in every page and export that
 prints it (a bidi override turns "长春华信" into something that reads as another firm), and
 zero-width characters make two names that look the same differ, or hide inside a hashed value.
 `strip_invisible` removes them; imports call it on every text cell (`backend.tabular.text`),
@@ -68,3 +69,11 @@ class StripsInvisibleText:
 def chinese_date(day) -> str:
     """A date as a person reads it in a message: "2026年12月5日" (issue 17), not 2026-12-05."""
     return f"{day.year}年{day.month}月{day.day}日"
+
+
+def join_first(values, shown: int = 5) -> str:
+    """The first `shown` of `values` joined with 、, and 等 when there are more: how a message
+    names a long list ("T-1、T-2、T-3、T-4、T-5等") without printing all of it."""
+    values = [str(v) for v in values]
+    listed = "、".join(values[:shown])
+    return f"{listed}等" if len(values) > shown else listed

@@ -30,6 +30,7 @@ import django  # noqa: E402
 django.setup()
 
 from fieldwork import filetypes  # noqa: E402
+from fieldwork.selectors.evidence import evidence_storage  # noqa: E402
 from fieldwork.services import evidence as services  # noqa: E402
 
 
@@ -89,7 +90,7 @@ def main() -> None:
         _, baseline = timed("baseline: plain copy (shutil.copyfileobj)", plain_copy)
 
         def check_stored():
-            with services.evidence_storage().open(name, "rb") as stored:
+            with evidence_storage().open(name, "rb") as stored:
                 return services._sha256_of(stored)
 
         checked, _ = timed("download check: SHA-256 of the stored copy", check_stored)

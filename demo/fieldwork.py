@@ -54,6 +54,8 @@ from fieldwork.models import (
     InspectionState,
     ResultCode,
 )
+from fieldwork.selectors.followups import close_blockers
+from fieldwork.selectors.records import checkpoints_of
 from fieldwork.services import followups, records
 from fieldwork.services.approvals import approve_inspection
 from fieldwork.services.codes import record_code_scan
@@ -218,7 +220,7 @@ def _record_on_site(inspection: Inspection, author: User, story: Story, codes: l
         occurred_at=_at(day, 9, 30),
         idempotency_key=_key(inspection, "arrival"),
     )
-    for n, point in enumerate(records.checkpoints_of(inspection)):
+    for n, point in enumerate(checkpoints_of(inspection)):
         problem = point.text == story.problem_point
         records.record_findings(
             actor=author,
@@ -328,7 +330,7 @@ def _follow_up(inspection: Inspection, story: Story, author, planner, head, day)
             idempotency_key=_key(inspection, "follow_up"),
         )
     inspection.refresh_from_db()
-    if not followups.close_blockers(inspection):
+    if not close_blockers(inspection):
         followups.close_inspection(
             actor=head, inspection=inspection, idempotency_key=_key(inspection, "closed")
         )

@@ -15,7 +15,7 @@ from django.db import transaction
 from backend.accounts.models import User
 from demo.fieldwork import referral_inspection
 from fieldwork.models import Inspection, InspectionState, RecordKind
-from fieldwork.services.records import current_records
+from fieldwork.selectors.records import current_records
 from legalreview.models import (
     EDITABLE,
     CatalogueEntry,

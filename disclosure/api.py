@@ -29,6 +29,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from backend.excel import XLSX_CONTENT_TYPE
 from disclosure import downloads, statistics, yearly
 from disclosure import redaction as r
 from disclosure import serializers as s
@@ -282,9 +283,6 @@ class ResultsCsv(_YearDownload):
         return response
 
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
 class FileBeingBuilt(APIException):
     """The year's workbook is not built for its present publications yet: its job was started
     (a request never builds it), and the client is told when to come back."""
@@ -299,7 +297,7 @@ class FileBeingBuilt(APIException):
 
 class ResultsXlsx(_YearDownload):
     @_download_schema(
-        XLSX,
+        XLSX_CONTENT_TYPE,
         ".xlsx",
         {
             503: OpenApiResponse(
@@ -319,5 +317,5 @@ class ResultsXlsx(_YearDownload):
             path.open("rb"),
             as_attachment=True,
             filename=f"results-{value}.xlsx",
-            content_type=XLSX,
+            content_type=XLSX_CONTENT_TYPE,
         )

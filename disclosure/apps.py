@@ -16,7 +16,7 @@ class DisclosureConfig(AppConfig):
         # A task is published only once every result is (wherever the move comes from).
         from disclosure.selectors import task_publication_blockers
         from inspections.planning.models import TaskStatus
-        from inspections.planning.services.task_transitions import register_transition_blockers
+        from inspections.planning.selectors import register_transition_blockers
 
         register_transition_blockers(TaskStatus.PUBLISHED, task_publication_blockers)
         # What waits for the user on their home page (backend.accounts.todo).

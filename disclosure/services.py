@@ -21,26 +21,23 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.organisation.models import Department
 from backend.workdays.selectors import workday_calendar
-from disclosure import gates
+from disclosure.access import require_publisher
 from disclosure.actions import DisclosureAction
 from disclosure.deadlines import result_deadline, withdrawal_deadline, working_days_for
 from disclosure.models import (
     DecisionKind,
-    FollowUpSummary,
     PublicationDeadline,
     PublicationKind,
     PublishedResult,
     PublishedResultItem,
 )
-from fieldwork.models import FollowUpStatus, Inspection, InspectionState, RecordKind, ResultCode
-from fieldwork.services.records import latest, start_record
+from disclosure.selectors import publication_problems, snapshot
+from fieldwork.models import Inspection, InspectionState
 from inspections.planning.models import TaskStatus
-from inspections.planning.services.task_transitions import transition_blockers, transition_task
+from inspections.planning.selectors import transition_blockers
+from inspections.planning.services.task_transitions import transition_task
 
 S = InspectionState
-# An inspection whose result the lead department has reviewed (同意).
-PUBLISHABLE = (S.REVIEWED, S.CLOSED, S.ARCHIVED)
-PUBLISHERS = (Role.PLANNER, Role.DEPARTMENT_ADMIN)
 
 # The columns a correction compares: if none changed, there is nothing to correct.
 _PUBLIC_FIELDS = (
@@ -54,82 +51,7 @@ def _refuse(message: str, code: str, field: str = "non_field_errors") -> Validat
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-def require_publisher(actor, department: Department) -> None:
-    """A planner or the department administrator of the department that inspected."""
-    if not actor.has_role(*PUBLISHERS) or actor.department_id != department.pk:
-        raise PermissionDenied(
-            f"检查结果由实施检查的部门（{department.name}）的计划人员或部门管理员公示"
-        )
-
-
 # --- what is published --------------------------------------------------------------------------
-
-
-def _words(codes: Iterable[str]) -> str:
-    """ " a b " : a filter for code `a` is `contains " a "`, on every database."""
-    codes = list(dict.fromkeys(codes))
-    return f" {' '.join(codes)} " if codes else ""
-
-
-def _follow_ups(inspection: Inspection) -> tuple[list[dict], str]:
-    rows = [
-        {
-            "kind": f.kind,
-            "label": f.get_kind_display(),
-            "completed_on": f.completed_on.isoformat() if f.completed_on else None,
-        }
-        for f in inspection.follow_ups.order_by("pk")
-    ]
-    relevant = [f for f in inspection.follow_ups.all() if f.kind != "none"]
-    if not relevant:
-        return rows, FollowUpSummary.NONE
-    if all(f.status == FollowUpStatus.COMPLETED for f in relevant):
-        return rows, FollowUpSummary.COMPLETED
-    return rows, FollowUpSummary.OPEN
-
-
-def snapshot(inspection: Inspection) -> dict:
-    """The public columns of `inspection`'s result as they are now."""
-    task = inspection.task
-    result = latest(inspection, RecordKind.RESULT)
-    codes = list(result.content["codes"]) if result is not None else list(inspection.result_codes)
-    found = {c.code: c for c in ResultCode.objects.filter(code__in=codes).select_related("parent")}
-    chosen = [found[c] for c in codes if c in found]
-    words = []
-    for code in chosen:
-        words.append(code.code)
-        if code.parent_id:
-            words.append(code.parent.code)
-    arrival = start_record(inspection)
-    when = arrival.occurred_at if arrival is not None else inspection.reviewed_at
-    inspected_on = timezone.localdate(when or timezone.now())
-    follow_ups, follow_up_status = _follow_ups(inspection)
-    joint = [
-        p.department.name
-        for p in task.participations.select_related("department").order_by("department__code")
-        if not p.is_lead and p.is_confirmed
-    ]
-    return {
-        "department": task.department,
-        "agency": task.department.name,
-        "joint_agencies": "、".join(joint),
-        "task_code": task.code,
-        "task_name": task.name,
-        "firm_uscc": inspection.firm_uscc,
-        "firm_name": inspection.firm_name,
-        "region_code": inspection.firm.region_code,
-        "items": [
-            {"code": v.item.code, "name": v.name}
-            for v in task.items.select_related("item").order_by("item__code")
-        ],
-        "inspected_on": inspected_on,
-        "year": inspected_on.year,
-        "result_codes": _words(words),
-        "result_text": "；".join(c.label for c in chosen),
-        "follow_ups": follow_ups,
-        "follow_up_kinds": _words(f["kind"] for f in follow_ups if f["kind"] != "none"),
-        "follow_up_status": follow_up_status,
-    }
 
 
 def _save(
@@ -173,17 +95,6 @@ def _lock(inspection_ids: Iterable[int]) -> list[Inspection]:
 
 
 # --- publishing ---------------------------------------------------------------------------------
-
-
-def publication_problems(inspection: Inspection) -> list[str]:
-    """Why `inspection`'s result cannot be published now, in Chinese; empty if it can."""
-    label = f"检查{inspection.code}（{inspection.firm_name}）"
-    if inspection.state not in PUBLISHABLE:
-        return [f"{label}的结果尚未审核（{inspection.get_state_display()}），不能公示"]
-    first = inspection.publications.order_by("pk").first()
-    if first is not None:
-        return [f"{label}的结果已于{timezone.localdate(first.published_at)}公示，如需修改请更正"]
-    return [f"{label}：{reason}" for reason in gates.publication_blockers(inspection)]
 
 
 @transaction.atomic

@@ -11,13 +11,15 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
 from disclosure import selectors, services
+from disclosure.access import PUBLISHERS
 from disclosure.deadlines import working_days_for
 from disclosure.forms import CorrectForm, DeadlinesForm, PublishForm, WithdrawForm
+from disclosure.selectors import snapshot
 
 RECENT = 50
 
 
-@role_required(*services.PUBLISHERS)
+@role_required(*PUBLISHERS)
 def due(request, form=None):
     department = request.user.department
     results = selectors.due_results(department)
@@ -36,7 +38,7 @@ def due(request, form=None):
 
 
 @require_POST
-@role_required(*services.PUBLISHERS)
+@role_required(*PUBLISHERS)
 def publish(request):
     form = PublishForm(request.POST, queryset=selectors.unpublished(request.user.department))
     if form.is_valid():
@@ -52,7 +54,7 @@ def publish(request):
     return due(request, form=form)
 
 
-@role_required(*services.PUBLISHERS)
+@role_required(*PUBLISHERS)
 def correct(request, code: str):
     result = selectors.get_publication_for_user(request.user, code)
     form = CorrectForm(request.POST or None)
@@ -75,12 +77,12 @@ def correct(request, code: str):
             "form": form,
             "result": result,
             "what": "更正",
-            "current": services.snapshot(result.inspection),
+            "current": snapshot(result.inspection),
         },
     )
 
 
-@role_required(*services.PUBLISHERS)
+@role_required(*PUBLISHERS)
 def withdraw(request, code: str):
     result = selectors.get_publication_for_user(request.user, code)
     form = WithdrawForm(request.POST or None)

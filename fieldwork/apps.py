@@ -18,7 +18,7 @@ class FieldworkConfig(AppConfig):
         # A task is reviewed only once every inspection is (wherever the move comes from).
         from fieldwork.selectors import review_blockers
         from inspections.planning.models import TaskStatus
-        from inspections.planning.services.task_transitions import register_transition_blockers
+        from inspections.planning.selectors import register_transition_blockers
 
         register_transition_blockers(TaskStatus.RESULTS_REVIEWED, review_blockers)
         # A task's scope excludes the firms inspected for its items within its exclusion window.

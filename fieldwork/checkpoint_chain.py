@@ -15,7 +15,7 @@ from backend.checkpoints import merkle
 from backend.checkpoints.registry import Chain, ChainBroken, Disagreement, Entry
 from fieldwork import chain
 from fieldwork.models import InspectionRecord
-from fieldwork.services.records import payload_of
+from fieldwork.selectors.records import payload_of
 
 
 def _mark() -> int:

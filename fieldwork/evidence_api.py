@@ -15,6 +15,14 @@ from rest_framework.views import APIView
 from backend.api.parsers import FormParser, MultiPartParser
 from fieldwork.models import EvidenceKind
 from fieldwork.selectors import get_inspection_for_user
+from fieldwork.selectors.evidence import (
+    DOWNLOAD_BLOCK,
+    download_headers,
+    evidence_items,
+    evidence_summary,
+    get_evidence_for_user,
+    too_large_to_read,
+)
 from fieldwork.services import evidence as services
 
 
@@ -60,8 +68,8 @@ class InspectionEvidence(APIView):
     @extend_schema(responses=EvidenceSerializer(many=True), summary="检查的证据材料")
     def get(self, request, pk: int):
         inspection = get_inspection_for_user(request.user, pk)
-        items = services.evidence_items(inspection)
-        return Response([services.evidence_summary(item.evidence) for item in items])
+        items = evidence_items(inspection)
+        return Response([evidence_summary(item.evidence) for item in items])
 
     @extend_schema(
         request={"multipart/form-data": EvidenceUploadSerializer},
@@ -69,7 +77,7 @@ class InspectionEvidence(APIView):
         summary="上传证据材料（同一提交标识重试只生成一条记录）",
     )
     def post(self, request, pk: int):
-        message = services.too_large_to_read(request.META.get("CONTENT_LENGTH"))
+        message = too_large_to_read(request.META.get("CONTENT_LENGTH"))
         if message:
             return Response(
                 {"code": "too_large", "message": message, "fields": {"file": [message]}},
@@ -94,7 +102,7 @@ class InspectionEvidence(APIView):
             longitude=data.get("longitude") or None,
         )
         return Response(
-            services.evidence_summary(result.evidence, replayed=result.replayed),
+            evidence_summary(result.evidence, replayed=result.replayed),
             status=status.HTTP_200_OK if result.replayed else status.HTTP_201_CREATED,
         )
 
@@ -105,7 +113,7 @@ class EvidenceDownload(APIView):
         summary="下载证据材料（先核对SHA-256，不一致返回409）",
     )
     def get(self, request, pk: int):
-        evidence = services.get_evidence_for_user(request.user, pk)
+        evidence = get_evidence_for_user(request.user, pk)
         try:
             handle = services.open_verified(actor=request.user, evidence=evidence)
         except services.EvidenceIntegrityError as failure:
@@ -114,9 +122,9 @@ class EvidenceDownload(APIView):
                 status=status.HTTP_409_CONFLICT,
             )
         response = FileResponse(handle, content_type=evidence.content_type)
-        for header, value in services.download_headers(evidence).items():
+        for header, value in download_headers(evidence).items():
             response[header] = value
-        response.block_size = services.DOWNLOAD_BLOCK
+        response.block_size = DOWNLOAD_BLOCK
         return response
 
 

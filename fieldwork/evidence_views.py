@@ -19,11 +19,19 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.http import require_GET
 
+from fieldwork.access import is_member
 from fieldwork.filetypes import ACCEPTED
 from fieldwork.models import EvidenceKind
 from fieldwork.selectors import get_inspection_for_user
+from fieldwork.selectors.evidence import (
+    DOWNLOAD_BLOCK,
+    download_headers,
+    evidence_items,
+    evidence_summary,
+    get_evidence_for_user,
+    too_large_to_read,
+)
 from fieldwork.services import evidence as services
-from fieldwork.services.records import is_member
 
 
 class EvidenceUploadForm(forms.Form):
@@ -95,7 +103,7 @@ def upload(request, pk: int):
             return redirect_to_login(request.get_full_path())
         return _error(401, "not_authenticated", "请先登录")
     # Refused from the header alone: the body of a 5 GB mistake is never read.
-    message = services.too_large_to_read(request.META.get("CONTENT_LENGTH"))
+    message = too_large_to_read(request.META.get("CONTENT_LENGTH"))
     if message:
         if _wants_html(request):
             messages.error(request, message)
@@ -151,7 +159,7 @@ def _upload(request, pk: int):
         messages.success(request, text)
         return _back(request, inspection.pk)
     return JsonResponse(
-        services.evidence_summary(result.evidence, replayed=result.replayed),
+        evidence_summary(result.evidence, replayed=result.replayed),
         status=200 if result.replayed else 201,
         json_dumps_params={"ensure_ascii": False},
     )
@@ -161,7 +169,7 @@ def _upload(request, pk: int):
 @require_GET
 def download(request, pk: int):
     """The stored file as an attachment, only after its SHA-256 matched the upload's."""
-    evidence = services.get_evidence_for_user(request.user, pk)
+    evidence = get_evidence_for_user(request.user, pk)
     try:
         handle = services.open_verified(actor=request.user, evidence=evidence)
     except services.EvidenceIntegrityError as failure:
@@ -174,9 +182,9 @@ def download(request, pk: int):
             status=409,
         )
     response = FileResponse(handle, content_type=evidence.content_type)
-    for header, value in services.download_headers(evidence).items():
+    for header, value in download_headers(evidence).items():
         response[header] = value
-    response.block_size = services.DOWNLOAD_BLOCK
+    response.block_size = DOWNLOAD_BLOCK
     return response
 
 
@@ -199,7 +207,7 @@ def evidence_list(request, pk: int):
         "fieldwork/evidence/list.html",
         {
             "inspection": inspection,
-            "items": services.evidence_items(inspection),
+            "items": evidence_items(inspection),
             "can_upload": can_upload,
             "photo_form": photo_form,
             "form": form,

@@ -17,8 +17,9 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
-from backend.excel import write_xlsx
+from backend.excel import XLSX_CONTENT_TYPE, write_xlsx
 from backend.forms import apply_service_errors
+from fieldwork.access import is_lead_staff, may_record_follow_ups
 from fieldwork.actions import FieldworkAction
 from fieldwork.followup_forms import (
     CompleteFollowUpForm,
@@ -29,12 +30,17 @@ from fieldwork.followup_forms import (
 )
 from fieldwork.models import FollowUpKind, FollowUpStatus, InspectionState
 from fieldwork.selectors import follow_ups_visible_to, get_inspection_for_user, with_overdue
+from fieldwork.selectors.followups import (
+    AFTER_REVIEW,
+    close_blockers,
+    opened_date,
+    rechecks_of,
+    result_needs_follow_up,
+)
+from fieldwork.selectors.records import latest
 from fieldwork.services import followups as services
-from fieldwork.services.records import latest
 
 LIST_ROLES = (Role.PLANNER, Role.DEPARTMENT_ADMIN, Role.LEGAL_REVIEWER)
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 # --- one inspection -----------------------------------------------------------------------------
 
@@ -45,8 +51,8 @@ def _page(request, inspection, *, bound: dict | None = None):
     bound = bound or {}
     user = request.user
     reviewed = inspection.state == InspectionState.REVIEWED
-    may_record = reviewed and services.may_record_follow_ups(user, inspection)
-    lead = services.is_lead_staff(user, inspection)
+    may_record = reviewed and may_record_follow_ups(user, inspection)
+    lead = is_lead_staff(user, inspection)
     rows = []
     for follow_up in with_overdue(
         inspection.follow_ups.select_related("opened_record", "completed_record", "created_by")
@@ -55,8 +61,8 @@ def _page(request, inspection, *, bound: dict | None = None):
         rows.append(
             {
                 "follow_up": follow_up,
-                "opened_on": services.opened_date(follow_up),
-                "rechecks": services.rechecks_of(follow_up),
+                "opened_on": opened_date(follow_up),
+                "rechecks": rechecks_of(follow_up),
                 "recheck_form": (bound.get(("recheck", follow_up.pk)) or RecheckForm())
                 if may_record and is_open and follow_up.kind == FollowUpKind.RECTIFY
                 else None,
@@ -72,16 +78,16 @@ def _page(request, inspection, *, bound: dict | None = None):
         {
             "inspection": inspection,
             "result": result,
-            "needs_follow_up": services.result_needs_follow_up(inspection),
-            "before_review": inspection.state not in services.AFTER_REVIEW,
+            "needs_follow_up": result_needs_follow_up(inspection),
+            "before_review": inspection.state not in AFTER_REVIEW,
             "rows": rows,
             "open_form": (bound.get(("open",)) or OpenFollowUpForm()) if may_record else None,
             "close_form": (bound.get(("close",)) or StepForm()) if lead and reviewed else None,
-            "close_blockers": services.close_blockers(inspection) if reviewed else [],
+            "close_blockers": close_blockers(inspection) if reviewed else [],
             "archive_form": (bound.get(("archive",)) or StepForm())
             if lead and inspection.state == InspectionState.CLOSED
             else None,
-            "may_record": services.may_record_follow_ups(user, inspection),
+            "may_record": may_record_follow_ups(user, inspection),
         },
     )
 
@@ -255,7 +261,7 @@ def follow_up_export(request):
         object_type="fieldwork.followup",
         detail={"rows": count, "filters": request.GET.dict()},
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     stamp = timezone.localtime().strftime("%Y%m%d%H%M%S")
     response["Content-Disposition"] = f'attachment; filename="follow-ups-{stamp}.xlsx"'
     return response

@@ -9,8 +9,10 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
+from fieldwork.access import may_manage_result_code, require_result_code_manager
 from fieldwork.followup_forms import ResultCodeEditForm, ResultCodeForm
 from fieldwork.selectors import result_codes_for
+from fieldwork.selectors.result_codes import parents_for
 from fieldwork.services import results_table as services
 
 MANAGERS = (Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN)
@@ -19,7 +21,7 @@ MANAGERS = (Role.SYSTEM_ADMIN, Role.DEPARTMENT_ADMIN)
 def _add_form(user, data=None) -> ResultCodeForm:
     return ResultCodeForm(
         data,
-        parents=services.parents_for(user),
+        parents=parents_for(user),
         parent_required=not user.has_role(Role.SYSTEM_ADMIN),
     )
 
@@ -33,9 +35,9 @@ def _table(request, add_form=None):
     rows = []
     for code in codes:
         if code.parent_id is None:
-            rows.append((code, services.may_manage(request.user, code), 0))
+            rows.append((code, may_manage_result_code(request.user, code), 0))
             for child in children.get(code.pk, []):
-                rows.append((child, services.may_manage(request.user, child), 1))
+                rows.append((child, may_manage_result_code(request.user, child), 1))
     return render(
         request,
         "fieldwork/followups/result_codes.html",
@@ -77,7 +79,7 @@ def _code(request, pk: int):
 @role_required(*MANAGERS)
 def result_code_edit(request, pk: int):
     code = _code(request, pk)
-    services.require_manager(request.user, code)
+    require_result_code_manager(request.user, code)
     shared = code.department_id is None
     if request.method == "POST":
         form = ResultCodeEditForm(request.POST, shared=shared)

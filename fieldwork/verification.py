@@ -4,7 +4,7 @@ from collections.abc import Iterable, Iterator
 
 from fieldwork import chain
 from fieldwork.models import Inspection
-from fieldwork.services.records import payload_of
+from fieldwork.selectors.records import payload_of
 
 
 def broken_chains(inspections: Iterable[Inspection]) -> Iterator[tuple[Inspection, str, int]]:

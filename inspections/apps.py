@@ -15,7 +15,7 @@ class InspectionsConfig(AppConfig):
         # task page, and what keeps a task from starting (a draw left half done).
         from inspections.draws.selectors import start_blockers
         from inspections.draws.views import TASK_PAGE_SECTION
-        from inspections.planning.services.task_transitions import register_start_blockers
+        from inspections.planning.selectors import register_start_blockers
         from inspections.planning.task_page import register_task_page_section
 
         register_task_page_section(TASK_PAGE_SECTION)

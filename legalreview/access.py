@@ -14,8 +14,8 @@ from django.utils import timezone
 
 from backend.accounts.roles import Role
 from backend.organisation.models import Department
+from fieldwork.access import is_member, officer_of
 from fieldwork.models import Inspection
-from fieldwork.services.records import is_member, officer_of
 from legalreview.models import Decision, LegalReview
 from personnel.models import ConflictOfInterest
 

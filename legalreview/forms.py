@@ -4,7 +4,7 @@ saved, so that a rule answers in the same words wherever it is met."""
 from django import forms
 
 from fieldwork.models import Inspection, InspectionRecord, RecordKind
-from fieldwork.services.records import current_records
+from fieldwork.selectors.records import current_records
 from legalreview.models import CIRCUMSTANCES, Decision, DecisionType, ReviewOutcome, ReviewPoint
 from legalreview.models import point_answers as answers_of
 from legalreview.services.decisions import DecisionContent

@@ -35,8 +35,8 @@ from backend.organisation.models import Department
 from backend.text import chinese_date
 from backend.workdays.calendar import WorkdayCalendar
 from backend.workdays.selectors import workday_calendar
-from disclosure.selectors import due_results
-from disclosure.services import PUBLISHABLE, PUBLISHERS
+from disclosure.access import PUBLISHERS
+from disclosure.selectors import PUBLISHABLE, due_results
 from fieldwork.models import ApprovalState, FollowUp, FollowUpStatus, Inspection
 from legalreview.deadlines import review_deadline
 from legalreview.models import LegalReview, ReviewOutcome

@@ -16,6 +16,7 @@ from backend.accounts.models import User
 from backend.accounts.roles import Role
 from backend.codes import make_citizen_id, make_uscc
 from fieldwork.models import ApprovalState, InspectionState
+from fieldwork.selectors.records import checkpoints_of
 from fieldwork.services import records
 from fieldwork.services.approvals import approve_inspection
 from fieldwork.services.inspections import start_fieldwork
@@ -206,7 +207,7 @@ def record_until_submission(
         place=place or "长春市朝阳区某大厦12层",
         occurred_at=timezone.make_aware(datetime.combine(served + timedelta(days=1), time(10))),
     )
-    for point in records.checkpoints_of(inspection):
+    for point in checkpoints_of(inspection):
         records.record_findings(
             actor=first,
             inspection=inspection,

@@ -15,7 +15,7 @@ from backend.audit.exports import EXPORT_HEADERS, event_rows, start_export_job
 from backend.audit.filters import AuditEventFilter
 from backend.audit.selectors import events_visible_to, object_names
 from backend.audit.services import record_event
-from backend.excel import write_csv, write_xlsx
+from backend.excel import XLSX_CONTENT_TYPE, write_csv, write_xlsx
 
 
 def _filtered(request):
@@ -68,7 +68,7 @@ def export(request):
         )
         response = HttpResponse(
             buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            content_type=XLSX_CONTENT_TYPE,
         )
         filename = f"audit-{stamp}.xlsx"
     record_event(

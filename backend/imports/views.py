@@ -9,14 +9,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from backend.audit.services import record_event
+from backend.excel import XLSX_CONTENT_TYPE
 from backend.imports import services
 from backend.imports.actions import ImportAction
 from backend.imports.models import Mode
 from backend.imports.registry import get_importer
 from backend.imports.selectors import import_jobs_visible_to
 from backend.tabular import write_template
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class UploadForm(forms.Form):
@@ -70,7 +69,7 @@ def template(request, kind):
     write_template(
         buffer, columns=importer.columns, sheet_title=importer.label, notes=importer.template_notes
     )
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{kind}-template.xlsx"
     return response
 
@@ -119,7 +118,7 @@ def error_report(request, pk):
         job.error_report.open("rb"),
         as_attachment=True,
         filename=f"错误报告-{job.filename.rsplit('.', 1)[0]}.xlsx",
-        content_type=XLSX,
+        content_type=XLSX_CONTENT_TYPE,
     )
 
 

@@ -16,8 +16,7 @@ from fieldwork.code_display import ShownCode
 from fieldwork.documents.blocks import Block, Document, Form, Heading, Para, Qr, Table
 from fieldwork.models import Inspection, InspectionState, ResultCode
 from fieldwork.models import RecordKind as K
-from fieldwork.services.approvals import approval_form
-from fieldwork.services.records import latest, start_record
+from fieldwork.selectors.records import approval_form, latest, start_record
 from inspections.directory.models import CheckPoint, InspectionMethod
 from inspections.planning.models import InspectionType
 

@@ -10,66 +10,27 @@ and after that deadline it can no longer be approved (it stays 超期 on record)
 """
 
 from datetime import datetime
-from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.workdays.selectors import working_day_deadline
+from fieldwork.access import lock_inspection, require_head
+from fieldwork.access import require_member as require_team_member
 from fieldwork.actions import FieldworkAction
 from fieldwork.models import ApprovalState, Inspection, InspectionRecord, InspectionState
 from fieldwork.models import RecordKind as K
 from fieldwork.selectors import caps_passed_by
+from fieldwork.selectors.records import approval_form, existing_submission
 from fieldwork.services.codes import issue_inspection_code
-from fieldwork.services.records import append_record, existing_submission, is_member, lock
-from fieldwork.services.records import require_member as require_team_member
-from inspections.directory.models import InspectionMethod
+from fieldwork.services.records import append_record
 
 
 def _refuse(message: str, code: str, field: str = "non_field_errors") -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
-
-
-def require_head(user, inspection: Inspection) -> None:
-    """The lead department's head (部门管理员) approves; never a member of the team."""
-    department = inspection.task.department
-    if (
-        user is None
-        or not user.has_role(Role.DEPARTMENT_ADMIN)
-        or user.department_id != department.pk
-    ):
-        raise PermissionDenied(f"行政检查须由发起部门（{department.name}）负责人审批，您无权审批")
-    if is_member(user, inspection):
-        raise PermissionDenied("检查组成员不能审批本组的检查")
-
-
-def approval_form(inspection: Inspection) -> dict[str, Any]:
-    """The 审批表 as the chain records it: what is approved, for whom, by whom, when."""
-    task = inspection.task
-    versions = list(task.items.select_related("item").order_by("item__code"))
-    methods = sorted({m for v in versions for m in v.methods if m in InspectionMethod.values})
-    return {
-        "type": inspection.inspection_type,
-        "type_label": str(inspection.get_inspection_type_display()),
-        "basis": task.basis,
-        "task": task.code,
-        "firm": {"uscc": inspection.firm_uscc, "name": inspection.firm_name},
-        "items": [{"code": v.item.code, "name": v.name, "version": v.number} for v in versions],
-        "methods": [str(InspectionMethod(m).label) for m in methods],
-        "officers": [
-            {
-                "certificate_number": m.certificate_number,
-                "name": m.officer.name,
-                "department": m.department.code,
-            }
-            for m in inspection.members.select_related("officer", "department")
-        ],
-        "window": [inspection.window_start.isoformat(), inspection.window_end.isoformat()],
-    }
 
 
 @transaction.atomic
@@ -87,7 +48,7 @@ def approve_inspection(
 
     A 个案 or 专项 inspection that passes a frequency cap (频次上限) is approved only with the
     head's confirmation, `cap_reason`; the record holds the caps passed and the reason."""
-    inspection = lock(inspection)
+    inspection = lock_inspection(inspection)
     found = existing_submission(inspection, K.APPROVAL, idempotency_key)
     if found is not None:
         return found
@@ -159,7 +120,7 @@ def start_in_emergency(
 ) -> InspectionRecord:
     """A team member starts an unapproved inspection because it cannot wait; the approval must
     follow within the configured working days (the product's holiday calendar counts them)."""
-    inspection = lock(inspection)
+    inspection = lock_inspection(inspection)
     found = existing_submission(inspection, K.EMERGENCY_START, idempotency_key)
     if found is not None:
         return found

@@ -8,10 +8,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from backend.audit.services import record_event
+from fieldwork.access import lock_inspection
 from fieldwork.actions import FieldworkAction
 from fieldwork.models import CodeStatus, Inspection, InspectionCode, InspectionRecord
 from fieldwork.models import RecordKind as K
-from fieldwork.services.records import append_record, latest, lock
+from fieldwork.selectors.records import latest
+from fieldwork.services.records import append_record
 
 # How a firm verified the code: the QR image, or the short code typed on the page.
 SCAN_METHODS = {"scan": "扫描二维码", "typed": "输入检查码"}
@@ -22,7 +24,7 @@ SAME_VISIT = timedelta(minutes=10)
 TOKEN_BYTES = 24
 
 
-def short_code(inspection: Inspection, year: int) -> str:
+def _short_code(inspection: Inspection, year: int) -> str:
     """`JC-<year of issue>-<inspection id>`: unique because an inspection has one code."""
     return f"JC-{year}-{inspection.pk:06d}"
 
@@ -36,7 +38,7 @@ def issue_inspection_code(*, actor, inspection: Inspection) -> InspectionCode:
     issued_at = timezone.now()
     code = InspectionCode(
         inspection=inspection,
-        code=short_code(inspection, timezone.localtime(issued_at).year),
+        code=_short_code(inspection, timezone.localtime(issued_at).year),
         token=secrets.token_urlsafe(TOKEN_BYTES),
         issued_at=issued_at,
     )
@@ -56,7 +58,7 @@ def withdraw_inspection_code(*, actor, inspection: Inspection, reason: str) -> I
     """The head withdraws a code (the inspection is called off, the code leaked): from then on
     the public page says 已撤回 and the firm may refuse the visit."""
     # Imported here: approvals imports this module for its hook after approval.
-    from fieldwork.services.approvals import require_head
+    from fieldwork.access import require_head
 
     require_head(actor, inspection)
     code = InspectionCode.objects.select_for_update().filter(inspection=inspection).first()
@@ -94,7 +96,7 @@ def record_code_scan(
     written by nobody (the firm has no account). A code that is not valid is not recorded, nor is
     a scan within SAME_VISIT of the last one (that one is returned). No place is recorded: the
     public page never asks a firm's phone for its position."""
-    inspection = lock(code.inspection)
+    inspection = lock_inspection(code.inspection)
     at = occurred_at or timezone.now()
     code.inspection = inspection
     if code.status(timezone.localdate(at)) != CodeStatus.VALID:

@@ -16,15 +16,9 @@ from django.db import transaction
 from backend.audit.services import record_event
 from fieldwork.actions import FieldworkAction
 from fieldwork.models import RECORDING, Inspection, InspectionRecord, RecordKind
-from fieldwork.services.records import (
-    append_record,
-    checkpoints_of,
-    current_records,
-    existing_submission,
-    lock,
-    require_approval,
-    require_member,
-)
+from fieldwork.access import lock_inspection, require_approval, require_member
+from fieldwork.selectors.records import checkpoints_of, current_records, existing_submission
+from fieldwork.services.records import append_record
 
 K = RecordKind
 CLEAR_NOTE = "其余要点均未发现问题"
@@ -48,7 +42,7 @@ def record_remaining_points_clear(
     occurred_at: datetime | None = None,
 ) -> list[InspectionRecord]:
     """Record every check point not yet recorded as 已检查，未发现问题, in the order of the list."""
-    inspection = lock(inspection)
+    inspection = lock_inspection(inspection)
     found = existing_submission(inspection, K.FINDINGS, idempotency_key)
     if found is not None:
         keys = [_key_for(idempotency_key, p.pk) for p in checkpoints_of(inspection)]

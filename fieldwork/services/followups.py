@@ -20,12 +20,12 @@ completed; a clean result closes with 无需后续处置. Every follow-up must b
 
 from datetime import date, datetime, time
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from fieldwork.access import lock_inspection, require_follow_up_recorder, require_lead_staff
 from fieldwork.actions import FieldworkAction
 from fieldwork.closing import close_handlers
 from fieldwork.models import (
@@ -36,16 +36,15 @@ from fieldwork.models import (
     InspectionRecord,
     InspectionState,
     RecordKind,
-    ResultCode,
 )
-from fieldwork.services.records import (
-    append_record,
-    existing_submission,
-    is_member,
-    latest,
-    lock,
+from fieldwork.selectors.followups import (
+    close_blockers,
+    opened_date,
+    rechecks_of,
+    result_needs_follow_up,
 )
-from inspections.planning.models import SamplingTask
+from fieldwork.selectors.records import existing_submission, latest
+from fieldwork.services.records import append_record
 
 S = InspectionState
 K = RecordKind
@@ -63,96 +62,10 @@ DETAILS_REQUIRED = {
     F.NOTIFY: "请写明抄告的事项",
     F.CRIMINAL: "请写明涉嫌犯罪的事实",
 }
-AFTER_REVIEW = (S.REVIEWED, S.CLOSED, S.ARCHIVED)
-# Roles of the lead department that record follow-ups and close and archive inspections.
-LEAD_ROLES = (Role.PLANNER, Role.DEPARTMENT_ADMIN)
 
 
 def _refuse(message: str, code: str, field: str = "non_field_errors") -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
-
-
-# --- who ----------------------------------------------------------------------------------------
-
-
-def is_lead_staff(user, inspection: Inspection) -> bool:
-    return (
-        user is not None
-        and user.is_authenticated
-        and user.has_role(*LEAD_ROLES)
-        and user.department_id == inspection.task.department_id
-    )
-
-
-def may_record_follow_ups(user, inspection: Inspection) -> bool:
-    if is_lead_staff(user, inspection):
-        return True
-    return user is not None and user.has_role(Role.INSPECTOR) and is_member(user, inspection)
-
-
-def require_follow_up_recorder(user, inspection: Inspection) -> None:
-    if not may_record_follow_ups(user, inspection):
-        raise PermissionDenied(
-            f"后续处置须由检查组成员或发起部门（{inspection.task.department.name}）的"
-            "计划人员、部门管理员登记"
-        )
-
-
-def require_lead_staff(user, inspection: Inspection, what: str) -> None:
-    if not is_lead_staff(user, inspection):
-        raise PermissionDenied(
-            f"{what}须由发起部门（{inspection.task.department.name}）的计划人员或部门管理员办理"
-        )
-
-
-# --- what the record says -----------------------------------------------------------------------
-
-
-def result_needs_follow_up(inspection: Inspection) -> bool:
-    """Whether the reviewed result needs a follow-up: the flag the result record carries, or
-    any of its codes (or their parents) as the table says now — whichever is stricter."""
-    result = latest(inspection, K.RESULT)
-    codes = list(inspection.result_codes)
-    if result is not None:
-        if result.content.get("needs_follow_up"):
-            return True
-        codes = result.content.get("codes", codes)
-    for code in ResultCode.objects.filter(code__in=codes).select_related("parent"):
-        if code.needs_follow_up or (code.parent_id and code.parent.needs_follow_up):
-            return True
-    return False
-
-
-def opened_date(follow_up: FollowUp) -> date:
-    return date.fromisoformat(follow_up.opened_record.content["opened_on"])
-
-
-def rechecks_of(follow_up: FollowUp) -> list[InspectionRecord]:
-    """The re-check records of a follow-up, in order."""
-    return [
-        r
-        for r in follow_up.inspection.records.filter(kind=K.FOLLOW_UP).order_by("sequence")
-        if r.content.get("step") == "recheck"
-        and r.content.get("opened_sequence") == follow_up.opened_record.sequence
-    ]
-
-
-def close_blockers(inspection: Inspection) -> list[str]:
-    """Why the inspection cannot be closed yet, in Chinese; empty when it can."""
-    if inspection.state != S.REVIEWED:
-        return [f"检查当前为“{inspection.get_state_display()}”，结果审核同意后方可办结"]
-    follow_ups = list(inspection.follow_ups.all())
-    if not follow_ups:
-        return ["尚未登记后续处置；无需后续处置的，请登记“无需后续处置”"]
-    reasons = [
-        f"后续处置“{f.get_kind_display()}”尚未完成"
-        for f in follow_ups
-        if f.status != FollowUpStatus.COMPLETED
-    ]
-    done = [f for f in follow_ups if f.status == FollowUpStatus.COMPLETED and f.kind != F.NONE]
-    if not done and result_needs_follow_up(inspection):
-        reasons.append("检查结果需后续处置，须至少完成一项“无需后续处置”以外的后续处置")
-    return reasons
 
 
 # --- helpers ------------------------------------------------------------------------------------
@@ -188,7 +101,7 @@ def _replayed(inspection: Inspection, key, step: str) -> InspectionRecord | None
 
 
 def _locked_follow_up(follow_up: FollowUp) -> tuple[Inspection, FollowUp]:
-    inspection = lock(follow_up.inspection)
+    inspection = lock_inspection(follow_up.inspection)
     follow_up = FollowUp.objects.select_related("opened_record").get(pk=follow_up.pk)
     return inspection, follow_up
 
@@ -223,7 +136,7 @@ def open_follow_up(
     open until `complete_follow_up`. 责令改正 needs a deadline and, before completion, a
     re-check; a referral, a notification and a criminal referral name the receiving authority.
     """
-    inspection = lock(inspection)
+    inspection = lock_inspection(inspection)
     found = _replayed(inspection, idempotency_key, "opened")
     if found is not None:
         return FollowUp.objects.get(opened_record=found)
@@ -428,7 +341,7 @@ def complete_follow_up(
 @transaction.atomic
 def close_inspection(*, actor, inspection: Inspection, idempotency_key=None) -> InspectionRecord:
     """结果已审核 → 已办结, once every follow-up is completed (see `close_blockers`)."""
-    inspection = lock(inspection)
+    inspection = lock_inspection(inspection)
     found = existing_submission(inspection, K.CLOSED, idempotency_key)
     if found is not None:
         return found
@@ -481,7 +394,7 @@ def archive_inspection(*, actor, inspection: Inspection, idempotency_key=None) -
     The task's own state is not moved here: `every_inspection_archived` tells the caller when
     the whole task may be archived.
     """
-    inspection = lock(inspection)
+    inspection = lock_inspection(inspection)
     found = existing_submission(inspection, K.ARCHIVED, idempotency_key)
     if found is not None:
         return found
@@ -509,9 +422,3 @@ def archive_inspection(*, actor, inspection: Inspection, idempotency_key=None) -
         detail={"inspection": inspection.code, "sequence": record.sequence},
     )
     return record
-
-
-def every_inspection_archived(task: SamplingTask) -> bool:
-    """Whether the task has inspections and every one of them is archived."""
-    inspections = task.inspections.all()
-    return inspections.exists() and not inspections.exclude(state=S.ARCHIVED).exists()

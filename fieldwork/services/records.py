@@ -9,19 +9,25 @@ so a retried upload or a replayed offline draft creates one record, not two.
 
 import json
 import uuid
-from collections.abc import Sequence
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.text import strip_invisible, strip_invisible_in
 from fieldwork import chain, windows
+from fieldwork.access import (
+    lock_inspection,
+    require_approval,
+    require_member,
+    require_result_reviewer,
+)
 from fieldwork.actions import FieldworkAction
 from fieldwork.models import (
     CORRECTABLE,
@@ -32,9 +38,20 @@ from fieldwork.models import (
     RecordKind,
     ResultCode,
 )
+from fieldwork.selectors.records import (
+    checkpoints_of,
+    current_records,
+    existing_submission,
+    latest,
+    missing_for_submission,
+    non_site_methods_for,
+    payload_of,
+    start_record,
+)
 from inspections.directory.models import NON_SITE, CheckPoint, InspectionMethod
 from inspections.planning.models import TaskStatus
-from inspections.planning.services.task_transitions import transition_blockers, transition_task
+from inspections.planning.selectors import transition_blockers
+from inspections.planning.services.task_transitions import transition_task
 
 S = InspectionState
 K = RecordKind
@@ -45,90 +62,7 @@ def _refuse(message: str, code: str, field: str = "non_field_errors") -> Validat
     return ValidationError({field: ValidationError(message, code=code)})
 
 
-# --- who may write ------------------------------------------------------------------------------
-
-
-def officer_of(user):
-    """The officer record linked to a login, or None."""
-    return getattr(user, "officer", None) if user is not None else None
-
-
-def is_member(user, inspection: Inspection) -> bool:
-    officer = officer_of(user)
-    return officer is not None and inspection.members.filter(officer=officer).exists()
-
-
-def require_member(user, inspection: Inspection) -> None:
-    """Only the inspection's drawn team writes its record (a replacement draw counts at once)."""
-    if not user.has_role(Role.INSPECTOR):
-        raise PermissionDenied("只有执法人员可以记录检查过程")
-    if is_member(user, inspection):
-        return
-    from fieldwork.services.inspections import sync_teams
-
-    if sync_teams(task=inspection.task) and is_member(user, inspection):
-        return
-    raise PermissionDenied(f"您不是检查{inspection.code}的检查组成员，不能记录")
-
-
-def require_result_reviewer(user, inspection: Inspection) -> None:
-    """The lead department's head (部门管理员) reviews results; never a member of the team."""
-    task = inspection.task
-    if not user.has_role(Role.DEPARTMENT_ADMIN) or user.department_id != task.department_id:
-        raise PermissionDenied(f"检查结果须由发起部门（{task.department.name}）负责人审核")
-    if is_member(user, inspection):
-        raise PermissionDenied("检查组成员不能审核本组的检查结果")
-
-
-def require_approval(inspection: Inspection) -> None:
-    """No stage is recorded before the head's approval (行政检查审批), unless the team started
-    in an emergency (fieldwork/services/approvals.py)."""
-    if not inspection.may_proceed:
-        raise _refuse(
-            f"检查{inspection.code}尚未经发起部门负责人审批，不能开始实施；"
-            "确因紧急情况需要先行检查的，请选择“紧急先行检查”并说明理由",
-            "not_approved",
-        )
-
-
 # --- the chain ----------------------------------------------------------------------------------
-
-
-def _instant(value: datetime) -> str:
-    return value.astimezone(UTC).isoformat(timespec="microseconds")
-
-
-def _coordinate(value: Decimal | None) -> str | None:
-    return None if value is None else format(value, ".6f")
-
-
-def payload_of(record: InspectionRecord) -> dict[str, Any]:
-    """What a record's `content_hash` is computed on: everything it says, and its link."""
-    return {
-        "inspection": record.inspection.code,
-        "sequence": record.sequence,
-        "kind": record.kind,
-        "content": record.content,
-        "place": record.place,
-        "coordinates": None
-        if record.latitude is None
-        else [_coordinate(record.latitude), _coordinate(record.longitude)],
-        "occurred_at": _instant(record.occurred_at),
-        "recorded_at": _instant(record.recorded_at),
-        "recorded_by": record.recorded_by_id,
-        "corrects": record.corrects.sequence if record.corrects_id else None,
-        "reason": record.reason,
-        "prev_hash": record.prev_hash,
-    }
-
-
-def lock(inspection: Inspection) -> Inspection:
-    """The inspection row, locked: appends to one chain happen one at a time."""
-    return (
-        Inspection.objects.select_for_update()
-        .select_related("task", "task__department", "firm")
-        .get(pk=inspection.pk)
-    )
 
 
 def _point(value, name: str) -> Decimal | None:
@@ -142,16 +76,6 @@ def _point(value, name: str) -> Decimal | None:
     if not -limit <= point <= limit:
         raise _refuse(f"{name}超出范围", "bad_coordinates", name)
     return point
-
-
-def existing_submission(inspection: Inspection, kind: str, key) -> InspectionRecord | None:
-    """The record an earlier submission with this idempotency key made, if any."""
-    if not key:
-        return None
-    found = inspection.records.filter(idempotency_key=key).first()
-    if found is not None and found.kind != kind:
-        raise _refuse("该提交标识已用于另一条记录，请刷新页面后重新填写", "idempotency_key_reused")
-    return found
 
 
 def append_record(
@@ -168,7 +92,7 @@ def append_record(
     reason: str = "",
     idempotency_key: uuid.UUID | str | None = None,
 ) -> InspectionRecord:
-    """Append one record to a LOCKED inspection's chain (see `lock`).
+    """Append one record to a LOCKED inspection's chain (see `fieldwork.access.lock_inspection`).
 
     The caller has checked who may write and what; this checks only the chain's own rules.
     Other apps' services (evidence, legal review, follow-up) write through it.
@@ -214,69 +138,6 @@ def append_record(
     return record
 
 
-# --- what the record currently says ------------------------------------------------------------
-
-
-def current_records(inspection: Inspection, kind: str | None = None) -> list[InspectionRecord]:
-    """Records not corrected by a later one, in order (optionally of one kind)."""
-    records = inspection.records.filter(corrected_by__isnull=True).select_related("recorded_by")
-    if kind is not None:
-        records = records.filter(kind=kind)
-    return list(records.order_by("sequence"))
-
-
-def latest(inspection: Inspection, kind: str) -> InspectionRecord | None:
-    found = current_records(inspection, kind)
-    return found[-1] if found else None
-
-
-def checkpoints_of(inspection: Inspection) -> list[CheckPoint]:
-    return list(
-        CheckPoint.objects.filter(version__sampling_tasks=inspection.task)
-        .select_related("version", "version__item")
-        .order_by("version__item__code", "position")
-    )
-
-
-def start_record(inspection: Inspection) -> InspectionRecord | None:
-    """How the inspection was carried out: the arrival on site, or the non-site check that
-    took its place (never both: each is refused once the other is recorded)."""
-    found = current_records(inspection, K.ON_SITE) + current_records(inspection, K.NON_SITE)
-    return max(found, key=lambda r: r.sequence) if found else None
-
-
-def non_site_methods_for(inspection: Inspection) -> list[str]:
-    """The non-site methods (非现场) that every item of the inspection allows, in the order of
-    InspectionMethod: a check by one of them covers the whole inspection without a visit."""
-    allowed = [set(v.methods) & NON_SITE for v in inspection.task.items.all()]
-    common = set.intersection(*allowed) if allowed else set()
-    return [m for m in InspectionMethod.values if m in common]
-
-
-def missing_for_submission(inspection: Inspection) -> list[str]:
-    """What the team must still record before the result can go to review, in Chinese."""
-    missing = []
-    if latest(inspection, K.NOTICE) is None:
-        missing.append(f"尚未{inspection.notice_stage_label}")
-    if start_record(inspection) is None:
-        missing.append(
-            "尚未记录到达现场或实施非现场检查"
-            if non_site_methods_for(inspection)
-            else "尚未记录到达现场及出示执法证件"
-        )
-    found = {r.content.get("check_point") for r in current_records(inspection, K.FINDINGS)}
-    for point in checkpoints_of(inspection):
-        if point.pk not in found:
-            missing.append(f"检查要点未记录：{point.text}")
-    if latest(inspection, K.RESULT) is None:
-        missing.append("尚未填写检查结果")
-    if latest(inspection, K.FIRM_OPINION) is None:
-        missing.append("尚未记录检查对象意见及签名")
-    if latest(inspection, K.OFFICER_SIGNATURES) is None:
-        missing.append("尚未记录执法人员签名")
-    return missing
-
-
 # --- the stages ---------------------------------------------------------------------------------
 
 
@@ -294,55 +155,118 @@ def _set_state(inspection: Inspection, state: str) -> None:
     inspection.save(update_fields=["state", "updated_at"])
 
 
-def _stage(
-    *,
-    actor,
-    inspection: Inspection,
-    kind: str,
-    new_states: Sequence[str],
-    correction_states: Sequence[str],
-    what: str,
-    build,
-    idempotency_key=None,
-    corrects: InspectionRecord | None = None,
-    reason: str = "",
-    to: str | None = None,
-    place: str = "",
-    latitude=None,
-    longitude=None,
-    occurred_at: datetime | None = None,
-) -> InspectionRecord:
+@dataclass(frozen=True)
+class Stage:
+    """One stage of the team's record: the kind of record it appends, the inspection states in
+    which a new record and a correction may be written, what a refusal calls it, and the state a
+    new record (not a correction) moves the inspection to."""
+
+    kind: str
+    new_states: tuple[str, ...]
+    correction_states: tuple[str, ...]
+    what: str
+    to: str | None = None
+
+
+_NOTICE_STAGE = Stage(
+    kind=K.NOTICE,
+    new_states=(S.PLANNED,),
+    correction_states=(S.NOTIFIED, *RECORDING),
+    what="送达通知书",
+    to=S.NOTIFIED,
+)
+_ON_SITE_STAGE = Stage(
+    kind=K.ON_SITE,
+    new_states=(S.NOTIFIED,),
+    correction_states=RECORDING,
+    what="记录到达现场",
+    to=S.ON_SITE,
+)
+_NON_SITE_STAGE = Stage(
+    kind=K.NON_SITE,
+    new_states=(S.NOTIFIED,),
+    correction_states=RECORDING,
+    what="记录非现场检查",
+    to=S.ON_SITE,
+)
+_FINDINGS_STAGE = Stage(
+    kind=K.FINDINGS, new_states=RECORDING, correction_states=RECORDING, what="记录检查要点"
+)
+_RESULT_STAGE = Stage(
+    kind=K.RESULT, new_states=RECORDING, correction_states=RECORDING, what="填写检查结果"
+)
+_FIRM_OPINION_STAGE = Stage(
+    kind=K.FIRM_OPINION, new_states=RECORDING, correction_states=RECORDING, what="记录检查对象意见"
+)
+_OFFICER_SIGNATURES_STAGE = Stage(
+    kind=K.OFFICER_SIGNATURES,
+    new_states=RECORDING,
+    correction_states=RECORDING,
+    what="记录执法人员签名",
+)
+# Earlier states get the list of what is missing rather than a bare "wrong state".
+_SUBMITTED_STAGE = Stage(
+    kind=K.SUBMITTED,
+    new_states=(S.PLANNED, S.NOTIFIED, *RECORDING),
+    correction_states=(),
+    what="提交审核",
+    to=S.SUBMITTED,
+)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StageWrite:
+    """What a stage's service hands to `_stage`: who writes which stage of which inspection, and
+    the fields every submission carries besides its content (the idempotency key, the record it
+    corrects and why, where and when it happened)."""
+
+    actor: Any
+    inspection: Inspection
+    stage: Stage
+    idempotency_key: uuid.UUID | str | None = None
+    corrects: InspectionRecord | None = None
+    reason: str = ""
+    place: str = ""
+    latitude: Any = None
+    longitude: Any = None
+    occurred_at: datetime | None = None
+
+
+def _stage(*, write: StageWrite, build: Callable[[Inspection], dict[str, Any]]) -> InspectionRecord:
     """The shared shape of a team's stage: lock, dedupe, check, build content, append, audit."""
-    inspection = lock(inspection)
-    found = existing_submission(inspection, kind, idempotency_key)
+    stage, actor = write.stage, write.actor
+    inspection = lock_inspection(write.inspection)
+    found = existing_submission(inspection, stage.kind, write.idempotency_key)
     if found is not None:
         return found
     require_member(actor, inspection)
-    if corrects is not None and kind not in CORRECTABLE:
+    if write.corrects is not None and stage.kind not in CORRECTABLE:
         raise _refuse("该环节的记录不能更正", "not_correctable")
-    _require_state(inspection, correction_states if corrects else new_states, what)
+    _require_state(
+        inspection, stage.correction_states if write.corrects else stage.new_states, stage.what
+    )
     require_approval(inspection)
     content = build(inspection)
     record = append_record(
         actor=actor,
         inspection=inspection,
-        kind=kind,
+        kind=stage.kind,
         content=content,
-        place=place,
-        latitude=latitude,
-        longitude=longitude,
-        occurred_at=occurred_at,
-        corrects=corrects,
-        reason=reason,
-        idempotency_key=idempotency_key,
+        place=write.place,
+        latitude=write.latitude,
+        longitude=write.longitude,
+        occurred_at=write.occurred_at,
+        corrects=write.corrects,
+        reason=write.reason,
+        idempotency_key=write.idempotency_key,
     )
-    if to is not None and corrects is None:
-        _set_state(inspection, to)
-    if kind == K.RESULT:
+    if stage.to is not None and write.corrects is None:
+        _set_state(inspection, stage.to)
+    if stage.kind == K.RESULT:
         inspection.result_codes = content["codes"]
         inspection.save(update_fields=["result_codes", "updated_at"])
     record_event(
-        action=FieldworkAction.of_record(kind, correction=corrects is not None),
+        action=FieldworkAction.of_record(stage.kind, correction=write.corrects is not None),
         actor=actor,
         obj=record,
         detail={"inspection": inspection.code, "sequence": record.sequence},
@@ -387,19 +311,17 @@ def issue_notice(
         }
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.NOTICE,
-        new_states=[S.PLANNED],
-        correction_states=[S.NOTIFIED, *RECORDING],
-        what="送达通知书",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_NOTICE_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        to=S.NOTIFIED,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        occurred_at=occurred_at,
     )
 
 
@@ -506,21 +428,19 @@ def record_arrival(
         }
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.ON_SITE,
-        new_states=[S.NOTIFIED],
-        correction_states=RECORDING,
-        what="记录到达现场",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_ON_SITE_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            latitude=latitude,
+            longitude=longitude,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        to=S.ON_SITE,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        latitude=latitude,
-        longitude=longitude,
-        occurred_at=occurred_at,
     )
 
 
@@ -564,19 +484,17 @@ def record_non_site(
         }
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.NON_SITE,
-        new_states=[S.NOTIFIED],
-        correction_states=RECORDING,
-        what="记录非现场检查",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_NON_SITE_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        to=S.ON_SITE,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        occurred_at=occurred_at,
     )
 
 
@@ -628,22 +546,21 @@ def record_findings(
         }
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.FINDINGS,
-        new_states=RECORDING,
-        correction_states=RECORDING,
-        what="记录检查要点",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_FINDINGS_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        occurred_at=occurred_at,
     )
 
 
-def clean_result_codes(inspection: Inspection, codes: Sequence[str]) -> list[ResultCode]:
+def _clean_result_codes(inspection: Inspection, codes: Sequence[str]) -> list[ResultCode]:
     """The chosen codes, checked against the table: known, active, for a department of the
     task, a child where the parent has children, and 未发现问题 alone."""
     codes = list(dict.fromkeys(c.strip() for c in codes if c and c.strip()))
@@ -687,7 +604,7 @@ def record_result(
     """The result, in codes of the result table (multi-select), in official wording."""
 
     def build(inspection):
-        chosen = clean_result_codes(inspection, codes)
+        chosen = _clean_result_codes(inspection, codes)
         return {
             "codes": [c.code for c in chosen],
             "labels": [c.label for c in chosen],
@@ -698,18 +615,17 @@ def record_result(
         }
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.RESULT,
-        new_states=RECORDING,
-        correction_states=RECORDING,
-        what="填写检查结果",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_RESULT_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        occurred_at=occurred_at,
     )
 
 
@@ -750,18 +666,17 @@ def record_firm_opinion(
         }
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.FIRM_OPINION,
-        new_states=RECORDING,
-        correction_states=RECORDING,
-        what="记录检查对象意见",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_FIRM_OPINION_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        occurred_at=occurred_at,
     )
 
 
@@ -802,18 +717,17 @@ def record_officer_signatures(
         return {"officers": [{"certificate_number": n, "name": present[n]} for n in present]}
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.OFFICER_SIGNATURES,
-        new_states=RECORDING,
-        correction_states=RECORDING,
-        what="记录执法人员签名",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_OFFICER_SIGNATURES_STAGE,
+            idempotency_key=idempotency_key,
+            corrects=corrects,
+            reason=reason,
+            place=place,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        idempotency_key=idempotency_key,
-        corrects=corrects,
-        reason=reason,
-        place=place,
-        occurred_at=occurred_at,
     )
 
 
@@ -847,17 +761,14 @@ def submit_for_review(
         return {"result_sequence": result.sequence, "codes": result.content["codes"], **late}
 
     return _stage(
-        actor=actor,
-        inspection=inspection,
-        kind=K.SUBMITTED,
-        # Earlier states get the list of what is missing rather than a bare "wrong state".
-        new_states=[S.PLANNED, S.NOTIFIED, *RECORDING],
-        correction_states=(),
-        what="提交审核",
+        write=StageWrite(
+            actor=actor,
+            inspection=inspection,
+            stage=_SUBMITTED_STAGE,
+            idempotency_key=idempotency_key,
+            occurred_at=occurred_at,
+        ),
         build=build,
-        to=S.SUBMITTED,
-        idempotency_key=idempotency_key,
-        occurred_at=occurred_at,
     )
 
 
@@ -869,7 +780,7 @@ def review_result(
 
     When every inspection of the task is reviewed, the task moves to 检查结果已审核.
     """
-    inspection = lock(inspection)
+    inspection = lock_inspection(inspection)
     found = existing_submission(inspection, K.REVIEW, idempotency_key)
     if found is not None:
         return found

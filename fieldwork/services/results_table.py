@@ -13,48 +13,14 @@ from django.db.models import Max
 
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from fieldwork.access import require_result_code_manager
 from fieldwork.actions import FieldworkAction
-from fieldwork.models import Inspection, ResultCode
+from fieldwork.models import ResultCode
+from fieldwork.selectors.result_codes import is_used, parents_for
 
 
 def _refuse(message: str, code: str, field: str = "non_field_errors") -> ValidationError:
     return ValidationError({field: ValidationError(message, code=code)})
-
-
-def may_manage(user, result_code: ResultCode) -> bool:
-    """Shared codes: the system administrator. A department's codes: its administrator."""
-    if user is None or not user.is_authenticated:
-        return False
-    if result_code.department_id is None:
-        return user.has_role(Role.SYSTEM_ADMIN)
-    return user.has_role(Role.DEPARTMENT_ADMIN) and user.department_id == result_code.department_id
-
-
-def require_manager(user, result_code: ResultCode) -> None:
-    if not may_manage(user, result_code):
-        if result_code.department_id is None:
-            raise PermissionDenied("通用的检查结果代码由系统管理员维护")
-        raise PermissionDenied("部门专用的检查结果代码由该部门的部门管理员维护")
-
-
-def parents_for(user):
-    """The codes under which `user` may add a child."""
-    shared = ResultCode.objects.filter(parent__isnull=True, department__isnull=True, active=True)
-    if user.has_role(Role.SYSTEM_ADMIN):
-        return shared
-    if user.has_role(Role.DEPARTMENT_ADMIN):
-        # Only a category that already has shared sub-codes: a first child would force every
-        # department to pick a child of a code that had none.
-        shared_children = ResultCode.objects.filter(parent__isnull=False, department__isnull=True)
-        return shared.filter(pk__in=shared_children.values("parent_id"))
-    return ResultCode.objects.none()
-
-
-def is_used(result_code: ResultCode) -> bool:
-    """Whether any inspection's current result carries the code."""
-    # Read in Python: SQLite has no JSON containment, and the table is edited rarely.
-    results = Inspection.objects.exclude(result_codes=[]).values_list("result_codes", flat=True)
-    return any(result_code.code in codes for codes in results.iterator())
 
 
 def _clean_name(name: str, parent: ResultCode | None, exclude_pk=None) -> str:
@@ -148,7 +114,7 @@ def update_result_code(
     """Change a code's wording, order or flags. Only the system administrator marks a code
     exclusive (不可与其他结果同选)."""
     result_code = ResultCode.objects.select_for_update().get(pk=result_code.pk)
-    require_manager(actor, result_code)
+    require_result_code_manager(actor, result_code)
     changes = {}
     if name is not None:
         name = _clean_name(name, result_code.parent, exclude_pk=result_code.pk)
@@ -186,7 +152,7 @@ def update_result_code(
 def retire_result_code(*, actor, result_code: ResultCode) -> ResultCode:
     """停用: no longer offered for new results; old results keep it."""
     result_code = ResultCode.objects.select_for_update().get(pk=result_code.pk)
-    require_manager(actor, result_code)
+    require_result_code_manager(actor, result_code)
     if not result_code.active:
         raise _refuse(f"“{result_code.name}”已停用", "already_retired")
     if result_code.children.filter(active=True).exists():
@@ -211,7 +177,7 @@ def restore_result_code(*, actor, result_code: ResultCode) -> ResultCode:
         .select_related("parent")
         .get(pk=result_code.pk)
     )
-    require_manager(actor, result_code)
+    require_result_code_manager(actor, result_code)
     if result_code.active:
         raise _refuse(f"“{result_code.name}”已是启用状态", "already_active")
     if result_code.parent_id and not result_code.parent.active:

@@ -13,10 +13,11 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
 from backend.text import chinese_date
+from fieldwork.access import is_member
 from fieldwork.forms import ApprovalForm, EmergencyStartForm
 from fieldwork.models import ApprovalState
 from fieldwork.selectors import approvals_waiting_for, get_inspection_for_user
-from fieldwork.services import approvals, records
+from fieldwork.services import approvals
 from fieldwork.views.inspections import render_inspection
 from inspections.planning.models import InspectionType
 
@@ -41,7 +42,7 @@ def _rows(request, bound=None):
         form = None
         if bound is not None and bound[0] == inspection.pk:
             form = bound[1]
-        elif not records.is_member(request.user, inspection):
+        elif not is_member(request.user, inspection):
             form = ApprovalForm(
                 initial={"idempotency_key": uuid.uuid4()}, auto_id=f"approve-{inspection.pk}-%s"
             )

@@ -11,6 +11,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from fieldwork import forms as stage_forms
+from fieldwork.access import officer_of
 from fieldwork.models import (
     RECORDING,
     Inspection,
@@ -19,7 +20,12 @@ from fieldwork.models import (
     RecordKind,
     ResultCode,
 )
-from fieldwork.services import records
+from fieldwork.selectors.records import (
+    checkpoints_of,
+    current_records,
+    non_site_methods_for,
+    start_record,
+)
 from inspections.directory.models import CheckPoint
 
 S = InspectionState
@@ -110,7 +116,7 @@ def form_for(
         form_class = stage_forms.ArrivalForm
         kwargs["members"] = context["members"]
         if record is None:
-            mine = records.officer_of(user)
+            mine = officer_of(user)
             initial["method"] = "onsite"
             initial["officers_present"] = [
                 m.certificate_number for m in context["members"] if mine and m.officer_id == mine.pk
@@ -120,7 +126,7 @@ def form_for(
         kwargs["members"] = context["members"]
         kwargs["methods"] = context["non_site_methods"]
         if record is None:
-            mine = records.officer_of(user)
+            mine = officer_of(user)
             initial["officers_present"] = [
                 m.certificate_number for m in context["members"] if mine and m.officer_id == mine.pk
             ]
@@ -209,7 +215,7 @@ def _scan_note(scans: list[InspectionRecord]) -> str:
 
 
 def _form_context(inspection: Inspection) -> dict[str, Any]:
-    arrival = records.start_record(inspection)
+    arrival = start_record(inspection)
     return {
         "members": list(
             inspection.members.select_related("officer", "department").order_by(
@@ -219,7 +225,7 @@ def _form_context(inspection: Inspection) -> dict[str, Any]:
         "present": arrival.content.get("officers", []) if arrival else [],
         "place": arrival.place if arrival else "",
         "result_groups": stage_forms.result_choices(inspection),
-        "non_site_methods": records.non_site_methods_for(inspection),
+        "non_site_methods": non_site_methods_for(inspection),
     }
 
 
@@ -231,7 +237,7 @@ def checklist(inspection: Inspection, *, user, bound: tuple | None = None) -> li
     """
     context = _form_context(inspection)
     state = inspection.state
-    current = records.current_records(inspection)
+    current = current_records(inspection)
     by_kind: dict[str, list[InspectionRecord]] = {}
     for record in current:
         by_kind.setdefault(record.kind, []).append(record)
@@ -249,7 +255,7 @@ def checklist(inspection: Inspection, *, user, bound: tuple | None = None) -> li
         if slug in skipped:
             continue
         if slug == "findings":
-            for number, point in enumerate(records.checkpoints_of(inspection), start=1):
+            for number, point in enumerate(checkpoints_of(inspection), start=1):
                 stages.append(
                     Stage(
                         slug=slug,

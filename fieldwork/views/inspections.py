@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
+from fieldwork.access import is_member, officer_of
 from fieldwork.code_display import shown_code
 from fieldwork.decisions import decisions_for
 from fieldwork.documents.content import RESULT_TOLD
@@ -33,8 +34,10 @@ from fieldwork.selectors import (
     my_recent_inspections,
     my_upcoming_inspections,
 )
+from fieldwork.selectors.evidence import evidence_items
+from fieldwork.selectors.followups import AFTER_REVIEW
+from fieldwork.selectors.records import checkpoints_of, current_records, missing_for_submission
 from fieldwork.services import evidence, findings, records
-from fieldwork.services.followups import AFTER_REVIEW
 from fieldwork.views.checklist import (
     STAGES,
     checklist,
@@ -111,7 +114,7 @@ def today(request):
             "window": window_text(inspection),
             "overdue": inspection.window_end < timezone.localdate(),
             "warning": window_warning(inspection, timezone.localdate()),
-            "missing": records.missing_for_submission(inspection),
+            "missing": missing_for_submission(inspection),
         }
         for inspection in my_open_inspections(request.user)
     ]
@@ -120,7 +123,7 @@ def today(request):
         "fieldwork/today.html",
         {
             "cards": cards,
-            "has_officer": records.officer_of(request.user) is not None,
+            "has_officer": officer_of(request.user) is not None,
             "upcoming": [
                 (inspection, window_text(inspection))
                 for inspection in my_upcoming_inspections(request.user)
@@ -142,7 +145,7 @@ def render_inspection(
 ):
     """The inspection's page; `bound` puts a stage form that failed back in its place."""
     user = request.user
-    member = records.is_member(user, inspection)
+    member = is_member(user, inspection)
     can_record = member and user.has_role(Role.INSPECTOR)
     stages = checklist(inspection, user=user, bound=bound if can_record else None)
     if not can_record:
@@ -175,7 +178,7 @@ def render_inspection(
         and inspection.state == InspectionState.PLANNED
     ):
         emergency_form = EmergencyStartForm(initial={"idempotency_key": uuid.uuid4()})
-    current = records.current_records(inspection)
+    current = current_records(inspection)
     decisions = decisions_for(user, inspection)  # the legal review app's, through its hook
     remaining = [s for s in stages if s.slug == "findings" and s.form is not None]
     titles = {r.sequence: record_title(r) for r in current}
@@ -192,7 +195,7 @@ def render_inspection(
             "stages": stages,
             "submit_stage": next(s for s in stages if s.slug == "submit"),
             "can_record": can_record,
-            "missing": records.missing_for_submission(inspection),
+            "missing": missing_for_submission(inspection),
             "entries": timeline(inspection, {d.number: d.pk for d in decisions}),
             "decisions": decisions,
             "results": result_labels(inspection.result_codes),
@@ -209,7 +212,7 @@ def render_inspection(
             # Each file with the record it proves, named (a check point by its text).
             "evidence": [
                 (item, titles.get(item.record.content.get("documents"), ""))
-                for item in evidence.evidence_items(inspection)
+                for item in evidence_items(inspection)
             ],
             "can_upload": member and inspection.state not in evidence.CLOSED_STATES,
             "evidence_kinds": EvidenceKind.choices,
@@ -253,7 +256,7 @@ def _check_point(inspection, value):
         pk = int(value)
     except (TypeError, ValueError):
         return None
-    return next((p for p in records.checkpoints_of(inspection) if p.pk == pk), None)
+    return next((p for p in checkpoints_of(inspection) if p.pk == pk), None)
 
 
 @require_POST

@@ -10,9 +10,11 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
+from fieldwork.access import is_member
 from fieldwork.forms import ReviewForm
 from fieldwork.models import InspectionState, RecordKind
 from fieldwork.selectors import get_inspection_for_user, inspections_visible_to
+from fieldwork.selectors.records import latest
 from fieldwork.services import records
 from fieldwork.views.checklist import result_labels
 from fieldwork.views.inspections import render_inspection
@@ -30,7 +32,7 @@ def _rows(user, bound=None):
         form = None
         if bound is not None and bound[0] == inspection.pk:
             form = bound[1]
-        elif not records.is_member(user, inspection):
+        elif not is_member(user, inspection):
             form = ReviewForm(
                 initial={"idempotency_key": uuid.uuid4()}, auto_id=f"review-{inspection.pk}-%s"
             )
@@ -38,7 +40,7 @@ def _rows(user, bound=None):
             {
                 "inspection": inspection,
                 "results": result_labels(inspection.result_codes),
-                "submitted": records.latest(inspection, RecordKind.SUBMITTED),
+                "submitted": latest(inspection, RecordKind.SUBMITTED),
                 "form": form,
             }
         )

@@ -14,8 +14,7 @@ from fieldwork.selectors import inspections_visible_to
 from fieldwork.services.inspections import start_fieldwork
 from fieldwork.views.checklist import result_labels
 from inspections.planning.models import TaskStatus
-from inspections.planning.selectors import PLANNING_ROLES, get_task_for_user
-from inspections.planning.services.task_transitions import start_blockers
+from inspections.planning.selectors import PLANNING_ROLES, get_task_for_user, start_blockers
 
 
 @role_required(*PLANNING_ROLES)

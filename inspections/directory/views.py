@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from backend.excel import XLSX_CONTENT_TYPE
 from backend.forms import apply_service_errors
 from backend.organisation.models import Department
 from inspections.directory import exports
@@ -38,8 +39,6 @@ from inspections.directory.services import (
     revise_item,
     update_draft,
 )
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _int_or_none(value):
@@ -172,7 +171,7 @@ def firm_export(request):
             object_type="inspections.firm",
             detail={"format": fmt, "rows": count, "filters": filters},
         )
-        response = FileResponse(handle, content_type=XLSX_TYPE)
+        response = FileResponse(handle, content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="firms-{stamp}.{fmt}"'
     return response
 

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
-from backend.excel import write_xlsx
+from backend.excel import XLSX_CONTENT_TYPE, write_xlsx
 from backend.forms import apply_service_errors
 from inspections.draws import draw_forms, draw_jobs
 from inspections.draws.actions import DrawAction
@@ -36,8 +36,6 @@ from inspections.draws.services.replacements import (
 from inspections.planning.models import TaskStatus
 from inspections.planning.selectors import PLANNING_ROLES, get_task_for_user
 from inspections.planning.task_page import TaskPageSection
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def task_page_context(*, task, user, is_lead_planner: bool) -> dict:
@@ -255,7 +253,7 @@ def task_notices_export(request, pk: int):
         obj=task,
         detail={"task": task.code, "format": "xlsx", "rows": count},
     )
-    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
     response["Content-Disposition"] = f'attachment; filename="notices-{task.code}.xlsx"'
     return response
 

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
+from backend.excel import XLSX_CONTENT_TYPE
 from backend.forms import apply_service_errors
 from inspections.planning import rules
 from inspections.planning.actions import PlanningAction
@@ -43,8 +44,6 @@ from inspections.planning.services import (
     update_planning_settings,
 )
 from inspections.planning.staffing import settings_for
-
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _refused(request, exc: ValidationError) -> None:
@@ -249,7 +248,7 @@ def plan_export(request, pk: int):
         obj=plan,
         detail={"format": "xlsx", "rows": count, "version": plan.version},
     )
-    response = HttpResponse(out.getvalue(), content_type=XLSX_TYPE)
+    response = HttpResponse(out.getvalue(), content_type=XLSX_CONTENT_TYPE)
     name = f"plan-{plan.department.code}-{plan.year}-v{plan.version}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response

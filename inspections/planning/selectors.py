@@ -410,3 +410,36 @@ def dashboard_for(user, *, today: date | None = None, horizon_days: int = 60) ->
         invitations=list(invitations_for(user)),
         plans=plans,
     )
+
+
+# What keeps a task from moving is for the later steps to say: a draw left half done is the
+# draws' knowledge, an unreviewed inspection fieldwork's, an unpublished result disclosure's, and
+# planning may import none of them. Each registers a provider per target state (from its
+# AppConfig.ready()).
+Blockers = Callable[[SamplingTask], list[tuple[str, str]]]
+_blockers: dict[str, list[Blockers]] = {}
+
+
+def register_transition_blockers(to: str, provider: Blockers) -> None:
+    """Add `provider(task)`, which gives (code, message) for each reason the task may not move
+    to state `to` yet, to the checks of `transition_task` (once)."""
+    providers = _blockers.setdefault(to, [])
+    if provider not in providers:
+        providers.append(provider)
+
+
+def transition_blockers(task: SamplingTask, to: str) -> list[tuple[str, str]]:
+    """(code, message) for each reason `task` may not move to `to` yet, from every provider
+    registered for `to`."""
+    return [blocker for provider in _blockers.get(to, ()) for blocker in provider(task)]
+
+
+def register_start_blockers(provider: Blockers) -> None:
+    """Add `provider(task)` to the checks of `start_task` (once)."""
+    register_transition_blockers(TaskStatus.IN_PROGRESS, provider)
+
+
+def start_blockers(task: SamplingTask) -> list[tuple[str, str]]:
+    """(code, message) for each reason the task may not start yet (the draws': a draw left half
+    done). The fieldwork page shows them in place of its 开始实施 button."""
+    return transition_blockers(task, TaskStatus.IN_PROGRESS)

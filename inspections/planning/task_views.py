@@ -45,8 +45,6 @@ from inspections.planning.task_forms import (
 )
 from inspections.planning.task_page import task_page_sections
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 @role_required(*PLANNING_ROLES)
 def task_list(request):

@@ -16,8 +16,8 @@ from django.db.models import Max
 from django.utils import timezone
 
 from backend.audit.services import record_event
+from fieldwork.access import lock_inspection
 from fieldwork.models import Inspection, InspectionRecord, InspectionState
-from fieldwork.services.records import lock
 from legalreview.access import drafting_department, require_issuer, require_writer
 from legalreview.actions import LegalReviewAction
 from legalreview.deadlines import review_deadline
@@ -136,7 +136,7 @@ def draft_decision(
     content: DecisionContent,
 ) -> Decision:
     """A new draft decision for the inspection, in the drafter's department."""
-    inspection = lock(inspection)
+    inspection = lock_inspection(inspection)
     department = drafting_department(actor, inspection)
     if inspection.state in _NO_DRAFTING:
         raise _refuse(

@@ -14,8 +14,9 @@ from django.utils import timezone
 from backend.audit.services import record_event
 from backend.text import chinese_date
 from fieldwork import chain
+from fieldwork.access import lock_inspection
 from fieldwork.models import InspectionState, RecordKind
-from fieldwork.services.records import append_record, lock
+from fieldwork.services.records import append_record
 from legalreview.access import may_extend, require_reviewer
 from legalreview.actions import LegalReviewAction
 from legalreview.deadlines import review_deadline
@@ -117,7 +118,7 @@ def give_opinion(
     if outcome == ReviewOutcome.PROBLEMS and not reasons:
         raise _refuse("审核意见为存在问题的，须写明问题及理由", "reasons_required", "reasons")
     cleaned = _clean_checks(checks, outcome)
-    inspection = lock(decision.inspection)
+    inspection = lock_inspection(decision.inspection)
     if inspection.state == InspectionState.ARCHIVED:
         raise _refuse("检查已归档，不能再记录法制审核意见", "archived")
     deadline = review_deadline(review)

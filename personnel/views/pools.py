@@ -11,7 +11,7 @@ from django.utils import timezone
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
-from backend.excel import write_xlsx
+from backend.excel import XLSX_CONTENT_TYPE, write_xlsx
 from personnel.actions import PersonnelAction
 from personnel.eligibility import FirmRef, ItemRef, Window, eligibility
 from personnel.filters import CertificateFilter
@@ -35,13 +35,11 @@ from personnel.selectors import (
 from personnel.text import format_hours
 from personnel.views.common import paginate
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
 
 def _xlsx_response(*, headers, rows, sheet_title: str, filename: str) -> tuple[HttpResponse, int]:
     buffer = io.BytesIO()
     count = write_xlsx(buffer, headers=headers, rows=rows, sheet_title=sheet_title)
-    response = HttpResponse(buffer.getvalue(), content_type=XLSX)
+    response = HttpResponse(buffer.getvalue(), content_type=XLSX_CONTENT_TYPE)
     # The file name is ASCII (RFC 6266 without the filename* dance); the sheet is in Chinese.
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response, count

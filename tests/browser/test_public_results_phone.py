@@ -27,7 +27,8 @@ def seed_published_results() -> None:
     from disclosure_builders import carry_out
 
     from backend.accounts.models import User
-    from disclosure.services import PUBLISHABLE, publication_problems, publish_results
+    from disclosure.selectors import PUBLISHABLE, publication_problems
+    from disclosure.services import publish_results
     from inspections.planning.models import SamplingTask, TaskStatus
 
     task = SamplingTask.objects.get(code="T-2021-007")

@@ -24,8 +24,8 @@ from fieldwork.models import (
     RecordKind,
 )
 from fieldwork.selectors import follow_ups_due, inspections_visible_to
-from fieldwork.services.followups import rechecks_of
-from fieldwork.services.records import checkpoints_of, latest
+from fieldwork.selectors.followups import rechecks_of
+from fieldwork.selectors.records import checkpoints_of, latest
 from inspections.planning.models import TaskStatus
 from tests.conftest import log_in
 

@@ -87,6 +87,7 @@ def fill_record():
     """Record every stage up to (not including) submission, as the team would on site."""
     from datetime import date
 
+    from fieldwork.selectors.records import checkpoints_of
     from fieldwork.services import records
 
     def fill(inspection, team, *, codes=("no-problem",)):
@@ -106,7 +107,7 @@ def fill_record():
             latitude="43.880000",
             longitude="125.320000",
         )
-        for point in records.checkpoints_of(inspection):
+        for point in checkpoints_of(inspection):
             records.record_findings(
                 actor=first, inspection=inspection, check_point=point, checked=True
             )

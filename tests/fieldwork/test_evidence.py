@@ -26,6 +26,8 @@ from fieldwork.models import (
     InspectionState,
     RecordKind,
 )
+from fieldwork.selectors.evidence import deadline_of
+from fieldwork.selectors.records import payload_of
 from fieldwork.services import evidence as services
 from fieldwork.services import records
 
@@ -81,8 +83,7 @@ def test_a_member_uploads_a_photo_and_the_record_holds_its_sha256(inspection, te
     assert event.detail["sha256"] == evidence.sha256 and event.actor == team[0]
     rows = list(inspection.records.order_by("sequence"))
     assert (
-        chain.verify((r.sequence, records.payload_of(r), r.prev_hash, r.content_hash) for r in rows)
-        is None
+        chain.verify((r.sequence, payload_of(r), r.prev_hash, r.content_hash) for r in rows) is None
     )
 
 
@@ -247,7 +248,7 @@ def test_the_deadline_of_a_recording_captured_before_national_day_is_after_the_h
     assert record.occurred_at == captured
     # Uploaded weeks later: accepted, and flagged.
     assert record.content["late"] is True
-    deadline = services.deadline_of(record)
+    deadline = deadline_of(record)
     assert deadline.due.isoformat() == "2026-10-08" and not deadline.approximate
 
     page = login(team[0]).get(reverse("fieldwork:evidence-list", args=[inspection.pk]))
@@ -269,7 +270,7 @@ def test_an_upload_on_the_due_day_is_not_late(inspection, team, monkeypatch):
 def test_a_document_has_no_upload_deadline(inspection, team):
     record = upload(team[0], inspection, samples.pdf(), kind="document").record
     assert record.content["upload_deadline"] is None and record.content["late"] is False
-    assert services.deadline_of(record) is None
+    assert deadline_of(record) is None
 
 
 def test_a_deadline_in_a_year_without_a_holiday_schedule_shows_its_warning(
@@ -280,7 +281,7 @@ def test_a_deadline_in_a_year_without_a_holiday_schedule_shows_its_warning(
     )
     captured = datetime(2026, 12, 31, 18, 0, tzinfo=SHANGHAI)
     record = upload(team[0], inspection, occurred_at=captured).record
-    deadline = services.deadline_of(record)
+    deadline = deadline_of(record)
     assert deadline.approximate and 2027 in deadline.fallback_years
     assert record.content["deadline_fallback_years"] == [2027]
     html = login(team[0]).get(reverse("fieldwork:evidence-list", args=[inspection.pk]))

@@ -11,8 +11,8 @@ from django.db import DatabaseError, connection, connections, transaction
 
 from fieldwork import chain
 from fieldwork.models import EvidenceFile, InspectionRecord
+from fieldwork.selectors.records import payload_of
 from fieldwork.services import evidence as services
-from fieldwork.services import records
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
@@ -100,8 +100,7 @@ def test_concurrent_uploads_with_different_keys_extend_one_unbroken_chain(
     rows = list(inspection.records.order_by("sequence"))
     assert [r.sequence for r in rows] == [1, 2, 3]  # the approval, then both uploads
     assert (
-        chain.verify((r.sequence, records.payload_of(r), r.prev_hash, r.content_hash) for r in rows)
-        is None
+        chain.verify((r.sequence, payload_of(r), r.prev_hash, r.content_hash) for r in rows) is None
     )
     assert len([p for p in media.rglob("*") if p.is_file()]) == 2
 

@@ -24,6 +24,7 @@ from fieldwork.models import (
     RecordKind,
 )
 from fieldwork.selectors import follow_ups_due
+from fieldwork.selectors.followups import every_inspection_archived, rechecks_of
 from fieldwork.services import followups, records
 
 # The fixtures' task ran in June 2021: a submission today is after its window, and says why.
@@ -121,7 +122,7 @@ def test_rectification_is_opened_rechecked_and_completed_each_step_in_the_chain(
     )
     assert first.content["rectified_label"] == "未改正"
     assert second.content["after_deadline"] is True
-    assert followups.rechecks_of(follow_up) == [first, second]
+    assert rechecks_of(follow_up) == [first, second]
     done = followups.complete_follow_up(
         actor=member, follow_up=follow_up, completed_on=date(2021, 7, 23), outcome="改正完毕"
     )
@@ -295,7 +296,7 @@ def test_archiving_needs_a_closed_inspection(reviewed, planner):
     with pytest.raises(ValidationError) as refused:
         followups.archive_inspection(actor=planner, inspection=inspection)
     assert refused.value.error_dict["non_field_errors"][0].code == "wrong_state"
-    assert not followups.every_inspection_archived(inspection.task)
+    assert not every_inspection_archived(inspection.task)
 
 
 @pytest.mark.parametrize(
@@ -340,7 +341,7 @@ def test_a_retried_submission_with_the_same_key_records_once(reviewed, planner, 
             outcome="已改正",
             idempotency_key=check_key,
         )
-    assert len(followups.rechecks_of(first)) == 1
+    assert len(rechecks_of(first)) == 1
     with pytest.raises(ValidationError) as refused:
         followups.complete_follow_up(
             actor=planner,

@@ -16,6 +16,7 @@ from backend.accounts.roles import Role
 from backend.audit.models import AuditEvent
 from fieldwork import chain
 from fieldwork.models import RecordKind
+from fieldwork.selectors.records import latest
 from fieldwork.services import records
 from legalreview.gates import issue_blockers, publication_blockers
 from legalreview.models import Decision, DecisionState, DecisionType, ReviewOutcome, ReviewPoint
@@ -196,7 +197,7 @@ def test_the_opinion_is_appended_to_the_record_chain_and_the_chain_still_verifie
     assert [c["point"] for c in content["checks"]] == [p.value for p in ReviewPoint]
     assert all(c["ok"] for c in content["checks"])
     assert content["package_hash"] == chain.content_hash(review.package)
-    assert records.latest(found, RecordKind.LEGAL_REVIEW) == record
+    assert latest(found, RecordKind.LEGAL_REVIEW) == record
     call_command("verify_records", found.code)
     assert "摘要链完整" in capsys.readouterr().out
     event = AuditEvent.objects.get(action="legalreview.review.opinion")

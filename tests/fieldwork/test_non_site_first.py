@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from backend.audit.models import AuditEvent
 from fieldwork.models import InspectionState, RecordKind
+from fieldwork.selectors.records import checkpoints_of, missing_for_submission, non_site_methods_for
 from fieldwork.services import records
 from fieldwork.verification import broken_chains
 from inspections.directory.models import InspectionItemVersion, InspectionMethod
@@ -48,7 +49,7 @@ def _visit(inspection, team, numbers, **extra):
 
 def test_a_visit_needs_no_reason_where_every_item_needs_one(inspection, team):
     numbers = _served(inspection, team)
-    assert records.non_site_methods_for(inspection) == []
+    assert non_site_methods_for(inspection) == []
     record = _visit(inspection, team, numbers)
     assert "onsite_reason" not in record.content
 
@@ -83,8 +84,8 @@ def test_a_non_site_method_is_not_an_arrival(inspection, team):
 def test_a_non_site_check_takes_the_arrivals_place_in_the_chain(inspection, team, department_admin):
     _allow(inspection, InspectionMethod.DOCUMENTS, InspectionMethod.DATA_SHARING)
     numbers = _served(inspection, team)
-    assert records.non_site_methods_for(inspection) == ["documents", "data_sharing"]
-    assert "尚未记录到达现场或实施非现场检查" in records.missing_for_submission(inspection)
+    assert non_site_methods_for(inspection) == ["documents", "data_sharing"]
+    assert "尚未记录到达现场或实施非现场检查" in missing_for_submission(inspection)
     record = records.record_non_site(
         actor=team[0],
         inspection=inspection,
@@ -100,7 +101,7 @@ def test_a_non_site_check_takes_the_arrivals_place_in_the_chain(inspection, team
     with pytest.raises(ValidationError) as refused:
         _visit(inspection, team, numbers, onsite_reason="补充")
     assert refused.value.error_dict["non_field_errors"][0].code == "wrong_state"
-    for point in records.checkpoints_of(inspection):
+    for point in checkpoints_of(inspection):
         records.record_findings(
             actor=team[0], inspection=inspection, check_point=point, checked=True
         )
@@ -109,7 +110,7 @@ def test_a_non_site_check_takes_the_arrivals_place_in_the_chain(inspection, team
         actor=team[0], inspection=inspection, opinion="无异议", signatory="王经理", signed=True
     )
     records.record_officer_signatures(actor=team[0], inspection=inspection, signed_by=numbers)
-    assert records.missing_for_submission(inspection) == []
+    assert missing_for_submission(inspection) == []
     records.submit_for_review(actor=team[0], inspection=inspection, late_reason=LATE)
     records.review_result(actor=department_admin, inspection=inspection, agree=True)
     assert not inspection.records.filter(kind=RecordKind.ON_SITE).exists()

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from fieldwork.models import InspectionRecord, InspectionState, RecordKind
+from fieldwork.selectors.records import checkpoints_of, latest
 from fieldwork.services import records
 from tests.conftest import log_in
 
@@ -144,7 +145,7 @@ def test_the_page_shows_the_team_and_the_checklist_with_forms_only_for_the_team(
     for member in inspection.members.select_related("officer"):
         assert member.officer.name in body and member.certificate_number in body
     assert "送达随机抽查通知书" in body and "到达现场、出示执法证件" in body
-    for number, point in enumerate(records.checkpoints_of(inspection), start=1):
+    for number, point in enumerate(checkpoints_of(inspection), start=1):
         assert f"检查要点{number}：{point.text}" in body
     assert body.count('name="idempotency_key"') >= 2
     assert f'action="{_stage(inspection, "notice")}"' in body
@@ -184,7 +185,7 @@ def test_the_team_records_every_stage_from_the_page_and_submits(client, inspecti
         longitude="125.32",
     )
     assert response.status_code == 302
-    for point in records.checkpoints_of(inspection):
+    for point in checkpoints_of(inspection):
         assert (
             _post(client, inspection, "findings", check_point=point.pk, checked="1").status_code
             == 302
@@ -208,7 +209,7 @@ def test_the_team_records_every_stage_from_the_page_and_submits(client, inspecti
     kinds = list(inspection.records.order_by("sequence").values_list("kind", flat=True))
     assert kinds[:2] == [RecordKind.APPROVAL, RecordKind.NOTICE]
     assert kinds[-1] == RecordKind.SUBMITTED
-    arrival = records.latest(inspection, RecordKind.ON_SITE)
+    arrival = latest(inspection, RecordKind.ON_SITE)
     assert arrival.place == "长春市朝阳区某大厦12层" and str(arrival.latitude) == "43.880000"
     assert arrival.content["certificates_shown"] is True
 
@@ -322,11 +323,11 @@ def test_an_unsigned_firm_opinion_needs_the_refusal_noted(client, on_site, team)
         refusal_note="负责人拒绝签名，两名执法人员在场见证",
     )
     assert noted.status_code == 302
-    assert records.latest(on_site, RecordKind.FIRM_OPINION).content["signed"] is False
+    assert latest(on_site, RecordKind.FIRM_OPINION).content["signed"] is False
 
 
 def test_a_finding_of_a_problem_is_recorded_with_its_handling(client, on_site, team):
-    point = records.checkpoints_of(on_site)[0]
+    point = checkpoints_of(on_site)[0]
     client.force_login(team[0])
     empty = _post(
         client, on_site, "findings", check_point=point.pk, checked="1", problem_found="on"

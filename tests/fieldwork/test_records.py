@@ -12,6 +12,7 @@ from django.db import IntegrityError, connection, transaction
 from backend.audit.models import AuditEvent
 from fieldwork import chain
 from fieldwork.models import Inspection, InspectionRecord, InspectionState, RecordKind
+from fieldwork.selectors.records import checkpoints_of, latest, missing_for_submission, payload_of
 from fieldwork.services import records
 from fieldwork.services.inspections import start_fieldwork
 from inspections.draws import dr1
@@ -53,13 +54,12 @@ def test_the_team_records_every_stage_and_the_chain_holds(inspection, team, fill
     ]
     assert inspection.state == InspectionState.ON_SITE
     assert inspection.result_codes == ["no-problem"]
-    assert records.missing_for_submission(inspection) == []
+    assert missing_for_submission(inspection) == []
     rows = list(inspection.records.order_by("sequence"))
     assert rows[0].prev_hash == chain.GENESIS
     assert all(b.prev_hash == a.content_hash for a, b in zip(rows, rows[1:], strict=False))
     assert (
-        chain.verify((r.sequence, records.payload_of(r), r.prev_hash, r.content_hash) for r in rows)
-        is None
+        chain.verify((r.sequence, payload_of(r), r.prev_hash, r.content_hash) for r in rows) is None
     )
     arrival = rows[2]  # after the approval and the notice
     assert arrival.content["certificates_shown"] is True
@@ -93,7 +93,7 @@ def test_submission_lists_what_is_missing_and_review_makes_the_result_final(
         certificates_shown=True,
         code_unverified_reason="检查对象未扫码核验（测试）",
     )
-    for point in records.checkpoints_of(inspection):
+    for point in checkpoints_of(inspection):
         records.record_findings(actor=first, inspection=inspection, check_point=point, checked=True)
     records.record_result(actor=first, inspection=inspection, codes=["no-problem"])
     records.record_firm_opinion(
@@ -112,11 +112,11 @@ def test_submission_lists_what_is_missing_and_review_makes_the_result_final(
     )
     inspection.refresh_from_db()
     assert inspection.state == InspectionState.RETURNED
-    finding = records.latest(inspection, RecordKind.FINDINGS)
+    finding = latest(inspection, RecordKind.FINDINGS)
     records.record_findings(
         actor=first,
         inspection=inspection,
-        check_point=records.checkpoints_of(inspection)[-1],
+        check_point=checkpoints_of(inspection)[-1],
         checked=True,
         description="已核对全部外籍员工的工作许可证",
         corrects=finding,
@@ -240,7 +240,7 @@ def test_a_result_outside_the_code_table_is_refused(inspection, team, fill_recor
             actor=team[0],
             inspection=inspection,
             codes=codes,
-            corrects=records.latest(inspection, RecordKind.RESULT),
+            corrects=latest(inspection, RecordKind.RESULT),
             reason="复核",
         )
     assert refused.value.error_dict["codes"][0].code == code
@@ -256,7 +256,7 @@ def test_a_missing_signature_is_refused(inspection, team, fill_record):
             opinion="",
             signatory="",
             signed=False,
-            corrects=records.latest(inspection, RecordKind.FIRM_OPINION),
+            corrects=latest(inspection, RecordKind.FIRM_OPINION),
             reason="重签",
         )
     with pytest.raises(ValidationError, match="执法人员签名缺失"):
@@ -264,14 +264,14 @@ def test_a_missing_signature_is_refused(inspection, team, fill_record):
             actor=team[0],
             inspection=inspection,
             signed_by=[inspection.members.first().certificate_number],
-            corrects=records.latest(inspection, RecordKind.OFFICER_SIGNATURES),
+            corrects=latest(inspection, RecordKind.OFFICER_SIGNATURES),
             reason="重签",
         )
 
 
 def test_a_correction_is_a_new_record_pointing_at_the_old_one(inspection, team, fill_record):
     fill_record(inspection, team, codes=["no-problem"])
-    old = records.latest(inspection, RecordKind.RESULT)
+    old = latest(inspection, RecordKind.RESULT)
     with pytest.raises(ValidationError, match="原因"):
         records.record_result(
             actor=team[0], inspection=inspection, codes=["rectified"], corrects=old
@@ -286,7 +286,7 @@ def test_a_correction_is_a_new_record_pointing_at_the_old_one(inspection, team, 
     old.refresh_from_db()
     assert old.content["codes"] == ["no-problem"]  # untouched
     assert new.corrects == old and new.sequence > old.sequence
-    assert records.latest(inspection, RecordKind.RESULT) == new
+    assert latest(inspection, RecordKind.RESULT) == new
     inspection.refresh_from_db()
     assert inspection.result_codes == ["rectified"]
     with pytest.raises(ValidationError, match="已被更正"):

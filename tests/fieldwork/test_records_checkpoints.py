@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 from backend.checkpoints.services import make_checkpoint
 from fieldwork import chain
 from fieldwork.models import InspectionRecord
-from fieldwork.services.records import payload_of
+from fieldwork.selectors.records import payload_of
 from tests.checkpoint_attacks import as_dba
 
 

@@ -5,6 +5,7 @@ from datetime import date
 
 from fieldwork import chain
 from fieldwork.models import RecordKind
+from fieldwork.selectors.records import checkpoints_of, latest, payload_of
 from fieldwork.services import records
 
 RLO = "\u202e"
@@ -26,7 +27,7 @@ def test_record_free_text_is_stored_clean_and_the_chain_holds(inspection, team):
         latitude="43.880000",
         longitude="125.320000",
     )
-    for point in records.checkpoints_of(inspection):
+    for point in checkpoints_of(inspection):
         records.record_findings(actor=first, inspection=inspection, check_point=point, checked=True)
     records.record_result(actor=first, inspection=inspection, codes=["no-problem"])
     records.record_firm_opinion(
@@ -36,13 +37,12 @@ def test_record_free_text_is_stored_clean_and_the_chain_holds(inspection, team):
         signatory="王\u200d经理",
         signed=True,
     )
-    arrival = records.latest(inspection, RecordKind.ON_SITE)
+    arrival = latest(inspection, RecordKind.ON_SITE)
     assert arrival.place == "长春市朝阳区某大厦12层"
-    assert records.latest(inspection, RecordKind.NOTICE).content["delivery"] == "当面送达"
-    opinion = records.latest(inspection, RecordKind.FIRM_OPINION).content
+    assert latest(inspection, RecordKind.NOTICE).content["delivery"] == "当面送达"
+    opinion = latest(inspection, RecordKind.FIRM_OPINION).content
     assert opinion["opinion"] == "无异议\n\t已签字" and opinion["signatory"] == "王经理"
     rows = list(inspection.records.order_by("sequence"))
     assert (
-        chain.verify((r.sequence, records.payload_of(r), r.prev_hash, r.content_hash) for r in rows)
-        is None
+        chain.verify((r.sequence, payload_of(r), r.prev_hash, r.content_hash) for r in rows) is None
     )

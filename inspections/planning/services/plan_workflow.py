@@ -16,6 +16,7 @@ from backend.audit.services import record_event
 from backend.organisation.models import Department
 from inspections.planning import rules
 from inspections.planning.actions import PlanningAction
+from inspections.planning.checks import published_versions
 from inspections.planning.models import (
     OPEN_PLAN_STATUSES,
     AnnualPlan,
@@ -25,12 +26,7 @@ from inspections.planning.models import (
     PlanningSettings,
     PlanStatus,
 )
-from inspections.planning.services.plans import (
-    _locked,
-    _require,
-    _require_status,
-    published_versions,
-)
+from inspections.planning.services.plans import _locked, _require, _require_status
 
 
 @transaction.atomic

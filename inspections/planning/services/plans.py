@@ -19,9 +19,10 @@ from django.db.models import Max
 from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.organisation.models import Department
-from inspections.directory.models import InspectionItemVersion, VersionStatus
+from inspections.directory.models import InspectionItemVersion
 from inspections.planning import rules
 from inspections.planning.actions import PlanningAction
+from inspections.planning.checks import check_quotas, published_versions
 from inspections.planning.items import item_infos
 from inspections.planning.models import AnnualPlan, PlanLine, PlanLineQuota, PlanStatus
 from inspections.planning.plan_proposal import build_proposal, population
@@ -60,41 +61,6 @@ def _require_editable(plan: AnnualPlan) -> None:
         raise ValidationError(
             {"non_field_errors": _NOT_EDITABLE[plan.status]}, code="plan_not_editable"
         )
-
-
-def published_versions(versions: Sequence[InspectionItemVersion]) -> list[InspectionItemVersion]:
-    """The versions, fresh from the database; refused unless every one is published."""
-    if not versions:
-        raise ValidationError({"items": "请至少选择一项检查事项"}, code="no_items")
-    fresh = list(
-        InspectionItemVersion.objects.select_related(
-            "item__department", "item__enforcement_field"
-        ).filter(pk__in={v.pk for v in versions})
-    )
-    unusable = [v for v in fresh if v.status != VersionStatus.PUBLISHED]
-    if unusable:
-        raise ValidationError(
-            {
-                "items": [
-                    f"事项{v.item.code}第{v.number}版{v.get_status_display()}，"
-                    "只有已发布的事项版本可以用于抽查"
-                    for v in unusable
-                ]
-            },
-            code="item_not_published",
-        )
-    return sorted(fresh, key=lambda v: v.item.code)
-
-
-def check_quotas(
-    quotas: Mapping[str, rules.Quota],
-    versions: Sequence[InspectionItemVersion],
-    *,
-    population: Mapping[str, int] | None = None,
-) -> None:
-    problems = rules.quota_problems(quotas, item_infos(versions), population=population)
-    if problems:
-        raise ValidationError({"quotas": problems}, code="bad_quota")
 
 
 def _check_quarters(start: int, end: int) -> None:

@@ -10,10 +10,11 @@ app that this app must not import: fieldwork registers the function that does bo
 API, the pages and the demo all start a task the same way.
 
 What keeps a task from moving is for the step that owns it to say, through
-`register_transition_blockers`: a draw left half done keeps it from starting (the draws), an
-inspection not yet reviewed keeps it from 检查结果已审核 (fieldwork), a result not yet published
-keeps it from 检查结果已公示 (disclosure). `transition_task` asks them on every move, so the API,
-the pages and the services' own automatic moves pass the same gate.
+`inspections.planning.selectors.register_transition_blockers`: a draw left half done keeps it
+from starting (the draws), an inspection not yet reviewed keeps it from 检查结果已审核
+(fieldwork), a result not yet published keeps it from 检查结果已公示 (disclosure).
+`transition_task` asks them on every move, so the API, the pages and the services' own
+automatic moves pass the same gate.
 """
 
 from collections.abc import Callable
@@ -27,18 +28,12 @@ from backend.audit.services import record_event
 from backend.organisation.bodies import check_registered
 from inspections.planning.access import lock_task, require_lead_planner
 from inspections.planning.actions import PlanningAction
+from inspections.planning.checks import check_team, published_versions
 from inspections.planning.models import SamplingTask, TaskStatus, TaskTransition
-from inspections.planning.services.plans import published_versions
-from inspections.planning.services.task_checks import check_team
+from inspections.planning.selectors import transition_blockers
 
 StartHandler = Callable[..., Any]
 _start_handler: StartHandler | None = None
-# What keeps a task from moving is for the later steps to say: a draw left half done is the
-# draws' knowledge, an unreviewed inspection fieldwork's, an unpublished result disclosure's, and
-# planning may import none of them. Each registers a provider per target state (from its
-# AppConfig.ready()).
-Blockers = Callable[[SamplingTask], list[tuple[str, str]]]
-_blockers: dict[str, list[Blockers]] = {}
 
 
 def _check_ready_to_announce(task: SamplingTask) -> None:
@@ -52,31 +47,6 @@ def _check_ready_to_announce(task: SamplingTask) -> None:
     check_registered([p.department for p in participations])
     check_team(participations)
     published_versions(list(task.items.all()))
-
-
-def register_transition_blockers(to: str, provider: Blockers) -> None:
-    """Add `provider(task)`, which gives (code, message) for each reason the task may not move
-    to state `to` yet, to the checks of `transition_task` (once)."""
-    providers = _blockers.setdefault(to, [])
-    if provider not in providers:
-        providers.append(provider)
-
-
-def transition_blockers(task: SamplingTask, to: str) -> list[tuple[str, str]]:
-    """(code, message) for each reason `task` may not move to `to` yet, from every provider
-    registered for `to`."""
-    return [blocker for provider in _blockers.get(to, ()) for blocker in provider(task)]
-
-
-def register_start_blockers(provider: Blockers) -> None:
-    """Add `provider(task)` to the checks of `start_task` (once)."""
-    register_transition_blockers(TaskStatus.IN_PROGRESS, provider)
-
-
-def start_blockers(task: SamplingTask) -> list[tuple[str, str]]:
-    """(code, message) for each reason the task may not start yet (the draws': a draw left half
-    done). The fieldwork page shows them in place of its 开始实施 button."""
-    return transition_blockers(task, TaskStatus.IN_PROGRESS)
 
 
 def _check_unblocked(task: SamplingTask, to: str) -> None:

@@ -22,6 +22,18 @@ from inspections.directory.models import InspectionItemVersion
 from inspections.planning import rules
 from inspections.planning.access import lock_task, require_lead_planner
 from inspections.planning.actions import PlanningAction
+from inspections.planning.checks import (
+    check_quotas,
+    check_staffed,
+    check_team,
+    check_window,
+    clean_basis,
+    clean_scope,
+    clean_witnesses,
+    next_code,
+    published_versions,
+    task_versions,
+)
 from inspections.planning.models import (
     AnnualPlan,
     InspectionType,
@@ -35,17 +47,6 @@ from inspections.planning.models import (
     TaskStatus,
 )
 from inspections.planning.selectors import scope_counts
-from inspections.planning.services.plans import check_quotas, published_versions
-from inspections.planning.services.task_checks import (
-    check_staffed,
-    check_team,
-    check_window,
-    clean_basis,
-    clean_scope,
-    clean_witnesses,
-    next_code,
-    task_versions,
-)
 
 EDITABLE_FIELDS = (
     "name",

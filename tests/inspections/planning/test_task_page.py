@@ -2,7 +2,7 @@
 
 from inspections.draws.views import TASK_PAGE_SECTION
 from inspections.planning import task_page
-from inspections.planning.services.task_transitions import start_blockers
+from inspections.planning.selectors import start_blockers
 
 
 def test_the_draws_register_their_card_of_the_task_page():

@@ -1,7 +1,8 @@
-"""The rules a sampling task must meet, shared by the services that open, edit and move it.
-Each raises a ValidationError in Chinese; none writes."""
+"""The rules a plan line and a sampling task must meet, shared by the services that write them
+(`services/plans.py`, `services/tasks.py`, `services/task_transitions.py`). Each reads what it
+needs and raises a ValidationError in Chinese; none writes."""
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -12,7 +13,12 @@ from backend.organisation.models import Department
 from backend.personal_numbers import has_personal_numbers
 from backend.text import chinese_date, strip_invisible
 from inspections.directory.classifications import check_known_region, normalise_industry_code
-from inspections.directory.models import FIRM_FLAGS, FirmStatus, InspectionItemVersion
+from inspections.directory.models import (
+    FIRM_FLAGS,
+    FirmStatus,
+    InspectionItemVersion,
+    VersionStatus,
+)
 from inspections.planning import rules
 from inspections.planning.items import item_infos
 from inspections.planning.models import AnnualPlan, SamplingTask, ScopeMode, TaskDepartment
@@ -254,3 +260,38 @@ def clean_basis(
     if errors:
         raise ValidationError(errors, code="basis_incomplete")
     return fields
+
+
+def published_versions(versions: Sequence[InspectionItemVersion]) -> list[InspectionItemVersion]:
+    """The versions, fresh from the database; refused unless every one is published."""
+    if not versions:
+        raise ValidationError({"items": "请至少选择一项检查事项"}, code="no_items")
+    fresh = list(
+        InspectionItemVersion.objects.select_related(
+            "item__department", "item__enforcement_field"
+        ).filter(pk__in={v.pk for v in versions})
+    )
+    unusable = [v for v in fresh if v.status != VersionStatus.PUBLISHED]
+    if unusable:
+        raise ValidationError(
+            {
+                "items": [
+                    f"事项{v.item.code}第{v.number}版{v.get_status_display()}，"
+                    "只有已发布的事项版本可以用于抽查"
+                    for v in unusable
+                ]
+            },
+            code="item_not_published",
+        )
+    return sorted(fresh, key=lambda v: v.item.code)
+
+
+def check_quotas(
+    quotas: Mapping[str, rules.Quota],
+    versions: Sequence[InspectionItemVersion],
+    *,
+    population: Mapping[str, int] | None = None,
+) -> None:
+    problems = rules.quota_problems(quotas, item_infos(versions), population=population)
+    if problems:
+        raise ValidationError({"quotas": problems}, code="bad_quota")

@@ -1,4 +1,8 @@
-"""Who sees which inspections: the one place that decides it for pages, API and exports."""
+"""Who sees which inspections: the one place that decides it for pages, API and exports.
+
+The package's modules read the rest, one per subject as in `fieldwork/services/`: what an
+inspection's record says (`records`), its evidence (`evidence`), its follow-ups (`followups`),
+the result code table (`result_codes`)."""
 
 from datetime import date
 
@@ -7,6 +11,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from backend.accounts.roles import Role
+from backend.text import join_first
 from fieldwork.models import FollowUp, FollowUpStatus, Inspection, InspectionState, ResultCode
 from inspections.planning.caps import PassedCap, caps_passed
 from inspections.planning.models import InspectionType, SamplingTask, TaskStatus
@@ -181,11 +186,6 @@ def approvals_waiting_for(
 REVIEW_DONE_STATES = (InspectionState.REVIEWED, InspectionState.CLOSED, InspectionState.ARCHIVED)
 
 
-def _codes(codes: list[str], shown: int = 5) -> str:
-    listed = "、".join(codes[:shown])
-    return f"{listed}等" if len(codes) > shown else listed
-
-
 def review_blockers(task: SamplingTask) -> list[tuple[str, str]]:
     """What keeps `task` from 检查结果已审核: its inspections not yet reviewed or closed.
     Registered with planning's transition checks (FieldworkConfig.ready())."""
@@ -199,7 +199,7 @@ def review_blockers(task: SamplingTask) -> list[tuple[str, str]]:
     return [
         (
             "inspections_unreviewed",
-            f"抽查任务{task.code}还有 {len(pending)} 项检查未完成审核（{_codes(pending)}），"
+            f"抽查任务{task.code}还有 {len(pending)} 项检查未完成审核（{join_first(pending)}），"
             "不能变更为“检查结果已审核”",
         )
     ]
