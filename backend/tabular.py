@@ -15,6 +15,7 @@ import codecs
 import csv
 import io
 import itertools
+import operator
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -68,7 +69,7 @@ class Column:
     choices: tuple[str, ...] = ()
 
 
-@dataclass
+@dataclass(slots=True)
 class SourceRow:
     number: int  # the row number Excel shows, header = 1
     values: dict[str, Any]
@@ -309,13 +310,18 @@ def _rows_from(
 ) -> Iterator[SourceRow]:
     example = _example_cells(columns, index)
     first_example = example[0] if example else (0, None)
+    # A row that reaches the last column read takes its values in one step.
+    keys = tuple(index)
+    take = operator.itemgetter(*index.values()) if len(index) > 1 else None
+    width = max(index.values(), default=0) + 1
     for offset, raw in enumerate(raw_rows):
         # A sheet may carry a million formatted but empty rows: they are not data. (The first
         # cell of a data row is usually filled, which settles it without looking further.)
         first = raw[0] if raw else None
         if not (type(first) is str and first.strip()) and all(_is_blank(v) for v in raw):
             continue
-        raw = list(raw)
+        if type(raw) is not list:
+            raw = list(raw)
         # Looked at only when the first cell could start a totals row: this runs per row.
         if ((type(first) is str and "计" in first) or _is_blank(first)) and _is_totals(raw):
             # A 合计 row sums the rows above: it is not a record, and nothing in it is lost.
@@ -326,7 +332,10 @@ def _rows_from(
         if position < len(raw) and raw[position] == value and _is_example(raw, example):
             table.skipped_rows.append((first_number + offset, "模板中的示例行"))
             continue
-        values = {key: (raw[pos] if pos < len(raw) else None) for key, pos in index.items()}
+        if take is not None and len(raw) >= width:
+            values = dict(zip(keys, take(raw), strict=True))
+        else:
+            values = {key: (raw[pos] if pos < len(raw) else None) for key, pos in index.items()}
         yield SourceRow(number=first_number + offset, values=values, raw=raw, sheet=table)
 
 

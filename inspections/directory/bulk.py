@@ -86,6 +86,21 @@ def drop_gin_indexes(table: str) -> list[str]:
     return [definition for _name, definition in found]
 
 
+def drop_sqlite_indexes(table: str) -> list[str]:
+    """SQLite: drop the table's indexes but the unique ones (which keep the load honest);
+    return their definitions, to be run again after the load, in the same transaction."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %%'",
+            [table],
+        )
+        found = cursor.fetchall()
+        for name, _definition in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _name, definition in found]
+
+
 def _copy_postgresql(cursor, table: str, values: list[tuple], *, straight: bool) -> int:
     columns = ", ".join(COLUMNS)
     if straight:

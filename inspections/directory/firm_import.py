@@ -15,6 +15,7 @@ A file exported from the directory imports back as all unchanged.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any, NamedTuple
 
@@ -96,10 +97,59 @@ COLUMNS = [
 _EARLIEST = date(1949, 1, 1)
 # Whole numbers accepted for codes that are digits only and never start with 0.
 _SIX, _FOUR = range(6, 7), range(4, 5)
-WRITE_CHUNK = 10_000
 TARGET_TYPES = {str(label): value for value, label in TargetType.choices}
 STATUSES = {str(label): value for value, label in FirmStatus.choices}
 RISKS = {value: value for value in RiskClass.values} | {f"{v}类": v for v in RiskClass.values}
+# How many columns are checked once per distinct text (FirmImporter.memos: region, type,
+# industry, date, status, risk class, flags), and how many texts each keeps at most.
+_REPEATING = 7
+_MEMO_LIMIT = 50_000
+_UNSEEN = object()
+
+
+def _learn(memo: dict[str, Any], value: Any, parse: Callable[[Any], Any]) -> Any:
+    """`parse(value)`, remembered in `memo` if it passed and `value` is text."""
+    result = parse(value)
+    # Only text as a key: 1, 1.0 and True are one key in a dict, but not one cell.
+    if type(value) is str and len(memo) < _MEMO_LIMIT:
+        memo[value] = result
+    return result
+
+
+def _industry(value: Any) -> str | None:
+    code = checked_code(
+        value,
+        normalise_industry_code,
+        what="行业代码",
+        required=False,
+        # Only 4 digits: a division of agriculture (01xx) as a number has 3.
+        digits=_FOUR,
+    )
+    return code or None
+
+
+def _uscc(value: Any) -> str:
+    if type(value) is str and value.isascii():
+        # The common case without the layers of checked_code; anything it refuses goes the long
+        # way, for the message.
+        code = value.strip().upper()
+        try:
+            return check_uscc(code)
+        except ValueError:
+            pass
+    return checked_code(value, check_uscc, what="统一社会信用代码")
+
+
+def _target_type(value: Any) -> str | None:
+    return choice(value, TARGET_TYPES, required=False)
+
+
+def _status(value: Any) -> str | None:
+    return choice(value, STATUSES, required=False)
+
+
+def _risk(value: Any) -> str | None:
+    return choice(value, RISKS, required=False)
 
 
 class FirmRecord(NamedTuple):
@@ -176,84 +226,109 @@ class FirmImporter(Importer):
         super().__init__(context)
         self.regions = region_names()
         self.today = timezone.localdate()
-        self.industries: dict[str, str] = {}
+        # Cell text -> checked value, for the columns whose few values come back row after row
+        # (a province has a few dozen regions and industries, four types, six statuses): each
+        # distinct text is checked once. Only what passed is kept, so every row with a wrong
+        # value is still reported.
+        self.memos: tuple[dict[str, Any], ...] = tuple({} for _ in range(_REPEATING))
         self.writer = FirmWriter()
 
     def parse_row(self, values: dict[str, Any]) -> FirmRecord:
-        # Written out column by column, without helpers per cell: this runs a million times
-        # for a province's directory, and every call counts.
+        # Written out column by column, with the memo's lookups inline: this runs a million
+        # times for a province's directory, and every call counts.
         problems: dict[str, str] = {}
         absent = None  # a column missing from the file: leave the firm's value as it is
         uscc = name = region = None
         target_type = industry = address = legal_rep = registered_on = status = risk = absent
         flags: tuple = (None, None, None)
         tags: dict = {}
+        m_region, m_type, m_industry, m_date, m_status, m_risk, m_flags = self.memos
         try:
-            uscc = checked_code(values.get("uscc"), check_uscc, what="统一社会信用代码")
+            uscc = _uscc(values.get("uscc"))
         except CellError as exc:
             problems["uscc"] = exc.message
-        try:
-            name = text(values.get("name"), max_length=200)
-        except CellError as exc:
-            problems["name"] = exc.message
-        try:
-            region = checked_code(
-                values.get("region_code"), self._known_region, what="行政区划代码", digits=_SIX
-            )
-        except CellError as exc:
-            problems["region_code"] = exc.message
+        value = values.get("name")
+        if type(value) is str and value.isprintable() and 0 < len(value.strip()) <= 200:
+            name = value.strip()
+        else:
+            try:
+                name = text(value, max_length=200)
+            except CellError as exc:
+                problems["name"] = exc.message
+        value = values.get("region_code")
+        # A cell is a str, number, bool, date or None: all can be looked up among the texts.
+        region = m_region.get(value, _UNSEEN)
+        if region is _UNSEEN:
+            try:
+                region = _learn(m_region, value, self._region)
+            except CellError as exc:
+                problems["region_code"] = exc.message
         if "target_type" in values:
-            try:
-                target_type = choice(values["target_type"], TARGET_TYPES, required=False)
-            except CellError as exc:
-                problems["target_type"] = exc.message
+            value = values["target_type"]
+            target_type = m_type.get(value, _UNSEEN)
+            if target_type is _UNSEEN:
+                try:
+                    target_type = _learn(m_type, value, _target_type)
+                except CellError as exc:
+                    problems["target_type"] = exc.message
         if "industry_code" in values:
-            try:
-                industry = checked_code(
-                    values["industry_code"],
-                    self._industry,
-                    what="行业代码",
-                    required=False,
-                    # Only 4 digits: a division of agriculture (01xx) as a number has 3.
-                    digits=_FOUR,
-                )
-            except CellError as exc:
-                problems["industry_code"] = exc.message
-            industry = industry or None
-        for key, limit in (("address", 300), ("legal_representative", 100)):
-            if key in values:
+            value = values["industry_code"]
+            industry = m_industry.get(value, _UNSEEN)
+            if industry is _UNSEEN:
                 try:
-                    value = text(values[key], required=False, max_length=limit) or None
+                    industry = _learn(m_industry, value, _industry)
                 except CellError as exc:
-                    problems[key] = exc.message
-                else:
-                    if key == "address":
-                        address = value
-                    else:
-                        legal_rep = value
+                    problems["industry_code"] = exc.message
+        if "address" in values:
+            value = values["address"]
+            if type(value) is str and value.isprintable() and len(value) <= 300:
+                address = value.strip() or None
+            else:
+                try:
+                    address = text(value, required=False, max_length=300) or None
+                except CellError as exc:
+                    problems["address"] = exc.message
+        if "legal_representative" in values:
+            value = values["legal_representative"]
+            if type(value) is str and value.isprintable() and len(value) <= 100:
+                legal_rep = value.strip() or None
+            else:
+                try:
+                    legal_rep = text(value, required=False, max_length=100) or None
+                except CellError as exc:
+                    problems["legal_representative"] = exc.message
         if "registered_on" in values:
-            try:
-                registered_on = date_value(values["registered_on"], required=False)
-                if registered_on is not None and not (_EARLIEST <= registered_on <= self.today):
-                    raise CellError(f"成立日期 {registered_on} 不在合理范围内（1949-01-01 至今天）")
-            except CellError as exc:
-                problems["registered_on"] = exc.message
-        for key, options in (("status", STATUSES), ("risk_class", RISKS)):
-            if key in values:
+            value = values["registered_on"]
+            registered_on = m_date.get(value, _UNSEEN)
+            if registered_on is _UNSEEN:
                 try:
-                    value = choice(values[key], options, required=False)
+                    registered_on = _learn(m_date, value, self._date)
                 except CellError as exc:
-                    problems[key] = exc.message
-                else:
-                    if key == "status":
-                        status = value
-                    else:
-                        risk = value
+                    problems["registered_on"] = exc.message
+        if "status" in values:
+            value = values["status"]
+            status = m_status.get(value, _UNSEEN)
+            if status is _UNSEEN:
+                try:
+                    status = _learn(m_status, value, _status)
+                except CellError as exc:
+                    problems["status"] = exc.message
+        if "risk_class" in values:
+            value = values["risk_class"]
+            risk = m_risk.get(value, _UNSEEN)
+            if risk is _UNSEEN:
+                try:
+                    risk = _learn(m_risk, value, _risk)
+                except CellError as exc:
+                    problems["risk_class"] = exc.message
         if "flags" in values:
-            try:
-                flags = parse_flags(values["flags"])
-            except CellError as exc:
-                problems["flags"] = exc.message
+            value = values["flags"]
+            flags = m_flags.get(value, _UNSEEN)
+            if flags is _UNSEEN:
+                try:
+                    flags = _learn(m_flags, value, parse_flags)
+                except CellError as exc:
+                    problems["flags"] = exc.message
         if "tags" in values:
             try:
                 tags = parse_tags(values["tags"])
@@ -269,18 +344,19 @@ class FirmImporter(Importer):
             tags=tags,
         )  # fmt: skip
 
-    def _industry(self, code: str) -> str:
-        # A directory uses a few hundred industry codes over and over.
-        try:
-            return self.industries[code]
-        except KeyError:
-            self.industries[code] = normalise_industry_code(code)
-            return self.industries[code]
+    def _region(self, value: Any) -> str:
+        return checked_code(value, self._known_region, what="行政区划代码", digits=_SIX)
 
     def _known_region(self, code: str) -> str:
         if code in self.regions:  # the table as a dict: no query per row
             return code
         return check_known_region(code, self.regions)
+
+    def _date(self, value: Any) -> date | None:
+        registered_on = date_value(value, required=False)
+        if registered_on is not None and not (_EARLIEST <= registered_on <= self.today):
+            raise CellError(f"成立日期 {registered_on} 不在合理范围内（1949-01-01 至今天）")
+        return registered_on
 
     def row_key(self, record: FirmRecord) -> int:
         # The code read as a base-36 number: exact, and half the memory of the string when a
@@ -300,7 +376,11 @@ class FirmImporter(Importer):
         return counts
 
     def apply(self) -> Counts:
-        # The staged path (SQLite, or parallel writes turned off): the same writes, at the end.
-        for start in range(0, len(self.staged), WRITE_CHUNK):
-            self.write_chunk(self.staged[start : start + WRITE_CHUNK])
+        # The staged path (SQLite, or parallel writes turned off): everything at the end, which
+        # lets a re-import compare with one pass over the directory.
+        self.writer.write_all(self.staged)
         return self.finish_chunks()
+
+    def discard(self) -> None:
+        super().discard()
+        self.writer.close()

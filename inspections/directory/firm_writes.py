@@ -1,9 +1,12 @@
 """Writing checked firm records into the directory, one chunk at a time.
 
-For each chunk: read the firms it names (one indexed lookup), compare in Python, then insert
-the new ones (PostgreSQL COPY, sqlite3 executemany), update only the firms whose values changed
-(by primary key), and add or update the listed tags. A firm whose values and tags are already
-as the file says is not touched at all, so a re-import writes nothing.
+For each chunk: read the firms it names (one indexed lookup, in plain SQL: the ORM's IN of
+10,000 codes costs more than the query), compare in Python, then insert the new ones
+(PostgreSQL COPY, sqlite3 executemany), update only the firms whose values changed (by primary
+key), and add or update the listed tags. A firm whose values and tags are already as the file
+says is not touched at all, so a re-import writes nothing. Into a directory that was empty
+when the import began there is nothing to read: the file's codes are unique (the runner
+refuses a repeated one), so every firm is new.
 
 `None` in a record means "the file says nothing here": the firm keeps its value, a new firm
 gets the default.
@@ -11,14 +14,14 @@ gets the default.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from django.db import connection
 from django.utils import timezone
 
 from backend.imports.base import Counts
-from inspections.directory.bulk import drop_gin_indexes
+from inspections.directory.bulk import drop_gin_indexes, drop_sqlite_indexes
 from inspections.directory.models import Firm, FirmStatus, FirmTag, RiskClass
 from inspections.directory.models.firms import target_type_from_uscc
 
@@ -39,7 +42,15 @@ DEFAULTS: dict[str, Any] = {
     "serious_violation": False,
     "complaints": False,
 }
-_DATE_AT = COLUMNS.index("registered_on")
+# DEFAULTS by position: what a new firm gets where the file says nothing (the type is filled
+# from the code afterwards; the code, name and region are never None).
+_DEFAULTS_AT = tuple(DEFAULTS.get(column) for column in COLUMNS)
+_TYPE_AT = COLUMNS.index("target_type")
+# SQLite's page cache during an import, in KiB (the default is 2 MiB): 100,000 new firms touch
+# eight indexes, and once the cache is full SQLite spills dirty pages to the WAL over and over,
+# which made the insert several times slower. Given back when the writing ends.
+SQLITE_IMPORT_CACHE_KIB = 64 * 1024
+CHUNK = 10_000
 # The PostgreSQL types of COLUMNS + created_at, updated_at, for the binary COPY.
 COPY_TYPES = [
     "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "date",
@@ -54,37 +65,87 @@ class FirmWriter:
         self.counts = Counts()
         self.changes_table_ready = False
         self.started = False
+        self.empty = False  # the directory had no firm when the writing began
         self.rebuild: list[str] = []
+        self.sqlite_cache: int | None = None
 
     def write(self, records: Sequence) -> None:
         """Write one chunk of FirmRecord(values, tags); add what happened to `self.counts`."""
         if not self.started:
-            self.started = True
-            if self.pg and not Firm.objects.exists():
+            self._start()
+        matched: dict[str, int] = {}
+        changed: list[tuple] = []
+        if not self.empty:
+            by_code = {record.values[0]: record for record in records}
+            rows = self._current(list(by_code))
+            _compare(by_code, rows, matched, changed)
+        self._write(records, matched, changed)
+
+    def write_all(self, records: Sequence) -> None:
+        """Write every record of the file at once (the staged path)."""
+        if not self.started:
+            self._start()
+        matched: dict[str, int] = {}
+        changed: list[tuple] = []
+        if not self.empty:
+            by_code = {record.values[0]: record for record in records}
+            if self._directory_size() <= 2 * len(by_code):
+                # The file names most of the directory (a re-import): one pass over the table
+                # costs half as much as looking each code up.
+                for rows in self._all_firms():
+                    _compare(by_code, rows, matched, changed)
+            else:
+                codes = list(by_code)
+                for start in range(0, len(codes), CHUNK):
+                    rows = self._current(codes[start : start + CHUNK])
+                    _compare(by_code, rows, matched, changed)
+            del by_code
+        self._write(records, matched, changed)
+
+    def _write(self, records: Sequence, matched: dict[str, int], changed: list[tuple]) -> None:
+        """Insert the records not `matched` (code -> id of the firm), update the `changed` rows,
+        write the tags, and count."""
+        if len(matched) == len(records):
+            new = []
+        elif matched:
+            new = [_complete(r.values) for r in records if r.values[0] not in matched]
+        else:
+            new = [_complete(r.values) for r in records]
+        for start in range(0, len(new), CHUNK):
+            self._insert(new[start : start + CHUNK])
+        self._update(changed)
+        changed_ids = {row[0] for row in changed}
+        retagged: set[int] = set()
+        for start in range(0, len(records), CHUNK):
+            retagged |= self._write_tags(records[start : start + CHUNK], matched)
+        self.counts.inserted += len(new)
+        self.counts.updated += len(changed_ids) + len(retagged - changed_ids)
+        self.counts.unchanged += len(matched) - len(changed_ids | retagged)
+
+    def _start(self) -> None:
+        self.started = True
+        self.empty = not Firm.objects.exists()
+        if self.pg:
+            if self.empty:
                 # A province's first load: build the name index once at the end instead of
                 # row by row (the import's transaction hides the empty table meanwhile).
                 self.rebuild = drop_gin_indexes(Firm._meta.db_table)
-        current = {row[1]: row for row in self._current([r.values[0] for r in records])}
-        new: list[tuple] = []
-        changed: list[tuple] = []
-        for record in records:
-            row = current.get(record.values[0])
-            if row is None:
-                new.append(self._complete(record.values))
-                continue
-            merged = tuple(
-                old if value is None else value
-                for value, old in zip(record.values, row[1:], strict=True)
-            )
-            if merged != row[1:]:
-                changed.append((row[0], *merged[1:]))
-        self._insert(new)
-        self._update(changed)
-        changed_ids = {row[0] for row in changed}
-        retagged = self._write_tags(records, current)
-        self.counts.inserted += len(new)
-        self.counts.updated += len(changed_ids) + len(retagged - changed_ids)
-        self.counts.unchanged += len(current) - len(changed_ids | retagged)
+            return
+        with connection.cursor() as cursor:
+            cursor.execute("PRAGMA cache_size")
+            self.sqlite_cache = cursor.fetchone()[0]
+            cursor.execute(f"PRAGMA cache_size = -{SQLITE_IMPORT_CACHE_KIB}")
+        if self.empty:
+            # The same on SQLite, for every index but the codes' unique one: sorting 100,000
+            # entries once is cheaper than placing them one by one.
+            self.rebuild = drop_sqlite_indexes(Firm._meta.db_table)
+
+    def close(self) -> None:
+        """Give SQLite's connection its usual page cache back (after a commit or a rollback)."""
+        if self.sqlite_cache is not None and connection.connection is not None:
+            with connection.cursor() as cursor:
+                cursor.execute(f"PRAGMA cache_size = {int(self.sqlite_cache)}")
+            self.sqlite_cache = None
 
     def finish(self) -> Counts:
         with connection.cursor() as cursor:
@@ -97,30 +158,43 @@ class FirmWriter:
                 cursor.execute(f"ANALYZE {FirmTag._meta.db_table}")
         return self.counts
 
+    def _directory_size(self) -> int:
+        """About how many firms the directory holds (at least as many): the largest id."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MAX(id) FROM {Firm._meta.db_table}")
+            return cursor.fetchone()[0] or 0
+
+    def _all_firms(self) -> Iterator[list[tuple]]:
+        """Every firm as (id, *COLUMNS), a batch at a time."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, {', '.join(COLUMNS)} FROM {Firm._meta.db_table}")
+            while rows := cursor.fetchmany(CHUNK):
+                yield rows
+
     def _current(self, codes: list[str]) -> list[tuple]:
         """The firms the chunk names, as (id, *COLUMNS)."""
-        if self.pg:
-            # One array parameter instead of 10,000 placeholders for the client to parse.
-            with connection.cursor() as cursor:
+        table = Firm._meta.db_table
+        with connection.cursor() as cursor:
+            if self.pg:
+                # One array parameter instead of 10,000 placeholders for the client to parse.
                 cursor.execute(
-                    f"SELECT id, {', '.join(COLUMNS)} FROM {Firm._meta.db_table} "
-                    "WHERE uscc = ANY(%s)",
-                    [codes],
+                    f"SELECT id, {', '.join(COLUMNS)} FROM {table} WHERE uscc = ANY(%s)", [codes]
                 )
                 return cursor.fetchall()
-        return list(Firm.objects.filter(uscc__in=codes).values_list("id", *COLUMNS))
+            found = []
+            # Within SQLite's limit of host parameters (32,766), whatever the chunk's size.
+            # (Django's sqlite3 converters give dates and booleans back, by declared type.)
+            for start in range(0, len(codes), 30_000):
+                part = codes[start : start + 30_000]
+                cursor.execute(
+                    f"SELECT id, {', '.join(COLUMNS)} FROM {table} "
+                    f"WHERE uscc IN ({', '.join(['%s'] * len(part))})",
+                    part,
+                )
+                found.extend(cursor.fetchall())
+            return found
 
     # --- the three writes ----------------------------------------------------------------
-
-    @staticmethod
-    def _complete(values: tuple) -> tuple:
-        completed = [
-            DEFAULTS[column] if value is None and column in DEFAULTS else value
-            for column, value in zip(COLUMNS, values, strict=True)
-        ]
-        if completed[2] is None:  # the type follows the code's second character
-            completed[2] = target_type_from_uscc(completed[0])
-        return tuple(completed)
 
     def _insert(self, rows: list[tuple]) -> None:
         if not rows:
@@ -135,11 +209,12 @@ class FirmWriter:
                     for row in rows:
                         copy.write_row((*row, self.now, self.now))
             else:
-                now = connection.ops.adapt_datetimefield_value(self.now)
-                marks = ", ".join(["%s"] * (len(COLUMNS) + 2))
+                # The rows go in as they are (Django's sqlite3 adapter writes the dates); the
+                # time, the same for all, is written once into the statement.
+                now = _sqlite_time(self.now)
+                marks = ", ".join(["%s"] * len(COLUMNS))
                 cursor.executemany(
-                    f"INSERT INTO {table} ({columns}) VALUES ({marks})",
-                    [(*_sqlite_row(row), now, now) for row in rows],
+                    f"INSERT INTO {table} ({columns}) VALUES ({marks}, {now}, {now})", rows
                 )
 
     def _update(self, rows: list[tuple]) -> None:
@@ -167,22 +242,24 @@ class FirmWriter:
                     [self.now],
                 )
             else:
-                now = connection.ops.adapt_datetimefield_value(self.now)
-                assignments = ", ".join(f"{c} = %s" for c in updated)
+                # Numbered parameters: the rows go in as they are, the id first.
+                assignments = ", ".join(f"{c} = ?{n}" for n, c in enumerate(updated, start=2))
                 cursor.executemany(
-                    f"UPDATE {table} SET {assignments}, updated_at = %s WHERE id = %s",
-                    [(*_sqlite_row(row[1:], offset=1), now, row[0]) for row in rows],
+                    f"UPDATE {table} SET {assignments}, updated_at = {_sqlite_time(self.now)} "
+                    "WHERE id = ?1",
+                    rows,
                 )
 
-    def _write_tags(self, records: Sequence, current: dict[str, tuple]) -> set[int]:
-        """Add or update the listed tags; returns the ids of existing firms whose tags changed."""
+    def _write_tags(self, records: Sequence, matched: dict[str, int]) -> set[int]:
+        """Add or update the listed tags; returns the ids of existing firms whose tags changed.
+        `matched` holds the existing firms' ids by code."""
         wanted = {record.values[0]: record.tags for record in records if record.tags}
         if not wanted:
             return set()
-        ids = {code: row[0] for code, row in current.items() if code in wanted}
+        ids = {code: matched[code] for code in wanted if code in matched}
         missing = [code for code in wanted if code not in ids]
         if missing:  # firms this chunk has just inserted
-            ids.update(Firm.objects.filter(uscc__in=missing).values_list("uscc", "id"))
+            ids.update((row[1], row[0]) for row in self._current(missing))
         existing = {
             (firm_id, name): (pk, detail)
             for pk, firm_id, name, detail in FirmTag.objects.filter(
@@ -200,15 +277,49 @@ class FirmWriter:
                     to_update.append(FirmTag(id=found[0], detail=detail))
                 else:
                     continue
-                if code in current:
+                if code in matched:
                     retagged.add(firm_id)
         FirmTag.objects.bulk_create(to_create, batch_size=5000)
         FirmTag.objects.bulk_update(to_update, ["detail"], batch_size=5000)
         return retagged
 
 
-def _sqlite_row(row: Sequence, *, offset: int = 0) -> tuple:
-    """sqlite3 stores dates as ISO text, as Django does."""
-    at = _DATE_AT - offset
-    value = row[at]
-    return (*row[:at], value.isoformat() if value is not None else None, *row[at + 1 :])
+def _compare(
+    by_code: dict[str, Any], rows: list[tuple], matched: dict[str, int], changed: list[tuple]
+) -> None:
+    """For each firm of `rows` that the file names (`by_code`): its id into `matched`, and
+    (id, *values) into `changed` if the file changes any of its values."""
+    for row in rows:
+        record = by_code.get(row[1])
+        if record is None:
+            continue
+        matched[row[1]] = row[0]
+        values = record.values
+        old = row[1:]
+        if values == old:
+            continue
+        if None in values:  # the file says nothing there: the firm keeps its value
+            merged = tuple([o if v is None else v for v, o in zip(values, old, strict=True)])
+            if merged == old:
+                continue
+        else:
+            merged = values
+        changed.append((row[0], *merged[1:]))
+
+
+def _complete(values: tuple) -> tuple:
+    """A new firm's values, with the defaults where the file says nothing."""
+    if None not in values:
+        return values
+    completed = [d if v is None else v for v, d in zip(values, _DEFAULTS_AT, strict=True)]
+    if completed[_TYPE_AT] is None:  # the type follows the code's second character
+        completed[_TYPE_AT] = target_type_from_uscc(completed[0])
+    return tuple(completed)
+
+
+def _sqlite_time(moment) -> str:
+    """A time as an SQLite literal, in the form Django stores it ('2026-12-05 03:16:00.123456')."""
+    text = connection.ops.adapt_datetimefield_value(moment)
+    if not set(text) <= set("0123456789-:. "):  # nothing that would need quoting
+        raise ValueError(f"unexpected SQLite time {text!r}")
+    return f"'{text}'"

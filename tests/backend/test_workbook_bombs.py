@@ -156,3 +156,24 @@ def test_a_long_text_split_across_the_megabyte_reads_is_still_measured(monkeypat
     with pytest.raises(WorkbookRefused) as refused:
         check_workbook(path, filename=path.name, limits=WorkbookLimits(max_string_chars=400))
     assert refused.value.code == "workbook_string"
+
+
+@pytest.mark.parametrize("before", range(0, 990, 37))
+def test_a_text_just_over_the_limit_is_found_wherever_it_falls(monkeypatch, tmp_path, before):
+    # The check first looks for a "<" in windows of half the limit and searches exactly only
+    # where one has none: a text one byte too long must be found at any offset from the grid,
+    # within a read or across two.
+    import backend.workbook_checks
+
+    monkeypatch.setattr(backend.workbook_checks, "CHUNK", 4096)
+    limits = WorkbookLimits(max_string_chars=100)  # 1,000 bytes
+    # In the shared strings a text is <t>…</t>: the piece after "<" is "t>" and the text.
+    rows = [["名称"], *[[f"{n}" + "B" * 900] for n in range(4)], ["B" * before]]
+    fits = tmp_path / "fits.xlsx"
+    fits.write_bytes(normal_workbook([*rows, ["A" * 998]]))
+    check_workbook(fits, filename=fits.name, limits=limits)
+    over = tmp_path / "over.xlsx"
+    over.write_bytes(normal_workbook([*rows, ["A" * 999]]))
+    with pytest.raises(WorkbookRefused) as refused:
+        check_workbook(over, filename=over.name, limits=limits)
+    assert refused.value.code == "workbook_string"

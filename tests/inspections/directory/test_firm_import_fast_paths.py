@@ -1,0 +1,153 @@
+"""The firm import's faster ways (issue 19, item 5) end where the plain ones did: indexes dropped
+for a first load come back, whatever happens to the import; a file compared with the whole
+directory in one pass and one looked up code by code count the same; a value checked once per
+distinct text is still refused on every row that has it."""
+
+import io
+
+import pytest
+from django.db import connection
+from openpyxl import Workbook, load_workbook
+
+from backend.codes import make_uscc
+from backend.imports.models import Mode, Status
+from backend.imports.runner import run_import
+from backend.imports.services import create_command_job
+from inspections.directory.bulk import insert_firms
+from inspections.directory.firm_writes import FirmWriter
+from inspections.directory.models import Firm
+from inspections.directory.synthetic import synthetic_firms
+
+HEADER = ["统一社会信用代码", "名称", "行政区划代码", "信用风险分类"]
+
+
+def code(n: int) -> str:
+    return make_uscc(region="220104", org_body8=f"2{n:07d}")
+
+
+def run(tmp_path, rows, *, dry_run=False):
+    workbook = Workbook()
+    for row in rows:
+        workbook.active.append(row)
+    path = tmp_path / "firms.xlsx"
+    workbook.save(path)
+    job = create_command_job(
+        kind="firms", path=str(path), mode=Mode.ALL_OR_NOTHING, dry_run=dry_run
+    )
+    return run_import(job, str(path))
+
+
+def errors(job) -> dict[int, str]:
+    with job.error_report.open("rb") as handle:
+        rows = list(load_workbook(io.BytesIO(handle.read())).active.iter_rows(values_only=True))
+    return {row[0]: row[1] for row in rows[1:]}
+
+
+def firm_indexes() -> list[tuple[str, str]]:
+    table = Firm._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s ORDER BY 1",
+                [table],
+            )
+        else:
+            cursor.execute(
+                "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+                "ORDER BY 1",
+                [table],
+            )
+        return cursor.fetchall()
+
+
+GOOD = [HEADER, *([code(n), f"长春第{n}有限公司", "220104", "B"] for n in range(1, 6))]
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_a_first_load_leaves_every_index_of_the_directory_as_it_was(db, tmp_path, dry_run):
+    before = firm_indexes()
+    assert len(before) >= 8  # the code's unique index, region, industry, risk class, ...
+    job = run(tmp_path, GOOD, dry_run=dry_run)
+    assert job.status == Status.DONE, job.message
+    assert job.inserted == 5
+    assert firm_indexes() == before
+    assert Firm.objects.count() == (0 if dry_run else 5)
+
+
+def test_a_first_load_that_fails_while_writing_leaves_every_index_too(db, tmp_path, monkeypatch):
+    before = firm_indexes()
+
+    def fail(self):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(FirmWriter, "finish", fail)
+    job = run(tmp_path, GOOD)
+    assert job.status == Status.FAILED and "已全部撤销" in job.message
+    assert firm_indexes() == before
+    assert not Firm.objects.exists()
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's page cache")
+def test_the_larger_sqlite_page_cache_of_an_import_is_given_back(db, tmp_path):
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        before = cursor.fetchone()[0]
+    assert run(tmp_path, GOOD).status == Status.DONE
+    with connection.cursor() as cursor:
+        cursor.execute("PRAGMA cache_size")
+        assert cursor.fetchone()[0] == before
+
+
+def test_one_pass_over_the_directory_and_lookups_by_code_count_the_same(db, tmp_path, monkeypatch):
+    insert_firms(synthetic_firms(300, seed=7))
+    firms = list(Firm.objects.order_by("uscc").values_list("uscc", "name", "region_code"))
+    ways = []
+    for way in ("_all_firms", "_current"):
+        original = getattr(FirmWriter, way)
+
+        def spy(self, *args, _original=original, _way=way):
+            ways.append(_way)
+            return _original(self, *args)
+
+        monkeypatch.setattr(FirmWriter, way, spy)
+
+    # Nearly the whole directory, two names changed and one firm new: one pass (SQLite).
+    rows = [["统一社会信用代码", "名称", "行政区划代码"], *map(list, firms)]
+    rows[1][1], rows[2][1] = "改名甲有限公司", "改名乙有限公司"
+    rows.append([code(1), "新设有限公司", "220104"])
+    job = run(tmp_path, rows)
+    assert (job.inserted, job.updated, job.unchanged, job.rejected) == (1, 2, 298, 0)
+    assert "_all_firms" in ways  # the tests write after reading (conftest), as SQLite does
+
+    # Five firms of a directory of 301, three changed: looked up by code.
+    ways.clear()
+    rows = [["统一社会信用代码", "名称", "行政区划代码"], *map(list, firms[10:15])]
+    for row in rows[1:4]:
+        row[1] += "（更名）"
+    job = run(tmp_path, rows)
+    assert (job.inserted, job.updated, job.unchanged, job.rejected) == (0, 3, 2, 0)
+    assert "_all_firms" not in ways
+    assert set(Firm.objects.filter(name__endswith="（更名）").values_list("uscc", flat=True)) == {
+        firms[n][0] for n in (10, 11, 12)
+    }
+    assert Firm.objects.filter(uscc=firms[0][0], name="改名甲有限公司").exists()
+    assert Firm.objects.count() == 301
+
+
+def test_a_wrong_value_repeated_on_many_rows_is_reported_on_each(db, tmp_path):
+    rows = [
+        HEADER,
+        [code(1), "甲有限公司", "229999", "E"],
+        [code(2), "乙有限公司", "220104", "b"],
+        [code(3), "丙有限公司", "229999", "E"],
+        [code(4), "丁有限公司", 220104, "Ｂ"],  # the code as a number: nothing lost, accepted
+        [code(5), "戊有限公司", "229999", "b"],
+    ]
+    job = run(tmp_path, rows)
+    assert job.status == Status.REJECTED
+    found = errors(job)
+    assert set(found) == {2, 4, 6}
+    for number in (2, 4, 6):
+        assert "C 列“行政区划代码”" in found[number] and "229999不存在" in found[number]
+    for number in (2, 4):
+        assert "D 列“信用风险分类”：“E”不是可选值" in found[number]
