@@ -14,9 +14,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from backend.audit.services import record_event
+from fieldwork.access import lock_inspection, require_approval, require_member
 from fieldwork.actions import FieldworkAction
 from fieldwork.models import RECORDING, Inspection, InspectionRecord, RecordKind
-from fieldwork.access import lock_inspection, require_approval, require_member
 from fieldwork.selectors.records import checkpoints_of, current_records, existing_submission
 from fieldwork.services.records import append_record
 

@@ -9,8 +9,8 @@ from fieldwork.actions import FieldworkAction
 from fieldwork.models import Inspection, InspectionMember
 from inspections.directory.models import Firm
 from inspections.draws.teams import Seat, effective_teams
-from inspections.planning.models import InspectionType, SamplingTask, TaskStatus
 from inspections.planning.checks import entrustment_refusals, task_versions
+from inspections.planning.models import InspectionType, SamplingTask, TaskStatus
 from inspections.planning.services.task_transitions import transition_task
 from personnel.models import Certificate
 
