@@ -122,7 +122,15 @@ class InspectionRecord(models.Model):
 
     def __str__(self) -> str:
         # Read by people (the home page's recent activity, the admin): the inspection's code.
-        return f"{self.inspection.code} 第{self.sequence}条 {self.get_kind_display()}"
+        return f"{self.inspection.code} 第{self.sequence}条 {self.kind_label}"
+
+    @property
+    def kind_label(self) -> str:
+        """The record's kind as its inspection says it: a 专项 or 个案 serves the 检查通知书,
+        only a 日常 inspection the 随机抽查通知书."""
+        if self.kind == RecordKind.NOTICE:
+            return self.inspection.notice_stage_label
+        return self.get_kind_display()
 
     @property
     def is_correction(self) -> bool:

@@ -324,7 +324,7 @@ def checklist(inspection: Inspection, *, user, bound: tuple | None = None) -> li
 
 def record_title(record: InspectionRecord) -> str:
     """A record as lists name it: its kind, and for a 检查要点记录 the check point."""
-    title = record.get_kind_display()
+    title = record.kind_label
     if record.kind == K.FINDINGS and (record.content or {}).get("text"):
         return f"{title}：{record.content['text']}"
     return title

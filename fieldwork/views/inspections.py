@@ -304,7 +304,7 @@ def stage(request, pk: int, slug: str):
                 what = "更正" if correcting else "已记录"
                 messages.success(
                     request,
-                    f"{what}：{record.get_kind_display()}（第{record.sequence}条记录）。",
+                    f"{what}：{record.kind_label}（第{record.sequence}条记录）。",
                 )
             return _saved(request, inspection, record.sequence)
     inspection.refresh_from_db()

@@ -10,7 +10,7 @@ import evidence_samples as samples
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from fieldwork.services import records
+from fieldwork.selectors.records import current_records
 from fieldwork.services.evidence import upload_evidence
 from inspections.directory.models import Firm
 
@@ -40,7 +40,7 @@ def test_every_list_names_the_check_point_of_a_findings_record(
     fill_record(inspection, team)
     client.force_login(team[0])
     body = client.get(reverse("fieldwork:inspection", args=[inspection.pk])).content.decode()
-    for record in records.current_records(inspection, "findings"):
+    for record in current_records(inspection, "findings"):
         title = f"第{record.sequence}条 检查要点记录：{record.content['text']}"
         # The photo form's and the upload form's lists of records…
         assert body.count(f'<option value="{record.sequence}">{title}</option>') == 2
@@ -53,7 +53,7 @@ def test_a_photo_of_a_check_point_names_it_in_the_evidence_list(
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     fill_record(inspection, team)
-    finding = records.current_records(inspection, "findings")[0]
+    finding = current_records(inspection, "findings")[0]
     upload_evidence(
         actor=team[0],
         inspection=inspection,

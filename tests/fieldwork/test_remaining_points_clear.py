@@ -11,6 +11,7 @@ from django.urls import reverse
 from backend.audit.models import AuditEvent
 from fieldwork.actions import FieldworkAction
 from fieldwork.models import InspectionState, RecordKind
+from fieldwork.selectors.records import checkpoints_of, current_records, missing_for_submission
 from fieldwork.services import records
 from fieldwork.services.findings import record_remaining_points_clear
 
@@ -36,12 +37,12 @@ def on_site(inspection, team):
 
 
 def _findings(inspection):
-    current = records.current_records(inspection, RecordKind.FINDINGS)
+    current = current_records(inspection, RecordKind.FINDINGS)
     return {r.content["check_point"]: r for r in current}
 
 
 def test_one_tap_records_every_point_left_and_keeps_the_one_with_a_problem(on_site, team):
-    points = records.checkpoints_of(on_site)
+    points = checkpoints_of(on_site)
     assert len(points) >= 2
     problem = records.record_findings(
         actor=team[0],
@@ -61,7 +62,7 @@ def test_one_tap_records_every_point_left_and_keeps_the_one_with_a_problem(on_si
         content = found[point.pk].content
         assert content["checked"] is True and content["problem_found"] is False
         assert content["text"] == point.text
-    assert not [m for m in records.missing_for_submission(on_site) if "检查要点" in m]
+    assert not [m for m in missing_for_submission(on_site) if "检查要点" in m]
     events = AuditEvent.objects.filter(action=FieldworkAction.FINDINGS_REST_CLEAR)
     assert events.count() == 1
     assert events.get().detail["sequences"] == [r.sequence for r in made]
@@ -117,7 +118,7 @@ def test_the_page_offers_the_tap_and_lands_on_the_result(client, on_site, team, 
     client.force_login(team[0])
     body = client.get(page).content.decode()
     assert f'action="{url}"' in body and "其余要点均未发现问题" in body
-    count = len(records.checkpoints_of(on_site))
+    count = len(checkpoints_of(on_site))
     assert f"尚有 {count} 个检查要点未记录" in body
 
     response = client.post(url, {"idempotency_key": str(uuid.uuid4())})
