@@ -171,7 +171,7 @@ def test_a_correction_is_a_new_row_and_both_stay_visible_with_their_dates(
     page = client.get(f"/public/firms/{original.firm_uscc}/").content.decode()
     assert original.code in page and correction.code in page
     assert "已更正" in page and "后续处置已完成" in page
-    assert "移送案件线索（已完成 2021-07-01）" in page
+    assert "移送案件线索（已完成 2021年7月1日）" in page
     api = client.get(f"/api/v1/public/results/{original.code}/").json()
     assert (api["status"], api["replaced_by"]) == ("corrected", correction.code)
     assert api["replaced_on"] == timezone.localdate(correction.published_at).isoformat()

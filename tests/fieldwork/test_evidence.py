@@ -254,7 +254,7 @@ def test_the_deadline_of_a_recording_captured_before_national_day_is_after_the_h
     page = login(team[0]).get(reverse("fieldwork:evidence-list", args=[inspection.pk]))
     html = page.content.decode()
     assert 'data-testid="evidence-late"' in html and "逾期上传" in html
-    assert '<time datetime="2026-10-08">2026-10-08</time>' in html
+    assert '<time datetime="2026-10-08">2026年10月8日</time>' in html
 
 
 def test_an_upload_on_the_due_day_is_not_late(inspection, team, monkeypatch):

@@ -91,7 +91,7 @@ def test_the_edit_page_offers_the_withdrawal_with_a_confirmation(client, joint, 
     url = reverse("tasks:withdraw", args=[joint.pk, "GA"])
     assert f'action="{url}"' in page
     assert 'data-testid="withdraw-GA"' in page and "data-confirm=" in page
-    assert "撤回后市公安局不再参与本任务" in page
+    assert "撤回不能撤销：市公安局不再参与本任务" in page
 
     refused = client.post(url, {"reason": ""}, follow=True).content.decode()
     assert "撤回邀请须说明原因" in refused
