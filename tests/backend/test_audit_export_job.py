@@ -2,7 +2,6 @@
 by the audit administrator who asked, the download audited."""
 
 import io
-import time
 
 import pytest
 from django.urls import reverse
@@ -12,16 +11,13 @@ from backend.audit.actions import AuditTrailAction
 from backend.audit.models import AuditEvent
 from backend.audit.services import record_event
 from backend.jobs.models import WorkJob, WorkStatus
+from tests.job_builders import finished_job
 
 MINE = reverse("jobs:mine")
 
 
-def _wait_until_finished(job_id: int, seconds: float = 60.0) -> WorkJob:
-    deadline = time.monotonic() + seconds
-    while not (job := WorkJob.objects.get(pk=job_id)).finished:
-        assert time.monotonic() < deadline, "timed out waiting for the job"
-        time.sleep(0.05)
-    return job
+def _wait_until_finished(job_id: int) -> WorkJob:
+    return finished_job(job_id)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,7 +3,6 @@ never within a public request; beat builds last year's on 1 January and checks t
 January, telling the system administrators and the supervisors of a missing or stale one."""
 
 import io
-import time
 from datetime import timedelta
 
 import pytest
@@ -18,6 +17,7 @@ from backend.notifications.models import Notification
 from disclosure import downloads, yearly
 from disclosure.models import YearStatisticsSnapshot
 from disclosure.services import publish_results
+from tests.job_builders import finished_job
 
 API = "/api/v1/public"
 
@@ -33,11 +33,8 @@ def published(kj, planner, department_admin, settings, tmp_path):
     return publish_results(actor=planner, inspections=inspections)
 
 
-def _wait_until_finished(job: WorkJob, seconds: float = 60.0) -> WorkJob:
-    deadline = time.monotonic() + seconds
-    while not (job := WorkJob.objects.get(pk=job.pk)).finished:
-        assert time.monotonic() < deadline, "timed out waiting for the job"
-        time.sleep(0.05)
+def _wait_until_finished(job: WorkJob) -> WorkJob:
+    job = finished_job(job.pk)
     assert job.status == WorkStatus.DONE, job.message
     return job
 

@@ -7,7 +7,6 @@ job stopped part-way leaves no file and a Chinese message, never a job left runn
 
 import csv
 import io
-import time
 from datetime import timedelta
 
 import pytest
@@ -20,17 +19,14 @@ from backend.jobs.models import WorkJob, WorkStatus
 from backend.jobs.sweep import sweep_stale_jobs
 from inspections.directory.exports import FIRM_EXPORT_JOB
 from inspections.directory.models import Firm
+from tests.job_builders import finished_job
 
 FIRM_EXPORT = reverse("directory:firm-export")
 MINE = reverse("jobs:mine")
 
 
-def _wait_until_finished(job_id: int, seconds: float = 60.0) -> WorkJob:
-    deadline = time.monotonic() + seconds
-    while not (job := WorkJob.objects.get(pk=job_id)).finished:
-        assert time.monotonic() < deadline, "timed out waiting for the job"
-        time.sleep(0.05)
-    return job
+def _wait_until_finished(job_id: int) -> WorkJob:
+    return finished_job(job_id)
 
 
 @pytest.mark.django_db(transaction=True)
