@@ -53,7 +53,17 @@ NOTICE_HEADERS = [
 
 def notice_list(task: SamplingTask) -> list[NoticeEntry]:
     """The drawn firms in the firms draw's order, each with the task's items and its team."""
+    return _entries(task, effective_firms(task))
+
+
+def first_drawn(task: SamplingTask, *, shown: int) -> tuple[list[NoticeEntry], int]:
+    """The first `shown` drawn firms as `notice_list` gives them, and how many were drawn: a
+    page lists a province's draw of 450,000 firms by its first rows, not all of them."""
     firms = effective_firms(task)
+    return _entries(task, firms[:shown]), len(firms)
+
+
+def _entries(task: SamplingTask, firms: list) -> list[NoticeEntry]:
     teams = effective_teams(task)
     known = {f.uscc: f for f in Firm.objects.filter(uscc__in=[f.uscc for f in firms])}
     numbers = {seat.certificate_number for seats in teams.values() for seat in seats}

@@ -19,7 +19,7 @@ from backend.forms import apply_service_errors
 from inspections.draws import draw_forms, draw_jobs
 from inspections.draws.actions import DrawAction
 from inspections.draws.models import DrawPurpose, DrawStatus
-from inspections.draws.notices import NOTICE_HEADERS, notice_list, notice_rows
+from inspections.draws.notices import NOTICE_HEADERS, first_drawn, notice_list, notice_rows
 from inspections.draws.services.draws import (
     FIRM_REPLACEMENT_STATES,
     OFFICER_REPLACEMENT_STATES,
@@ -70,11 +70,20 @@ def task_page_context(*, task, user, is_lead_planner: bool) -> dict:
         "has_teams": any(d.purpose == DrawPurpose.TEAMS and d.is_performed for d in draws),
         "draw_job": job,
         "draw_job_state": job_state,
-        # What the draws chose, in words: the drawn firms and, once drawn, each one's team.
-        "drawn": notice_list(task)
-        if any(d.purpose == DrawPurpose.FIRMS and d.is_performed for d in draws)
-        else [],
+        # What the draws chose, in words: the first drawn firms and, once drawn, their teams.
+        **_drawn(task, draws),
     }
+
+
+# The task page lists this many drawn firms; the notice list (print and Excel) has them all.
+DRAWN_SHOWN = 200
+
+
+def _drawn(task, draws) -> dict:
+    if not any(d.purpose == DrawPurpose.FIRMS and d.is_performed for d in draws):
+        return {"drawn": [], "drawn_total": 0}
+    entries, total = first_drawn(task, shown=DRAWN_SHOWN)
+    return {"drawn": entries, "drawn_total": total}
 
 
 @require_POST

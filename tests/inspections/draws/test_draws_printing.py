@@ -127,6 +127,18 @@ def test_the_task_page_lists_the_drawn_firms_and_their_teams_not_the_seed(login,
         assert draw.seed not in page
 
 
+def test_a_large_draw_is_listed_by_its_first_firms(login, planner, drawn, monkeypatch):
+    from inspections.draws import views
+
+    monkeypatch.setattr(views, "DRAWN_SHOWN", 2)
+    page = login(planner).get(f"/tasks/{drawn.pk}/").content.decode()
+    total = len(dr1.parse_firms_result(bytes(_draw(drawn, DrawPurpose.FIRMS).result)))
+    assert total > 2 and f"抽取结果 · 检查对象 {total} 家" in page
+    table = page[page.index('data-testid="drawn-firms"') :]
+    assert table[: table.index("</table>")].count("<tr>") == 1 + 2  # the header and two firms
+    assert 'data-testid="drawn-more"' in page and "下表列出前 2 家" in page
+
+
 # --- files for auditors ---------------------------------------------------------------------------
 
 
