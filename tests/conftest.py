@@ -237,7 +237,7 @@ def supervisor(make_user, sf):
 
 
 @pytest.fixture
-def persona(request):
+def persona(request, db):
     """Indirect access to a persona by fixture name, for tests parametrised over roles."""
     return request.getfixturevalue(request.param)
 
