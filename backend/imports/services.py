@@ -4,23 +4,17 @@ import hashlib
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from backend.audit.models import Outcome
 from backend.audit.services import record_event
 from backend.imports import runner
+from backend.imports.access import check_may_import
 from backend.imports.actions import ImportAction
 from backend.imports.models import ImportJob, Mode
-from backend.imports.registry import get_importer
 from backend.tabular import SUPPORTED_SUFFIXES
 from backend.workbook_checks import WorkbookRefused, check_workbook
-
-
-def check_may_import(*, actor, kind: str) -> None:
-    importer = get_importer(kind)
-    if not (actor.is_authenticated and actor.has_role(*importer.allowed_roles)):
-        raise PermissionDenied(f"您的角色无权导入{importer.label}")
 
 
 def upload_import(
