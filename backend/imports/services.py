@@ -110,7 +110,8 @@ def rerun_valid_only(*, actor, job: ImportJob) -> ImportJob:
 def create_command_job(
     *, kind: str, path: str, mode: str, dry_run: bool, actor=None, department=None
 ) -> ImportJob:
-    """A job for an import run from the shell; the file stays where it is."""
+    """A job for an import run from the shell; the file stays where it is. Not audited here:
+    the runner records the import's one event, with its counts, when the job has run."""
     digest = hashlib.sha256()
     with open(path, "rb") as source:
         for block in iter(lambda: source.read(1 << 20), b""):
@@ -125,5 +126,6 @@ def create_command_job(
         created_by=actor,
         department=department,
     )
+    job.full_clean()
     job.save(force_insert=True)
     return job
