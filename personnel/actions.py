@@ -1,9 +1,14 @@
-"""The audit actions of the personnel pools."""
+"""The audit actions of the personnel pools, and what an officer's audit entry holds."""
+
+from typing import TYPE_CHECKING
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from backend.audit.actions import register
+
+if TYPE_CHECKING:
+    from personnel.models import Officer
 
 
 @register
@@ -32,3 +37,14 @@ class PersonnelAction(models.TextChoices):
     def of_certificate(cls, action: str) -> "PersonnelAction":
         """The action of a certificate's step (a CertificateAction: suspend, restore, revoke)."""
         return cls(f"personnel.certificate.{action}")
+
+
+def officer_audit_detail(officer: "Officer", **extra) -> dict:
+    """The detail of an event about an officer: name and department only, never the ID number
+    or phone, which the audit trail must not hold."""
+    return {
+        "officer": officer.pk,
+        "name": officer.name,
+        "department": officer.department.code,
+        **extra,
+    }

@@ -27,11 +27,12 @@ What a row does, in the importing administrator's department (the command's --de
   changed, unchanged otherwise; an unchanged row writes nothing, so a re-import changes nothing.
 
 The rules are the personnel services' own: the models' validators through full_clean,
-backend.codes for the ID number, `check_may_issue` / `check_may_renew` for certificates,
-`ensure_manages` for who writes. Each row is checked against the database while the file is read
-(so that the error report is complete), then planned again under row locks when written, in the
-runner's single transaction. The audit trail gets the runner's one event with the counts; the
-certificate history gets one row per step. No ID number or phone is logged or audited.
+backend.codes for the ID number, `personnel.checks` for certificates (`check_may_issue`,
+`check_may_renew`) and expertise, `ensure_manages` for who writes. Each row is checked against
+the database while the file is read (so that the error report is complete), then planned again
+under row locks when written, in the runner's single transaction. The audit trail gets the
+runner's one event with the counts; the certificate history gets one row per step. No ID number
+or phone is logged or audited.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ from backend.tabular import (
 )
 from personnel.access import ensure_manages
 from personnel.actions import PersonnelAction
+from personnel.checks import check_may_issue, check_may_renew, normalised_expertise
 from personnel.models import (
     Certificate,
     CertificateAction,
@@ -70,12 +72,7 @@ from personnel.models import (
     OfficerCategory,
     OfficerStatus,
 )
-from personnel.services.certificates import (
-    append_certificate_event,
-    check_may_issue,
-    check_may_renew,
-)
-from personnel.services.officers import normalised_expertise
+from personnel.services.certificates import append_certificate_event
 
 
 def _labels(choices) -> dict[str, str]:

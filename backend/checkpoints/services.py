@@ -91,12 +91,14 @@ def make_checkpoint(*, actor=None, trigger: str = Trigger.SCHEDULED) -> Checkpoi
         )
     # After the commit: a file for a checkpoint the database does not hold would look like a
     # database rolled back.
-    export(checkpoint)
+    _export(checkpoint)
     return checkpoint
 
 
-def export(checkpoint: Checkpoint) -> Path:
-    """Write the checkpoint's file (atomically: written aside, then renamed into place)."""
+def _export(checkpoint: Checkpoint) -> Path:
+    """Write the checkpoint's file (atomically: written aside, then renamed into place), the
+    published copy that `verification.read_files` reads back. A part of `make_checkpoint`: a
+    file write, not a read, so it stays beside its one caller."""
     directory = Path(settings.CHECKPOINT_EXPORT_DIR)
     directory.mkdir(parents=True, exist_ok=True)
     path = directory / f"checkpoint-{checkpoint.sequence:08d}.json"

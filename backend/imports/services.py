@@ -4,23 +4,17 @@ import hashlib
 from pathlib import Path
 
 from django.conf import settings
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from backend.audit.models import Outcome
 from backend.audit.services import record_event
 from backend.imports import runner
+from backend.imports.access import check_may_import
 from backend.imports.actions import ImportAction
 from backend.imports.models import ImportJob, Mode
-from backend.imports.registry import get_importer
 from backend.tabular import SUPPORTED_SUFFIXES
 from backend.workbook_checks import WorkbookRefused, check_workbook
-
-
-def check_may_import(*, actor, kind: str) -> None:
-    importer = get_importer(kind)
-    if not (actor.is_authenticated and actor.has_role(*importer.allowed_roles)):
-        raise PermissionDenied(f"您的角色无权导入{importer.label}")
 
 
 def upload_import(
@@ -116,7 +110,8 @@ def rerun_valid_only(*, actor, job: ImportJob) -> ImportJob:
 def create_command_job(
     *, kind: str, path: str, mode: str, dry_run: bool, actor=None, department=None
 ) -> ImportJob:
-    """A job for an import run from the shell; the file stays where it is."""
+    """A job for an import run from the shell; the file stays where it is. Not audited here:
+    the runner records the import's one event, with its counts, when the job has run."""
     digest = hashlib.sha256()
     with open(path, "rb") as source:
         for block in iter(lambda: source.read(1 << 20), b""):
@@ -131,5 +126,6 @@ def create_command_job(
         created_by=actor,
         department=department,
     )
+    job.full_clean()
     job.save(force_insert=True)
     return job

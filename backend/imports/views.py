@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 from backend.audit.services import record_event
 from backend.excel import XLSX_CONTENT_TYPE
 from backend.imports import services
+from backend.imports.access import check_may_import
 from backend.imports.actions import ImportAction
 from backend.imports.models import Mode
 from backend.imports.registry import get_importer
@@ -34,7 +35,7 @@ def _importer_for(request, kind):
         importer = get_importer(kind)
     except LookupError:
         raise Http404 from None
-    services.check_may_import(actor=request.user, kind=kind)
+    check_may_import(actor=request.user, kind=kind)
     return importer
 
 

@@ -106,6 +106,8 @@ def _mail(user, notification: Notification) -> None:
         logger.exception("notification %s: mail to user %s failed", notification.pk, user.pk)
 
 
+# The reading marks are not audited: a notification read is the user's own view of their
+# inbox, not an act of the department, and one event per click would bury the trail.
 def mark_read(*, user, notification_id: int) -> Notification:
     """Mark one of the user's own notifications read (Notification.DoesNotExist otherwise)."""
     notification = notifications_of(user).get(pk=notification_id)

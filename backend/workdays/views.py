@@ -9,9 +9,10 @@ from django.utils import timezone
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
+from backend.workdays.checks import parse_days
 from backend.workdays.models import CalendarYear, DayKind
 from backend.workdays.selectors import workday_calendar
-from backend.workdays.services import enter_year, parse_days
+from backend.workdays.services import enter_year
 
 SOURCE_LABELS = {
     "entered": "已录入（以录入为准）",

@@ -8,20 +8,16 @@ from django.db import transaction
 
 from backend.accounts.models import User
 from backend.audit.services import record_event
-from backend.text import chinese_date
 from personnel.access import ensure_manages
 from personnel.actions import PersonnelAction
+from personnel.checks import check_may_issue, check_may_renew, invalid_transition, require_reason
 from personnel.models import (
-    ON_ROSTER,
     Certificate,
     CertificateAction,
     CertificateEvent,
     CertificateStatus,
     EnforcementField,
     Officer,
-)
-from personnel.services.common import (
-    require_reason,
 )
 
 
@@ -54,26 +50,6 @@ def _certificate_detail(certificate: Certificate, event: CertificateEvent, **ext
         "reason": event.reason,
         **extra,
     }
-
-
-def check_may_issue(officer: Officer) -> None:
-    """Only an officer still on the roster receives a certificate."""
-    if officer.status not in ON_ROSTER:
-        raise ValidationError(
-            f"{officer.name}已{officer.get_status_display()}，不能发放执法证", code="off_roster"
-        )
-
-
-def check_may_renew(certificate: Certificate, valid_to: date) -> None:
-    """A valid (or merely expired) certificate is renewed to a later date; never a suspended
-    or revoked one."""
-    if certificate.status != CertificateStatus.VALID:
-        raise _refuse(certificate, "延续")
-    if valid_to <= certificate.valid_to:
-        raise ValidationError(
-            {"valid_to": f"延续后的截止日期应晚于当前截止日期{chinese_date(certificate.valid_to)}"},
-            code="not_later",
-        )
 
 
 @transaction.atomic
@@ -138,13 +114,6 @@ def _locked(certificate: Certificate) -> Certificate:
     )
 
 
-def _refuse(certificate: Certificate, what: str) -> ValidationError:
-    return ValidationError(
-        f"执法证{certificate.number}当前为“{certificate.get_status_display()}”，不能{what}",
-        code="invalid_transition",
-    )
-
-
 def _transition(
     *,
     actor: User | None,
@@ -159,7 +128,7 @@ def _transition(
     ensure_manages(actor, certificate.officer.department)
     reason = require_reason(reason)
     if certificate.status not in allowed_from:
-        raise _refuse(certificate, what)
+        raise invalid_transition(certificate, what)
     status_before = certificate.status
     certificate.status = to_status
     certificate.full_clean()

@@ -8,18 +8,14 @@ from django.db import transaction
 from backend.accounts.models import User
 from backend.audit.services import record_event
 from personnel.access import ensure_manages
-from personnel.actions import PersonnelAction
+from personnel.actions import PersonnelAction, officer_audit_detail
+from personnel.checks import normalised_uscc, require_reason
 from personnel.models import (
     ConflictOfInterest,
     ConflictSource,
     Officer,
     RecusalDecision,
     RecusalRequest,
-)
-from personnel.services.common import (
-    normalised_uscc,
-    officer_audit_detail,
-    require_reason,
 )
 
 

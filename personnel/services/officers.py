@@ -11,16 +11,14 @@ from backend.audit.services import record_event
 from backend.codes import CodeError, check_citizen_id, gender_from_citizen_id
 from backend.organisation.models import Department, EntrustedOrganisation
 from personnel.access import ensure_manages
-from personnel.actions import PersonnelAction
+from personnel.actions import PersonnelAction, officer_audit_detail
+from personnel.checks import normalised_expertise
 from personnel.models import (
     Expert,
     Officer,
     OfficerStatus,
     QualificationExam,
     TrainingRecord,
-)
-from personnel.services.common import (
-    officer_audit_detail,
 )
 
 
@@ -39,13 +37,6 @@ def _ensure_citizen_id_is_free(citizen_id: str, *, exclude_pk: int | None = None
         raise ValidationError(
             {"citizen_id": "该公民身份号码已登记为执法人员"}, code="citizen_id_taken"
         )
-
-
-def normalised_expertise(value: str) -> str:
-    # People type tags separated by 、 , ， ; or spaces; store them one way.
-    for separator in (",", "，", ";", "；", " ", "　"):
-        value = value.replace(separator, "、")
-    return "、".join(tag for tag in (t.strip() for t in value.split("、")) if tag)
 
 
 @transaction.atomic

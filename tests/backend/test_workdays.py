@@ -9,8 +9,9 @@ from django.urls import reverse
 
 from backend.audit.models import AuditEvent
 from backend.workdays.calendar import EnteredYear, Source, WorkdayCalendar
+from backend.workdays.checks import parse_days
 from backend.workdays.selectors import working_day_deadline
-from backend.workdays.services import enter_year, parse_days
+from backend.workdays.services import enter_year
 from tests.conftest import log_in
 
 # The 2026 schedule as the package has it: Spring Festival off 15–23 February, with Saturday
