@@ -83,6 +83,14 @@ print(json.dumps({
 
 
 @pytest.fixture(scope="module")
+def chinese_font():
+    """Without a Chinese font Chromium draws boxes: fail rather than save them."""
+    fonts = subprocess.run(["fc-list", ":lang=zh"], capture_output=True, text=True).stdout
+    if not fonts.strip():
+        pytest.fail("no Chinese font for Chromium: apt-get install fonts-wqy-microhei")
+
+
+@pytest.fixture(scope="module")
 def records(server_url):
     result = subprocess.run(
         [*MANAGE, "shell", "-c", RECORDS],
@@ -95,7 +103,7 @@ def records(server_url):
 
 
 @pytest.mark.parametrize("name", sorted(SHOTS))
-def test_manual_screenshot(name, browser, server_url, records, tmp_path):
+def test_manual_screenshot(name, browser, server_url, records, chinese_font, tmp_path):
     shot = SHOTS[name]
     phone = name.endswith("-phone")
     context = browser.new_context(
