@@ -33,6 +33,7 @@ class Shot:
     account: str | None  # a demo username; None: not logged in
     path: str  # may name one of the demo's records: {task}, {inspection}, {code}, {rating}, {draw}
     section: str  # the manual's part whose 帮助 link the page shows
+    shows: str = ""  # a text the page must show for the manual's description of it to hold
 
 
 # Names ending in -phone are taken on a 375 px phone.
@@ -52,8 +53,8 @@ SHOTS = {
     "security-home": Shot("sec_admin", "/accounts/security/", "security"),
     "audit-events": Shot("audit_admin", "/audit/", "audit"),
     "supervisor-warnings": Shot("sf_supervisor", "/supervision/", "supervisor"),
-    "firm-code-phone": Shot(None, "/public/jc/{code}/", "firm"),
-    "firm-rating-phone": Shot(None, "/public/pj/{rating}/", "firm"),
+    "firm-code-phone": Shot(None, "/public/jc/{code}/", "firm", "检查码有效"),
+    "firm-rating-phone": Shot(None, "/public/pj/{rating}/", "firm", "总体评价"),
     "public-home": Shot(None, "/public/", "public"),
     "public-draw": Shot(None, "/public/draws/{draw}/", "public"),
 }
@@ -61,6 +62,7 @@ SHOTS = {
 # The demo's records the shots open, asked of the server's own database.
 RECORDS = """
 import json
+from django.utils import timezone
 from fieldwork.models import Inspection, InspectionCode
 from inspections.draws.models import Draw
 from inspections.planning.models import SamplingTask
@@ -70,13 +72,15 @@ from ratings.models import Rating, RatingLink
 inspection = Inspection.objects.filter(
     members__officer__user__username="kj_inspector"
 ).order_by("-pk").first()
+today = timezone.localdate()
+codes = list(InspectionCode.objects.select_related("inspection").order_by("pk"))
 rated = set(Rating.objects.values_list("inspection_id", flat=True))
 links = list(RatingLink.objects.order_by("pk"))
 link = next((l for l in links if l.inspection_id not in rated), links[0])
 print(json.dumps({
     "task": SamplingTask.objects.filter(department__code="KJ").order_by("pk").first().pk,
     "inspection": inspection.pk,
-    "code": InspectionCode.objects.order_by("pk").first().token,
+    "code": next(c for c in codes if c.status(today) == "valid").token,
     "rating": link.token,
     "draw": Draw.objects.filter(status="performed").order_by("pk").first().public_id,
 }))
@@ -124,6 +128,8 @@ def test_manual_screenshot(name, browser, server_url, records, chinese_font, tmp
         assert page.url.endswith(path), f"{path} led to {page.url}"
         help_href = page.get_by_test_id("help-link").get_attribute("href")
         assert help_href.startswith(f"/help/{shot.section}/"), (name, help_href)
+        if shot.shows:
+            assert shot.shows in page.inner_text("main"), (name, shot.shows)
         raw = tmp_path / f"{name}.png"
         page.screenshot(path=str(raw))
     finally:
@@ -132,3 +138,31 @@ def test_manual_screenshot(name, browser, server_url, records, chinese_font, tmp
     SCREENS.mkdir(parents=True, exist_ok=True)
     image = Image.open(raw).convert("RGB").quantize(colors=64)
     image.save(SCREENS / f"{name}.png", optimize=True)
+
+
+@pytest.mark.parametrize("path", ["/help/", "/help/inspector/", "/help/planner/"])
+def test_the_manual_fits_a_phone(phone, path):
+    phone.goto(path)
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 375
+    for image in phone.locator("figure.screen img").all():
+        image.scroll_into_view_if_needed()
+        # decode() resolves once the (lazily loaded) image has arrived and decoded.
+        assert image.evaluate("i => i.decode().then(() => i.naturalWidth)") > 0
+        assert image.bounding_box()["width"] <= 375
+
+
+def test_the_manual_prints_without_menus(page):
+    page.goto("/help/planner/")
+    page.emulate_media(media="print")
+    assert page.locator("header.topbar").is_hidden()
+    assert page.locator("nav.manual-others").is_hidden()
+    assert page.get_by_role("heading", name="编制年度抽查计划").is_visible()
+
+
+def test_the_help_link_leads_from_a_page_to_its_topic(page):
+    log_in(page, "kj_legal", PASSWORDS["kj_legal"])
+    page.goto("/legal/catalogue/")
+    page.get_by_test_id("help-link").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/help/legal/#catalogue")
+    assert page.locator("#catalogue").is_visible()
