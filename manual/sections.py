@@ -103,7 +103,7 @@ SECTIONS: list[Section] = [
     Section(
         "legal",
         "法制审核人员",
-        "审核重大执法决定和检查结果，维护法制审核目录清单。",
+        "审核重大执法决定，维护法制审核目录清单。",
         roles=(Role.LEGAL_REVIEWER,),
         pages={
             "accounts:home-legal": "queue",
