@@ -108,6 +108,8 @@ INSTALLED_APPS = [
     "disclosure",
     # The daily reminders: reads personnel, planning, fieldwork, legalreview and disclosure.
     "reminders",
+    # The 操作手册 at /help/: names the other apps' pages by URL name only (strings).
+    "manual",
     # The demo story and `seed_demo`; it may import every app above, and none imports it.
     "demo",
 ]
@@ -155,6 +157,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "backend.accounts.context_processors.navigation",
                 "backend.notifications.context_processors.notifications",
+                # base.html's 帮助 link: the manual's topic for the page shown.
+                "manual.context_processors.help_link",
             ],
         },
     },

@@ -34,6 +34,8 @@ urlpatterns = [
     # (namespace "disclosure"); the portal's home, search, items, officers and draws ("public").
     path("public/", include("disclosure.urls")),
     path("public/", include("disclosure.portal_urls")),
+    # The 操作手册, one part per role, readable without logging in.
+    path("help/", include("manual.urls")),
     path("api/v1/", include(("backend.api.urls", "api"), namespace="api")),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     # Swagger UI with its start-up script served as a file of its own (the split view: no inline
