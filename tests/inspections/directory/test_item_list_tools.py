@@ -20,7 +20,8 @@ def test_the_item_list_searches_resets_counts_and_exports_what_it_shows(
         total=1,
     )
     assert rows[0][:4] == ("事项编码", "事项名称", "类别", "责任部门")
-    assert [(r[0], r[1], r[6]) for r in rows[1:]] == [(entry.item.code, "出入境证件办理情况检查", "无")]
+    expected = (entry.item.code, "出入境证件办理情况检查", "无")
+    assert [(r[0], r[1], r[6]) for r in rows[1:]] == [expected]
     # Every department's staff reads the whole list (it is public): the export holds it all.
     log_in(client, legal_reviewer)
     everything = workbook_rows(client.get("/directory/items/export.xlsx"))
