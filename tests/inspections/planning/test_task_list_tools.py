@@ -28,3 +28,25 @@ def test_the_task_list_filters_resets_counts_and_exports_what_it_shows(
     # Another department's administrator sees and exports none of them.
     log_in(client, ga_department_admin)
     assert workbook_rows(client.get("/tasks/export.xlsx"))[1:] == []
+
+
+def test_the_plan_list_filters_resets_counts_and_exports_what_it_shows(
+    client, planner, ga_department_admin, published_plan
+):
+    log_in(client, planner)
+    rows = check_list(
+        client,
+        "/plans/",
+        params={"status": "published", "year": "2021"},
+        shown=[published_plan.title],
+        hidden=[],
+        total=1,
+    )
+    assert rows[0][:4] == ("年度", "计划名称", "版本", "状态")
+    assert [r[:4] for r in rows[1:]] == [(2021, published_plan.title, 1, "已发布")]
+    drafts = client.get("/plans/", {"status": "draft"}).content.decode()
+    assert published_plan.title not in drafts.split('data-testid="plans"')[1]
+    assert workbook_rows(client.get("/plans/export.xlsx?status=draft"))[1:] == []
+    # Another department's administrator exports none of KJ's plans.
+    log_in(client, ga_department_admin)
+    assert workbook_rows(client.get("/plans/export.xlsx"))[1:] == []
