@@ -24,6 +24,7 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.excel import XLSX_CONTENT_TYPE, write_xlsx
 from backend.forms import apply_service_errors
+from backend.listing import day, xlsx_export
 from backend.organisation.models import Department
 from backend.text import chinese_date
 from fieldwork.code_display import public_address
@@ -83,14 +84,51 @@ def department_summary(request):
     )
 
 
-@require_safe
-@role_required(Role.SUPERVISOR)
-def rating_list(request):
+def _ratings(request):
+    """The ratings the list shows under its filters (the page and its export)."""
     filters = {
         k: request.GET.get(k, "").strip()[:100]
         for k in ("q", "department", "overall", "favours", "year")
     }
     ratings = selectors.search_ratings(selectors.ratings_for_supervisor(request.user), **filters)
+    return filters, ratings
+
+
+RATING_EXPORT_HEADERS = [
+    "检查编号", "检查对象", "检查部门", "年度", "月份", "总体评价", "出示证件", "告知权利",
+    "索拿卡要", "意见",
+]  # fmt: skip
+
+
+@require_safe
+@role_required(Role.SUPERVISOR)
+def rating_list_export(request):
+    _filters, ratings = _ratings(request)
+    return xlsx_export(
+        request,
+        name="ratings",
+        title="企业评价",
+        headers=RATING_EXPORT_HEADERS,
+        rows=ratings,
+        row=lambda r: [
+            r.inspection.code,
+            r.inspection.firm_name,
+            r.department.name,
+            r.year,
+            r.month,
+            r.overall,
+            "是" if r.certificates_shown else "否",
+            "是" if r.rights_explained else "否",
+            "是" if r.asked_for_favours else "否",
+            selectors.masked(r.comment),
+        ],
+    )
+
+
+@require_safe
+@role_required(Role.SUPERVISOR)
+def rating_list(request):
+    filters, ratings = _ratings(request)
     page = Paginator(ratings, 50).get_page(request.GET.get("page"))
     return render(
         request,
@@ -151,14 +189,48 @@ def complaint_open(request, pk: int):
     return _rating_page(request, rating, form, status=400)
 
 
-@require_safe
-@role_required(Role.SUPERVISOR, Role.DEPARTMENT_ADMIN)
-def complaint_list(request):
-    today = timezone.localdate()
+def _complaints(request, today):
+    """The complaints the list shows under its filters (the page and its export)."""
     filters = {k: request.GET.get(k, "").strip()[:100] for k in ("q", "state", "department")}
     complaints = selectors.search_complaints(
         selectors.complaints_visible_to(request.user), today=today, **filters
     )
+    return filters, complaints
+
+
+COMPLAINT_EXPORT_HEADERS = [
+    "投诉编号", "被投诉部门", "立案日期", "答复期限", "状态", "是否逾期", "办理结果",
+]  # fmt: skip
+
+
+@require_safe
+@role_required(Role.SUPERVISOR, Role.DEPARTMENT_ADMIN)
+def complaint_list_export(request):
+    today = timezone.localdate()
+    _filters, complaints = _complaints(request, today)
+    return xlsx_export(
+        request,
+        name="complaints",
+        title="投诉",
+        headers=COMPLAINT_EXPORT_HEADERS,
+        rows=complaints,
+        row=lambda c: [
+            c.number,
+            c.department.name,
+            day(c.opened_on),
+            day(c.due_on),
+            c.get_state_display(),
+            "是" if c.is_overdue(today) else "否",
+            c.get_outcome_display() if c.outcome else "",
+        ],
+    )
+
+
+@require_safe
+@role_required(Role.SUPERVISOR, Role.DEPARTMENT_ADMIN)
+def complaint_list(request):
+    today = timezone.localdate()
+    filters, complaints = _complaints(request, today)
     page = Paginator(complaints, 50).get_page(request.GET.get("page"))
     return render(
         request,

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.excel import XLSX_CONTENT_TYPE, write_xlsx
 from backend.forms import apply_service_errors
+from backend.listing import day, xlsx_export
 from backend.organisation.models import Department
 from backend.text import chinese_date
 from inspections.planning.models import FINISHED, SamplingTask
@@ -159,8 +161,8 @@ def department_opinions(request):
     return _opinion_list(request, "supervision/department_opinions.html")
 
 
-def _opinion_list(request, template: str):
-    today = timezone.localdate()
+def _opinions(request, today):
+    """The opinions the list shows under its filters (the page and its export)."""
     form = OpinionFilterForm(request.GET)
     form.is_valid()
     c = getattr(form, "cleaned_data", {})
@@ -170,14 +172,69 @@ def _opinion_list(request, template: str):
         state=c.get("state", ""),
         q=c.get("q", ""),
     )
+    return form, rows.select_related("department", "inspection", "task")
+
+
+def _opinion_list(request, template: str):
+    today = timezone.localdate()
+    form, rows = _opinions(request, today)
+    export = "supervision:opinions-export"
+    if request.resolver_match.url_name == "department-opinions":
+        export = "supervision:department-opinions-export"
     return render(
         request,
         template,
         {
             "form": form,
             "rows": [(o, o.state(today), o.state_label(today)) for o in rows[:500]],
+            "total": rows.count(),
+            "export_url": reverse(export),
         },
     )
+
+
+OPINION_EXPORT_HEADERS = [
+    "编号", "被监督部门", "针对", "监督意见", "提出日期", "答复期限", "答复情况",
+]  # fmt: skip
+
+
+def _opinion_export(request):
+    today = timezone.localdate()
+    _form, rows = _opinions(request, today)
+
+    def subject(o):
+        if o.inspection_id:
+            return f"检查 {o.inspection.code}"
+        if o.task_id:
+            return f"任务 {o.task.code}"
+        return o.get_warning_kind_display()
+
+    return xlsx_export(
+        request,
+        name="supervision-opinions",
+        title="监督意见",
+        headers=OPINION_EXPORT_HEADERS,
+        rows=rows,
+        row=lambda o: [
+            o.number,
+            o.department.name,
+            subject(o),
+            o.text,
+            day(o.issued_on),
+            day(o.due_on),
+            str(o.state_label(today)),
+        ],
+    )
+
+
+@role_required(Role.SUPERVISOR)
+def opinions_export(request):
+    return _opinion_export(request)
+
+
+@role_required(Role.DEPARTMENT_ADMIN)
+def department_opinions_export(request):
+    return _opinion_export(request)
 
 
 @role_required(Role.SUPERVISOR)

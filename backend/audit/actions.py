@@ -58,3 +58,10 @@ class AuditTrailAction(models.TextChoices):
     ADMIN_ADD = "admin.add", _("后台新增记录")
     ADMIN_CHANGE = "admin.change", _("后台修改记录")
     ADMIN_DELETE = "admin.delete", _("后台删除记录")
+
+
+@register
+class ListAction(models.TextChoices):
+    """A staff list exported as it is filtered (backend.listing.xlsx_export)."""
+
+    EXPORT = "list.export", _("导出列表")

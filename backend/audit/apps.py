@@ -24,6 +24,11 @@ class AuditConfig(AppConfig):
         from backend.audit.exports import register_export_job
 
         register_export_job()
+        # What waits for the audit administrator on the home page (backend.accounts.todo).
+        from backend.accounts.todo import register_todo_source
+        from backend.audit.todo import audit_todo
+
+        register_todo_source(audit_todo)
 
 
 def _audit_problems() -> list[str]:

@@ -53,15 +53,17 @@ def _rows(request, bound=None):
                 "form": form,
             }
         )
-    return rows
+    return rows, waiting.count()
 
 
 def _render_list(request, *, bound=None, status=200):
+    rows, total = _rows(request, bound)
     return render(
         request,
         "fieldwork/approval_list.html",
         {
-            "rows": _rows(request, bound),
+            "rows": rows,
+            "total": total,
             "types": InspectionType.choices,
             "states": STATE_FILTERS,
             "q": request.GET.get("q", ""),

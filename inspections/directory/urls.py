@@ -10,6 +10,7 @@ urlpatterns = [
     path("firms/counts/", views.firm_counts, name="firm-counts"),
     path("firms/<int:pk>/", views.firm_detail, name="firm"),
     path("items/", views.item_list, name="items"),
+    path("items/export.xlsx", views.item_list_export, name="items-export"),
     path("items/new/", views.item_create, name="item-create"),
     path("items/<int:pk>/", views.item_detail, name="item"),
     path("items/<int:pk>/revise/", views.item_revise, name="item-revise"),

@@ -6,7 +6,7 @@ from datetime import UTC
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse, JsonResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -17,6 +17,7 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.excel import XLSX_CONTENT_TYPE
 from backend.forms import apply_service_errors
+from backend.listing import day, xlsx_export
 from backend.organisation.models import Department
 from inspections.directory import exports
 from inspections.directory.actions import DirectoryAction
@@ -187,25 +188,68 @@ def _items_with_versions(user):
 
 @role_required(*DIRECTORY_READERS)
 def item_list(request):
-    items = _items_with_versions(request.user)
-    departments = Department.objects.filter(pk__in=items.values("department_id")).order_by("code")
-    department = request.GET.get("department", "")
-    if department:
-        items = items.filter(department__code=department)
-    rows = []
-    for item in items:
-        versions = list(item.versions.all())
-        current = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
-        rows.append({"item": item, "versions": versions, "current": current, "latest": versions[0]})
+    departments, filters, rows = _item_rows(request)
     return render(
         request,
         "inspections/item_list.html",
         {
             "rows": rows,
-            "department": department,
             "departments": departments,
             "can_edit": request.user.has_role(Role.PLANNER),
+            **filters,
         },
+    )
+
+
+def _item_rows(request):
+    """The items the user may read, as the list's filters choose them (the page, its export)."""
+    items = _items_with_versions(request.user)
+    departments = Department.objects.filter(pk__in=items.values("department_id")).order_by("code")
+    department = request.GET.get("department", "")
+    q = request.GET.get("q", "").strip()[:100]
+    if department:
+        items = items.filter(department__code=department)
+    if q:
+        items = items.filter(Q(code__icontains=q) | Q(versions__name__icontains=q)).distinct()
+    rows = []
+    for item in items:
+        versions = list(item.versions.all())
+        current = next((v for v in versions if v.status == VersionStatus.PUBLISHED), None)
+        rows.append({"item": item, "versions": versions, "current": current, "latest": versions[0]})
+    return departments, {"department": department, "q": q}, rows
+
+
+ITEM_EXPORT_HEADERS = [
+    "事项编码", "事项名称", "类别", "责任部门", "检查方式", "比例上限", "现行版本",
+    "现行版本发布日期",
+]  # fmt: skip
+
+
+@role_required(*DIRECTORY_READERS)
+def item_list_export(request):
+    _departments, _filters, rows = _item_rows(request)
+
+    def row(r):
+        shown = r["current"] or r["latest"]
+        current = r["current"]
+        return [
+            r["item"].code,
+            shown.name,
+            shown.get_category_display(),
+            r["item"].department.name,
+            "、".join(str(m) for m in shown.method_labels),
+            shown.ratio_cap_percent or "",
+            f"第{current.number}版" if current else "无",
+            day(timezone.localdate(current.published_at)) if current else "",
+        ]
+
+    return xlsx_export(
+        request,
+        name="items",
+        title="随机抽查事项清单",
+        headers=ITEM_EXPORT_HEADERS,
+        rows=rows,
+        row=row,
     )
 
 

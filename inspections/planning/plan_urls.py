@@ -7,6 +7,7 @@ app_name = "plans"
 
 urlpatterns = [
     path("", views.plan_list, name="list"),
+    path("export.xlsx", views.plan_list_export, name="list-export"),
     path("generate/", views.plan_generate, name="generate"),
     path("settings/", views.planning_settings, name="settings"),
     path("caps/", cap_views.cap_list, name="caps"),

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from backend.accounts.decorators import role_required
@@ -15,6 +16,7 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.excel import XLSX_CONTENT_TYPE
 from backend.forms import apply_service_errors
+from backend.listing import day, xlsx_export
 from inspections.planning import rules
 from inspections.planning.actions import PlanningAction
 from inspections.planning.models import AnnualPlan, PlanStatus
@@ -52,15 +54,76 @@ def _refused(request, exc: ValidationError) -> None:
 
 @role_required(*PLANNING_ROLES)
 def plan_list(request):
-    plans = plans_visible_to(request.user).order_by("-year", "-version")
+    plans, filters = _plan_list(request)
     return render(
         request,
         "inspections/plan_list.html",
         {
             "plans": plans,
+            "total": plans.count(),
+            "statuses": PlanStatus.choices,
+            "years": plans_visible_to(request.user)
+            .order_by("-year")
+            .values_list("year", flat=True)
+            .distinct(),
+            **filters,
             "form": GenerateForm(),
             "can_generate": request.user.has_role(Role.PLANNER),
         },
+    )
+
+
+def _plan_list(request):
+    """The plans the user may see, as the list's filters choose them (the page, its export)."""
+    plans = plans_visible_to(request.user).order_by("-year", "-version")
+    status = request.GET.get("status", "")
+    year = request.GET.get("year", "")
+    q = request.GET.get("q", "").strip()[:100]
+    if status in PlanStatus.values:
+        plans = plans.filter(status=status)
+    if year.isdigit() and len(year) == 4:
+        plans = plans.filter(year=int(year))
+    if q:
+        plans = plans.filter(title__icontains=q)
+    return plans, {"status": status, "year": year, "q": q}
+
+
+PLAN_EXPORT_HEADERS = [
+    "年度",
+    "计划名称",
+    "版本",
+    "状态",
+    "生成日期",
+    "发布日期",
+    "备案日期",
+    "备案机关",
+]
+
+
+@role_required(*PLANNING_ROLES)
+def plan_list_export(request):
+    plans, _filters = _plan_list(request)
+
+    def row(plan):
+        filing = getattr(plan, "filing", None)
+        return [
+            plan.year,
+            plan.title,
+            plan.version,
+            plan.get_status_display(),
+            day(timezone.localdate(plan.created_at)),
+            day(timezone.localdate(plan.published_at)) if plan.published_at else "",
+            day(filing.filed_on) if filing else "",
+            filing.authority if filing else "",
+        ]
+
+    return xlsx_export(
+        request,
+        name="plans",
+        title="年度抽查计划",
+        headers=PLAN_EXPORT_HEADERS,
+        rows=plans,
+        row=row,
     )
 
 

@@ -7,6 +7,7 @@ from inspections.planning import task_views as views
 
 task_patterns = [
     path("", views.task_list, name="list"),
+    path("export.xlsx", views.task_list_export, name="list-export"),
     path("new/", views.task_open, name="new"),
     path("<int:pk>/", views.task_detail, name="detail"),
     path("<int:pk>/edit/", views.task_edit, name="edit"),

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
+from backend.listing import day, xlsx_export
 from backend.organisation.models import Department
 from inspections.planning.models import ParticipationStatus, PlanLine, PlanStatus, TaskStatus
 from inspections.planning.plan_proposal import saved_lines
@@ -46,30 +47,72 @@ from inspections.planning.task_forms import (
 from inspections.planning.task_page import task_page_sections
 
 
-@role_required(*PLANNING_ROLES)
-def task_list(request):
-    tasks = tasks_visible_to(request.user).order_by("-window_start", "code")
-    departments = Department.objects.filter(
-        Q(led_tasks__in=tasks) | Q(task_participations__task__in=tasks)
-    ).distinct()
+def _task_list(request):
+    """The tasks the user may see, as the list's filters choose them (the page and its export)."""
+    visible = tasks_visible_to(request.user)
+    tasks = visible.order_by("-window_start", "code")
     status = request.GET.get("status", "")
     department = request.GET.get("department", "")
+    q = request.GET.get("q", "").strip()[:100]
     if status in TaskStatus.values:
         tasks = tasks.filter(status=status)
     if department:
-        tasks = tasks.filter(participations__department__code=department)
+        tasks = tasks.filter(participations__department__code=department).distinct()
+    if q:
+        tasks = tasks.filter(Q(code__icontains=q) | Q(name__icontains=q))
+    filters = {"status": status, "department": department, "q": q}
+    return visible, tasks.select_related("department"), filters
+
+
+@role_required(*PLANNING_ROLES)
+def task_list(request):
+    visible, tasks, filters = _task_list(request)
+    departments = Department.objects.filter(
+        Q(led_tasks__in=visible) | Q(task_participations__task__in=visible)
+    ).distinct()
     return render(
         request,
         "inspections/task_list.html",
         {
             "tasks": tasks.prefetch_related("participations__department"),
+            "total": tasks.count(),
             "statuses": TaskStatus.choices,
-            "status": status,
             "departments": departments.order_by("code"),
-            "department": department,
             "invitations": invitations_for(request.user),
             "can_open": request.user.has_role(Role.PLANNER),
+            **filters,
         },
+    )
+
+
+TASK_EXPORT_HEADERS = [
+    "任务编号", "任务名称", "发起部门", "参与部门", "检查开始日期", "检查结束日期", "状态",
+]  # fmt: skip
+
+
+@role_required(*PLANNING_ROLES)
+def task_list_export(request):
+    _visible, tasks, _filters = _task_list(request)
+
+    def row(task):
+        joint = [p.department.name for p in task.participations.all() if not p.is_lead]
+        return [
+            task.code,
+            task.name,
+            task.department.name,
+            "、".join(joint),
+            day(task.window_start),
+            day(task.window_end),
+            task.get_status_display(),
+        ]
+
+    return xlsx_export(
+        request,
+        name="tasks",
+        title="抽查任务",
+        headers=TASK_EXPORT_HEADERS,
+        rows=tasks.prefetch_related("participations__department"),
+        row=row,
     )
 
 

@@ -324,6 +324,33 @@ def test_a_stage_saved_offline_is_recorded_once_when_the_phone_is_back_online(ph
     expect(_records(phone)).to_have_count(3)
     expect(phone.get_by_test_id("inspection-state")).to_have_text("检查中")
 
+    # 其余要点均未发现问题 asks first (it cannot be taken back): declined, nothing is sent or
+    # kept; accepted, the drafts script sends it and every point is recorded once.
+    points = phone.locator("li[data-testid^=stage-findings-]").count()
+    questions = []
+
+    def answer(dialog, accept):
+        questions.append(dialog.message)
+        dialog.accept() if accept else dialog.dismiss()
+
+    phone.remove_listener("dialog", accept_dialog)
+    phone.once("dialog", lambda d: answer(d, False))
+    phone.get_by_test_id("remaining-clear-submit").click()
+    assert questions and "不能" in questions[0]
+    phone.reload()
+    expect(_records(phone)).to_have_count(3)
+    assert (
+        phone.evaluate(
+            "Object.keys(localStorage).filter(k => k.startsWith('fieldwork-draft:')).length"
+        )
+        == 0
+    )
+    phone.once("dialog", lambda d: answer(d, True))
+    phone.get_by_test_id("remaining-clear-submit").click()
+    expect(phone.get_by_text(f"已记录：其余{points}个检查要点均未发现问题")).to_be_visible()
+    expect(_records(phone)).to_have_count(3 + points)
+    assert len(questions) == 2
+
 
 def test_the_inspector_shows_the_code_and_a_second_phone_scans_it(phone, started, browser):
     """亮码: the code fills the inspector's screen; the firm's phone reads the QR image and opens

@@ -84,3 +84,43 @@ def test_a_form_sent_back_with_errors_lists_them_at_its_top_linked_to_the_fields
     assert target.startswith("#id_")
     link.click()
     assert page.evaluate("document.activeElement.id") == target[1:]
+
+
+def _count_of(item) -> int:
+    return int(item.get_by_test_id("todo-count").inner_text())
+
+
+def _listed(page) -> int:
+    return int(re.search(r"共 (\d+) ", page.get_by_test_id("list-total").inner_text())[1])
+
+
+def test_the_supervisor_home_counts_the_warnings_and_the_opinion_awaiting_an_answer(page):
+    _home(page, "sf_supervisor")
+    todo = page.get_by_test_id("todo")
+    warnings = todo.locator("li", has_text="监督预警")
+    count = _count_of(warnings)
+    assert count > 0
+    warnings.get_by_test_id("todo-item").click()
+    expect(page).to_have_url(re.compile(r"/supervision/$"))
+    assert _listed(page) == count
+    # The demo's opinion to the science bureau still waits for its answer.
+    page.goto("/")
+    waiting = page.get_by_test_id("todo").locator("li", has_text="监督意见")
+    expect(waiting.first).to_be_visible()
+    count = _count_of(waiting.first)
+    waiting.first.get_by_test_id("todo-item").click()
+    expect(page).to_have_url(re.compile(r"/supervision/opinions/\?state="))
+    assert _listed(page) == count
+    expect(page.get_by_test_id("breadcrumbs")).to_contain_text("首页 › 监督意见")
+
+
+def test_the_audit_administrator_home_has_a_to_do_card_whose_links_work(page):
+    _home(page, "audit_admin")
+    todo = page.get_by_test_id("todo")
+    expect(todo).to_be_visible()
+    body = page.locator("body").inner_text()
+    assert not re.search(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}", body)
+    links = todo.get_by_test_id("todo-item")
+    for href in [links.nth(i).get_attribute("href") for i in range(links.count())]:
+        response = page.goto(href)
+        assert response.ok, href

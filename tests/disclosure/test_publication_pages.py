@@ -6,6 +6,8 @@ import pytest
 
 from disclosure.models import PublicationDeadline, PublishedResult
 from disclosure.services import publish_results
+from fieldwork.models import FollowUpKind
+from fieldwork.services.followups import complete_follow_up, open_follow_up
 
 
 def test_the_planner_publishes_the_checked_results_from_the_page(inspections, planner, login):
@@ -73,6 +75,26 @@ def test_a_correction_with_nothing_changed_is_refused_on_the_page(inspections, p
     )
     assert "无需更正" in page
     assert PublishedResult.objects.count() == 1
+
+
+def test_the_correction_page_shows_a_follow_ups_completion_day_in_chinese(
+    inspections, planner, login
+):
+    original = publish_results(actor=planner, inspections=inspections[:1])[0]
+    follow_up = open_follow_up(
+        actor=planner,
+        inspection=inspections[0],
+        kind=FollowUpKind.REFER,
+        opened_on=date(2021, 6, 20),
+        details="涉嫌非法聘用外国人",
+        authority="长春市公安局出入境管理支队",
+    )
+    complete_follow_up(
+        actor=planner, follow_up=follow_up, completed_on=date(2021, 7, 1), outcome="已受理"
+    )
+    page = login(planner).get(f"/disclosure/results/{original.code}/correct/").content.decode()
+    assert "已完成 2021年7月1日" in page
+    assert "2021-07-01" not in page
 
 
 def test_the_department_administrator_sets_the_limits_on_the_page(

@@ -3,13 +3,15 @@ where the work is done, only of the user's own department; and the user's recent
 plain words (the action's label, the object's name, a Chinese date), never an audit code."""
 
 import re
+from datetime import date
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from legal_review_builders import *  # noqa: F403
 
 from backend.accounts.roles import Role
-from backend.audit.models import AuditEvent
+from backend.audit.models import AuditEvent, Outcome
 from backend.notifications.models import NotificationKind
 from backend.notifications.services import notify
 from inspections.draws.services.draws import announce_firms_draw
@@ -128,6 +130,7 @@ def test_nothing_waiting_is_said_plainly(client, department_admin):
         "security_admin",
         "inspector",
         "legal_reviewer",
+        "supervisor",
     ],
     indirect=True,
 )
@@ -154,3 +157,61 @@ def test_recent_activity_names_the_action_and_the_object(
     assert event.action_label in recent and event.action_label != event.action
     assert inspection.code in recent
     assert re.search(r"\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}", recent)
+
+
+def test_the_supervisor_sees_the_warnings_and_the_opinions_still_unanswered(
+    client, supervisor, kj, started
+):
+    from supervision.models import SupervisionOpinion
+    from supervision.todo import open_warnings
+
+    def opinion(text):
+        return issue_opinion(
+            actor=supervisor,
+            department=kj,
+            text=text,
+            working_days=5,
+            warning_kind="frequent",
+            warning_text="某企业一年内被检查 4 次",
+        )
+
+    opinion("请说明原因")
+    late = opinion("请说明逾期原因")
+    SupervisionOpinion.objects.filter(pk=late.pk).update(
+        issued_on=date(2020, 1, 2), due_on=date(2020, 1, 6)
+    )
+    todo = _todo(client, supervisor)
+    base = reverse("supervision:opinions")
+    assert todo["监督意见等待部门答复"] == (1, f"{base}?state=pending")
+    assert todo["监督意见逾期未答复"] == (1, f"{base}?state=overdue")
+    waiting = open_warnings(timezone.localdate())
+    if waiting:
+        assert todo["监督预警"] == (waiting, reverse("supervision:warnings"))
+    # The links land on the lists that hold those very opinions.
+    overdue_page = client.get(f"{base}?state=overdue").content.decode()
+    assert "请说明逾期原因" in overdue_page and "请说明原因<" not in overdue_page
+
+
+def test_the_audit_administrator_sees_a_nightly_break_and_their_exports(client, audit_admin):
+    from backend.audit.services import record_event
+    from backend.checkpoints.actions import CheckpointAction
+    from backend.jobs.models import WorkJob, WorkStatus
+
+    record_event(action=CheckpointAction.NIGHTLY_PASSED, detail={"checked": ["audit"]})
+    assert "夜间校验发现问题，待核查" not in _todo(client, audit_admin)
+    record_event(
+        action=CheckpointAction.NIGHTLY_ALERT,
+        outcome=Outcome.FAILURE,
+        detail={"checked": ["audit"], "broken": {"audit": ["第3条断链"]}},
+    )
+    WorkJob.objects.create(kind="audit.export", created_by=audit_admin)
+    WorkJob.objects.create(kind="audit.export", created_by=audit_admin, status=WorkStatus.FAILED)
+    todo = _todo(client, audit_admin)
+    count, url = todo["夜间校验发现问题，待核查"]
+    assert count == 1 and url.startswith(reverse("audit:events"))
+    assert "夜间校验发现问题并告警" in client.get(url).content.decode()
+    assert todo["导出正在生成"] == (1, reverse("jobs:mine"))
+    assert todo["导出失败"] == (1, reverse("jobs:mine"))
+    # A pass afterwards clears the break from the list.
+    record_event(action=CheckpointAction.NIGHTLY_PASSED, detail={"checked": ["audit"]})
+    assert "夜间校验发现问题，待核查" not in _todo(client, audit_admin)

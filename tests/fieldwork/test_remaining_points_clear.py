@@ -120,6 +120,8 @@ def test_the_page_offers_the_tap_and_lands_on_the_result(client, on_site, team, 
     assert f'action="{url}"' in body and "其余要点均未发现问题" in body
     count = len(checkpoints_of(on_site))
     assert f"尚有 {count} 个检查要点未记录" in body
+    # The tap cannot be taken back: the form asks first, saying so.
+    assert f'data-confirm="将把其余 {count} 个检查要点' in body and "不能删除" in body
 
     response = client.post(url, {"idempotency_key": str(uuid.uuid4())})
     assert response.status_code == 302

@@ -14,7 +14,8 @@
   document.addEventListener("submit", function (event) {
     var button = event.submitter;
     var question = (button && button.dataset.confirm) || event.target.dataset.confirm;
-    if (question && !window.confirm(question)) {
+    // A form another script already took over (a fieldwork draft) has asked its own question.
+    if (question && !event.defaultPrevented && !window.confirm(question)) {
       event.preventDefault();
       event.stopImmediatePropagation();
     }

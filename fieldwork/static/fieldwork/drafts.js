@@ -138,6 +138,15 @@
     function (event) {
       var form = event.target;
       if (!form.matches || !form.matches("form[data-draft]")) return;
+      // A step that cannot be undone (data-confirm) asks before it is sent or kept as a draft:
+      // this listener runs first, so the page's own question (app.js) would come too late.
+      var button = event.submitter;
+      var question = (button && button.dataset.confirm) || form.dataset.confirm;
+      if (question && form.dataset.sending !== "1" && !window.confirm(question)) {
+        event.preventDefault();
+        event.stopImmediatePropagation();
+        return;
+      }
       event.preventDefault();
       if (form.dataset.sending === "1") return;
       form.dataset.sending = "1";
