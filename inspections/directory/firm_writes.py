@@ -23,7 +23,11 @@ from django.utils import timezone
 from backend.imports.base import Counts
 from inspections.directory.bulk import drop_gin_indexes, drop_sqlite_indexes
 from inspections.directory.models import Firm, FirmStatus, FirmTag, RiskClass
-from inspections.directory.models.firms import target_type_from_uscc
+from inspections.directory.models.firms import (
+    _TYPE_BY_USCC_HEAD,
+    TargetType,
+    target_type_from_uscc,
+)
 
 # The columns a record carries, in order (the first, the code, identifies the firm).
 COLUMNS = (
@@ -109,12 +113,15 @@ class FirmWriter:
     def _write(self, records: Sequence, matched: dict[str, int], changed: list[tuple]) -> None:
         """Insert the records not `matched` (code -> id of the firm), update the `changed` rows,
         write the tags, and count."""
+        # On SQLite the defaults are filled in by the INSERT … SELECT (see _insert): the rows go
+        # as the file gave them, without a new tuple each.
+        complete = _complete if self.pg else _as_given
         if len(matched) == len(records):
             new = []
         elif matched:
-            new = [_complete(r.values) for r in records if r.values[0] not in matched]
+            new = [complete(r.values) for r in records if r.values[0] not in matched]
         else:
-            new = [_complete(r.values) for r in records]
+            new = [complete(r.values) for r in records]
         for start in range(0, len(new), CHUNK):
             self._insert(new[start : start + CHUNK])
         self._update(changed)
@@ -241,7 +248,7 @@ class FirmWriter:
                 now = _sqlite_time(self.now)
                 cursor.execute(
                     f"INSERT INTO {table} ({columns}) "
-                    f"SELECT {', '.join(COLUMNS)}, {now}, {now} FROM {SQLITE_STAGING} "
+                    f"SELECT {_SQLITE_COMPLETED}, {now}, {now} FROM {SQLITE_STAGING} "
                     "ORDER BY rowid"
                 )
                 cursor.execute(f"DELETE FROM {SQLITE_STAGING}")
@@ -344,6 +351,45 @@ def _complete(values: tuple) -> tuple:
     if completed[_TYPE_AT] is None:  # the type follows the code's second character
         completed[_TYPE_AT] = target_type_from_uscc(completed[0])
     return tuple(completed)
+
+
+def _as_given(values: tuple) -> tuple:
+    return values
+
+
+def _sql_literal(value: Any) -> str:
+    """A default as an SQLite literal (the defaults are fixed, plain words)."""
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return str(int(value))
+    if isinstance(value, str) and (value == "" or value.replace("_", "").isalnum()):
+        if value.isascii():
+            return f"'{value}'"
+    raise ValueError(f"unexpected default {value!r}")
+
+
+def _sqlite_completed() -> str:
+    """The staging table's columns as a new firm gets them: _complete, in SQL."""
+    heads = " ".join(
+        f"WHEN {_sql_literal(head)} THEN {_sql_literal(str(kind))}"
+        for head, kind in _TYPE_BY_USCC_HEAD.items()
+    )
+    by_code = (
+        f"CASE substr(uscc, 1, 2) {heads} ELSE {_sql_literal(str(TargetType.ORGANISATION))} END"
+    )
+    parts = []
+    for column in COLUMNS:
+        if column == "target_type":
+            parts.append(f"COALESCE(target_type, {by_code})")
+        elif column in DEFAULTS and DEFAULTS[column] is not None:
+            parts.append(f"COALESCE({column}, {_sql_literal(DEFAULTS[column])})")
+        else:
+            parts.append(column)
+    return ", ".join(parts)
+
+
+_SQLITE_COMPLETED = _sqlite_completed()
 
 
 def _sqlite_time(moment) -> str:

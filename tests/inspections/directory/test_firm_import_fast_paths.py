@@ -222,3 +222,33 @@ def test_a_stored_upload_whose_bytes_changed_is_scanned_again_by_the_runner(
     assert (job.status, job.inserted) == (Status.DONE, 1)
     assert scans == 2
     assert Firm.objects.get().risk_class == "C"
+
+
+@pytest.mark.parametrize(
+    "org_type, target_type",
+    [("1", "enterprise"), ("2", "individual"), ("3", "cooperative"), ("9", "organisation")],
+)
+@pytest.mark.parametrize("directory_empty", [True, False])
+def test_a_new_firm_with_only_the_required_cells_gets_every_default(
+    db, tmp_path, org_type, target_type, directory_empty
+):
+    # On SQLite the defaults are filled in by SQL, on PostgreSQL in Python: the same firm.
+    if not directory_empty:
+        insert_firms(synthetic_firms(3, seed=5))
+    uscc = make_uscc(org_type=org_type, region="220104", org_body8="3AB00001")
+    header = [*HEADER, "对象类型", "行业代码", "住所", "法定代表人", "成立日期", "登记状态", "标记"]
+    job = run(
+        tmp_path,
+        [header, [uscc, "乙单位", "220104", None, None, None, None, None, None, None, None]],
+    )
+    assert (job.status, job.inserted) == (Status.DONE, 1), job.message
+    firm = Firm.objects.get(uscc=uscc)
+    assert (firm.name, firm.region_code, firm.target_type) == ("乙单位", "220104", target_type)
+    assert (firm.industry_code, firm.address, firm.legal_representative) == ("", "", "")
+    assert (firm.registered_on, firm.status, firm.risk_class) == (None, "active", "B")
+    assert (firm.abnormal_operation, firm.serious_violation, firm.complaints) == (
+        False,
+        False,
+        False,
+    )
+    assert firm.created_at == firm.updated_at
