@@ -346,11 +346,13 @@ def read_table(
     columns: Sequence[Column],
     max_bytes: int | None = None,
     limits: WorkbookLimits | None = None,
+    checked: bool = False,
 ) -> Table:
     """Open a spreadsheet and find its header; the rows are read lazily from `Table.rows`.
 
     A workbook is checked first (`backend.workbook_checks`, with `limits` or the defaults): a
-    zip bomb is refused before anything decompresses it."""
+    zip bomb is refused before anything decompresses it. `checked` says the caller has already
+    checked these very bytes with the same limits (an upload, on its form)."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise TableError(
@@ -368,13 +370,13 @@ def read_table(
             head = handle.read(4096)
         if not head.strip():
             raise TableError("文件是空的，没有任何内容。", code="empty_file")
-        return _read_excel(head, suffix, columns, path=source, limits=limits)
+        return _read_excel(head, suffix, columns, path=source, limits=limits, checked=checked)
     data = _read_bytes(source, max_bytes=max_bytes)
     if not data.strip():
         raise TableError("文件是空的，没有任何内容。", code="empty_file")
     if suffix in TEXT_SUFFIXES:
         return _read_csv(data, columns)
-    return _read_excel(data, suffix, columns, limits=limits)
+    return _read_excel(data, suffix, columns, limits=limits, checked=checked)
 
 
 def _read_bytes(source: str | Path | BinaryIO, *, max_bytes: int | None) -> bytes:
@@ -433,6 +435,7 @@ def _read_excel(
     *,
     path: str | Path | None = None,
     limits: WorkbookLimits | None = None,
+    checked: bool = False,
 ) -> Table:
     """`data` is the whole file, or its first bytes when `path` is given."""
     import python_calamine
@@ -444,9 +447,12 @@ def _read_excel(
             code="not_excel",
         )
     try:
-        check_workbook(
-            path if path is not None else io.BytesIO(data), filename=f"x{suffix}", limits=limits
-        )
+        if not checked:
+            check_workbook(
+                path if path is not None else io.BytesIO(data),
+                filename=f"x{suffix}",
+                limits=limits,
+            )
     except WorkbookRefused as exc:
         raise TableError(exc.message, code=exc.code) from None
     try:

@@ -1,5 +1,6 @@
 """Running an import: read and check every row, report, then write everything at once."""
 
+import hashlib
 import io
 import logging
 import queue
@@ -180,8 +181,12 @@ def run_import(
     source: str | BinaryIO,
     *,
     on_progress: Callable[[ImportJob], None] | None = None,
+    checked: bool = False,
 ) -> ImportJob:
-    """Run `job` on `source` (a path or an open binary file). Returns the finished job."""
+    """Run `job` on `source` (a path or an open binary file). Returns the finished job.
+
+    `checked`: the workbook's bytes already passed `check_workbook` with workbook_limits() (a
+    web upload, on its form), so it is not scanned a second time."""
     importer = get_importer(job.kind)(
         ImportContext(actor=job.created_by, department=job.department)
     )
@@ -200,6 +205,7 @@ def run_import(
             columns=importer.columns,
             max_bytes=settings.IMPORT_MAX_BYTES,
             limits=workbook_limits(),
+            checked=checked,
         )
         # Key -> the row number, or (sheet, row number) past the first sheet: a million of them
         # stay in memory.
@@ -354,16 +360,29 @@ def run_job(job_id: int) -> ImportJob:
 
 def _run_stored_file(job: ImportJob) -> ImportJob:
     try:
+        # The upload's form checked the workbook (services.upload_import; a re-run keeps the
+        # same file): when the stored bytes are still the ones it checked, that result holds
+        # and the runner does not scan them again.
+        checked = _is_the_uploaded_file(job)
         try:
             path = job.file.path  # on the file system: calamine reads it in place
         except NotImplementedError:  # a storage without paths (object storage)
             with job.file.open("rb") as source:
-                return run_import(job, source)
-        return run_import(job, path)
+                return run_import(job, source, checked=checked)
+        return run_import(job, path, checked=checked)
     except Exception as exc:  # noqa: BLE001 - the page must say something, whatever happened
         log.exception("import job %s crashed", job.pk)
         job.refresh_from_db()
         return _finish(job, Status.FAILED, f"导入失败，未导入任何数据：{exc}")
+
+
+def _is_the_uploaded_file(job: ImportJob) -> bool:
+    """Whether the stored file's SHA-256 is the one taken when it was uploaded and checked."""
+    digest = hashlib.sha256()
+    with job.file.open("rb") as source:
+        for block in iter(lambda: source.read(1 << 20), b""):
+            digest.update(block)
+    return bool(job.file_sha256) and digest.hexdigest() == job.file_sha256
 
 
 @job_task("backend.imports.run_job", kind="import")

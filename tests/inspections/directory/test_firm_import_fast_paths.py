@@ -151,3 +151,104 @@ def test_a_wrong_value_repeated_on_many_rows_is_reported_on_each(db, tmp_path):
         assert "C 列“行政区划代码”" in found[number] and "229999不存在" in found[number]
     for number in (2, 4):
         assert "D 列“信用风险分类”：“E”不是可选值" in found[number]
+
+
+def _upload_counting_scans(client, planner, settings, monkeypatch, capture, *, alter=None):
+    """Upload a firm workbook on the web; returns (the finished job, how many times a workbook
+    was scanned for bombs). `alter(job)` may change the stored file before the runner reads it."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    import backend.imports.services as services
+    import backend.tabular as tabular
+    from backend.imports import runner
+    from backend.imports.models import ImportJob
+
+    settings.IMPORTS_IN_BACKGROUND = False
+    scans = []
+    for module in (services, tabular):
+        real = module.check_workbook
+        monkeypatch.setattr(
+            module, "check_workbook", lambda *a, _real=real, **k: scans.append(1) or _real(*a, **k)
+        )
+    if alter is not None:
+        real_run = runner.run_job
+
+        def run_altered(job_id):
+            alter(ImportJob.objects.get(pk=job_id))
+            return real_run(job_id)
+
+        monkeypatch.setattr(runner, "run_job", run_altered)
+    workbook = Workbook()
+    for row in [HEADER, [code(1), "甲公司", "220104", "B"]]:
+        workbook.active.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    client.force_login(planner)
+    with capture(execute=True):
+        client.post(
+            reverse("imports:upload", args=["firms"]),
+            {
+                "file": SimpleUploadedFile("firms.xlsx", buffer.getvalue()),
+                "mode": Mode.ALL_OR_NOTHING,
+            },
+        )
+    job = ImportJob.objects.get()
+    return job, len(scans)
+
+
+def test_a_web_upload_is_scanned_for_bombs_once_on_its_form_not_again_by_the_runner(
+    db, client, planner, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    job, scans = _upload_counting_scans(
+        client, planner, settings, monkeypatch, django_capture_on_commit_callbacks
+    )
+    assert (job.status, job.inserted) == (Status.DONE, 1)
+    assert scans == 1
+
+
+def test_a_stored_upload_whose_bytes_changed_is_scanned_again_by_the_runner(
+    db, client, planner, settings, monkeypatch, django_capture_on_commit_callbacks
+):
+    def alter(job):
+        # Re-saved after the form's check: the same rows, other bytes.
+        workbook = load_workbook(job.file.path)
+        workbook.active["D2"] = "C"
+        workbook.save(job.file.path)
+
+    job, scans = _upload_counting_scans(
+        client, planner, settings, monkeypatch, django_capture_on_commit_callbacks, alter=alter
+    )
+    assert (job.status, job.inserted) == (Status.DONE, 1)
+    assert scans == 2
+    assert Firm.objects.get().risk_class == "C"
+
+
+@pytest.mark.parametrize(
+    "org_type, target_type",
+    [("1", "enterprise"), ("2", "individual"), ("3", "cooperative"), ("9", "organisation")],
+)
+@pytest.mark.parametrize("directory_empty", [True, False])
+def test_a_new_firm_with_only_the_required_cells_gets_every_default(
+    db, tmp_path, org_type, target_type, directory_empty
+):
+    # On SQLite the defaults are filled in by SQL, on PostgreSQL in Python: the same firm.
+    if not directory_empty:
+        insert_firms(synthetic_firms(3, seed=5))
+    uscc = make_uscc(org_type=org_type, region="220104", org_body8="3AB00001")
+    header = [*HEADER, "对象类型", "行业代码", "住所", "法定代表人", "成立日期", "登记状态", "标记"]
+    job = run(
+        tmp_path,
+        [header, [uscc, "乙单位", "220104", None, None, None, None, None, None, None, None]],
+    )
+    assert (job.status, job.inserted) == (Status.DONE, 1), job.message
+    firm = Firm.objects.get(uscc=uscc)
+    assert (firm.name, firm.region_code, firm.target_type) == ("乙单位", "220104", target_type)
+    assert (firm.industry_code, firm.address, firm.legal_representative) == ("", "", "")
+    assert (firm.registered_on, firm.status, firm.risk_class) == (None, "active", "B")
+    assert (firm.abnormal_operation, firm.serious_violation, firm.complaints) == (
+        False,
+        False,
+        False,
+    )
+    assert firm.created_at == firm.updated_at
