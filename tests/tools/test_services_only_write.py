@@ -55,9 +55,6 @@ NOT_MOVED_YET = {
     "personnel/services/common.py:require_reason": "checks input",
     "personnel/services/common.py:normalised_uscc": "checks input",
     "personnel/services/officers.py:normalised_expertise": "checks input",
-    "inspections/draws/services/draws.py:new_strata": "a read of a task's strata",
-    "inspections/draws/services/draws.py:firms_pool": "a read of a draw's pool",
-    "inspections/draws/services/draws.py:firms_result_for": "a read of a draw's result",
 }
 
 
