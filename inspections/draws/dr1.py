@@ -1121,15 +1121,16 @@ def _perform(
 ) -> bytes:
     pool_bytes = _file_bytes(pool_bytes, "pool")
     if announcement["purpose"] == "firms":
-        picks = _picks_from_file(
-            seed=seed,
-            pool_bytes=pool_bytes,
-            quota=announcement["quota"],
-            progress=progress,
-            parts=parts,
-            map_parts=map_parts,
-            eligible=eligible,
-        )
+        with _collector_paused():  # the pieces' results gathered here too (see its docstring)
+            picks = _picks_from_file(
+                seed=seed,
+                pool_bytes=pool_bytes,
+                quota=announcement["quota"],
+                progress=progress,
+                parts=parts,
+                map_parts=map_parts,
+                eligible=eligible,
+            )
         # format_firms_result's checks hold already: fields from a checked pool, hex tickets.
         lines = [
             f"{stratum},{rank},{key.decode()},{digest.hex()}\n"
