@@ -26,7 +26,7 @@ from disclosure.redaction import may_audit, public_draw, public_draws
 from inspections.draws import dr1, draw_files
 from inspections.draws.actions import DrawAction
 from inspections.draws.models import Draw, DrawPurpose
-from inspections.draws.services.draws import firms_result_for
+from inspections.draws.selectors import firms_result_for
 
 VERIFIER = Path(dr1.__file__).with_name("verify_draw.py")
 

@@ -3,7 +3,7 @@
 
 from inspections.draws import dr1
 from inspections.draws.models import Draw, DrawPurpose, DrawStatus
-from inspections.draws.services.draws import firms_result_for
+from inspections.draws.selectors import firms_result_for
 
 
 def verify_stored_draw(draw: Draw):

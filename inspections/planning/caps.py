@@ -204,9 +204,27 @@ def _counted_in_database(cap: frequency.Cap, *, year: int) -> set[int] | None:
     """The firms at `cap`, counted by the database (a draw's case: tens of thousands of firms,
     where building the ledger's lines in Python would cost more than the pool itself); None
     when a campaign's exemption is to be decided, which `frequency` does. The same rules as
-    `frequency.counted` (tests/fieldwork/test_frequency_caps.py compares them)."""
-    counts = _counts_in_database(cap, year=year, at_least=cap.limit)
-    return None if counts is None else set(counts)
+    `frequency.counted` (tests/fieldwork/test_frequency_caps.py compares them).
+
+    Only the firms are read, never their counts: no Python value per firm beyond its id. At a
+    cap of 1 (the usual 同一企业一年一次) a firm is at it with any counted inspection, so the
+    database lists the distinct firms instead of counting each one's distinct inspections (which
+    sorts the ledger's lines, one per inspection and item)."""
+    if _ledger_rows is None:
+        return set()
+    rows = _counted_rows(cap, year=year)
+    if rows is None:
+        return None
+    if cap.limit <= 1:
+        firms = rows.values_list("ledger_firm", flat=True).distinct()
+    else:
+        firms = (
+            rows.values("ledger_firm")
+            .annotate(n=Count("ledger_inspection", distinct=True))
+            .filter(n__gte=cap.limit)
+            .values_list("ledger_firm", flat=True)
+        )
+    return set(firms)
 
 
 def counts_at_least(cap: FrequencyCap, *, year: int, at_least: int) -> dict[int, int]:
@@ -225,6 +243,20 @@ def counts_at_least(cap: FrequencyCap, *, year: int, at_least: int) -> dict[int,
 def _counts_in_database(cap: frequency.Cap, *, year: int, at_least: int) -> dict[int, int] | None:
     if _ledger_rows is None:
         return {}
+    rows = _counted_rows(cap, year=year)
+    if rows is None:
+        return None
+    return dict(
+        rows.values("ledger_firm")
+        .annotate(n=Count("ledger_inspection", distinct=True))
+        .filter(n__gte=at_least)
+        .values_list("ledger_firm", "n")
+    )
+
+
+def _counted_rows(cap: frequency.Cap, *, year: int) -> QuerySet | None:
+    """The ledger's lines `cap` counts in `year`; None when a campaign's exemption is to be
+    decided line by line (`frequency`)."""
     bodies = cap.bodies
     if cap.level != frequency.COMBINED:
         regions = Department.objects.filter(pk__in=bodies).values_list("pk", "region_code")
@@ -237,12 +269,7 @@ def _counts_in_database(cap: frequency.Cap, *, year: int, at_least: int) -> dict
         and rows.filter(ledger_kind=InspectionType.CAMPAIGN).exists()
     ):
         return None
-    return dict(
-        rows.values("ledger_firm")
-        .annotate(n=Count("ledger_inspection", distinct=True))
-        .filter(n__gte=at_least)
-        .values_list("ledger_firm", "n")
-    )
+    return rows
 
 
 @dataclass(frozen=True)

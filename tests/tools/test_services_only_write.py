@@ -43,13 +43,6 @@ ALLOWED = {
         "not import"
     ),
 }
-# Reads still in the services of apps that issue 14's remaining part did not cover; each is to
-# move to its app's selectors or access module. The list only shrinks.
-NOT_MOVED_YET = {
-    "inspections/draws/services/draws.py:new_strata": "a read of a task's strata",
-    "inspections/draws/services/draws.py:firms_pool": "a read of a draw's pool",
-    "inspections/draws/services/draws.py:firms_result_for": "a read of a draw's result",
-}
 
 
 def services_modules() -> list[Path]:
@@ -166,7 +159,7 @@ def test_every_public_function_of_a_services_module_writes():
         for path in modules
         for name in non_writing_functions(path.read_text(encoding="utf-8"))
     ]
-    unexplained = [where for where in found if where not in ALLOWED | NOT_MOVED_YET]
+    unexplained = [where for where in found if where not in ALLOWED]
     assert unexplained == [], (
         "Public functions of services modules that do not write: move each to the app's "
         "selectors or access module (or, with a reason, to ALLOWED)"
@@ -180,4 +173,3 @@ def test_every_allowed_exception_is_still_there_and_still_needed():
         for name in non_writing_functions(path.read_text(encoding="utf-8"))
     }
     assert sorted(set(ALLOWED) - found) == []
-    assert sorted(set(NOT_MOVED_YET) - found) == []

@@ -6,7 +6,6 @@ and computes the result with `inspections.draws.dr1` (the only implementation of
 Every refusal is a ValidationError in Chinese, and nothing is recorded as drawn after one.
 """
 
-import secrets
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -20,11 +19,11 @@ from backend.accounts.roles import Role
 from backend.audit.services import record_event
 from backend.personal_numbers import has_personal_numbers
 from backend.text import strip_invisible
-from inspections.directory.models import RiskClass
 from inspections.draws import dr1, draw_files, draw_parallel
 from inspections.draws.actions import DrawAction
 from inspections.draws.models import Draw, DrawPurpose, DrawStatus
 from inspections.draws.models.draws import DrawCounter
+from inspections.draws.selectors import firms_result_for, new_strata, performed_draw
 from inspections.planning import rules
 from inspections.planning.access import lock_task, require_lead_planner
 from inspections.planning.models import SamplingTask, TaskStatus
@@ -80,18 +79,6 @@ def _next_public_id(year: int) -> str:
     return f"D-{year}-{counter.last:04d}"
 
 
-# The published names of a firms draw's strata, dealt to the risk classes at random per draw.
-STRATUM_LABELS = ("S1", "S2", "S3", "S4")
-
-
-def new_strata() -> dict[str, str]:
-    """Risk class → stratum label for a new firms draw: the pool and result files show the label,
-    which says nothing of the class (internal, never published as a rating)."""
-    labels = list(STRATUM_LABELS)
-    secrets.SystemRandom().shuffle(labels)
-    return dict(zip(RiskClass.values, labels, strict=True))
-
-
 def _quotas(task: SamplingTask, eligible: dict[str, int], labels: dict[str, str]) -> dict[str, int]:
     """The announced integers per stratum label (`eligible` is per label too): fixed counts as
     given, ratios through DR-1's exact ceil; every stratum with eligible firms gets an entry (0
@@ -110,13 +97,6 @@ def _quotas(task: SamplingTask, eligible: dict[str, int], labels: dict[str, str]
         else:
             quota[stratum] = rules.quota_from_ratio(n, row.ratio)
     return dict(sorted(quota.items()))
-
-
-def firms_pool(task: SamplingTask, labels: dict[str, str] | None = None) -> list[dr1.PoolRow]:
-    """The task's scope as DR-1 pool rows, sorted by key: key = 统一社会信用代码, stratum = the
-    label of its risk class in `labels` (the class without), and the reason code of each firm in
-    scope that may not be drawn."""
-    return dr1.parse_pool(draw_files.firms_pool_file(task, labels)[0])
 
 
 # Told what a long draw is doing, and how far it is (0 to 1): see inspections.draws.draw_jobs.
@@ -402,22 +382,6 @@ def _team_inputs(task: SamplingTask, firms: Sequence[str]):
     return sorted(rows.values(), key=lambda row: row.key.encode()), conflicts
 
 
-def _performed_draw(task: SamplingTask, purpose: str) -> Draw:
-    """The task's whole performed draw of that purpose (not a partial replacement)."""
-    draw = task.draws.filter(purpose=purpose, status=DrawStatus.PERFORMED, replaced_firm="").first()
-    if draw is None:
-        raise _refuse(f"抽查任务{task.code}尚未完成检查对象抽取", "firms_not_drawn")
-    return draw
-
-
-def firms_result_for(draw: Draw) -> bytes:
-    """The firms result file a teams draw is for (bound by its `firms_result_sha256`)."""
-    if draw.firms_result is not None:
-        return bytes(draw.firms_result)
-    # Teams draws announced before the file was stored with them: the task's firms draw.
-    return bytes(_performed_draw(draw.task, DrawPurpose.FIRMS).result)
-
-
 @transaction.atomic
 def announce_teams_draw(
     *, actor, task: SamplingTask, replaces: Draw | None = None, reason: str = "", approved_by=None
@@ -437,7 +401,7 @@ def announce_teams_draw(
             "not_firms_drawn",
         )
     replacement = _replacement(task, DrawPurpose.TEAMS, replaces, reason, approved_by)
-    firms_draw = _performed_draw(task, DrawPurpose.FIRMS)
+    firms_draw = performed_draw(task, DrawPurpose.FIRMS)
     firms_result = bytes(firms_draw.result)
     firms = [pick.key for pick in dr1.parse_firms_result(firms_result)]
     rows, conflicts = _team_inputs(task, firms)

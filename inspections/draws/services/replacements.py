@@ -23,6 +23,7 @@ from django.db import transaction
 from inspections.directory.models import Firm
 from inspections.draws import dr1
 from inspections.draws.models import Draw, DrawPurpose, DrawStatus
+from inspections.draws.selectors import firms_pool
 from inspections.draws.services.draws import (
     _LEAD_APPROVAL,
     FIRM_REPLACEMENT_STATES,
@@ -33,7 +34,6 @@ from inspections.draws.services.draws import (
     _refuse,
     _require_approver,
     _team_inputs,
-    firms_pool,
 )
 from inspections.draws.teams import effective_firms, effective_teams, firms_awaiting_team
 from inspections.planning import rules

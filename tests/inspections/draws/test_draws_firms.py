@@ -204,7 +204,7 @@ def test_without_witnesses_the_draw_takes_no_values(planner, open_draft_task):
 
 
 def test_each_draw_deals_the_stratum_labels_to_the_risk_classes_at_random():
-    from inspections.draws.services.draws import STRATUM_LABELS, new_strata
+    from inspections.draws.selectors import STRATUM_LABELS, new_strata
 
     dealt = [new_strata() for _ in range(60)]
     for strata in dealt:

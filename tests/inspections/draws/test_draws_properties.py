@@ -21,6 +21,7 @@ from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
 
 from backend.codes import make_uscc
+from backend.text import strip_invisible
 from inspections.directory.models import FOREIGN_EMPLOYER_TAG, Firm, FirmStatus, FirmTag
 from inspections.draws import dr1
 from inspections.draws.models import DrawStatus
@@ -86,7 +87,7 @@ witness_values = st.text(
     alphabet=st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")),
     min_size=1,
     max_size=12,
-).filter(str.strip)
+).filter(lambda value: strip_invisible(value).strip())  # what perform_draw keeps of it
 
 
 def _make_firms(strata) -> list[Firm]:
