@@ -12,9 +12,9 @@ never disagree with them, and an existing database needs no backfill.
   (`inspections.planning.caps.counts_at_least`).
 - 超期: an inspection started in an emergency whose approval after the fact is past its deadline.
 
-Each query first lets the database narrow the firms (a GROUP BY over the date range, on the
-inspections' indexes by window start and by firm), and only the few firms it finds are
-read row by row to pair their inspections exactly.
+多头 and 重复 pair the inspections in the database: one self-join on the firm each (多头 within
+the days apart, 重复 within the later task's exclusion window, which SQL computes as
+`exclusion_since` does), returning only the inspections paired, which are then read and worded.
 """
 
 from __future__ import annotations
@@ -25,7 +25,9 @@ from datetime import date, timedelta
 from types import SimpleNamespace
 
 from django.conf import settings
-from django.db.models import Count, Exists, Max, OuterRef, Q, QuerySet
+from django.db import connection
+from django.db.models import Exists, Max, OuterRef, Q, QuerySet
+from django.db.models.expressions import RawSQL
 
 from backend.organisation.models import Department, InspectionBody
 from backend.text import chinese_date
@@ -39,6 +41,8 @@ from supervision.models import WarningKind
 
 # A page shows at most this many warnings of each kind (and says how many there are).
 SHOWN = 200
+# Inspections read by primary key at most this many at a time.
+ROWS_PER_READ = 5000
 # Without a date range, the warnings of inspections starting in the last half year (up to the
 # reference day); 高频 counts the reference day's year.
 DEFAULT_DAYS_BACK = 180
@@ -181,7 +185,87 @@ def find_warnings(filters: Filters, *, today: date, limit: int | None = SHOWN) -
     return result
 
 
+# --- SQL helpers ---------------------------------------------------------------------------------
+
+
+def _sql(rows: QuerySet) -> tuple[str, tuple]:
+    """A queryset's SELECT and its parameters, to use as a derived table in raw SQL."""
+    return rows.query.sql_with_params()
+
+
+def _day(value: date):
+    return connection.ops.adapt_datefield_value(value)
+
+
+def _days_after(column: str, days: int) -> str:
+    """SQL for the date `days` days after the date in `column` (a negative `days`: before)."""
+    days = int(days)
+    if connection.vendor == "sqlite":
+        return f"date({column}, '{days:+d} days')"
+    return f"({column} + {days})"
+
+
+def _exclusion_since_sql(start: str, months: str) -> str:
+    """SQL for planning's `exclusion_since`: the day `months` months before the date `start`,
+    the same day of the month or that month's last day."""
+    if connection.vendor == "sqlite":
+        first = f"date({start}, 'start of month', '-' || {months} || ' months')"
+        length = f"CAST(julianday({first}, '+1 month') - julianday({first}) AS INTEGER)"
+        day = f"CAST(substr({start}, 9, 2) AS INTEGER)"
+        return f"date({first}, '+' || (MIN({day}, {length}) - 1) || ' days')"
+    # PostgreSQL's month arithmetic keeps the day, or takes the month's last one.
+    return f"CAST({start} - make_interval(months => {months}) AS date)"
+
+
+def _in_range_sql(column: str, since: date | None, until: date | None) -> tuple[str, list]:
+    parts, params = [], []
+    if since is not None:
+        parts.append(f"{column} >= %s")
+        params.append(_day(since))
+    if until is not None:
+        parts.append(f"{column} <= %s")
+        params.append(_day(until))
+    return " AND ".join(parts) or "1 = 1", params
+
+
+def _rows_by_pk(pks, *fields: str) -> dict[int, dict]:
+    """The rows of inspections `pks`, read in chunks (SQLite takes at most 32,766 parameters)."""
+    pks = sorted(set(pks))
+    rows: dict[int, dict] = {}
+    for at in range(0, len(pks), ROWS_PER_READ):
+        chunk = pks[at : at + ROWS_PER_READ]
+        for row in Inspection.objects.filter(pk__in=chunk).order_by().values(*fields):
+            rows[row["pk"]] = row
+    return rows
+
+
 # --- 多头 ----------------------------------------------------------------------------------------
+
+
+def _multiple_bodies_sql(
+    wide: QuerySet[Inspection], *, days: int, since: date | None, until: date | None
+) -> RawSQL:
+    """The inspections of `wide` paired with another of `wide`: the same firm, another body,
+    windows starting at most `days` days apart, one of the two starting within the range.
+    One self-join on the firm, in the database."""
+    sql, params = _sql(wide.values_list("pk", "firm_id", "window_start", "task__department_id"))
+    # The same rows twice as derived tables, not one CTE: PostgreSQL then estimates the join
+    # from the table's statistics (a CTE's guess made it plan millions of rows and compile JIT).
+    side = "SELECT w.pk AS id, w.firm_id, w.window_start AS ws, w.task__department_id AS dept"
+    params = list(params) * 2
+    condition = ""
+    if since is not None or until is not None:
+        a_in, a_params = _in_range_sql("a.ws", since, until)
+        b_in, b_params = _in_range_sql("b.ws", since, until)
+        condition = f"WHERE ({a_in}) OR ({b_in})"
+        params += a_params + b_params
+    return RawSQL(
+        f"SELECT a.id FROM ({side} FROM ({sql}) w) a JOIN ({side} FROM ({sql}) w) b "
+        "ON b.firm_id = a.firm_id AND b.dept <> a.dept "
+        f"AND b.ws >= {_days_after('a.ws', -days)} AND b.ws <= {_days_after('a.ws', days)} "
+        f"{condition}",
+        params,
+    )
 
 
 def multiple_bodies(filters: Filters, *, today: date) -> list[Found]:
@@ -202,41 +286,22 @@ def multiple_bodies(filters: Filters, *, today: date) -> list[Found]:
             .filter(task__department_id=filters.department)
             .values("firm_id")
         )
-    firms = (
-        wide.values("firm_id")
-        .annotate(bodies=Count("task__department_id", distinct=True))
-        .filter(bodies__gte=2)
-        .values("firm_id")
+    paired = _multiple_bodies_sql(wide, days=days, since=since, until=until)
+    rows = (
+        Inspection.objects.filter(pk__in=paired)
+        .order_by("firm_id", "window_start", "pk")
+        .values(*INVOLVED_FIELDS)
     )
-    rows = wide.filter(firm_id__in=firms).values(*INVOLVED_FIELDS).order_by("firm_id")
     per_firm: dict[int, list[dict]] = defaultdict(list)
     for row in rows:
         per_firm[row["firm_id"]].append(row)
     found = []
     for inspections in per_firm.values():
-        inspections.sort(key=lambda r: (r["window_start"], r["pk"]))
-        paired: dict[int, dict] = {}
-        for i, first in enumerate(inspections):
-            for second in inspections[i + 1 :]:
-                if second["window_start"] - first["window_start"] > gap:
-                    break
-                if second["task__department_id"] == first["task__department_id"]:
-                    continue
-                if not (
-                    _in_range(first["window_start"], since, until)
-                    or _in_range(second["window_start"], since, until)
-                ):
-                    continue
-                paired[first["pk"]] = first
-                paired[second["pk"]] = second
-        if not paired:
-            continue
-        involved = tuple(_involved(r) for r in sorted(paired.values(), key=lambda r: r["pk"]))
-        involved = tuple(sorted(involved, key=lambda i: (i.window_start, i.pk)))
+        involved = tuple(_involved(r) for r in inspections)
         departments = tuple(dict.fromkeys(i.department_id for i in involved))
         if filters.department and filters.department not in departments:
             continue
-        row = next(iter(paired.values()))
+        row = inspections[0]
         names = "、".join(
             f"{i.department}（{chinese_date(i.window_start)}起，{i.code}）" for i in involved
         )
@@ -266,101 +331,91 @@ def _window_since(task_start: date, months: int) -> date:
     return exclusion_since(SimpleNamespace(window_start=task_start, exclusion_months=months))
 
 
+def _repeated_items_sql(later: QuerySet[Inspection]) -> tuple[str, list]:
+    """(later, earlier, item) for each inspection of `later` and each other task's inspection
+    of the same firm for one of the same items that starts before it (by start, then id) and
+    ends on or after the later task's `exclusion_since`. One join in the database."""
+    sql, params = _sql(later.values_list("pk", "firm_id", "window_start", "task_id"))
+    tasks = SamplingTask._meta.db_table
+    through = SamplingTask.items.through
+    task_items = through._meta.db_table
+    task_col = through._meta.get_field("samplingtask").column
+    version_col = through._meta.get_field("inspectionitemversion").column
+    versions = SamplingTask.items.field.related_model._meta.db_table
+    inspections = Inspection._meta.db_table
+    window = _exclusion_since_sql("t.window_start", "t.exclusion_months")
+    return (
+        f"WITH later (id, firm_id, ws, task_id) AS ({sql}), "
+        f"windows (task_id, since) AS (SELECT t.id, {window} FROM {tasks} t "
+        "WHERE t.exclusion_months > 0) "
+        "SELECT DISTINCT r.id, o.id, rv.item_id FROM later r "
+        "JOIN windows w ON w.task_id = r.task_id "
+        f"JOIN {inspections} o ON o.firm_id = r.firm_id AND o.task_id <> r.task_id "
+        "AND o.window_end >= w.since "
+        "AND (o.window_start < r.ws OR (o.window_start = r.ws AND o.id < r.id)) "
+        f"JOIN {task_items} rti ON rti.{task_col} = r.task_id "
+        f"JOIN {versions} rv ON rv.id = rti.{version_col} "
+        f"JOIN {task_items} oti ON oti.{task_col} = o.task_id "
+        f"JOIN {versions} ov ON ov.id = oti.{version_col} AND ov.item_id = rv.item_id",
+        list(params),
+    )
+
+
 def repeated_items(filters: Filters, *, today: date) -> list[Found]:
     since, until = filters.since, filters.until
     later = _search(_started(Inspection.objects.order_by(), since, until), filters.q)
     if filters.department:
         later = later.filter(task__department_id=filters.department)
-    bounds = later.aggregate(months=Max("task__exclusion_months"), first=Max("window_start"))
-    longest = bounds["months"] or 0
-    if not longest or bounds["first"] is None:
+    with connection.cursor() as cursor:
+        cursor.execute(*_repeated_items_sql(later))
+        pairs = cursor.fetchall()
+    if not pairs:
         return []
-    # The earlier inspections may lie up to the longest window before the range.
-    earlier = Inspection.objects.order_by()
-    if since is not None:
-        earlier = earlier.filter(window_end__gte=_window_since(since, longest))
-    if until is not None:
-        earlier = earlier.filter(window_start__lte=until)
-    earlier = earlier.filter(firm_id__in=later.values("firm_id"))
-    firms = (
-        earlier.values("firm_id", "task__items__item_id")
-        .annotate(tasks=Count("task_id", distinct=True))
-        .filter(tasks__gte=2)
-        .values("firm_id")
+    before: dict[int, set[int]] = defaultdict(set)
+    shared: dict[int, set[int]] = defaultdict(set)
+    for later_pk, earlier_pk, item_id in pairs:
+        before[later_pk].add(earlier_pk)
+        shared[later_pk].add(item_id)
+    rows = _rows_by_pk(
+        {pk for pair in pairs for pk in pair[:2]},
+        *INVOLVED_FIELDS,
+        "task__window_start",
+        "task__exclusion_months",
     )
-    rows = (
-        earlier.filter(firm_id__in=firms)
-        .values(
-            *INVOLVED_FIELDS,
-            "task__items__item_id",
-            "task__window_start",
-            "task__exclusion_months",
-        )
-        .order_by("firm_id")
-    )
-    by_pk: dict[int, dict] = {}
-    items_of: dict[int, set[int]] = defaultdict(set)
-    for row in rows:
-        by_pk.setdefault(row["pk"], row)
-        items_of[row["pk"]].add(row["task__items__item_id"])
-    per_firm: dict[int, list[dict]] = defaultdict(list)
-    for row in by_pk.values():
-        per_firm[row["firm_id"]].append(row)
-    later_pks = None
-    if filters.department or filters.q:
-        later_pks = set(later.filter(firm_id__in=per_firm).values_list("pk", flat=True))
     item_codes = dict(
-        InspectionItem.objects.filter(
-            pk__in={i for items in items_of.values() for i in items}
-        ).values_list("pk", "code")
+        InspectionItem.objects.filter(pk__in={i for _, _, i in pairs}).values_list("pk", "code")
     )
     found = []
-    for inspections in per_firm.values():
-        for row in inspections:
-            months = row["task__exclusion_months"]
-            if not months or not _in_range(row["window_start"], since, until):
-                continue
-            if later_pks is not None and row["pk"] not in later_pks:
-                continue
-            window = _window_since(row["task__window_start"], months)
-            before = [
-                other
-                for other in inspections
-                if other["task_id"] != row["task_id"]
-                and other["window_end"] >= window
-                and (other["window_start"], other["pk"]) < (row["window_start"], row["pk"])
-                and items_of[other["pk"]] & items_of[row["pk"]]
-            ]
-            if not before:
-                continue
-            shared = sorted(
-                item_codes.get(i, "")
-                for other in before
-                for i in items_of[other["pk"]] & items_of[row["pk"]]
+    for row in sorted((rows[pk] for pk in before), key=lambda r: (r["firm_id"], r["pk"])):
+        months = row["task__exclusion_months"]
+        window = _window_since(row["task__window_start"], months)
+        earlier = sorted(
+            (rows[pk] for pk in before[row["pk"]]), key=lambda o: (o["window_start"], o["pk"])
+        )
+        codes = sorted(item_codes.get(i, "") for i in shared[row["pk"]])
+        previous = "、".join(
+            f"{o['task__department__name']}的检查{o['code']}（{chinese_date(o['window_start'])}至"
+            f"{chinese_date(o['window_end'])}）"
+            for o in earlier
+        )
+        involved = tuple(_involved(r) for r in [*earlier, row])
+        found.append(
+            Found(
+                kind=WarningKind.REPEATED,
+                firm_uscc=row["firm_uscc"],
+                firm_name=row["firm_name"],
+                day=row["window_start"],
+                text=(
+                    f"{row['task__department__name']}的检查{row['code']}"
+                    f"（{chinese_date(row['window_start'])}起）就事项"
+                    f"{'、'.join(dict.fromkeys(codes))}检查{row['firm_name']}，"
+                    f"而该对象在任务排除期（{months}个月，自{chinese_date(window)}起）内"
+                    f"已就同一事项接受{previous}。"
+                ),
+                inspections=involved,
+                departments=tuple(dict.fromkeys(i.department_id for i in involved)),
             )
-            previous = "、".join(
-                f"{o['task__department__name']}的检查{o['code']}（{chinese_date(o['window_start'])}至"
-                f"{chinese_date(o['window_end'])}）"
-                for o in sorted(before, key=lambda o: (o["window_start"], o["pk"]))
-            )
-            involved = tuple(_involved(r) for r in [*before, row])
-            found.append(
-                Found(
-                    kind=WarningKind.REPEATED,
-                    firm_uscc=row["firm_uscc"],
-                    firm_name=row["firm_name"],
-                    day=row["window_start"],
-                    text=(
-                        f"{row['task__department__name']}的检查{row['code']}"
-                        f"（{chinese_date(row['window_start'])}起）就事项"
-                        f"{'、'.join(dict.fromkeys(shared))}检查{row['firm_name']}，"
-                        f"而该对象在任务排除期（{months}个月，自{chinese_date(window)}起）内"
-                        f"已就同一事项接受{previous}。"
-                    ),
-                    inspections=involved,
-                    departments=tuple(dict.fromkeys(i.department_id for i in involved)),
-                )
-            )
+        )
     return found
 
 

@@ -1,14 +1,16 @@
 """The supervisor's warnings (issue 15 item 6): 多头, 重复, 高频 and 超期, each found at its
 boundary and not one day past it, and narrowed by the page's filters."""
 
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone
 
 from fieldwork.models import ApprovalState
 from inspections.planning.services.caps import set_frequency_cap
 from supervision.alerts import Filters, find_warnings, high_frequency_threshold
+from tests.conftest import log_in
 
 YEAR = Filters(since=date(2021, 1, 1), until=date(2021, 12, 31))
 TODAY = date(2021, 12, 31)
@@ -179,3 +181,36 @@ def test_an_approved_emergency_start_is_no_warning(body_task, inspect, firm):
         approval_due=date(2021, 6, 10),
     )
     assert _found(kind="overdue", today=date(2021, 7, 1)) == []
+
+
+def test_a_later_task_opened_before_the_range_counts_its_whole_exclusion_window(
+    body_task, inspect, firm
+):
+    # The later task opens on 25 June (window from 25 April); its inspection starts in July,
+    # within the range; the earlier one ended on 28 April, before the range's own two months.
+    april = inspect(body_task(start=date(2021, 4, 1)), firm, end=date(2021, 4, 28))
+    task = body_task(start=date(2021, 6, 25), end=date(2021, 7, 31), exclusion_months=2)
+    july = inspect(task, firm, start=date(2021, 7, 5))
+    july_on = Filters(since=date(2021, 7, 1), until=date(2021, 12, 31))
+    (warning,) = _found(july_on, kind="repeated")
+    assert [i.code for i in warning.inspections] == [april.code, july.code]
+    assert "自2021年4月25日起" in warning.text
+
+
+def test_the_page_counts_the_day_in_asia_shanghai(
+    client, supervisor, body_task, inspect, firm, monkeypatch
+):
+    inspect(
+        body_task(start=date(2021, 12, 20)),
+        firm,
+        approval_state=ApprovalState.EMERGENCY,
+        emergency_reason="涉嫌重大安全隐患",
+        emergency_started_at=timezone.make_aware(datetime(2021, 12, 20, 9)),
+        approval_due=date(2021, 12, 31),
+    )
+    # 16:30 UTC on 31 December is 00:30 on 1 January in Shanghai: the deadline has passed.
+    moment = datetime(2021, 12, 31, 16, 30, tzinfo=UTC)
+    monkeypatch.setattr(timezone, "now", lambda: moment)
+    log_in(client, supervisor)
+    page = client.get(reverse("supervision:warnings"), {"kind": "overdue"}).content.decode()
+    assert "补办审批超期 <strong>1</strong> 条" in page
