@@ -44,8 +44,8 @@ def moment(day: date, hour: int = 9, minute: int = 0) -> datetime:
 @contextmanager
 def on(day: date, hour: int = 9, minute: int = 0) -> Iterator[datetime]:
     """Run the block with the clock at that moment of the story (never later than now)."""
-    start = moment(day, hour, minute)
     began = real_now()
+    start = min(timezone.make_aware(datetime.combine(day, time(hour, minute))), began)
     previous = timezone.now
 
     def story_now() -> datetime:
