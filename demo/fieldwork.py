@@ -195,21 +195,21 @@ def _kj_result_code(kj_admin: User) -> ResultCode:
 def _record_on_site(inspection: Inspection, author: User, story: Story, codes: list[str], day):
     numbers = [m.certificate_number for m in inspection.members.order_by("department__code")]
     place = (inspection.firm.address or inspection.firm_name)[:200]
-    served_on = day - timedelta(days=3)
+    served_on = max(day - timedelta(days=3), inspection.window_start)
     records.issue_notice(
         actor=author,
         inspection=inspection,
         served_on=served_on,
         delivery="当面送达",
         recipient="单位人事负责人",
-        occurred_at=_at(served_on, 10),
+        occurred_at=clock.moment(served_on, 10),
         idempotency_key=_key(inspection, "notice"),
     )
     # The firm scans the team's 检查码 at the door before the team goes in.
     scan = record_code_scan(
         code=InspectionCode.objects.get(inspection=inspection),
         method="scan",
-        occurred_at=_at(day, 9, 20),
+        occurred_at=clock.moment(day, 9, 20),
     )
     arrival = records.record_arrival(
         actor=author,
@@ -224,7 +224,7 @@ def _record_on_site(inspection: Inspection, author: User, story: Story, codes: l
         # Around 长春市 (43.88 N, 125.32 E), a little apart for each employer.
         latitude=f"{43.85 + inspection.pk % 7 * 0.011:.6f}",
         longitude=f"{125.28 + inspection.pk % 5 * 0.017:.6f}",
-        occurred_at=_at(day, 9, 30),
+        occurred_at=clock.moment(day, 9, 30),
         idempotency_key=_key(inspection, "arrival"),
     )
     for n, point in enumerate(checkpoints_of(inspection)):
@@ -237,7 +237,7 @@ def _record_on_site(inspection: Inspection, author: User, story: Story, codes: l
             problem_found=problem,
             description=story.description if problem else "经查阅资料、现场核实，符合规定",
             handling=story.handling.format(year=day.year) if problem else "",
-            occurred_at=_at(day, 10, n * 5),
+            occurred_at=clock.moment(day, 10, n * 5),
             idempotency_key=_key(inspection, f"findings/{point.pk}"),
         )
     if story.kind == "refer":
@@ -248,7 +248,7 @@ def _record_on_site(inspection: Inspection, author: User, story: Story, codes: l
                 kind="photo",
                 file=ContentFile(photo.read(), name="现场照片.jpg"),
                 original_name="现场照片.jpg",
-                occurred_at=_at(day, 9, 40),
+                occurred_at=clock.moment(day, 9, 40),
                 documents=arrival.sequence,
                 note="检查组到达现场，单位前台",
                 place=place,
@@ -259,7 +259,7 @@ def _record_on_site(inspection: Inspection, author: User, story: Story, codes: l
         inspection=inspection,
         codes=codes,
         note=story.handling.format(year=day.year),
-        occurred_at=_at(day, 11),
+        occurred_at=clock.moment(day, 11),
         idempotency_key=_key(inspection, "result"),
     )
     records.record_firm_opinion(
@@ -270,21 +270,21 @@ def _record_on_site(inspection: Inspection, author: User, story: Story, codes: l
         else "对检查发现的问题无异议，将配合整改",
         signatory="单位人事负责人",
         signed=True,
-        occurred_at=_at(day, 11, 10),
+        occurred_at=clock.moment(day, 11, 10),
         idempotency_key=_key(inspection, "firm_opinion"),
     )
     records.record_officer_signatures(
         actor=author,
         inspection=inspection,
         signed_by=numbers,
-        occurred_at=_at(day, 11, 15),
+        occurred_at=clock.moment(day, 11, 15),
         idempotency_key=_key(inspection, "signatures"),
     )
     # Submitted the same day, within the task's window (a submission outside it is refused).
     records.submit_for_review(
         actor=author,
         inspection=inspection,
-        occurred_at=_at(day, 11, 20),
+        occurred_at=clock.moment(day, 11, 20),
         idempotency_key=_key(inspection, "submitted"),
     )
 
@@ -551,6 +551,24 @@ def seed_current_fieldwork() -> dict[str, int]:
                 )
     login = account("kj_inspector")
     mine = next((i for i in inspections if i.members.filter(officer__user=login).exists()), None)
+    # Another team has finished: its clean result reviewed, waiting to be published (待公示).
+    done = next((i for i in inspections if i != mine), None)
+    if done is not None and done.state in (S.PLANNED, S.NOTIFIED, *RECORDING):
+        day = in_progress_day()
+        with clock.on(day, 12):
+            _record_on_site(
+                done, team_author(done, task.department.code, created), CLEAN, ["no-problem"], day
+            )
+        done.refresh_from_db()
+    if done is not None and done.state == S.SUBMITTED:
+        with clock.on(in_progress_day(), 16):
+            records.review_result(
+                actor=head,
+                inspection=done,
+                agree=True,
+                opinion="检查程序合法，事实清楚，同意检查结果",
+                idempotency_key=_key(done, "review"),
+            )
     if mine is not None:
         mine.refresh_from_db()
         if mine.state in (S.PLANNED, S.NOTIFIED):
