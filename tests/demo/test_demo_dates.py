@@ -9,6 +9,7 @@ Seeding takes a while: one seed, several tests on it (module scope)."""
 from io import StringIO
 
 import pytest
+from django.core.cache import cache
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +34,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture(autouse=True)
 def demo(db):
     call_command("seed_demo", quiet_accounts=True, stdout=StringIO())
+    yield
+    cache.clear()  # the public pages read here count against the per-address rate limit
 
 
 def test_last_years_statistics_and_firm_pages_are_full(client):
