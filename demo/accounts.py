@@ -1,5 +1,8 @@
-"""The demo data: the story of the source document, a city Science and Technology Bureau's 2021
-joint inspection of foreign work permits with the Public Security and HR bureaus.
+"""The demo accounts: a city Science and Technology Bureau's yearly joint inspection of foreign
+work permits with the Public Security and HR bureaus. Every bureau that takes part in a demo task
+has one account per role it holds (计划人员, 执法人员, 法制审核人员, 部门管理员), so that each
+can confirm its part in a joint task and the task's draws can be announced with demo accounts
+alone; the city's 司法局 has the supervisor.
 
 The demo passwords exist only here and are printed by `make run`; a production installation
 never runs `seed_demo`.
@@ -44,9 +47,14 @@ DEMO_ACCOUNTS = [
     DemoAccount("kj_inspector", "Zhifa-2021-KJ!", Role.INSPECTOR, "KJ", "王执法"),
     DemoAccount("kj_legal", "Fazhi-2021-KJ!", Role.LEGAL_REVIEWER, "KJ", "赵法制"),
     DemoAccount("kj_admin", "Guanli-2021-KJ!", Role.DEPARTMENT_ADMIN, "KJ", "孙管理"),
+    DemoAccount("ga_planner", "Jihua-2021-GA!", Role.PLANNER, "GA", "许计划"),
     DemoAccount("ga_inspector", "Zhifa-2021-GA!", Role.INSPECTOR, "GA", "周警官"),
+    DemoAccount("ga_legal", "Fazhi-2021-GA!", Role.LEGAL_REVIEWER, "GA", "韩法制"),
     DemoAccount("ga_admin", "Guanli-2021-GA!", Role.DEPARTMENT_ADMIN, "GA", "吴管理"),
+    DemoAccount("rs_planner", "Jihua-2021-RS!", Role.PLANNER, "RS", "唐计划"),
     DemoAccount("rs_inspector", "Zhifa-2021-RS!", Role.INSPECTOR, "RS", "郑监察"),
+    DemoAccount("rs_legal", "Fazhi-2021-RS!", Role.LEGAL_REVIEWER, "RS", "冯法制"),
+    DemoAccount("rs_admin", "Guanli-2021-RS!", Role.DEPARTMENT_ADMIN, "RS", "曹管理"),
     DemoAccount("sys_admin", "Xitong-2021-Admin!", Role.SYSTEM_ADMIN, "KJ", "钱系统"),
     DemoAccount("sec_admin", "Anquan-2021-Admin!", Role.SECURITY_ADMIN, "KJ", "冯安全"),
     DemoAccount("audit_admin", "Shenji-2021-Admin!", Role.AUDIT_ADMIN, "KJ", "陈审计"),
@@ -56,7 +64,7 @@ DEMO_ACCOUNTS = [
 
 @transaction.atomic
 def seed_accounts() -> dict[str, int]:
-    """The three bureaus and one account per role. Returns counts of what was created."""
+    """The bureaus and their demo accounts. Returns counts of what was created."""
     created = {"部门": 0, "账号": 0}
     departments = {}
     for code, name in DEPARTMENTS:

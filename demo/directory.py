@@ -1,6 +1,7 @@
-"""Demo data for the item list and the directory (一单两库): the 2021 joint inspection of foreign
+"""Demo data for the item list and the directory (一单两库): the yearly joint inspection of foreign
 work permits (外国人来华工作许可) led by the city Science and Technology Bureau with the Public
-Security and HR bureaus, and the Changchun employers of foreign staff it draws from.
+Security and HR bureaus, and the Changchun employers of foreign staff it draws from. Published at
+the start of last year (`demo.clock`), before last year's plan.
 """
 
 import random
@@ -11,6 +12,7 @@ from django.db import transaction
 
 from backend.codes import make_uscc
 from backend.organisation.models import Department
+from demo import clock
 from demo.accounts import CITY_REGION, DEPARTMENTS
 from inspections.directory.models import (
     FOREIGN_EMPLOYER_TAG,
@@ -88,7 +90,7 @@ ITEMS = [
             "与聘用的外国人依法订立劳动合同",
             "工资支付符合规定",
         ],
-        # Revised before the 2021 inspection: social insurance was added to the checklist.
+        # Revised before last year's inspection: social insurance was added to the checklist.
         "revision": {
             "change_reason": (
                 "依据《在中国境内就业的外国人参加社会保险暂行办法》增加社会保险检查内容"
@@ -194,7 +196,13 @@ def _firm_rows():
 
 @transaction.atomic
 def seed_directory() -> dict[str, int]:
-    """The foreign-work-permit items, published, and the Changchun firms. Idempotent."""
+    """The foreign-work-permit items, published, and the Changchun firms, on 4 January of last
+    year. Idempotent."""
+    with clock.on(date(clock.last_year(), 1, 4), 10):
+        return _seed_directory()
+
+
+def _seed_directory() -> dict[str, int]:
     created = {"执法领域": 0, "抽查事项": 0, "事项版本": 0, "检查对象": 0}
     departments = _departments()
     fields = {}

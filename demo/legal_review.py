@@ -1,4 +1,5 @@
-"""Demo legal review: the Science and Technology Bureau's review catalogue, and in T-2021-007 the
+"""Demo legal review: the Science and Technology Bureau's review catalogue, and in last year's
+joint task (T-<last year>-007, on 26 June of last year: `demo.clock`) the
 inspection that found foreign staff working without a permit referred to 公安 (移送案件线索,
 出境入境管理法 arts. 43, 80: illegal employment fines are 公安's), submitted, and approved by
 the legal reviewer kj_legal. Written through the services, so the opinion is in the record chain.
@@ -8,11 +9,13 @@ the inspection's result, before the follow-ups part makes the referral. Idempote
 adds nothing.
 """
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
 
 from backend.accounts.models import User
+from demo import clock
 from demo.fieldwork import referral_inspection
 from fieldwork.models import Inspection, InspectionState, RecordKind
 from fieldwork.selectors.records import current_records
@@ -161,8 +164,10 @@ def seed_legal_review(inspection: Inspection) -> dict[str, int]:
 
 @transaction.atomic
 def seed_legal_reviews() -> dict[str, int]:
-    """The referral found in T-2021-007 (demo.fieldwork) reviewed, once its result is."""
+    """The referral found in last year's joint task (demo.fieldwork) reviewed on 26 June of
+    last year, once its result is."""
     inspection = referral_inspection()
     if inspection is None or inspection.state != InspectionState.REVIEWED:
         return {"审核目录事项": 0, "行政执法决定": 0, "法制审核意见": 0}
-    return seed_legal_review(inspection)
+    with clock.on(date(clock.last_year(), 6, 26), 10):
+        return seed_legal_review(inspection)

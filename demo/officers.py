@@ -1,9 +1,9 @@
-"""The personnel part of the demo: the officers of the three bureaus of the 2021 joint inspection
+"""The personnel part of the demo: the officers of the three bureaus of the yearly joint inspection
 of foreign work permits, their certificates, exams, training, a conflict of interest, a party's
 recusal request and the expert pool.
 
 The source document says the Science and Technology Bureau built the 行政执法类公务员库 and the
-具备行政执法资格人员库 and that its officers passed the 2021 qualification exam at 100%; the demo
+具备行政执法资格人员库 and that its officers passed last year's qualification exam at 100%; the demo
 shows both. Everything goes through the services (actor None: the system), so the demo is
 audited like any other write. Validity dates are relative to today, so that the demo always has
 a valid pool, one certificate about to expire, one expired and one suspended.
@@ -18,6 +18,7 @@ from django.db import transaction
 from backend.accounts.models import User
 from backend.codes import make_citizen_id, make_uscc
 from backend.organisation.models import Department
+from demo import clock
 from personnel import services
 from personnel.models import (
     Certificate,
@@ -59,12 +60,12 @@ class DemoOfficer:
     expertise: str = ""
     username: str = ""
     training_hours: tuple[int, ...] = (16, 16, 12)  # this year's sessions
-    exam_2021: bool | None = True  # None: did not sit in 2021
+    exam_2021: bool | None = True  # last year's exam; None: did not sit
     extra: dict = field(default_factory=dict)
 
 
 OFFICERS = [
-    # 市科学技术局: leads the joint inspection; all its 2021 candidates passed the exam.
+    # 市科学技术局: leads the joint inspection; all its candidates passed last year's exam.
     DemoOfficer("KJ", "王执法", "011", date(1983, 4, 12), CIVIL, "监督检查科科长", "220102",
                 ("FOREIGN_WORK",), "renewed", expertise="外国人来华工作许可、科技项目管理",
                 username="kj_inspector"),
@@ -151,13 +152,14 @@ def _certificate(spec: DemoOfficer, officer: Officer, fields, today: date, creat
     number = f"2201{spec.department}{2021}{spec.seq}"
     if not spec.fields or Certificate.objects.filter(number=number).exists():
         return
-    valid_from, valid_to = date(2021, 1, 1), today + timedelta(days=3 * 365)
+    last = clock.last_year()
+    valid_from, valid_to = date(last - 1, 1, 1), today + timedelta(days=3 * 365)
     if spec.certificate == "expiring":
         valid_to = today + timedelta(days=45)
     elif spec.certificate == "expired":
-        valid_from, valid_to = date(2019, 1, 1), today - timedelta(days=200)
+        valid_from, valid_to = date(last - 3, 1, 1), today - timedelta(days=200)
     elif spec.certificate == "renewed":
-        valid_to = date(2025, 12, 31)
+        valid_to = date(last, 12, 31)
     certificate = services.issue_certificate(
         actor=None,
         officer=officer,
@@ -185,7 +187,7 @@ def _certificate(spec: DemoOfficer, officer: Officer, fields, today: date, creat
 
 def _exams_and_training(spec: DemoOfficer, officer: Officer, today: date, created) -> None:
     if spec.exam_2021 is not None:
-        exam_date = date(2021, 5, 22)
+        exam_date = date(clock.last_year(), 5, 22)
         if not QualificationExam.objects.filter(officer=officer, exam_date=exam_date).exists():
             score = Decimal(72 + int(spec.seq) % 23) if spec.exam_2021 else Decimal("54")
             services.record_exam(
@@ -228,7 +230,7 @@ def _conflicts(officers: dict[str, Officer], created) -> None:
             firm_name="长春光谷智能科技有限公司",
             relation="relative",
             source="self_declared",
-            valid_from=date(2021, 1, 1),
+            valid_from=date(clock.last_year(), 1, 1),
             note="配偶在该公司任人事经理",
         )
         created["回避关系"] += 1
@@ -239,7 +241,7 @@ def _conflicts(officers: dict[str, Officer], created) -> None:
             officer=sun,
             firm_uscc=RECUSAL_FIRM,
             firm_name="长春北湖国际教育咨询有限公司",
-            requested_on=date(2021, 6, 8),
+            requested_on=date(clock.last_year(), 6, 8),
             grounds="该检查人员曾在本公司从事人力资源工作，可能影响公正检查",
         )
         services.decide_recusal_request(
@@ -247,8 +249,8 @@ def _conflicts(officers: dict[str, Officer], created) -> None:
             recusal=request,
             granted=True,
             decided_by="市人力资源和社会保障局 刘副局长",
-            decided_on=date(2021, 6, 9),
-            reason="经核实，该人员2019年前曾在该公司任职，申请理由成立，决定回避",
+            decided_on=date(clock.last_year(), 6, 9),
+            reason="经核实，该人员曾在该公司任职，申请理由成立，决定回避",
             relation="former_employment",
         )
         created["回避申请"] += 1
@@ -261,7 +263,7 @@ def seed_personnel() -> dict[str, int]:
         ["执法领域", "执法人员", "执法证", "考试记录", "培训记录", "回避关系", "回避申请", "专家"],
         0,
     )
-    today = date.today()
+    today = clock.real_today()
     fields = _fields(created)
     departments = {d.code: d for d in Department.objects.filter(code__in=["KJ", "GA", "RS"])}
     officers: dict[str, Officer] = {}

@@ -1,10 +1,13 @@
-"""企业评价 in the demo: two firms whose inspections were closed have rated them, and the
-supervisor (sf_supervisor, 市司法局) has opened one complaint on the lower rating, which KJ has
-yet to answer. Idempotent: a firm that has rated is not asked again, and the complaint is opened
-once."""
+"""企业评价 in the demo: two firms whose inspections of last year were closed rated them on 25 July
+of last year (`demo.clock`), and the supervisor (sf_supervisor, 市司法局) has opened one
+complaint on the lower rating the day the demo is seeded, which KJ has yet to answer.
+Idempotent: a firm that has rated is not asked again, and the complaint is opened once."""
+
+from datetime import date
 
 from django.utils import timezone
 
+from demo import clock
 from demo.accounts import account
 from fieldwork.models import Inspection, InspectionState
 from ratings.models import Complaint, Rating, RatingLink
@@ -35,7 +38,13 @@ SUBJECT = (
 
 
 def seed_ratings() -> dict[str, int]:
-    created = {"企业评价": 0, "投诉": 0}
+    created = {"企业评价": 0}
+    with clock.on(date(clock.last_year(), 7, 25), 10):
+        _rate(created)
+    return created
+
+
+def _rate(created: dict[str, int]) -> None:
     closed = Inspection.objects.filter(
         state__in=[InspectionState.CLOSED, InspectionState.ARCHIVED]
     ).order_by("code")
@@ -48,6 +57,10 @@ def seed_ratings() -> dict[str, int]:
             continue
         submit_rating(token=link.token, **answers)
         created["企业评价"] += 1
+
+
+def seed_complaints() -> dict[str, int]:
+    created = {"投诉": 0}
     supervisor = account("sf_supervisor")
     low = Rating.objects.filter(overall__lte=2).order_by("pk").first()
     if supervisor is not None and low is not None and not Complaint.objects.exists():

@@ -1,12 +1,13 @@
 """The 2025 rules in the demo (国办发〔2024〕54号, docs/rules-2025.md), in the year the demo runs.
 
-The 2021 story predates them; this part tells theirs, this year (`timezone.localdate()`), for
-the science and technology bureau (KJ, a city body):
+This part tells their story this year (`timezone.localdate()`), for the science and technology
+bureau (KJ, a city body), beside this year's joint task (demo.plans, demo.this_year):
 
 - the caps of a real field: for 外国人来华工作许可, at most 2 inspections of one firm a year by
   city bodies, 2 by county bodies, 4 in all (a database seeded before keeps its cap of 1 at city
   level, raised to 2 here);
-- the bureau's published plan of the year, under which its 专项 and 个案 tasks are filed;
+- the bureau's published plan of the year (demo.plans: drawn up last December), under which its
+  专项 and 个案 tasks are filed;
 - a 个案 from a complaint (投诉举报) naming one employer and two officers, started and approved
   by kj_admin before it starts;
 - a second 个案 of the same employer, on a referral (转办交办), which its team (kj_inspector's
@@ -30,8 +31,9 @@ from django.utils import timezone
 
 from backend.organisation.models import Department
 from demo.accounts import CITY_REGION, account
-from demo.draws import WITNESS_VALUES
+from demo.draws import witness_values
 from demo.fieldwork import team_author
+from demo.plans import current_task_code
 from fieldwork.models import ApprovalState, Inspection
 from fieldwork.services.approvals import approve_inspection, start_in_emergency
 from inspections.directory.models import (
@@ -90,16 +92,21 @@ def employers() -> list[Firm]:
 
 
 def capped_firm() -> Firm | None:
-    """The employer the two 个案 inspect this year: the second by code (the first is left for
-    whoever opens a 个案 of their own in the demo, such as the browser tests)."""
-    found = employers()
+    """The employer the two 个案 inspect this year: the second by code of those this year's joint
+    task did not draw (the first is left for whoever opens a 个案 of their own in the demo, such
+    as the browser tests)."""
+    drawn = set(
+        Inspection.objects.filter(task__code=current_task_code()).values_list("firm_id", flat=True)
+    )
+    found = [firm for firm in employers() if firm.pk not in drawn]
     return found[1] if len(found) > 1 else None
 
 
 def _officers(window: tuple[date, date]) -> list[str]:
     """Two of the bureau's officers whose certificates cover the window, by certificate number,
-    those with an inspector's login first (kj_inspector stands for whichever officer the 2021
-    teams draw seated: see demo.fieldwork), so that the team's login can start in an emergency."""
+    those with an inspector's login first (kj_inspector stands for whichever officer this
+    year's teams draw seated: see demo.fieldwork), so that the team's login can start in an
+    emergency."""
     certificates = [
         c
         for c in Certificate.objects.filter(officer__department__code="KJ").select_related(
@@ -297,5 +304,7 @@ def seed_rules_2025() -> dict[str, int]:
         created["公告的抽取"] += 1
     draw = campaign.draws.filter(purpose=DrawPurpose.FIRMS, status=DrawStatus.ANNOUNCED).first()
     if draw is not None:
-        perform_draw(actor=planner, draw=draw, witness_values=WITNESS_VALUES[DrawPurpose.FIRMS])
+        perform_draw(
+            actor=planner, draw=draw, witness_values=witness_values(DrawPurpose.FIRMS, today)
+        )
     return created

@@ -15,11 +15,12 @@ from playwright.sync_api import expect
 from servers import log_in
 
 from demo.accounts import DEMO_ACCOUNTS
+from demo.plans import ordinary_task_code
 from tests.browser.conftest import demo_server
 
 pytestmark = pytest.mark.browser
 
-ORDINARY_TASK = "T-2021-008"  # the demo's draft task (demo/plans.py)
+ORDINARY_TASK = ordinary_task_code()  # the demo's draft task (demo/plans.py)
 
 
 @pytest.fixture(scope="module")

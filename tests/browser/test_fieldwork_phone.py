@@ -16,10 +16,11 @@ from playwright.sync_api import expect
 from servers import MANAGE, accept_dialog, demo_server, log_in
 
 from demo.accounts import DEMO_ACCOUNTS
+from demo.plans import ordinary_task_code
 
 pytestmark = pytest.mark.browser
 
-TASK = "T-2021-008"
+TASK = ordinary_task_code()
 PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
 # A second inspector, for the other inspection of the task (created by PREPARE).
 PHONE_USER, PHONE_PASSWORD = "field_phone_b", "Xianchang-2021-Phone!"

@@ -2,8 +2,8 @@
 task and its draws; the results list without JavaScript.
 
 This module serves its own copy of the demo: before the server starts, a setup step carries the
-demo's joint task T-2021-007 through fieldwork with the services (unless the demo already did)
-and publishes its reviewed results, against the server's own database.
+demo's joint task of last year (T-<last year>-007) through fieldwork with the services (unless the
+demo already did) and publishes its reviewed results, against the server's own database.
 """
 
 import os
@@ -16,6 +16,8 @@ import pytest
 from playwright.sync_api import expect
 from servers import demo_server
 
+from demo.plans import joint_task_code
+
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -27,11 +29,12 @@ def seed_published_results() -> None:
     from disclosure_builders import carry_out
 
     from backend.accounts.models import User
+    from demo.plans import joint_task_code
     from disclosure.selectors import PUBLISHABLE, publication_problems
     from disclosure.services import publish_results
     from inspections.planning.models import SamplingTask, TaskStatus
 
-    task = SamplingTask.objects.get(code="T-2021-007")
+    task = SamplingTask.objects.get(code=joint_task_code())
     planner = User.objects.get(username="kj_planner")
     if task.status == TaskStatus.TEAMS_DRAWN:
         reviewer = User.objects.get(username="kj_admin")
@@ -46,7 +49,8 @@ def seed_published_results() -> None:
 
 
 def _prepare(env: dict) -> None:
-    """Publish T-2021-007's results in the server's database (this module's own function)."""
+    """Publish last year's joint task's results in the server's database (this module's own
+    function)."""
     here = Path(__file__).parent
     setup = (
         f"import django; django.setup(); import {Path(__file__).stem} as t; "
@@ -62,7 +66,8 @@ def _prepare(env: dict) -> None:
 
 @pytest.fixture(scope="module")
 def server_url():
-    """The demo with T-2021-007's results published, served by runserver on a free port."""
+    """The demo with last year's joint task's results published, served by runserver on a free
+    port."""
     with demo_server(_prepare) as url:
         yield url
 
@@ -73,7 +78,7 @@ def _fits_the_screen(page) -> bool:
 
 def test_searching_a_firm_on_a_phone_opens_its_inspection_history(phone):
     published = phone.request.get("/api/v1/public/results/?status=in_force").json()["results"]
-    assert published, "the setup step published T-2021-007's results"
+    assert published, "the setup step published last year's joint task's results"
     firm = next(
         (r for r in published if r["result_codes"][0].startswith("follow-up")), published[0]
     )
@@ -90,13 +95,13 @@ def test_searching_a_firm_on_a_phone_opens_its_inspection_history(phone):
     entry = history.get_by_test_id("history-entry").first
     expect(entry).to_contain_text(firm["code"])
     expect(entry).to_contain_text("市科学技术局")
-    expect(entry).to_contain_text("T-2021-007")
+    expect(entry).to_contain_text(joint_task_code())
     expect(entry.get_by_test_id("result-text")).to_have_text("；".join(firm["result"]))
     expect(entry.get_by_test_id("result-status")).to_have_text("有效")
     assert _fits_the_screen(phone)
 
     # From the history to the task, its draws and its other results.
-    entry.get_by_role("link", name="T-2021-007", exact=True).click()
+    entry.get_by_role("link", name=joint_task_code(), exact=True).click()
     expect(phone.get_by_test_id("task-draws")).to_contain_text(re.compile(r"D-\d{4}-\d{4}"))
     expect(phone.get_by_test_id("task-results").get_by_test_id("result").first).to_be_visible()
     assert _fits_the_screen(phone)

@@ -1,6 +1,6 @@
-"""The demo carries T-2021-007's six inspections from the notice to the close: records for every
-stage, a photo, one 责令改正 re-checked and completed, one 移送 to 公安 approved in legal review
-and still open, four clean; and a second `seed_demo` changes nothing.
+"""The demo carries last year's joint task's six inspections from the notice to the close:
+records for every stage, a photo, one 责令改正 re-checked and completed, one 移送 to 公安
+approved in legal review and still open, four clean; and a second `seed_demo` changes nothing.
 
 Seeding the demo takes a while, so one test walks the whole story."""
 
@@ -13,6 +13,7 @@ from django.utils import timezone
 from backend.accounts.models import User
 from backend.audit.models import AuditEvent
 from demo.fieldwork import PSB
+from demo.plans import current_task_code, joint_task_code
 from fieldwork.models import (
     EvidenceFile,
     FollowUp,
@@ -52,7 +53,8 @@ def test_the_demo_completes_the_joint_task_s_inspections_once(db, client):
         "【重大执法决定法制审核】已就绪，本次新建：审核目录事项 0，行政执法决定 0，法制审核意见 0"
         in second
     )
-    assert "【后续处置与办结】已就绪，本次新建：全过程记录 0" in second
+    assert "【后续处置】已就绪，本次新建：全过程记录 0" in second
+    assert "【整改复查与办结】已就绪，本次新建：全过程记录 0" in second
     assert counts == (
         Inspection.objects.count(),
         InspectionRecord.objects.count(),
@@ -62,9 +64,9 @@ def test_the_demo_completes_the_joint_task_s_inspections_once(db, client):
         AuditEvent.objects.count(),
     )
 
-    inspections = list(Inspection.objects.filter(task__code="T-2021-007").order_by("code"))
+    inspections = list(Inspection.objects.filter(task__code=joint_task_code()).order_by("code"))
     assert len(inspections) == 6
-    assert inspections[0].task.status == TaskStatus.RESULTS_REVIEWED
+    assert inspections[0].task.status == TaskStatus.PUBLISHED
     for inspection in inspections:
         assert inspection.reviewed_by.username == "kj_admin"
         kinds = set(inspection.records.values_list("kind", flat=True))
@@ -81,12 +83,13 @@ def test_the_demo_completes_the_joint_task_s_inspections_once(db, client):
         } <= kinds
         arrival = latest(inspection, RecordKind.ON_SITE)
         assert arrival.place and arrival.latitude is not None
-        assert timezone.localtime(arrival.occurred_at).year == 2021
+        assert timezone.localtime(arrival.occurred_at).year == timezone.localdate().year - 1
         findings = inspection.records.filter(kind=RecordKind.FINDINGS).count()
         assert findings == len(checkpoints_of(inspection))
 
-    follow_ups = {f.kind: f for f in FollowUp.objects.select_related("inspection")}
-    assert sorted(FollowUp.objects.values_list("kind", flat=True)) == [
+    last_year = FollowUp.objects.filter(inspection__task__code=joint_task_code())
+    follow_ups = {f.kind: f for f in last_year.select_related("inspection")}
+    assert sorted(last_year.values_list("kind", flat=True)) == [
         "none",
         "none",
         "none",
@@ -122,21 +125,14 @@ def test_the_demo_completes_the_joint_task_s_inspections_once(db, client):
     home = client.get(reverse("accounts:home-department")).content.decode()
     assert 'data-testid="overdue-follow-up"' in home and referred.firm_name in home
 
-    # Each demo inspector sits on the task and sees their inspections; the story's findings
-    # are on kj_inspector's first (the draw decides how many that is).
+    # Each demo inspector sits on this year's joint task (kj_inspector moved on to it) and
+    # sees their inspections there.
     for username in ("kj_inspector", "ga_inspector", "rs_inspector"):
         user = User.objects.get(username=username)
-        assert inspections_visible_to(user).filter(task__code="T-2021-007").exists(), username
+        assert inspections_visible_to(user).filter(task__code=current_task_code()).exists()
     kj_inspector = User.objects.get(username="kj_inspector")
-    # (This year's 2025-rules story seats kj_inspector on its 个案 inspections too.)
-    mine = set(
-        inspections_visible_to(kj_inspector)
-        .filter(task__code="T-2021-007")
-        .values_list("pk", flat=True)
-    )
-    assert referred.pk in mine
-    assert len(mine) == 1 or rectified.inspection_id in mine
     assert kj_inspector.display_name == kj_inspector.officer.name
-    client.force_login(kj_inspector)
+    # The referral's follow-up page, as the bureau's head sees it.
+    client.force_login(kj_admin)
     page = client.get(reverse("fieldwork:followups", args=[referred.pk]))
     assert page.status_code == 200 and PSB in page.content.decode()

@@ -5,9 +5,10 @@ from datetime import date
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from backend.audit.verification import verify_chain
-from demo.plans import seed_plans
+from demo.plans import joint_task_code, ordinary_task_code, seed_current_plan, seed_plans
 from inspections.planning.models import AnnualPlan, PlanStatus, SamplingTask, ScopeMode, TaskStatus
 from inspections.planning.selectors import scope_counts
 from inspections.planning.staffing import task_staffing
@@ -18,19 +19,21 @@ def demo(db):
     call_command("seed_demo", quiet_accounts=True)
 
 
-def test_the_2021_plan_is_published_approved_and_filed(demo):
-    plan = AnnualPlan.objects.get(department__code="KJ", year=2021)
+def test_last_years_plan_is_published_approved_and_filed(demo):
+    year = timezone.localdate().year - 1
+    plan = AnnualPlan.objects.get(department__code="KJ", year=year)
     assert plan.status == PlanStatus.PUBLISHED and plan.version == 1
     assert plan.submitted_by.username == "kj_planner"
     assert plan.approved_by.username == "kj_admin"
-    assert plan.filing.filed_on == date(2021, 3, 26)
-    assert plan.lines.count() == 2
+    assert plan.filing.filed_on == date(year, 3, 26)
+    assert plan.lines.count() == 1
+    assert timezone.localdate(plan.published_at).year == year
 
 
 def test_the_joint_task_has_had_its_draws(demo):
-    task = SamplingTask.objects.get(code="T-2021-007")
-    # The fieldwork part of the demo then carries out and reviews its inspections.
-    assert task.status == TaskStatus.RESULTS_REVIEWED and task.department.code == "KJ"
+    task = SamplingTask.objects.get(code=joint_task_code())
+    # The fieldwork part of the demo then carries out, reviews and publishes its inspections.
+    assert task.status == TaskStatus.PUBLISHED and task.department.code == "KJ"
     assert {p.department.code: (p.is_lead, p.status) for p in task.participations.all()} == {
         "KJ": (True, "confirmed"),
         "GA": (False, "confirmed"),
@@ -44,7 +47,7 @@ def test_the_joint_task_has_had_its_draws(demo):
     assert task.scope_mode == ScopeMode.TARGETED and task.tags == ["外籍员工用人单位"]
     assert task.region_code == "220100"
     assert task.witnesses == ["纪检监督员", "企业代表"]
-    assert task.window_start.year == task.window_end.year == 2021
+    assert task.window_start.year == task.window_end.year == timezone.localdate().year - 1
     # Six employers, as the source document says.
     assert sum(q.count for q in task.quotas.all()) == 6
     assert scope_counts(task).planned == 6
@@ -52,7 +55,8 @@ def test_the_joint_task_has_had_its_draws(demo):
 
 
 def test_there_is_an_ordinary_one_department_task(demo):
-    task = SamplingTask.objects.get(code="T-2021-008")
+    task = SamplingTask.objects.get(code=ordinary_task_code())
+    assert task.status == TaskStatus.DRAFT and task.plan.year == timezone.localdate().year
     assert [p.department.code for p in task.participations.all()] == ["KJ"]
     assert task.participations.get().seats == 2 and task.cross_assignment
     assert scope_counts(task).planned > 0
@@ -60,7 +64,11 @@ def test_there_is_an_ordinary_one_department_task(demo):
 
 def test_the_demo_plans_are_idempotent_and_audited(demo):
     assert set(seed_plans().values()) == {0}
-    # 2021's plan and its two tasks (the year the demo runs has its own: demo.rules_2025).
-    assert AnnualPlan.objects.filter(year=2021).count() == 1
-    assert SamplingTask.objects.filter(plan__year=2021).count() == 2
+    assert set(seed_current_plan().values()) == {0}
+    # Last year's plan and its joint task; this year's plan with its joint and ordinary tasks
+    # (and the 2025 rules' own: demo.rules_2025).
+    year = timezone.localdate().year
+    assert AnnualPlan.objects.filter(year=year - 1).count() == 1
+    assert SamplingTask.objects.filter(plan__year=year - 1).count() == 1
+    assert AnnualPlan.objects.filter(year=year, status=PlanStatus.PUBLISHED).count() == 1
     assert verify_chain().ok

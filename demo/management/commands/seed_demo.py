@@ -4,31 +4,40 @@ from django.db import transaction
 from backend.accounts.roles import Role
 from demo.accounts import DEMO_ACCOUNTS, enrol_demo_accounts, seed_accounts
 from demo.directory import seed_directory
-from demo.draws import seed_draws
-from demo.fieldwork import seed_fieldwork, seed_follow_ups
+from demo.draws import seed_current_draws, seed_draws
+from demo.fieldwork import seed_current_fieldwork, seed_fieldwork, seed_follow_ups, seed_rechecks
 from demo.legal_review import seed_legal_reviews
 from demo.officers import seed_personnel
-from demo.plans import seed_plans
-from demo.ratings import seed_ratings
+from demo.plans import seed_current_plan, seed_plans
+from demo.publication import seed_publication
+from demo.ratings import seed_complaints, seed_ratings
 from demo.rules_2025 import seed_rules_2025
 from demo.supervision import seed_supervision
 
-# Each part of the demo, layer by layer from the bottom (backend, personnel, the inspection
-# steps, fieldwork, legal review, supervision), each through its layer's services: (what it is,
-# the function that loads it). The follow-ups come back to fieldwork: the referral is made only
-# once its decision is approved in legal review; supervision reads what all the others made.
-# Every function creates what is missing and leaves what exists alone.
+# Each part of the demo, each through its layer's services: (what it is, the function that loads
+# it). Every date derives from the day the demo is seeded (demo.clock): the accounts and the
+# officers first, then last year's story in the order it happened (the items and firms in
+# January, the plan, the June draws and inspections, the legal review, the follow-ups, the
+# results published, the July re-check and ratings), then this year's (the plan published last
+# December, the joint task drawn and under way today, the 2025 rules' tasks, the supervisor's
+# complaint and opinion). Every function creates what is missing and leaves what exists alone.
 DEMO_PARTS = [
     ("部门与账号", seed_accounts),
     ("执法人员", seed_personnel),
     ("一单两库", seed_directory),
-    ("年度计划与抽查任务", seed_plans),
-    ("抽查任务的公开抽取", seed_draws),
-    ("检查实施与结果审核", seed_fieldwork),
+    ("上年度计划与抽查任务", seed_plans),
+    ("上年度抽查任务的公开抽取", seed_draws),
+    ("上年度检查实施与结果审核", seed_fieldwork),
     ("重大执法决定法制审核", seed_legal_reviews),
-    ("后续处置与办结", seed_follow_ups),
-    ("企业评价与投诉", seed_ratings),
+    ("后续处置", seed_follow_ups),
+    ("上年度检查结果公示", seed_publication),
+    ("整改复查与办结", seed_rechecks),
+    ("企业评价", seed_ratings),
+    ("本年度计划与抽查任务", seed_current_plan),
+    ("本年度抽查任务的公开抽取", seed_current_draws),
+    ("本年度检查实施（进行中）", seed_current_fieldwork),
     ("2025年涉企行政检查新规（本年度）", seed_rules_2025),
+    ("投诉", seed_complaints),
     ("行政执法监督", seed_supervision),
 ]
 
