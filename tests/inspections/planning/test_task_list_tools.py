@@ -50,3 +50,26 @@ def test_the_plan_list_filters_resets_counts_and_exports_what_it_shows(
     # Another department's administrator exports none of KJ's plans.
     log_in(client, ga_department_admin)
     assert workbook_rows(client.get("/plans/export.xlsx"))[1:] == []
+
+
+def test_an_export_over_the_limit_is_refused_back_to_the_list_not_cut_short(
+    client, planner, open_draft_task, monkeypatch
+):
+    from backend import listing
+    from backend.audit.models import AuditEvent
+
+    open_draft_task(name="外国人来华工作许可抽查")
+    open_draft_task(name="出入境证件核查抽查")
+    log_in(client, planner)
+    monkeypatch.setattr(listing, "EXPORT_LIMIT", 1)
+    before = AuditEvent.objects.filter(action="list.export").count()
+    response = client.get("/tasks/export.xlsx", {"q": "抽查"})
+    assert response.status_code == 302
+    assert response["Location"] == "/tasks/?q=%E6%8A%BD%E6%9F%A5"
+    assert AuditEvent.objects.filter(action="list.export").count() == before
+    page = client.get(response["Location"]).content.decode()
+    assert "共 2 条，超过单次导出上限 1 条，请缩小查询范围后再导出" in page
+    # Narrowed to one task, within the limit: exported, audited once.
+    rows = workbook_rows(client.get("/tasks/export.xlsx", {"q": "出入境"}))
+    assert len(rows) == 2
+    assert AuditEvent.objects.filter(action="list.export").count() == before + 1
