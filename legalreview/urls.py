@@ -8,6 +8,7 @@ app_name = "legalreview"
 
 urlpatterns = [
     path("", views.queue, name="queue"),
+    path("export.xlsx", views.queue_export, name="queue-export"),
     path("reviews/<int:pk>/", views.review, name="review"),
     path("reviews/<int:pk>/opinion/", views.review_opinion, name="review-opinion"),
     path("reviews/<int:pk>/extend/", views.review_extend, name="review-extend"),

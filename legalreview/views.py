@@ -4,6 +4,7 @@ Thin: parse, call one service, render. A refusal is shown on the page it came fr
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_POST
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
+from backend.listing import day, xlsx_export
 from fieldwork.selectors import get_inspection_for_user, inspections_visible_to
 from legalreview import services
 from legalreview.access import (
@@ -60,17 +62,86 @@ def _errors(exc: ValidationError) -> str:
 # --- the reviewer -------------------------------------------------------------------------------
 
 
+QUEUE_STATES = [("overdue", "已超期"), ("due", "未超期")]
+
+
+def _matches(q: str, *texts) -> bool:
+    return not q or any(q in (text or "") for text in texts)
+
+
+def _queue(request):
+    """The reviewer's queue as its filter chooses it (the page and its export)."""
+    rows = review_queue(request.user)
+    q = request.GET.get("q", "").strip()[:100]
+    state = request.GET.get("state", "")
+    chosen = [
+        row
+        for row in rows
+        if _matches(
+            q,
+            row.review.decision.number,
+            row.review.decision.title,
+            row.review.decision.inspection.firm_name,
+        )
+        and (state != "overdue" or row.overdue)
+        and (state != "due" or not row.overdue)
+    ]
+    return rows, chosen, {"q": q, "state": state}
+
+
 @role_required(Role.LEGAL_REVIEWER)
 def queue(request):
-    rows = review_queue(request.user)
+    everything, rows, filters = _queue(request)
     return render(
         request,
         "legalreview/queue.html",
         {
+            "all_rows": everything,
             "rows": rows,
-            "overdue": [row for row in rows if row.overdue],
+            "overdue": [row for row in everything if row.overdue],
+            "states": QUEUE_STATES,
+            **filters,
             "recent": recent_opinions(request.user, limit=10),
         },
+    )
+
+
+QUEUE_EXPORT_HEADERS = [
+    "决定编号",
+    "决定名称",
+    "决定类型",
+    "轮次",
+    "当事人",
+    "送审日期",
+    "送审人",
+    "审核期限",
+    "是否超期",
+    "是否延长",
+]
+
+
+@role_required(Role.LEGAL_REVIEWER)
+def queue_export(request):
+    _everything, rows, _filters = _queue(request)
+    return xlsx_export(
+        request,
+        name="legal-review-queue",
+        title="待审核的执法决定",
+        headers=QUEUE_EXPORT_HEADERS,
+        rows=rows,
+        row=lambda row: [
+            row.review.decision.number,
+            row.review.decision.title,
+            row.review.decision.get_decision_type_display(),
+            row.review.round,
+            row.review.decision.inspection.firm_name,
+            day(row.review.submitted_on),
+            str(row.review.submitted_by or ""),
+            day(row.deadline.due),
+            "已超期" if row.overdue else "",
+            "已延长" if row.review.is_extended else "",
+        ],
+        list_url="/legal/",
     )
 
 
@@ -336,8 +407,30 @@ def department(request):
         if found is not None:
             return redirect("legalreview:decision-new", inspection_pk=found.pk)
         messages.error(request, f"未找到本部门可见的检查：{code}")
+    view = department_view(request.user)
+    q = request.GET.get("q", "").strip()[:100]
+    if q:
+        view.in_review = [
+            row
+            for row in view.in_review
+            if _matches(
+                q,
+                row.review.decision.number,
+                row.review.decision.title,
+                row.review.decision.inspection.firm_name,
+            )
+        ]
+        for name in ("to_issue", "returned", "drafts", "issued"):
+            decisions = getattr(view, name)
+            setattr(view, name, [d for d in decisions if _matches(q, d.number, d.title)])
+    total = sum(
+        len(rows)
+        for rows in (view.in_review, view.to_issue, view.returned, view.drafts, view.issued)
+    )
     return render(
-        request, "legalreview/department.html", {"view": department_view(request.user), "q": code}
+        request,
+        "legalreview/department.html",
+        {"view": view, "code": code, "q": q, "total": total},
     )
 
 
@@ -361,11 +454,21 @@ def catalogue(request):
                 messages.success(request, f"已加入审核目录清单：{entry.name}")
                 return redirect("legalreview:catalogue")
         status = 400
+    entries = catalogue_of(request.user)
+    q = request.GET.get("q", "").strip()[:100]
+    active = request.GET.get("active", "")
+    if q:
+        entries = entries.filter(Q(name__icontains=q) | Q(basis__icontains=q))
+    if active in ("yes", "no"):
+        entries = entries.filter(active=active == "yes")
     return render(
         request,
         "legalreview/catalogue.html",
         {
-            "entries": catalogue_of(request.user),
+            "entries": entries,
+            "total": entries.count(),
+            "q": q,
+            "active": active,
             "form": form,
             "can_edit": can_edit,
             "circumstances": [label for _, label in CIRCUMSTANCES],
