@@ -27,6 +27,7 @@ urlpatterns: list = [
     ),
     path("inspections/<int:pk>/review/", review.review, name="review"),
     path("review/", review.review_list, name="review-list"),
+    path("review/export.xlsx", review.review_list_export, name="review-list-export"),
     path("approvals/", approvals.approval_list, name="approval-list"),
     path("inspections/<int:pk>/approve/", approvals.approve, name="approve"),
     path(
