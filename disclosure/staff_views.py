@@ -4,12 +4,14 @@ correcting and withdrawing, and the department's time limits."""
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
+from backend.listing import day, xlsx_export
 from disclosure import selectors, services
 from disclosure.access import PUBLISHERS
 from disclosure.deadlines import working_days_for
@@ -19,14 +21,42 @@ from disclosure.selectors import snapshot
 RECENT = 50
 
 
+DUE_STATES = [("overdue", "已逾期"), ("due", "待公开")]
+
+
+def _due(request):
+    """The results the department must still publish, as the list's filter chooses them (the
+    page and its export)."""
+    results = selectors.due_results(request.user.department)
+    q = request.GET.get("q", "").strip()[:100]
+    state = request.GET.get("state", "")
+    if q:
+        results = [
+            d
+            for d in results
+            if any(
+                q in text
+                for text in (d.inspection.code, d.inspection.firm_name, d.inspection.firm_uscc)
+            )
+        ]
+    if state == "overdue":
+        results = [d for d in results if d.overdue]
+    elif state == "due":
+        results = [d for d in results if not d.overdue]
+    return results, {"q": q, "state": state}
+
+
 @role_required(*PUBLISHERS)
 def due(request, form=None):
     department = request.user.department
-    results = selectors.due_results(department)
+    results, filters = _due(request)
     return render(
         request,
         "publishing/due.html",
         {
+            "total": len(results),
+            "states": DUE_STATES,
+            **filters,
             "overdue": [d for d in results if d.overdue],
             "due": [d for d in results if not d.overdue],
             "form": form or PublishForm(queryset=selectors.unpublished(department)),
@@ -34,6 +64,41 @@ def due(request, form=None):
             "days": working_days_for(department),
             "today": timezone.localdate(),
         },
+    )
+
+
+DUE_EXPORT_HEADERS = [
+    "检查编号",
+    "检查对象",
+    "统一社会信用代码",
+    "抽查任务",
+    "审核日期",
+    "公示期限",
+    "是否逾期",
+    "暂不能公示的原因",
+]
+
+
+@role_required(*PUBLISHERS)
+def due_export(request):
+    results, _filters = _due(request)
+    return xlsx_export(
+        request,
+        name="publication-due",
+        title="待公示的检查结果",
+        headers=DUE_EXPORT_HEADERS,
+        rows=results,
+        row=lambda d: [
+            d.inspection.code,
+            d.inspection.firm_name,
+            d.inspection.firm_uscc,
+            d.inspection.task.code,
+            day(timezone.localdate(d.inspection.reviewed_at)) if d.inspection.reviewed_at else "",
+            day(d.due),
+            "已逾期" if d.overdue else "",
+            "；".join(d.blockers),
+        ],
+        list_url=reverse("publishing:due"),
     )
 
 
