@@ -5,10 +5,12 @@ from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 
 from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
+from backend.listing import xlsx_export
 from inspections.planning.caps import caps_visible_to, get_cap_for_user, search_caps
 from inspections.planning.models import CapLevel
 from inspections.planning.services.caps import set_frequency_cap, update_frequency_cap
@@ -36,14 +38,63 @@ class CapForm(forms.Form):
     note = forms.CharField(label="依据或说明", required=False, max_length=200)
 
 
+def _cap_list(request):
+    """The department's caps as the list's filter chooses them (the page and its export)."""
+    q = request.GET.get("q", "").strip()[:100]
+    level = request.GET.get("level", "")
+    caps = search_caps(caps_visible_to(request.user), q)
+    if level in CapLevel.values:
+        caps = caps.filter(level=level)
+    caps = caps.order_by("enforcement_field__code", "level", "pk")
+    return caps, {"q": q, "level": level}
+
+
 @role_required(Role.DEPARTMENT_ADMIN)
 def cap_list(request):
-    q = request.GET.get("q", "")
-    caps = search_caps(caps_visible_to(request.user), q)
+    caps, filters = _cap_list(request)
     return render(
         request,
         "inspections/cap_list.html",
-        {"caps": caps, "q": q, "department": request.user.department},
+        {
+            "caps": caps,
+            "total": caps.count(),
+            "levels": CapLevel.choices,
+            **filters,
+            "department": request.user.department,
+        },
+    )
+
+
+CAP_EXPORT_HEADERS = [
+    "执法领域",
+    "执法领域代码",
+    "层级",
+    "每户每年上限（次）",
+    "计入的检查类型",
+    "上级部署的专项",
+    "依据或说明",
+]
+
+
+@role_required(Role.DEPARTMENT_ADMIN)
+def cap_list_export(request):
+    caps, _filters = _cap_list(request)
+    return xlsx_export(
+        request,
+        name="frequency-caps",
+        title="检查频次上限",
+        headers=CAP_EXPORT_HEADERS,
+        rows=caps,
+        row=lambda cap: [
+            cap.enforcement_field.name if cap.enforcement_field_id else "所有执法领域",
+            cap.enforcement_field.code if cap.enforcement_field_id else "",
+            cap.get_level_display(),
+            cap.limit,
+            cap.kinds_label,
+            "不计入" if cap.exempt_higher_campaigns else "计入",
+            cap.note,
+        ],
+        list_url=reverse("plans:caps"),
     )
 
 

@@ -11,6 +11,7 @@ urlpatterns = [
     path("generate/", views.plan_generate, name="generate"),
     path("settings/", views.planning_settings, name="settings"),
     path("caps/", cap_views.cap_list, name="caps"),
+    path("caps/export.xlsx", cap_views.cap_list_export, name="caps-export"),
     path("caps/new/", cap_views.cap_edit, name="cap-new"),
     path("caps/<int:pk>/edit/", cap_views.cap_edit, name="cap-edit"),
     path("<int:pk>/", views.plan_detail, name="detail"),

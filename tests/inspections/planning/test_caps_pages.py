@@ -108,3 +108,34 @@ def test_the_portal_publishes_the_caps_beside_the_item_list(
     assert "检查频次上限" in text
     assert "市科学技术局" in text and "区县级" in text and "2 次" in text
     assert "吉林省涉企检查频次规定" in text
+
+
+def test_the_cap_list_filters_counts_and_exports_what_it_shows(
+    admin_client, department_admin, ga_department_admin, foreign_work, exit_entry
+):
+    from list_tools import check_list, total_of, workbook_rows
+
+    for field, level, limit in ((foreign_work, "city", 2), (exit_entry, "combined", 4)):
+        set_frequency_cap(
+            actor=None,
+            department=department_admin.department,
+            enforcement_field=field,
+            level=level,
+            limit=limit,
+        )
+    rows = check_list(
+        admin_client,
+        "/plans/caps/",
+        params={"level": "combined"},
+        shown=["出入境管理"],
+        hidden=["外国人来华工作许可"],
+        total=1,
+    )
+    assert rows[0][:4] == ("执法领域", "执法领域代码", "层级", "每户每年上限（次）")
+    assert [(r[0], r[2], r[3]) for r in rows[1:]] == [("出入境管理", "各层级合计", 4)]
+    assert total_of(admin_client.get("/plans/caps/", {"q": "外国人"}).content.decode()) == 1
+    assert len(workbook_rows(admin_client.get("/plans/caps/export.xlsx"))) == 3
+    # Another department's administrator sees and exports none of KJ's caps.
+    log_in(admin_client, ga_department_admin)
+    assert total_of(admin_client.get("/plans/caps/").content.decode()) == 0
+    assert workbook_rows(admin_client.get("/plans/caps/export.xlsx"))[1:] == []
