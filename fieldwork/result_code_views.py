@@ -38,10 +38,21 @@ def _table(request, add_form=None):
             rows.append((code, may_manage_result_code(request.user, code), 0))
             for child in children.get(code.pk, []):
                 rows.append((child, may_manage_result_code(request.user, child), 1))
+    q = request.GET.get("q", "").strip()[:100]
+    active = request.GET.get("active", "")
+    if q:
+        rows = [row for row in rows if q in row[0].name or q.lower() in row[0].code.lower()]
+    if active in ("yes", "no"):
+        rows = [row for row in rows if row[0].active == (active == "yes")]
     return render(
         request,
         "fieldwork/followups/result_codes.html",
-        {"rows": rows, "add_form": add_form or _add_form(request.user)},
+        {
+            "rows": rows,
+            "q": q,
+            "active": active,
+            "add_form": add_form or _add_form(request.user),
+        },
     )
 
 

@@ -222,3 +222,32 @@ def test_the_admin_reads_fieldwork_tables_but_never_writes_them(system_admin, mo
 def test_the_admin_lists_records(login, system_admin):
     response = login(system_admin).get(reverse("admin:fieldwork_inspectionrecord_changelist"))
     assert response.status_code == 200
+
+
+def test_the_code_table_filters_by_text_and_status_and_counts(
+    login, department_admin, ga_department_admin
+):
+    from list_tools import check_list, total_of
+
+    added = add_result_code(actor=department_admin, parent=code("follow-up"), name=OTHER_RULES)
+    retire_result_code(actor=department_admin, result_code=added)
+    client = login(department_admin)
+    check_list(
+        client,
+        "/field/result-codes/",
+        params={"q": "外国人", "active": "no"},
+        shown=[f'data-testid="result-code-{added.code}"'],
+        hidden=['data-testid="result-code-no-problem"'],
+        total=1,
+    )
+    assert (
+        total_of(
+            client.get("/field/result-codes/", {"q": "外国人", "active": "yes"}).content.decode()
+        )
+        == 0
+    )
+    shared = ResultCode.objects.filter(department__isnull=True).count()
+    assert total_of(client.get("/field/result-codes/").content.decode()) == shared + 1
+    # Another department's administrator does not see KJ's own code.
+    client = login(ga_department_admin)
+    assert total_of(client.get("/field/result-codes/", {"q": "外国人"}).content.decode()) == 0
