@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -18,11 +19,25 @@ CHECKPOINT_ROLES = (Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 @role_required(*CHECKPOINT_ROLES)
 def checkpoint_list(request):
     checkpoints = Checkpoint.objects.select_related("made_by").order_by("-sequence")
+    q = request.GET.get("q", "").strip().lstrip("#")[:64]
+    trigger = request.GET.get("trigger", "")
+    if q.isdigit():
+        checkpoints = checkpoints.filter(Q(sequence=int(q)) | Q(sha256__startswith=q.lower()))
+    elif q:
+        checkpoints = checkpoints.filter(sha256__startswith=q.lower())
+    if trigger in Trigger.values:
+        checkpoints = checkpoints.filter(trigger=trigger)
     page = Paginator(checkpoints, 30).get_page(request.GET.get("page"))
     return render(
         request,
         "checkpoints/list.html",
-        {"page": page, "key": public_key_document(signer().public_key())},
+        {
+            "page": page,
+            "q": request.GET.get("q", "").strip()[:64],
+            "trigger": trigger,
+            "triggers": Trigger.choices,
+            "key": public_key_document(signer().public_key()),
+        },
     )
 
 

@@ -272,3 +272,27 @@ def test_postgresql_refuses_to_change_or_delete_a_checkpoint(history):
     ):
         with pytest.raises(DatabaseError), transaction.atomic():
             attempt()
+
+
+def test_the_checkpoint_list_filters_by_trigger_and_number_and_counts(
+    login, security_admin, history
+):
+    from list_tools import check_list, total_of
+
+    make_checkpoint(actor=None, trigger=Trigger.SCHEDULED)
+    record_event(action="test.event.more", actor=security_admin, detail={})
+    make_checkpoint(actor=security_admin, trigger=Trigger.ON_DEMAND)
+    client = login(security_admin)
+    check_list(
+        client,
+        "/checkpoints/",
+        params={"trigger": "on_demand"},
+        shown=["<td>检查点 #2</td>"],
+        hidden=["<td>检查点 #1</td>"],
+        total=1,
+    )
+    first = Checkpoint.objects.get(sequence=1)
+    body = client.get("/checkpoints/", {"q": first.sha256[:12]}).content.decode()
+    assert total_of(body) == 1 and "<td>检查点 #1</td>" in body
+    assert total_of(client.get("/checkpoints/", {"q": "#2"}).content.decode()) == 1
+    assert total_of(client.get("/checkpoints/").content.decode()) == 2
