@@ -2,6 +2,7 @@
 failures, searched and filtered."""
 
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, render
 
@@ -64,12 +65,30 @@ def own_jobs(user):
 
 @login_required
 def my_exports(request):
-    jobs = list(own_jobs(request.user)[:SHOWN])
+    kinds = [kind for kind in work_kinds() if kind.audit_action]
+    q = request.GET.get("q", "").strip()[:100]
+    kind = request.GET.get("kind", "")
+    status = request.GET.get("status", "")
+    chosen = own_jobs(request.user)
+    if kind in {k.key for k in kinds}:
+        chosen = chosen.filter(kind=kind)
+    if status in WorkStatus.values:
+        chosen = chosen.filter(status=status)
+    if q:
+        chosen = chosen.filter(Q(filename__icontains=q) | Q(message__icontains=q))
+    jobs = list(chosen[:SHOWN])
     return render(
         request,
         "jobs/mine.html",
         {
             "jobs": [(job, work_kind(job.kind).label) for job in jobs],
+            "total": chosen.count(),
+            "shown": SHOWN,
+            "kinds": kinds,
+            "statuses": WorkStatus.choices,
+            "q": q,
+            "kind": kind,
+            "status": status,
             "refresh": any(not job.finished for job in jobs),
         },
     )
