@@ -73,3 +73,11 @@ def test_an_export_over_the_limit_is_refused_back_to_the_list_not_cut_short(
     rows = workbook_rows(client.get("/tasks/export.xlsx", {"q": "出入境"}))
     assert len(rows) == 2
     assert AuditEvent.objects.filter(action="list.export").count() == before + 1
+
+
+def test_an_export_without_its_list_address_returns_to_the_list_its_address_names(rf):
+    from backend.listing import list_url_of
+
+    assert list_url_of(rf.get("/tasks/export.xlsx")) == "/tasks/"
+    assert list_url_of(rf.get("/supervision/opinions.xlsx")) == "/supervision/opinions/"
+    assert list_url_of(rf.get("/ratings/complaints/export.xlsx")) == "/ratings/complaints/"
