@@ -7,6 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from backend.accounts.decorators import role_required
@@ -141,7 +142,7 @@ def queue_export(request):
             "已超期" if row.overdue else "",
             "已延长" if row.review.is_extended else "",
         ],
-        list_url="/legal/",
+        list_url=reverse("legalreview:queue"),
     )
 
 
