@@ -76,7 +76,7 @@ today = timezone.localdate()
 codes = list(InspectionCode.objects.select_related("inspection").order_by("pk"))
 rated = set(Rating.objects.values_list("inspection_id", flat=True))
 links = list(RatingLink.objects.order_by("pk"))
-link = next((l for l in links if l.inspection_id not in rated), links[0])
+link = next(l for l in links if l.inspection_id not in rated and l.is_valid_on(today))
 print(json.dumps({
     "task": SamplingTask.objects.filter(department__code="KJ").order_by("pk").first().pk,
     "inspection": inspection.pk,

@@ -20,10 +20,10 @@ def _log_in(page, username: str) -> None:
 
 def test_a_plan_is_generated_edited_submitted_and_approved(page):
     _log_in(page, "kj_planner")
-    # The planner's home shows the department's tasks: the demo's one-department draft, and the
-    # joint task whose inspections the demo has carried out and reviewed.
+    # The planner's home shows the department's tasks: this year's one-department draft, and
+    # last year's joint task, its inspections carried out, reviewed and published.
     expect(page.get_by_test_id("dashboard")).to_contain_text("草稿 1")
-    expect(page.get_by_test_id("dashboard")).to_contain_text("检查结果已审核 1")
+    expect(page.get_by_test_id("dashboard")).to_contain_text("检查结果已公示 1")
     # Its referral to 公安 is still open, past the date 公安 was to report back.
     expect(page.get_by_test_id("follow-ups-due")).to_contain_text("已逾期")
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="年度计划").click()
