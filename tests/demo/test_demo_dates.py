@@ -23,7 +23,12 @@ from disclosure.statistics import compute
 from fieldwork.models import RECORDING, Inspection
 from fieldwork.selectors import inspections_visible_to
 from inspections.draws.models import Draw, DrawStatus
-from inspections.draws.services.draws import announce_firms_draw
+from inspections.draws.services.draws import (
+    announce_firms_draw,
+    announce_teams_draw,
+    perform_draw,
+)
+from inspections.draws.teams import effective_teams
 from inspections.planning import rules
 from inspections.planning.models import AnnualPlan, PlanStatus, SamplingTask, TaskStatus
 from inspections.planning.services import confirm_participation, open_task
@@ -67,7 +72,7 @@ def test_the_demo_inspector_has_an_inspection_in_progress_today():
     assert task.draws.filter(status=DrawStatus.PERFORMED).count() == 2
 
 
-def test_every_department_of_a_demo_task_has_its_accounts_and_a_joint_draw_needs_no_other():
+def test_every_department_of_a_demo_task_has_its_accounts_and_a_joint_task_reaches_its_teams():
     accounts = {(a.department, a.role) for a in DEMO_ACCOUNTS}
     codes = {
         code
@@ -79,7 +84,7 @@ def test_every_department_of_a_demo_task_has_its_accounts_and_a_joint_draw_needs
         for role in (Role.PLANNER, Role.INSPECTOR, Role.LEGAL_REVIEWER, Role.DEPARTMENT_ADMIN):
             assert (code, role) in accounts, (code, role)
     # A new joint task on this year's joint line: confirmed by GA's and RS's own accounts, its
-    # firms draw announced by KJ's planner.
+    # firms and teams drawn by KJ's planner: no account outside the demo's is needed.
     task = SamplingTask.objects.get(code=current_task_code())
     window = (task.window_start, task.window_end)
     joint = open_task(
@@ -101,8 +106,19 @@ def test_every_department_of_a_demo_task_has_its_accounts_and_a_joint_draw_needs
     for username in ("ga_planner", "rs_admin"):
         user = _user(username)
         confirm_participation(actor=user, task=joint, department=user.department)
-    draw = announce_firms_draw(actor=_user("kj_planner"), task=joint)
+    planner = _user("kj_planner")
+    draw = announce_firms_draw(actor=planner, task=joint)
     assert draw.status == DrawStatus.ANNOUNCED
+    # On to the teams, by the same planner: the firms drawn, then one officer of each bureau.
+    perform_draw(actor=planner, draw=draw, witness_values=[])
+    joint.refresh_from_db()
+    assert joint.status == TaskStatus.FIRMS_DRAWN
+    teams = announce_teams_draw(actor=planner, task=joint)
+    perform_draw(actor=planner, draw=teams, witness_values=[])
+    joint.refresh_from_db()
+    assert joint.status == TaskStatus.TEAMS_DRAWN
+    seated = {seat.department_code for team in effective_teams(joint).values() for seat in team}
+    assert seated == {"KJ", "GA", "RS"}
 
 
 def test_draw_numbers_use_the_year_of_their_draw_date():
