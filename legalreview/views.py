@@ -14,6 +14,7 @@ from backend.accounts.decorators import role_required
 from backend.accounts.roles import Role
 from backend.forms import apply_service_errors
 from backend.listing import day, xlsx_export
+from fieldwork.models import EvidenceFile
 from fieldwork.selectors import get_inspection_for_user, inspections_visible_to
 from legalreview import services
 from legalreview.access import (
@@ -156,12 +157,20 @@ def _evidence_rows(inspection, package: dict) -> list[dict]:
             sequence__in=[item["sequence"] for item in items]
         ).select_related("corrects")
     }
+    # The files of the evidence records, so that the reviewer opens each from the package.
+    files = {
+        f.record_id: f
+        for f in EvidenceFile.objects.filter(record__in=list(found.values())).only(
+            "pk", "record_id", "original_name", "kind", "size"
+        )
+    }
     rows = []
     for item in items:
         record = found.get(item["sequence"])
         intact = record is not None and record.content_hash == item["content_hash"]
         text = describe_record(record) if intact else f"第{item['sequence']}条 {item['kind_label']}"
-        rows.append({"item": item, "text": text, "intact": intact})
+        file = files.get(record.pk) if intact else None
+        rows.append({"item": item, "text": text, "intact": intact, "file": file})
     return rows
 
 

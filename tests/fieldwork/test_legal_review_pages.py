@@ -13,7 +13,14 @@ from legal_review_builders import approve
 from backend.accounts.roles import HOME_URL_NAME, Role
 from backend.audit.models import AuditEvent
 from fieldwork.models import RecordKind
-from legalreview.models import CatalogueEntry, Decision, DecisionState, ReviewOutcome, ReviewPoint
+from legalreview.models import (
+    CatalogueEntry,
+    Decision,
+    DecisionState,
+    DecisionType,
+    ReviewOutcome,
+    ReviewPoint,
+)
 from personnel.models import ConflictRelation, ConflictSource
 from personnel.services import declare_conflict
 from tests.conftest import log_in
@@ -275,3 +282,48 @@ def test_a_decision_below_the_threshold_shows_that_no_review_is_needed(
     client.force_login(team[0])
     page = client.get(reverse("legalreview:decision", args=[decision.pk])).content.decode()
     assert 'data-testid="review-not-required"' in page
+
+
+def test_the_package_links_each_cited_evidence_file_for_the_reviewer(
+    request, client, inspection, team, legal_reviewer, settings, tmp_path
+):
+    """证据 in the package: the file of a cited evidence record opens from the review page."""
+    import uuid
+
+    import evidence_samples as samples
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from fieldwork.services.evidence import upload_evidence
+    from legalreview.services import submit_decision
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    photo = samples.png(4, 3)
+    uploaded = upload_evidence(
+        actor=team[0],
+        inspection=inspection,
+        kind="photo",
+        file=SimpleUploadedFile("现场照片.png", photo, content_type="application/octet-stream"),
+        original_name="现场照片.png",
+        idempotency_key=uuid.uuid4(),
+    )
+    request.getfixturevalue("found")
+    findings = list(inspection.records.filter(kind=RecordKind.FINDINGS))
+    request.getfixturevalue("catalogue")  # a referral needs legal review
+    decision = request.getfixturevalue("draft")(
+        evidence=[*findings, uploaded.record],
+        decision_type=DecisionType.REFERRAL,
+        title="关于移送涉嫌非法聘用外国人案件线索的决定",
+        recipient="市公安局出入境管理支队",
+        amount=None,
+        discretion="",
+        legal_basis="《中华人民共和国出境入境管理法》第四十三条、第八十条",
+    )
+    review = submit_decision(actor=team[0], decision=decision).reviews.get()
+    client.force_login(legal_reviewer)
+    page = client.get(reverse("legalreview:review", args=[review.pk])).content.decode()
+    link = reverse("fieldwork:evidence-download", args=[uploaded.evidence.pk])
+    assert f'href="{link}" data-testid="package-evidence-file"' in page
+    assert "打开证据文件 现场照片.png" in page
+    response = client.get(link)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == photo
