@@ -6,6 +6,7 @@ app_name = "personnel"
 
 urlpatterns = [
     path("", officers.officer_list, name="officers"),
+    path("export.xlsx", officers.officer_export, name="officer-export"),
     # 执法主体与受委托组织 (部门管理员: own department; 系统管理员: all).
     path("bodies/", bodies.body_list, name="bodies"),
     path("bodies/<int:pk>/register/", bodies.body_register, name="body-register"),

@@ -27,6 +27,7 @@ DIRECTORY = {Role.PLANNER, Role.LEGAL_REVIEWER, Role.DEPARTMENT_ADMIN}
 # page (without arguments) -> the roles that may open it
 PAGES = {
     "personnel:officers": DIRECTORY,
+    "personnel:officer-export": DIRECTORY,
     "personnel:certificates": DIRECTORY,
     "personnel:reports": DIRECTORY,
     "personnel:experts": DIRECTORY,
