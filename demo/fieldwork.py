@@ -555,22 +555,8 @@ def seed_current_fieldwork() -> dict[str, int]:
     mine = next((i for i in inspections if i.members.filter(officer__user=login).exists()), None)
     # Another team has finished: its clean result reviewed, waiting to be published (待公示).
     done = next((i for i in inspections if i != mine), None)
-    if done is not None and done.state in (S.PLANNED, S.NOTIFIED, *RECORDING):
-        day = in_progress_day()
-        with clock.on(day, 12):
-            _record_on_site(
-                done, team_author(done, task.department.code, created), CLEAN, ["no-problem"], day
-            )
-        done.refresh_from_db()
-    if done is not None and done.state == S.SUBMITTED:
-        with clock.on(in_progress_day(), 16):
-            records.review_result(
-                actor=head,
-                inspection=done,
-                agree=True,
-                opinion="检查程序合法，事实清楚，同意检查结果",
-                idempotency_key=_key(done, "review"),
-            )
+    if done is not None:
+        _record_and_review(done, task, head, created, review_hour=16)
     # A third team went first: its clean result reviewed, published and the inspection closed,
     # so that its firm holds a rating link that is still open (企业评价, 30 days from closing).
     first = next((i for i in inspections if i not in (mine, done)), None)
@@ -586,10 +572,14 @@ def seed_current_fieldwork() -> dict[str, int]:
     return created
 
 
-def _close_this_year(
-    inspection: Inspection, task: SamplingTask, head: User, created: dict[str, int]
+def _record_and_review(
+    inspection: Inspection,
+    task: SamplingTask,
+    head: User,
+    created: dict[str, int],
+    review_hour: int,
 ) -> None:
-    """`inspection` recorded clean, reviewed, published and closed on `in_progress_day()`."""
+    """`inspection` recorded clean on `in_progress_day()` and its result reviewed."""
     day = in_progress_day()
     if inspection.state in (S.PLANNED, S.NOTIFIED, *RECORDING):
         author = team_author(inspection, task.department.code, created)
@@ -597,7 +587,7 @@ def _close_this_year(
             _record_on_site(inspection, author, CLEAN, ["no-problem"], day)
         inspection.refresh_from_db()
     if inspection.state == S.SUBMITTED:
-        with clock.on(day, 14):
+        with clock.on(day, review_hour):
             records.review_result(
                 actor=head,
                 inspection=inspection,
@@ -606,8 +596,16 @@ def _close_this_year(
                 idempotency_key=_key(inspection, "review"),
             )
         inspection.refresh_from_db()
+
+
+def _close_this_year(
+    inspection: Inspection, task: SamplingTask, head: User, created: dict[str, int]
+) -> None:
+    """`inspection` recorded clean, reviewed, published and closed on `in_progress_day()`."""
+    _record_and_review(inspection, task, head, created, review_hour=14)
     if inspection.state != S.REVIEWED:
         return
+    day = in_progress_day()
     with clock.on(day, 15):
         if not PublishedResult.objects.filter(inspection=inspection).exists():
             publish_results(actor=head, inspections=[inspection])
