@@ -24,20 +24,26 @@ pytestmark = pytest.mark.browser
 
 PASSWORDS = {a.username: a.password for a in DEMO_ACCOUNTS}
 TASK_NAME = "外国人来华工作许可个案检查（12345热线投诉）"
-# The employer the complaint names: the third of the city's employers (the demo's two 个案
-# inspect the second, which is at its cap; other modules name the first). The officers: the one
-# kj_inspector stands for (the 2021 teams draw decides which; moved to another of the bureau's
-# officers if that certificate does not cover the window) and another whose certificate does.
+# The employer the complaint names: the first of the city's employers after the first (other
+# modules name that one) that this year's joint task did not draw and that is not the one the
+# demo's two 个案 inspect (at its cap). Which firms those are depends on the year's draw, so the
+# employer is looked up, not counted. The officers: the one kj_inspector stands for (the 2021
+# teams draw decides which; moved to another of the bureau's officers if that certificate does
+# not cover the window) and another whose certificate does.
 PREPARE = """
 from datetime import date, timedelta
 from django.utils import timezone
 from backend.accounts.models import User
+from demo.plans import current_task_code
 from demo.rules_2025 import capped_firm, employers
+from fieldwork.models import Inspection
 from personnel.models import Certificate, Officer
 from personnel.services import update_officer
 
-firm = employers()[2]
-assert firm != capped_firm()
+drawn = set(
+    Inspection.objects.filter(task__code=current_task_code()).values_list("firm_id", flat=True)
+)
+firm = next(f for f in employers()[1:] if f != capped_firm() and f.pk not in drawn)
 today = timezone.localdate()
 end = min(today + timedelta(days=14), date(today.year, 12, 31))
 login = User.objects.get(username="kj_inspector")
