@@ -229,11 +229,16 @@ def _in_range_sql(column: str, since: date | None, until: date | None) -> tuple[
 
 
 def _rows_by_pk(pks, *fields: str) -> dict[int, dict]:
-    """The rows of inspections `pks`, read in chunks (SQLite takes at most 32,766 parameters)."""
+    """The rows of inspections `pks`: on PostgreSQL in one read with the ids as one array
+    parameter (thousands of placeholders cost the driver more than the query), elsewhere in
+    chunks (SQLite takes at most 32,766 parameters)."""
     pks = sorted(set(pks))
     rows: dict[int, dict] = {}
-    for at in range(0, len(pks), ROWS_PER_READ):
-        chunk = pks[at : at + ROWS_PER_READ]
+    if connection.vendor == "postgresql":
+        reads = [RawSQL("SELECT unnest(%s::bigint[])", [pks])] if pks else []
+    else:
+        reads = [pks[at : at + ROWS_PER_READ] for at in range(0, len(pks), ROWS_PER_READ)]
+    for chunk in reads:
         for row in Inspection.objects.filter(pk__in=chunk).order_by().values(*fields):
             rows[row["pk"]] = row
     return rows
@@ -334,8 +339,15 @@ def _window_since(task_start: date, months: int) -> date:
 def _repeated_items_sql(later: QuerySet[Inspection]) -> tuple[str, list]:
     """(later, earlier, item) for each inspection of `later` and each other task's inspection
     of the same firm for one of the same items that starts before it (by start, then id) and
-    ends on or after the later task's `exclusion_since`. One join in the database."""
+    ends on or after the later task's `exclusion_since`. One join in the database.
+
+    The earlier side is also bounded by the earliest of those windows, the same for every row,
+    so that the database reads only the inspections ending since then (the index on the end)
+    rather than all of them; the later tasks are found by the index on the task and the start.
+    Derived tables, not CTEs: PostgreSQL estimates them from the table's statistics and may
+    run the join in parallel."""
     sql, params = _sql(later.values_list("pk", "firm_id", "window_start", "task_id"))
+    task_sql, task_params = _sql(later.values("task_id"))
     tasks = SamplingTask._meta.db_table
     through = SamplingTask.items.through
     task_items = through._meta.db_table
@@ -344,20 +356,23 @@ def _repeated_items_sql(later: QuerySet[Inspection]) -> tuple[str, list]:
     versions = SamplingTask.items.field.related_model._meta.db_table
     inspections = Inspection._meta.db_table
     window = _exclusion_since_sql("t.window_start", "t.exclusion_months")
+    windows = (
+        f"SELECT t.id AS task_id, {window} AS since FROM {tasks} t WHERE t.exclusion_months > 0"
+    )
     return (
-        f"WITH later (id, firm_id, ws, task_id) AS ({sql}), "
-        f"windows (task_id, since) AS (SELECT t.id, {window} FROM {tasks} t "
-        "WHERE t.exclusion_months > 0) "
-        "SELECT DISTINCT r.id, o.id, rv.item_id FROM later r "
-        "JOIN windows w ON w.task_id = r.task_id "
+        "SELECT DISTINCT r.id, o.id, rv.item_id FROM "
+        f"(SELECT l.pk AS id, l.firm_id, l.window_start AS ws, l.task_id FROM ({sql}) l) r "
+        f"JOIN ({windows}) w ON w.task_id = r.task_id "
         f"JOIN {inspections} o ON o.firm_id = r.firm_id AND o.task_id <> r.task_id "
         "AND o.window_end >= w.since "
+        f"AND o.window_end >= (SELECT MIN(b.since) FROM ({windows}) b "
+        f"WHERE b.task_id IN ({task_sql})) "
         "AND (o.window_start < r.ws OR (o.window_start = r.ws AND o.id < r.id)) "
         f"JOIN {task_items} rti ON rti.{task_col} = r.task_id "
         f"JOIN {versions} rv ON rv.id = rti.{version_col} "
         f"JOIN {task_items} oti ON oti.{task_col} = o.task_id "
         f"JOIN {versions} ov ON ov.id = oti.{version_col} AND ov.item_id = rv.item_id",
-        list(params),
+        [*params, *task_params],
     )
 
 

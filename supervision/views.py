@@ -60,6 +60,15 @@ def _filters(request) -> tuple[WarningFilterForm, alerts.Filters]:
     )
 
 
+def _url_head(name: str) -> str:
+    """The URL named `name` up to its one argument, to which a page of hundreds of links appends
+    each argument and "/" (one reversal, not one per link)."""
+    url = reverse(name, args=["0"])
+    if not url.endswith("/0/"):
+        raise ValueError(f"{name}: {url} does not end with its argument")
+    return url[:-2]
+
+
 @role_required(Role.SUPERVISOR)
 def warnings(request):
     form, filters = _filters(request)
@@ -71,6 +80,8 @@ def warnings(request):
             "form": form,
             "found": found,
             "rows": found.rows(),
+            "firm_url_head": _url_head("supervision:firm"),
+            "inspection_url_head": _url_head("supervision:inspection"),
             "kinds": [(k, label, found.totals.get(k)) for k, label in WarningKind.choices],
             "shown": alerts.SHOWN,
             "days": settings.SUPERVISION_MULTIPLE_BODIES_DAYS,

@@ -138,8 +138,20 @@ class Inspection(models.Model):
             models.Index(fields=["state"], name="inspection_state_idx"),
             models.Index(fields=["firm_uscc"], name="inspection_firm_uscc_idx"),
             models.Index(fields=["approval_state"], name="inspection_approval_idx"),
-            # The frequency caps' ledger reads one year's inspections (fieldwork.selectors).
-            models.Index(fields=["window_start"], name="inspection_window_start_idx"),
+            # The frequency caps' ledger reads one year's inspections (fieldwork.selectors), and
+            # the supervisor's warnings pair the inspections starting, or ending, within a range
+            # (supervision.alerts): both indexes carry the columns those read, so that the
+            # database answers from the index alone.
+            models.Index(
+                fields=["window_start", "firm", "task", "window_end", "id"],
+                name="inspection_start_cover_idx",
+            ),
+            models.Index(
+                fields=["window_end", "firm", "task", "window_start", "id"],
+                name="inspection_end_cover_idx",
+            ),
+            # Which tasks have inspections starting since a day: one probe per task.
+            models.Index(fields=["task", "window_start"], name="inspection_task_start_idx"),
             # The supervisor's warnings read the inspections of the firms they find, by date.
             models.Index(fields=["firm", "window_start"], name="inspection_firm_window_idx"),
         ]
