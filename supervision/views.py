@@ -8,6 +8,7 @@ import io
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -37,6 +38,8 @@ EXPORT_HEADERS = [
     "日期",
     "说明",
 ]
+# The page lists this many warnings at a time, kind by kind, newest first.
+WARNINGS_PER_PAGE = 50
 # An export holds at most this many warnings of each kind.
 EXPORT_LIMIT = 50_000
 
@@ -72,20 +75,22 @@ def _url_head(name: str) -> str:
 @role_required(Role.SUPERVISOR)
 def warnings(request):
     form, filters = _filters(request)
-    found = alerts.find_warnings(filters, today=timezone.localdate())
+    found = alerts.find_warnings(filters, today=timezone.localdate(), limit=None)
+    page = Paginator(found.rows(), WARNINGS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "supervision/warnings.html",
         {
             "form": form,
             "found": found,
-            "rows": found.rows(),
+            "page": page,
             "firm_url_head": _url_head("supervision:firm"),
             "inspection_url_head": _url_head("supervision:inspection"),
             "kinds": [(k, label, found.totals.get(k)) for k, label in WarningKind.choices],
-            "shown": alerts.SHOWN,
             "days": settings.SUPERVISION_MULTIPLE_BODIES_DAYS,
-            "query": request.GET.urlencode(),
+            "query": query.urlencode(),
         },
     )
 

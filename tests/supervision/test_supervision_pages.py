@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from backend.audit.models import AuditEvent
 from fieldwork.models import ApprovalState
 from inspections.planning.models import FrequencyCap, SamplingTask
+from supervision import views
 from supervision.actions import SupervisionAction
 from tests.conftest import log_in
 
@@ -56,6 +57,37 @@ def test_the_warnings_page_defaults_to_the_last_half_year_of_inspections(
     inspect(body_task(start=date(2021, 12, 20)), later, start=date(2021, 12, 20))
     page = client.get(reverse("supervision:warnings")).content.decode()
     assert "所选范围内没有预警" in page
+
+
+def test_the_warnings_page_lists_a_page_at_a_time_and_keeps_the_filters(
+    client, supervisor, body_task, inspect, make_firm, ga, monkeypatch
+):
+    monkeypatch.setattr(views, "WARNINGS_PER_PAGE", 1)
+    kj_task, ga_task = body_task(), body_task(department=ga, start=date(2021, 6, 14))
+    firms = [make_firm(), make_firm()]
+    for firm in firms:
+        inspect(kj_task, firm, start=date(2021, 6, 7))
+        inspect(ga_task, firm, start=date(2021, 6, 14))
+    log_in(client, supervisor)
+    url = reverse("supervision:warnings")
+    # Each firm is also a 重复 warning (the same item within GA's task's exclusion window): the
+    # kind filter keeps the 多头 ones.
+    query = {**YEAR, "kind": "multiple"}
+    pages = [client.get(url, {**query, "page": n}).content.decode() for n in (1, 2)]
+    for n, page in enumerate(pages, start=1):
+        # The totals count every warning; the page lists one of them.
+        assert "多头检查 <strong>2</strong> 条" in page
+        assert page.count('data-testid="warning-multiple"') == 1
+        assert f"第 {n} / 2 页" in page
+    assert "下一页" in pages[0] and "上一页" not in pages[0]
+    assert "上一页" in pages[1] and "下一页" not in pages[1]
+    # The pager's links keep the filters (the range), not a second page number.
+    assert "?since=2021-01-01&amp;until=2021-12-31&amp;kind=multiple&amp;page=2" in pages[0]
+    # The two pages list the two firms, one each.
+    cards = [page.split('data-testid="warnings"', 1)[1] for page in pages]
+    listed = [[f.name for f in firms if f.name in card] for card in cards]
+    assert sorted(sum(listed, [])) == sorted(f.name for f in firms)
+    assert [len(names) for names in listed] == [1, 1]
 
 
 def test_a_reversed_range_is_refused_with_a_clear_message(client, supervisor, two_bodies):
