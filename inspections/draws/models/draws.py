@@ -2,8 +2,9 @@
 
 A draw is announced (its pool, parameters and the nonce's digest frozen and published), then
 performed once (the reveal, the seed and the result stored), or abandoned. On PostgreSQL a
-trigger refuses DELETE and every UPDATE except those two moves out of `announced`, so that an
-announced draw can never be quietly rewritten or removed.
+trigger refuses DELETE and every UPDATE except those two moves out of `announced`, and a second
+one, called only when an UPDATE names a file of the announcement (pool, conflicts, firms
+result), refuses any change to it: an announced draw can never be quietly rewritten or removed.
 """
 
 from django.conf import settings

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, connections, transaction
 from django.db.utils import DatabaseError
 
+from inspections.draws import draw_files
 from inspections.draws.models import Draw, DrawStatus
 from inspections.draws.services.draws import announce_firms_draw, perform_draw
 from inspections.planning.models import TaskStatus
@@ -30,6 +31,14 @@ def test_an_announced_draw_cannot_be_rewritten_or_deleted(planner, open_draft_ta
     )
     _refused(f"UPDATE {table} SET nonce = repeat('0', 64) WHERE id = {draw.pk}", "never change")
     _refused(f"UPDATE {table} SET pool = 'x'::bytea WHERE id = {draw.pk}", "never change")
+    # Nor along with a move the guard allows: the files are kept by a trigger of their own.
+    abandon = "status = 'abandoned', abandoned_reason = 'x'"
+    for column in ("pool", "conflicts", "firms_result"):
+        _refused(
+            f"UPDATE {table} SET {abandon}, {column} = 'x'::bytea WHERE id = {draw.pk}",
+            "can never change",
+        )
+    _refused(f"UPDATE {table} SET {abandon}, pool_sha256 = '' WHERE id = {draw.pk}", "never change")
     # Which class each published stratum label stands for is fixed with the announcement.
     _refused(
         f'UPDATE {table} SET strata = \'{{"A": "S1"}}\'::jsonb WHERE id = {draw.pk}',
@@ -57,8 +66,22 @@ def test_a_performed_draw_can_no_longer_change(planner, open_draft_task):
         f"seed = '', abandoned_reason = 'x' WHERE id = {draw.pk}",
         "can no longer change",
     )
+    _refused(f"UPDATE inspections_draw SET pool = 'x'::bytea WHERE id = {draw.pk}", "change")
     _refused(f"DELETE FROM inspections_draw WHERE id = {draw.pk}", "never deleted")
     assert Draw.objects.get().seed == draw.seed
+
+
+def test_an_update_naming_a_file_unchanged_is_judged_by_the_rest(planner, open_draft_task):
+    # The files' trigger compares values: naming the pool as it is changes nothing.
+    draw = announce_firms_draw(actor=planner, task=open_draft_task())
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE inspections_draw SET status = 'abandoned', abandoned_reason = 'x',"
+            f" pool = pool, conflicts = conflicts WHERE id = {draw.pk}"
+        )
+    stored = Draw.objects.get()
+    assert stored.status == DrawStatus.ABANDONED
+    assert draw_files.read_file(stored, "pool") == bytes(draw.pool)
 
 
 def test_two_planners_performing_at_once_get_one_draw_and_one_refusal(
