@@ -336,7 +336,8 @@ def _rows_from(
             values = dict(zip(keys, take(raw), strict=True))
         else:
             values = {key: (raw[pos] if pos < len(raw) else None) for key, pos in index.items()}
-        yield SourceRow(number=first_number + offset, values=values, raw=raw, sheet=table)
+        # By position: a dataclass's __init__ by keywords costs twice as much, once a row.
+        yield SourceRow(first_number + offset, values, raw, table)
 
 
 def read_table(

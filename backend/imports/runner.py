@@ -1,11 +1,13 @@
 """Running an import: read and check every row, report, then write everything at once."""
 
+import contextlib
+import gc
 import hashlib
 import io
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
 from django.conf import settings
@@ -26,6 +28,25 @@ log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 10_000
 PROGRESS_EVERY = 2_000
+
+
+@contextlib.contextmanager
+def _collector_paused() -> Iterator[None]:
+    """Python's cycle collector off for the block, then as it was (as in inspections.draws.dr1).
+
+    An import keeps every row's record and key until it writes: the objects alive grow by the
+    hundred thousand, and each of the collector's passes over the oldest generation walks them
+    all, to find nothing (reading and checking rows makes no reference cycles): 0.1–0.35 s of
+    CPU in a 100,000-firm import, measured. The collector is per process: for that while, other
+    threads' cycles wait too; their memory is freed by reference counting as always.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _RollBack(Exception):
@@ -187,6 +208,17 @@ def run_import(
 
     `checked`: the workbook's bytes already passed `check_workbook` with workbook_limits() (a
     web upload, on its form), so it is not scanned a second time."""
+    with _collector_paused():
+        return _run_import(job, source, on_progress=on_progress, checked=checked)
+
+
+def _run_import(
+    job: ImportJob,
+    source: str | BinaryIO,
+    *,
+    on_progress: Callable[[ImportJob], None] | None,
+    checked: bool,
+) -> ImportJob:
     importer = get_importer(job.kind)(
         ImportContext(actor=job.created_by, department=job.department)
     )

@@ -1,12 +1,14 @@
 """Writing checked firm records into the directory, one chunk at a time.
 
-For each chunk: read the firms it names (one indexed lookup, in plain SQL: the ORM's IN of
-10,000 codes costs more than the query), compare in Python, then insert the new ones
-(PostgreSQL COPY, sqlite3 executemany), update only the firms whose values changed (by primary
-key), and add or update the listed tags. A firm whose values and tags are already as the file
-says is not touched at all, so a re-import writes nothing. Into a directory that was empty
-when the import began there is nothing to read: the file's codes are unique (the runner
-refuses a repeated one), so every firm is new.
+On SQLite, for each chunk: read the firms it names (one indexed lookup, in plain SQL: the ORM's
+IN of 10,000 codes costs more than the query), compare in Python, then insert the new ones,
+update only the firms whose values changed (by primary key), and add or update the listed
+tags. On PostgreSQL the chunk is copied into a temporary table and compared in the database
+(FirmWriter._write_compared): one UPDATE of the firms whose values differ, one INSERT of the
+codes not in the directory, without a Python object per firm read. A firm whose values and tags
+are already as the file says is not touched at all, so a re-import writes nothing. Into a
+directory that was empty when the import began there is nothing to read: the file's codes are
+unique (the runner refuses a repeated one), so every firm is new.
 
 `None` in a record means "the file says nothing here": the firm keeps its value, a new firm
 gets the default.
@@ -14,7 +16,7 @@ gets the default.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from django.db import connection
@@ -46,6 +48,13 @@ DEFAULTS: dict[str, Any] = {
     "serious_violation": False,
     "complaints": False,
 }
+# The directory's columns whose statistics the planner needs after a large first load (see
+# FirmWriter.finish): what the list page, the exports, the API and the draws filter, search,
+# sort and join on.
+ANALYZED = (
+    "id", "uscc", "name", "target_type", "region_code", "industry_code", "status",
+    "risk_class", "abnormal_operation", "serious_violation", "complaints",
+)  # fmt: skip
 # DEFAULTS by position: what a new firm gets where the file says nothing (the type is filled
 # from the code afterwards; the code, name and region are never None).
 _DEFAULTS_AT = tuple(DEFAULTS.get(column) for column in COLUMNS)
@@ -58,6 +67,9 @@ CHUNK = 10_000
 # SQLite: the temporary table new firms pass through (see FirmWriter._insert); it lives in the
 # import's connection only, and is dropped when the writing ends (or with the connection).
 SQLITE_STAGING = "firm_import_new"
+# PostgreSQL: the temporary table a chunk is compared through (see FirmWriter._write_compared);
+# dropped with the import's transaction.
+PG_ROWS = "firm_import_rows"
 # The PostgreSQL types of COLUMNS + created_at, updated_at, for the binary COPY.
 COPY_TYPES = [
     "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "varchar", "date",
@@ -70,7 +82,7 @@ class FirmWriter:
         self.pg = connection.vendor == "postgresql"
         self.now = timezone.now()
         self.counts = Counts()
-        self.changes_table_ready = False
+        self.rows_table_ready = False
         self.started = False
         self.empty = False  # the directory had no firm when the writing began
         self.rebuild: list[str] = []
@@ -81,6 +93,9 @@ class FirmWriter:
         """Write one chunk of FirmRecord(values, tags); add what happened to `self.counts`."""
         if not self.started:
             self._start()
+        if self.pg and not self.empty:
+            self._write_compared(records)
+            return
         matched: dict[str, int] = {}
         changed: list[tuple] = []
         if not self.empty:
@@ -93,6 +108,10 @@ class FirmWriter:
         """Write every record of the file at once (the staged path)."""
         if not self.started:
             self._start()
+        if self.pg and not self.empty:
+            for start in range(0, len(records), CHUNK):
+                self._write_compared(records[start : start + CHUNK])
+            return
         matched: dict[str, int] = {}
         changed: list[tuple] = []
         if not self.empty:
@@ -133,6 +152,59 @@ class FirmWriter:
         self.counts.updated += len(changed_ids) + len(retagged - changed_ids)
         self.counts.unchanged += len(matched) - len(changed_ids | retagged)
 
+    def _write_compared(self, records: Sequence) -> None:
+        """PostgreSQL, into a directory that had firms: the chunk goes into a temporary table by
+        binary COPY, and the database finds what changed. The firms the file changes are
+        updated by one statement (a value the file leaves empty is kept, as in _compare), the
+        codes not in the directory inserted by another, with a new firm's defaults
+        (_PG_COMPLETED, as _complete does), in the file's order."""
+        table = Firm._meta.db_table
+        columns = ", ".join(COLUMNS)
+        with connection.cursor() as cursor:
+            if self.rows_table_ready:
+                cursor.execute(f"TRUNCATE {PG_ROWS}")
+            else:
+                cursor.execute(
+                    f"CREATE TEMP TABLE IF NOT EXISTS {PG_ROWS} ON COMMIT DROP AS "
+                    f"SELECT {columns}, 0 AS position FROM {table} WITH NO DATA"
+                )
+                self.rows_table_ready = True
+            with cursor.copy(
+                f"COPY {PG_ROWS} ({columns}, position) FROM STDIN (FORMAT BINARY)"
+            ) as copy:
+                copy.set_types([*COPY_TYPES[: len(COLUMNS)], "int4"])
+                for position, record in enumerate(records):
+                    copy.write_row((*record.values, position))
+            # The ids of the firms already there whose rows list tags, before anything is added.
+            tagged = [record.values[0] for record in records if record.tags]
+            matched: dict[str, int] = {}
+            if tagged:
+                cursor.execute(f"SELECT uscc, id FROM {table} WHERE uscc = ANY(%s)", [tagged])
+                matched = dict(cursor.fetchall())
+            cursor.execute(
+                f"UPDATE {table} AS f SET {_PG_MERGED}, updated_at = %s FROM {PG_ROWS} s "
+                f"WHERE f.uscc = s.uscc AND ({_PG_DIFFERS}) RETURNING f.id",
+                [self.now],
+            )
+            changed_ids = {row[0] for row in cursor.fetchall()}
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}, created_at, updated_at) "
+                f"SELECT {_PG_COMPLETED}, %s, %s FROM {PG_ROWS} s "
+                # A lookup by the code's index for each row: NOT EXISTS would be planned as an
+                # anti-join that reads the whole directory for every chunk.
+                f"WHERE (SELECT f.id FROM {table} f WHERE f.uscc = s.uscc) IS NULL "
+                "ORDER BY s.position",
+                [self.now, self.now],
+            )
+            inserted = cursor.rowcount
+        retagged: set[int] = set()
+        if tagged:
+            retagged = self._write_tags(records, matched)
+        existing = len(records) - inserted
+        self.counts.inserted += inserted
+        self.counts.updated += len(changed_ids) + len(retagged - changed_ids)
+        self.counts.unchanged += existing - len(changed_ids | retagged)
+
     def _start(self) -> None:
         self.started = True
         self.empty = not Firm.objects.exists()
@@ -170,9 +242,13 @@ class FirmWriter:
             for definition in self.rebuild:
                 cursor.execute(definition)
         if self.pg and self.counts.inserted > 10_000:
-            # Fresh statistics after a large load, or the list page's plans go wrong.
+            # Fresh statistics after a large load, or the list page's plans go wrong: for the
+            # columns that pages, exports and draws filter, search and join on. Not the
+            # address, the representative or the dates, which nothing filters on: their text
+            # cost half the ANALYZE of a first load, at the end of the import (autovacuum, where
+            # it runs, analyses the whole table later as usual).
             with connection.cursor() as cursor:
-                cursor.execute(f"ANALYZE {Firm._meta.db_table}")
+                cursor.execute(f"ANALYZE {Firm._meta.db_table} ({', '.join(ANALYZED)})")
                 cursor.execute(f"ANALYZE {FirmTag._meta.db_table}")
         return self.counts
 
@@ -254,37 +330,20 @@ class FirmWriter:
                 cursor.execute(f"DELETE FROM {SQLITE_STAGING}")
 
     def _update(self, rows: list[tuple]) -> None:
-        """Rows of (id, name, target_type, ...): every column but the code, set by id."""
+        """SQLite: rows of (id, name, target_type, ...), every column but the code, set by id.
+        (PostgreSQL compares and updates in the database: _write_compared.)"""
         if not rows:
             return
         table = Firm._meta.db_table
         updated = COLUMNS[1:]
+        # Numbered parameters: the rows go in as they are, the id first.
+        assignments = ", ".join(f"{c} = ?{n}" for n, c in enumerate(updated, start=2))
         with connection.cursor() as cursor:
-            if self.pg:
-                if not self.changes_table_ready:
-                    cursor.execute(
-                        "CREATE TEMP TABLE IF NOT EXISTS firm_import_changes ON COMMIT DROP AS "
-                        f"SELECT id, {', '.join(updated)} FROM {table} WITH NO DATA"
-                    )
-                    self.changes_table_ready = True
-                cursor.execute("TRUNCATE firm_import_changes")
-                with cursor.copy("COPY firm_import_changes FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-                assignments = ", ".join(f"{c} = c.{c}" for c in updated)
-                cursor.execute(
-                    f"UPDATE {table} SET {assignments}, updated_at = %s "
-                    f"FROM firm_import_changes c WHERE {table}.id = c.id",
-                    [self.now],
-                )
-            else:
-                # Numbered parameters: the rows go in as they are, the id first.
-                assignments = ", ".join(f"{c} = ?{n}" for n, c in enumerate(updated, start=2))
-                cursor.executemany(
-                    f"UPDATE {table} SET {assignments}, updated_at = {_sqlite_time(self.now)} "
-                    "WHERE id = ?1",
-                    rows,
-                )
+            cursor.executemany(
+                f"UPDATE {table} SET {assignments}, updated_at = {_sqlite_time(self.now)} "
+                "WHERE id = ?1",
+                rows,
+            )
 
     def _write_tags(self, records: Sequence, matched: dict[str, int]) -> set[int]:
         """Add or update the listed tags; returns the ids of existing firms whose tags changed.
@@ -369,27 +428,42 @@ def _sql_literal(value: Any) -> str:
     raise ValueError(f"unexpected default {value!r}")
 
 
-def _sqlite_completed() -> str:
-    """The staging table's columns as a new firm gets them: _complete, in SQL."""
+def _completed(literal: Callable[[Any], str]) -> str:
+    """The staged columns as a new firm gets them: _complete, in SQL (`literal` writes the
+    defaults in the database's own form)."""
     heads = " ".join(
-        f"WHEN {_sql_literal(head)} THEN {_sql_literal(str(kind))}"
+        f"WHEN {literal(head)} THEN {literal(str(kind))}"
         for head, kind in _TYPE_BY_USCC_HEAD.items()
     )
-    by_code = (
-        f"CASE substr(uscc, 1, 2) {heads} ELSE {_sql_literal(str(TargetType.ORGANISATION))} END"
-    )
+    by_code = f"CASE substr(uscc, 1, 2) {heads} ELSE {literal(str(TargetType.ORGANISATION))} END"
     parts = []
     for column in COLUMNS:
         if column == "target_type":
             parts.append(f"COALESCE(target_type, {by_code})")
         elif column in DEFAULTS and DEFAULTS[column] is not None:
-            parts.append(f"COALESCE({column}, {_sql_literal(DEFAULTS[column])})")
+            parts.append(f"COALESCE({column}, {literal(DEFAULTS[column])})")
         else:
             parts.append(column)
     return ", ".join(parts)
 
 
-_SQLITE_COMPLETED = _sqlite_completed()
+_SQLITE_COMPLETED = _completed(_sql_literal)
+
+
+def _pg_literal(value: Any) -> str:
+    """A default as a PostgreSQL literal: booleans are not numbers there."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return _sql_literal(value)
+
+
+_PG_COMPLETED = _completed(_pg_literal)
+# A firm (f) and the file's row (s) for it: what _compare does, in SQL. An empty cell (NULL)
+# keeps the firm's value; any other value that differs changes the firm.
+_PG_MERGED = ", ".join(f"{c} = COALESCE(s.{c}, f.{c})" for c in COLUMNS[1:])
+_PG_DIFFERS = " OR ".join(
+    f"(s.{c} IS NOT NULL AND s.{c} IS DISTINCT FROM f.{c})" for c in COLUMNS[1:]
+)
 
 
 def _sqlite_time(moment) -> str:
