@@ -205,25 +205,46 @@ def review_blockers(task: SamplingTask) -> list[tuple[str, str]]:
     ]
 
 
-def frequency_ledger(*, year: int, bodies, fields) -> QuerySet:
+# Up to this many tasks are written into the ledger's query as a list (SQLite's limit on a
+# statement's parameters is far above it).
+TASKS_AS_LIST = 2000
+
+
+def frequency_ledger(*, year: int, bodies, fields, per_item: bool = True) -> QuerySet:
     """The frequency caps' ledger (inspections.planning.caps): this year's inspections (by the
     start of their window) by the lead departments `bodies`, for items of `fields` (None: any),
     with the names the ledger reads (`LEDGER_NAMES` there): one row per inspection and item.
-    Registered in FieldworkConfig.ready()."""
+    With `per_item=False`, one row per inspection and no `ledger_field`: the tasks with an item
+    of `fields` are found apart (a semi-join), so counting or listing firms does not first
+    multiply each inspection by its task's items. Registered in FieldworkConfig.ready()."""
     rows = Inspection.objects.filter(
         window_start__gte=date(year, 1, 1),
         window_start__lte=date(year, 12, 31),
         task__department_id__in=bodies,
     )
+    names = {
+        "ledger_inspection": F("pk"),
+        "ledger_firm": F("firm_id"),
+        "ledger_body": F("task__department_id"),
+        "ledger_kind": F("inspection_type"),
+        "ledger_authority": F("task__campaign_authority"),
+    }
+    if not per_item:
+        if fields is not None:
+            # The bodies' tasks with an item of `fields` are few: read first, they enter the
+            # query as constants, which the planner cannot misjudge (no statistics needed).
+            tasks = SamplingTask.objects.filter(
+                department_id__in=bodies, items__item__enforcement_field_id__in=fields
+            )
+            task_ids = list(tasks.values_list("pk", flat=True).distinct()[: TASKS_AS_LIST + 1])
+            if len(task_ids) > TASKS_AS_LIST:
+                task_ids = tasks.values("pk")
+            rows = rows.filter(task_id__in=task_ids)
+        return rows.order_by().annotate(**names)
     if fields is not None:
         rows = rows.filter(task__items__item__enforcement_field_id__in=fields)
     return rows.order_by().annotate(
-        ledger_inspection=F("pk"),
-        ledger_firm=F("firm_id"),
-        ledger_body=F("task__department_id"),
-        ledger_field=F("task__items__item__enforcement_field_id"),
-        ledger_kind=F("inspection_type"),
-        ledger_authority=F("task__campaign_authority"),
+        **names, ledger_field=F("task__items__item__enforcement_field_id")
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
@@ -27,7 +28,9 @@ FREQUENCY_CAP_LABEL = "已达年度检查频次上限"
 # Given `year=`, `bodies=` and `fields=`, fieldwork returns its inspections of that year by those
 # departments for items of those fields (None: any), a queryset annotated with these names: the
 # inspection's id, its firm's id, its lead department's id, an item's field id, its type and
-# the campaign's 批准机关. It may hold an inspection more than once (once per item).
+# the campaign's 批准机关. It may hold an inspection more than once (once per item). Given
+# `per_item=False` as well, it holds each inspection once, without `ledger_field`: what counting
+# inspections or listing firms needs.
 LEDGER_NAMES = (
     "ledger_inspection",
     "ledger_firm",
@@ -189,42 +192,78 @@ def firms_at_cap(task: SamplingTask, found: TaskCaps | None = None) -> dict[int,
     excludes these firms (`frequency-cap`). `found`: the task's caps, if already read."""
     found = found or caps_for_task(task)
     reached: dict[int, FrequencyCap] = {}
+    if _ledger_rows is None:
+        return reached
     for cap in found.caps:
-        at_cap = _counted_in_database(cap, year=found.year)
-        if at_cap is None:  # campaigns that may be exempt: the arithmetic, line by line
-            entries = ledger([cap], year=found.year)
-            counts = frequency.counts_per_firm(cap, entries, year=found.year)
-            at_cap = {firm for firm, n in counts.items() if n >= cap.limit}
+        firms = _firms_at_cap_in_database(cap, year=found.year)
+        at_cap = _firms_at_cap_line_by_line(cap, year=found.year) if firms is None else set(firms)
         for firm in at_cap:
             reached.setdefault(firm, found.models[cap.pk])
     return reached
 
 
-def _counted_in_database(cap: frequency.Cap, *, year: int) -> set[int] | None:
-    """The firms at `cap`, counted by the database (a draw's case: tens of thousands of firms,
-    where building the ledger's lines in Python would cost more than the pool itself); None
-    when a campaign's exemption is to be decided, which `frequency` does. The same rules as
+def firms_at_cap_array(task: SamplingTask, found: TaskCaps | None = None) -> str:
+    """The ids of the firms at one of `task`'s caps this year, sorted, as a PostgreSQL array
+    literal (`{3,17,…}`): the firms a draw's pool names `frequency-cap`. The database lists
+    and writes them in one statement, so a draw with tens of thousands of firms at a cap makes
+    no Python value per firm; a cap whose campaigns' exemption is to be decided line by line
+    adds its firms from `frequency` (`firms_at_cap` gives the same firms). PostgreSQL only."""
+    found = found or caps_for_task(task)
+    if _ledger_rows is None:
+        return "{}"
+    parts, params, listed = [], [], set()
+    for cap in found.caps:
+        firms = _firms_at_cap_in_database(cap, year=found.year)
+        if firms is None:
+            listed |= _firms_at_cap_line_by_line(cap, year=found.year)
+            continue
+        sql, firm_params = firms.query.sql_with_params()
+        parts.append(f"SELECT f.* FROM ({sql}) f")
+        params.extend(firm_params)
+    if listed:
+        parts.append("SELECT unnest(%s::bigint[])")
+        params.append("{" + ",".join(map(str, sorted(listed))) + "}")
+    if not parts:
+        return "{}"
+    query = (
+        "SELECT COALESCE(array_agg(DISTINCT s.firm ORDER BY s.firm), '{}')::text"
+        f" FROM ({' UNION ALL '.join(parts)}) s(firm)"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        return cursor.fetchone()[0]
+
+
+def _firms_at_cap_line_by_line(cap: frequency.Cap, *, year: int) -> set[int]:
+    """The firms at `cap` by `frequency`'s arithmetic over the ledger's lines (campaigns that
+    may be exempt)."""
+    entries = ledger([cap], year=year)
+    counts = frequency.counts_per_firm(cap, entries, year=year)
+    return {firm for firm, n in counts.items() if n >= cap.limit}
+
+
+def _firms_at_cap_in_database(cap: frequency.Cap, *, year: int) -> QuerySet | None:
+    """The ids of the firms at `cap` (a flat values_list, a firm possibly more than once),
+    counted by the database (a draw's case: tens of thousands of firms, where building the
+    ledger's lines in Python would cost more than the pool itself); None when a campaign's
+    exemption is to be decided, which `frequency` does. The same rules as
     `frequency.counted` (tests/fieldwork/test_frequency_caps.py compares them).
 
-    Only the firms are read, never their counts: no Python value per firm beyond its id. At a
-    cap of 1 (the usual 同一企业一年一次) a firm is at it with any counted inspection, so the
-    database lists the distinct firms instead of counting each one's distinct inspections (which
-    sorts the ledger's lines, one per inspection and item)."""
-    if _ledger_rows is None:
-        return set()
+    Only the firms are read, never their counts. At a cap of 1 (the usual 同一企业一年一次) a
+    firm is at it with any counted inspection, so the database lists the firms instead of
+    counting each one's inspections. Either way it reads each inspection once
+    (`per_item=False`), not once per item of its task."""
     rows = _counted_rows(cap, year=year)
     if rows is None:
         return None
     if cap.limit <= 1:
-        firms = rows.values_list("ledger_firm", flat=True).distinct()
-    else:
-        firms = (
-            rows.values("ledger_firm")
-            .annotate(n=Count("ledger_inspection", distinct=True))
-            .filter(n__gte=cap.limit)
-            .values_list("ledger_firm", flat=True)
-        )
-    return set(firms)
+        return rows.values_list("ledger_firm", flat=True)
+    return (
+        rows.values("ledger_firm")
+        .annotate(n=Count("ledger_inspection"))
+        .filter(n__gte=cap.limit)
+        .values_list("ledger_firm", flat=True)
+    )
 
 
 def counts_at_least(cap: FrequencyCap, *, year: int, at_least: int) -> dict[int, int]:
@@ -248,21 +287,22 @@ def _counts_in_database(cap: frequency.Cap, *, year: int, at_least: int) -> dict
         return None
     return dict(
         rows.values("ledger_firm")
-        .annotate(n=Count("ledger_inspection", distinct=True))
+        .annotate(n=Count("ledger_inspection"))
         .filter(n__gte=at_least)
         .values_list("ledger_firm", "n")
     )
 
 
 def _counted_rows(cap: frequency.Cap, *, year: int) -> QuerySet | None:
-    """The ledger's lines `cap` counts in `year`; None when a campaign's exemption is to be
-    decided line by line (`frequency`)."""
+    """The inspections `cap` counts in `year`, each once; None when a campaign's exemption is
+    to be decided line by line (`frequency`)."""
     bodies = cap.bodies
     if cap.level != frequency.COMBINED:
         regions = Department.objects.filter(pk__in=bodies).values_list("pk", "region_code")
         bodies = {pk for pk, code in regions if frequency.level_of_region(code) == cap.level}
     fields = None if cap.field is None else {cap.field}
-    rows = _ledger_rows(year=year, bodies=bodies, fields=fields).filter(ledger_kind__in=cap.kinds)
+    rows = _ledger_rows(year=year, bodies=bodies, fields=fields, per_item=False)
+    rows = rows.filter(ledger_kind__in=cap.kinds)
     if (
         cap.exempt_higher_campaigns
         and InspectionType.CAMPAIGN in cap.kinds

@@ -47,6 +47,7 @@ from inspections.planning.caps import (
     FREQUENCY_CAP_LABEL,
     caps_for_task,
     firms_at_cap,
+    firms_at_cap_array,
 )
 from inspections.planning.models import (
     AnnualPlan,
@@ -218,19 +219,19 @@ def exclusion_reason(
         found = caps_for_task(task)
         if any(cap.limit == 0 for cap in found.caps):
             whens.append(When(pk__isnull=False, then=code(FREQUENCY_CAP)))
+        elif connection.vendor == "postgresql":
+            if (capped := firms_at_cap_array(task, found)) != "{}":
+                whens.append(When(_one_of(capped), then=code(FREQUENCY_CAP)))
         elif capped := sorted(firms_at_cap(task, found)):
-            whens.append(When(_one_of(capped), then=code(FREQUENCY_CAP)))
+            whens.append(When(pk__in=capped, then=code(FREQUENCY_CAP)))
     return Case(*whens, default=code(""), output_field=CharField())
 
 
-def _one_of(firm_ids: list[int]) -> Q | RawSQL:
-    """The firms of `firm_ids`. On PostgreSQL one array constant: tens of thousands of ids as
-    an IN list cost more to parse and plan than the whole pool query; the array is one literal,
-    and PostgreSQL looks its constant up by hashing."""
-    if connection.vendor != "postgresql":
-        return Q(pk__in=firm_ids)
+def _one_of(array: str) -> RawSQL:
+    """The firms whose ids the PostgreSQL array literal `array` holds, as one array constant:
+    tens of thousands of ids as an IN list cost more to parse and plan than the whole pool
+    query; the array is one literal, and PostgreSQL looks its constant up by hashing."""
     column = f"{connection.ops.quote_name(Firm._meta.db_table)}.{connection.ops.quote_name('id')}"
-    array = "{" + ",".join(map(str, firm_ids)) + "}"
     return RawSQL(f"{column} = ANY(%s::bigint[])", [array], output_field=BooleanField())
 
 

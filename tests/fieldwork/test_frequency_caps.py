@@ -10,18 +10,29 @@ from pathlib import Path
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection
 
 from backend.audit.models import AuditEvent
-from fieldwork.models import ApprovalState
+from fieldwork.models import ApprovalState, Inspection
 from fieldwork.services.approvals import approve_inspection
 from inspections.draws import dr1
 from inspections.draws.services.draws import announce_firms_draw, perform_draw
 from inspections.planning.actions import PlanningAction
-from inspections.planning.caps import caps_passed, firms_at_cap
+from inspections.planning.caps import caps_passed, firms_at_cap, firms_at_cap_array
 from inspections.planning.models import FrequencyCap
 from inspections.planning.selectors import scope_counts, task_exclusions
 from inspections.planning.services import start_task
 from inspections.planning.services.caps import set_frequency_cap, update_frequency_cap
+
+
+def _at_cap(task) -> set[int]:
+    """The firms at one of `task`'s caps (`firms_at_cap`). On PostgreSQL the draw's pool query
+    reads them as one array literal written by the database (`firms_at_cap_array`): it must
+    name exactly the same firms, sorted."""
+    firms = set(firms_at_cap(task))
+    if connection.vendor == "postgresql":
+        assert firms_at_cap_array(task) == "{" + ",".join(map(str, sorted(firms))) + "}"
+    return firms
 
 
 def _later_task(open_draft_task, **overrides):
@@ -108,7 +119,7 @@ def test_a_firm_at_its_cap_is_excluded_from_the_draw_with_its_reason_and_the_ver
     _cap(department_admin, kj, foreign_work)
 
     inspected = set(started.inspections.values_list("firm_id", flat=True))
-    assert set(firms_at_cap(later)) == inspected
+    assert _at_cap(later) == inspected
     excluded = dict(task_exclusions(later))
     assert {f for f, reason in excluded.items() if reason == "frequency-cap"} == inspected
     counts = scope_counts(later)
@@ -145,11 +156,11 @@ def test_a_cap_above_the_count_a_next_year_or_another_level_excludes_nobody(
     started, department_admin, kj, foreign_work, open_draft_task
 ):
     _cap(department_admin, kj, foreign_work, limit=2)
-    assert not firms_at_cap(_later_task(open_draft_task))
+    assert not _at_cap(_later_task(open_draft_task))
     FrequencyCap.objects.update(limit=1, level="county")  # KJ (220100) is a city body
-    assert not firms_at_cap(_later_task(open_draft_task))
+    assert not _at_cap(_later_task(open_draft_task))
     FrequencyCap.objects.update(level="combined")
-    assert firms_at_cap(_later_task(open_draft_task))
+    assert _at_cap(_later_task(open_draft_task))
 
 
 def test_a_cap_of_zero_excludes_the_whole_scope(
@@ -288,16 +299,56 @@ def test_campaigns_ordered_from_above_are_exempt_unless_the_cap_counts_them(
     cap = _cap(department_admin, kj, foreign_work)
     later = _later_task(open_draft_task)
     inspected = set(started.inspections.values_list("firm_id", flat=True))
-    assert set(firms_at_cap(later)) == inspected  # counted by the database
+    assert _at_cap(later) == inspected  # counted by the database
 
     # June's inspections become a campaign of the higher authority (上级主管部门).
     started.inspections.update(inspection_type="campaign")
     SamplingTask.objects.filter(pk=started.pk).update(campaign_authority="上级主管部门")
-    assert firms_at_cap(later) == {}  # exempt: the arithmetic decides, line by line
+    assert _at_cap(later) == set()  # exempt: the arithmetic decides, line by line
     update_frequency_cap(actor=department_admin, cap=cap, exempt_higher_campaigns=False)
-    assert set(firms_at_cap(later)) == inspected
+    assert _at_cap(later) == inspected
     SamplingTask.objects.filter(pk=started.pk).update(campaign_authority="长春市人民政府")
     update_frequency_cap(actor=department_admin, cap=cap, exempt_higher_campaigns=True)
-    assert set(firms_at_cap(later)) == inspected  # the body's own level: counted
+    assert _at_cap(later) == inspected  # the body's own level: counted
     update_frequency_cap(actor=department_admin, cap=cap, counts_campaign=False)
-    assert firms_at_cap(later) == {}
+    assert _at_cap(later) == set()
+
+
+def test_the_firms_at_several_caps_counted_in_the_database_and_line_by_line(
+    started, department_admin, kj, foreign_work, open_draft_task
+):
+    """A firm inspected twice is at a cap of 2; a second cap of 1 adds every firm inspected
+    once (each firm named once); a cap whose campaigns are decided line by line adds its firms
+    to those the database counts for the other."""
+    from inspections.planning.models import SamplingTask
+
+    later = _later_task(open_draft_task)
+    inspected = set(started.inspections.values_list("firm_id", flat=True))
+    assert len(inspected) >= 2
+    twice = started.inspections.order_by("code").first()
+    # A second inspection of that firm this year, by another KJ task of the same field.
+    Inspection.objects.create(
+        code=f"{twice.code}-B",
+        task=later,
+        firm_id=twice.firm_id,
+        firm_uscc=twice.firm_uscc,
+        firm_name=twice.firm_name,
+        window_start=date(2021, 9, 1),
+        window_end=date(2021, 9, 30),
+    )
+    _cap(department_admin, kj, foreign_work, limit=2)
+    assert _at_cap(later) == {twice.firm_id}
+    _cap(department_admin, kj, foreign_work, level="combined", limit=1)
+    assert _at_cap(later) == inspected
+
+    # June's inspections become a campaign ordered at the body's own level. The city cap stops
+    # counting campaigns (the database counts September's inspection alone); the combined cap
+    # still counts them, exempting only the higher level's, so it is decided line by line.
+    started.inspections.update(inspection_type="campaign")
+    SamplingTask.objects.filter(pk=started.pk).update(campaign_authority="长春市人民政府")
+    city = FrequencyCap.objects.get(level="city")
+    update_frequency_cap(actor=department_admin, cap=city, limit=1, counts_campaign=False)
+    FrequencyCap.objects.filter(level="combined").delete()
+    assert _at_cap(later) == {twice.firm_id}
+    _cap(department_admin, kj, foreign_work, level="combined", limit=1)
+    assert _at_cap(later) == inspected  # both ways at once, each firm once
