@@ -19,9 +19,14 @@ CHECKPOINT_ROLES = (Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 @role_required(*CHECKPOINT_ROLES)
 def checkpoint_list(request):
     checkpoints = Checkpoint.objects.select_related("made_by").order_by("-sequence")
-    q = request.GET.get("q", "").strip().lstrip("#")[:64]
+    q = request.GET.get("q", "").strip()[:64]
     trigger = request.GET.get("trigger", "")
-    if q.isdigit():
+    if q.startswith("#"):  # 检查点 #2: the number alone, never a digest that starts with 2
+        number = q[1:].strip()
+        checkpoints = (
+            checkpoints.filter(sequence=int(number)) if number.isdigit() else checkpoints.none()
+        )
+    elif q.isdigit():
         checkpoints = checkpoints.filter(Q(sequence=int(q)) | Q(sha256__startswith=q.lower()))
     elif q:
         checkpoints = checkpoints.filter(sha256__startswith=q.lower())
@@ -33,7 +38,7 @@ def checkpoint_list(request):
         "checkpoints/list.html",
         {
             "page": page,
-            "q": request.GET.get("q", "").strip()[:64],
+            "q": q,
             "trigger": trigger,
             "triggers": Trigger.choices,
             "key": public_key_document(signer().public_key()),

@@ -294,5 +294,8 @@ def test_the_checkpoint_list_filters_by_trigger_and_number_and_counts(
     first = Checkpoint.objects.get(sequence=1)
     body = client.get("/checkpoints/", {"q": first.sha256[:12]}).content.decode()
     assert total_of(body) == 1 and "<td>检查点 #1</td>" in body
+    # "#2" is the number alone: #1 is not listed though its digest may start with a 2.
     assert total_of(client.get("/checkpoints/", {"q": "#2"}).content.decode()) == 1
+    by_digest = client.get("/checkpoints/", {"q": "#" + first.sha256[:4]})
+    assert total_of(by_digest.content.decode()) == 0
     assert total_of(client.get("/checkpoints/").content.decode()) == 2
