@@ -1,7 +1,7 @@
 """Writing checked firm records into the directory, one chunk at a time.
 
 On SQLite, for each chunk: read the firms it names (one indexed lookup, in plain SQL: the ORM's
-IN of 10,000 codes costs more than the query; or the whole directory, read ahead while the file
+IN of 10,000 codes costs more than the query; or the directory, read ahead while the file
 was being opened: FirmWriter.prefetch), compare in Python, then insert the new ones,
 update only the firms whose values changed (by primary key), and add or update the listed
 tags. On PostgreSQL the chunk is copied into a temporary table and compared in the database
@@ -94,8 +94,9 @@ class FirmWriter:
         self.rebuild: list[str] = []
         self.sqlite_cache: int | None = None
         self.sqlite_staging_ready = False
-        # SQLite: (connection, PRAGMA data_version, {code: (id, (*COLUMNS))}) read ahead.
-        self.prefetched: tuple[Any, int, dict[str, tuple[int, tuple]]] | None = None
+        # SQLite: (connection, PRAGMA data_version, {code: (id, (*COLUMNS))}, the last id read
+        # if it stopped part-way) read ahead.
+        self.prefetched: tuple[Any, int, dict[str, tuple[int, tuple]], int | None] | None = None
 
     def write(self, records: Sequence) -> None:
         """Write one chunk of FirmRecord(values, tags); add what happened to `self.counts`."""
@@ -122,10 +123,13 @@ class FirmWriter:
             return
         matched: dict[str, int] = {}
         changed: list[tuple] = []
-        firms = None if self.empty else self._prefetched()
-        if firms is not None:
+        known = None if self.empty else self._prefetched()
+        if known is not None:
+            firms, last = known
+            if last is not None:
+                self._finish_prefetched(firms, last, [record.values[0] for record in records])
             _compare_known(records, firms, matched, changed)
-            del firms
+            del firms, known
         elif not self.empty:
             by_code = {record.values[0]: record for record in records}
             if self._directory_size() <= 2 * len(by_code):
@@ -218,37 +222,44 @@ class FirmWriter:
         self.counts.unchanged += existing - len(changed_ids | retagged)
 
     def prefetch(self, *, stop: threading.Event) -> None:
-        """SQLite: read the whole directory while the runner opens the file in another thread
-        (the workbook check and calamine's load of the sheet let this thread run), so that a
-        re-import compares with it without reading it at the end. Given up, and nothing kept,
-        once `stop` is set before the end: it must never keep the rows waiting.
+        """SQLite: read the directory while the runner opens the file in another thread (the
+        workbook check and calamine's load of the sheet let this thread run), so that a
+        re-import compares with it without reading it at the end. Stopped as soon as `stop` is
+        set (it must never keep the rows waiting): what was read is kept, with the last id
+        read, and the writing reads the rest (_finish_prefetched), so nothing is read twice.
 
         This runs outside the import's transaction, so the writing uses it only if no other
         connection has committed anything since (_prefetched); otherwise it reads again."""
         if self.pg or self._directory_size() > PREFETCH_MAX_FIRMS:
             return
         firms: dict[str, tuple[int, tuple]] = {}
+        last = None
         with connection.cursor() as cursor:
             # Before the SELECT: a commit in between shows as a newer version, never as an older.
             cursor.execute("PRAGMA data_version")
             version = cursor.fetchone()[0]
-            cursor.execute(f"SELECT id, {', '.join(COLUMNS)} FROM {Firm._meta.db_table}")
+            # In the ids' order, the table's own (no sort): what is left is the ids above.
+            cursor.execute(
+                f"SELECT id, {', '.join(COLUMNS)} FROM {Firm._meta.db_table} ORDER BY id"
+            )
             while rows := cursor.fetchmany(CHUNK):
-                if stop.is_set():
-                    return
                 for row in rows:
                     firms[row[1]] = (row[0], row[1:])
+                if stop.is_set():
+                    last = rows[-1][0]
+                    break
         if firms:  # an empty directory has nothing to compare with (see _start)
-            self.prefetched = (connection.connection, version, firms)
+            self.prefetched = (connection.connection, version, firms, last)
 
-    def _prefetched(self) -> dict[str, tuple[int, tuple]] | None:
-        """The directory read ahead by prefetch, if it is still the directory: inside the
-        import's transaction (BEGIN IMMEDIATE on SQLite, so no other connection can commit
-        now), SQLite's data_version is the one read before it, on the same connection (its
-        own commits meanwhile, the job's progress, do not count)."""
+    def _prefetched(self) -> tuple[dict[str, tuple[int, tuple]], int | None] | None:
+        """The directory read ahead by prefetch (and the last id read, if it stopped part-way),
+        if it is still the directory: inside the import's transaction (BEGIN IMMEDIATE on
+        SQLite, so no other connection can commit now), SQLite's data_version is the one read
+        before it, on the same connection (its own commits meanwhile, the job's progress, do
+        not count)."""
         if self.prefetched is None:
             return None
-        source, version, firms = self.prefetched
+        source, version, firms, last = self.prefetched
         self.prefetched = None
         if source is not connection.connection:
             return None
@@ -256,7 +267,29 @@ class FirmWriter:
             cursor.execute("PRAGMA data_version")
             if cursor.fetchone()[0] != version:
                 return None
-        return firms
+        return firms, last
+
+    def _finish_prefetched(
+        self, firms: dict[str, tuple[int, tuple]], last: int, codes: list[str]
+    ) -> None:
+        """Add to `firms` what a read-ahead stopped at id `last` did not read, of the firms
+        with `codes`: the rest of the table in one pass when the file names most of the
+        directory, otherwise the codes not found yet, looked up."""
+        if self._directory_size() <= 2 * len(codes):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT id, {', '.join(COLUMNS)} FROM {Firm._meta.db_table} "
+                    "WHERE id > %s ORDER BY id",
+                    [last],
+                )
+                while rows := cursor.fetchmany(CHUNK):
+                    for row in rows:
+                        firms[row[1]] = (row[0], row[1:])
+            return
+        missing = [code for code in codes if code not in firms]
+        for start in range(0, len(missing), CHUNK):
+            for row in self._current(missing[start : start + CHUNK]):
+                firms[row[1]] = (row[0], row[1:])
 
     def _start(self) -> None:
         self.started = True

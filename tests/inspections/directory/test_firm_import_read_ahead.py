@@ -11,6 +11,7 @@ from django.db import connection, connections
 from openpyxl import Workbook
 
 from backend.codes import make_uscc
+from backend.imports import runner
 from backend.imports.models import Mode, Status
 from backend.imports.runner import run_import
 from backend.imports.services import create_command_job
@@ -54,21 +55,45 @@ def state():
 
 
 @pytest.fixture
-def read_ahead_always(monkeypatch):
-    """The read-ahead finishes whichever thread ends first (without this, a small file is often
-    read before it, and it is given up); returns the list of its uses by the writing."""
-    original_prefetch = FirmWriter.prefetch
+def prepare_first(monkeypatch):
+    """The sheet is loaded only once FirmImporter.prepare has ended (without this a small file
+    is often read before prepare starts, and it is not called at all). Returns how to give the
+    importer another prepare."""
+    real_read_table = runner.read_table
+    ended = threading.Event()
+
+    def read_table(*args, on_checked, **kwargs):
+        if FirmImporter.prepares:
+            on_checked()
+            assert ended.wait(timeout=60)  # a guard: fail rather than hang
+            ended.clear()
+        return real_read_table(*args, **kwargs)
+
+    def use(prepare):
+        def wrapped(self, *, reading_done):
+            try:
+                return prepare(self, reading_done=reading_done)
+            finally:
+                ended.set()
+
+        monkeypatch.setattr(FirmImporter, "prepare", wrapped)
+
+    monkeypatch.setattr(runner, "read_table", read_table)
+    use(FirmImporter.prepare)
+    return use
+
+
+@pytest.fixture
+def read_ahead_always(prepare_first, monkeypatch):
+    """The read-ahead runs to its end before the sheet is read; returns the sizes of the
+    directory copies the writing compared with."""
     original_compare = firm_writes._compare_known
     used = []
-
-    def prefetch(self, *, stop):
-        original_prefetch(self, stop=threading.Event())
 
     def compare_known(records, firms, matched, changed):
         used.append(len(firms))
         return original_compare(records, firms, matched, changed)
 
-    monkeypatch.setattr(FirmWriter, "prefetch", prefetch)
     monkeypatch.setattr(firm_writes, "_compare_known", compare_known)
     return used
 
@@ -152,17 +177,53 @@ def test_a_read_ahead_made_stale_by_another_connection_is_not_used(
 
 
 @sqlite_only
-def test_a_read_ahead_given_up_when_the_file_is_read_first_keeps_nothing(db):
+def test_a_read_ahead_stopped_part_way_keeps_what_it_read_and_where_it_stopped(db, monkeypatch):
     insert_firms(synthetic_firms(20, seed=3))
+    monkeypatch.setattr(firm_writes, "CHUNK", 7)
+    ids = list(Firm.objects.order_by("id").values_list("id", flat=True))
     writer = FirmWriter()
     over = threading.Event()
     over.set()
     writer.prefetch(stop=over)
-    assert writer.prefetched is None
+    firms, last = writer.prefetched[2], writer.prefetched[3]
+    assert sorted(firm_id for firm_id, _values in firms.values()) == ids[:7]
+    assert last == ids[6]
     writer.prefetch(stop=threading.Event())
-    assert len(writer.prefetched[2]) == 20
+    assert len(writer.prefetched[2]) == 20 and writer.prefetched[3] is None
     writer.close()
     assert writer.prefetched is None
+
+
+@sqlite_only
+@pytest.mark.parametrize("named", ["most", "few"])
+def test_a_read_ahead_stopped_part_way_is_finished_by_the_writing(db, tmp_path, monkeypatch, named):
+    """The rest read in one pass (a file naming most of the directory) or looked up by code (a
+    file naming a few firms): the same counts and directory as without a read-ahead."""
+    monkeypatch.setattr(firm_writes, "CHUNK", 7)
+    original = FirmWriter.prefetch
+
+    def stopped_after_one_batch(self, *, stop):
+        over = threading.Event()
+        over.set()
+        original(self, stop=over)
+
+    insert_firms(synthetic_firms(60, seed=4))
+    rows = directory_rows()
+    if named == "few":
+        rows = [rows[2], rows[30], rows[55]]
+    rows[0][1] = "改名甲有限公司"
+    rows[-1][3] = "D" if rows[-1][3] != "D" else "A"
+    rows.append([make_uscc(region="220104", org_body8="20000003"), "新设有限公司", "220104", "B"])
+    results = []
+    for read_ahead in (True, False):
+        Firm.objects.all().delete()
+        insert_firms(synthetic_firms(60, seed=4))
+        monkeypatch.setattr(FirmImporter, "prepares", read_ahead)
+        monkeypatch.setattr(FirmWriter, "prefetch", stopped_after_one_batch)
+        job = run(tmp_path, [HEADER, *rows])
+        results.append(((job.status, job.inserted, job.updated, job.unchanged), state()))
+    assert results[0] == results[1]
+    assert results[0][0] == (Status.DONE, 1, 2, len(rows) - 3)
 
 
 def reader_threads():
@@ -170,7 +231,7 @@ def reader_threads():
 
 
 def test_a_failure_while_reading_ahead_fails_the_import_with_nothing_written(
-    db, tmp_path, monkeypatch
+    db, tmp_path, prepare_first
 ):
     insert_firms(synthetic_firms(10, seed=3))
     before = state()
@@ -178,7 +239,7 @@ def test_a_failure_while_reading_ahead_fails_the_import_with_nothing_written(
     def fail(self, *, reading_done):
         raise RuntimeError("数据库连接中断")
 
-    monkeypatch.setattr(FirmImporter, "prepare", fail)
+    prepare_first(fail)
     rows = [HEADER, [make_uscc(region="220104", org_body8="20000002"), "新设", "220104", "B"]]
     job = run(tmp_path, rows)
     assert job.status == Status.FAILED
