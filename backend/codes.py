@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from operator import mul
 
 __all__ = [
     "USCC_CHARSET",
@@ -101,10 +100,14 @@ _ORG_WEIGHTS = (3, 7, 9, 10, 5, 8, 4, 2)
 _ORG_CHARSET = "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 
 _USCC_NAME = "统一社会信用代码"
-# Each character as the byte of its value, for the checksums of a well-formed code: one
-# translate instead of a lookup per character (imports check millions of codes).
-_USCC_BYTE_VALUES = bytes.maketrans(USCC_CHARSET.encode(), bytes(range(len(USCC_CHARSET))))
-_ORG_BYTE_VALUES = bytes.maketrans(_ORG_CHARSET.encode(), bytes(range(len(_ORG_CHARSET))))
+# The checksums of a well-formed code as one int() each (imports check millions of codes):
+# a weighted sum whose weights are the powers of a number r modulo m is the value of the
+# digits in a base b with b ≡ r (mod m). The USCC's weights are 3^(i-1) mod 31 and 34 ≡ 3, so
+# positions 1–17 read backwards as base-34 digits (each character written as the digit of its
+# value) sum to the same modulo 31. The organisation code's weights 3, 7, 9, 10, 5, 8, 4, 2 are
+# 2^8 … 2^1 mod 11 and 35 ≡ 2: twice its 8 characters read as base-35 digits (int() gives a
+# letter the value GB 11714 does; the shape allows none above Y, 34) sum to the same modulo 11.
+_USCC_AS_BASE34 = bytes.maketrans(USCC_CHARSET.encode(), b"0123456789ABCDEFGHIJKLMNOPQRSTU")
 # An already normalised code of the right shape: 2 charset characters, 6 digits, 10 more.
 _USCC_SHAPE = re.compile(r"[0-9A-HJ-NP-RT-UWXY]{2}[0-9]{6}[0-9A-HJ-NP-RT-UWXY]{10}")
 
@@ -176,11 +179,9 @@ def check_uscc(code: str, *, check_org_code: bool = True) -> str:
     # Imports check millions of codes: a well-formed one takes the short way, and only a code
     # that fails is walked character by character for the message.
     if _USCC_SHAPE.fullmatch(code):
-        ascii_code = code.encode()  # the shape allows ASCII characters only
-        org_total = sum(map(mul, ascii_code[8:16].translate(_ORG_BYTE_VALUES), _ORG_WEIGHTS))
-        org_check = 11 - org_total % 11
-        # map stops with the 17 weights: the 18th character is the check character.
-        total = sum(map(mul, ascii_code.translate(_USCC_BYTE_VALUES), _USCC_WEIGHTS))
+        org_check = 11 - 2 * int(code[8:16], 35) % 11
+        # The shape allows ASCII characters only; [16::-1]: positions 17 to 1.
+        total = int(code.encode().translate(_USCC_AS_BASE34)[16::-1], 34)
         org_ok = not check_org_code or code[16] == "?123456789X0"[org_check]
         if org_ok and code[17] == USCC_CHARSET[(31 - total % 31) % 31]:
             return code

@@ -348,12 +348,15 @@ def read_table(
     max_bytes: int | None = None,
     limits: WorkbookLimits | None = None,
     checked: bool = False,
+    on_checked: Callable[[], None] | None = None,
 ) -> Table:
     """Open a spreadsheet and find its header; the rows are read lazily from `Table.rows`.
 
     A workbook is checked first (`backend.workbook_checks`, with `limits` or the defaults): a
     zip bomb is refused before anything decompresses it. `checked` says the caller has already
-    checked these very bytes with the same limits (an upload, on its form)."""
+    checked these very bytes with the same limits (an upload, on its form). `on_checked` is
+    called once the check has passed, before the sheet is loaded (for a text file, once its
+    size is known to be within `max_bytes`)."""
     suffix = Path(filename).suffix.lower()
     if suffix not in SUPPORTED_SUFFIXES:
         raise TableError(
@@ -371,13 +374,18 @@ def read_table(
             head = handle.read(4096)
         if not head.strip():
             raise TableError("文件是空的，没有任何内容。", code="empty_file")
-        return _read_excel(head, suffix, columns, path=source, limits=limits, checked=checked)
+        return _read_excel(
+            head, suffix, columns, path=source, limits=limits, checked=checked,
+            on_checked=on_checked,
+        )  # fmt: skip
     data = _read_bytes(source, max_bytes=max_bytes)
     if not data.strip():
         raise TableError("文件是空的，没有任何内容。", code="empty_file")
     if suffix in TEXT_SUFFIXES:
+        if on_checked is not None:
+            on_checked()
         return _read_csv(data, columns)
-    return _read_excel(data, suffix, columns, limits=limits, checked=checked)
+    return _read_excel(data, suffix, columns, limits=limits, checked=checked, on_checked=on_checked)
 
 
 def _read_bytes(source: str | Path | BinaryIO, *, max_bytes: int | None) -> bytes:
@@ -437,6 +445,7 @@ def _read_excel(
     path: str | Path | None = None,
     limits: WorkbookLimits | None = None,
     checked: bool = False,
+    on_checked: Callable[[], None] | None = None,
 ) -> Table:
     """`data` is the whole file, or its first bytes when `path` is given."""
     import python_calamine
@@ -456,6 +465,8 @@ def _read_excel(
             )
     except WorkbookRefused as exc:
         raise TableError(exc.message, code=exc.code) from None
+    if on_checked is not None:
+        on_checked()
     try:
         if path is not None:
             workbook = python_calamine.CalamineWorkbook.from_path(str(path))

@@ -1,5 +1,6 @@
 """What an importer provides; the runner does the rest (reading, checks, report, progress)."""
 
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
@@ -43,6 +44,10 @@ class Importer:
     An importer for millions of rows may also set `writes_in_chunks` and provide `write_chunk`
     and `finish_chunks`: on PostgreSQL a second thread then writes each chunk as it is read,
     in one transaction that commits only when the whole file is accepted.
+
+    It may also set `prepares` and provide `prepare`: the runner then reads the file (the
+    workbook check and the sheet's load, which let other threads run) in a second thread
+    while this one prepares.
     """
 
     # Templates receive the class itself; without this they would try to instantiate it.
@@ -56,6 +61,7 @@ class Importer:
     allowed_roles: ClassVar[frozenset[str]] = frozenset()
     needs_department: ClassVar[bool] = True
     writes_in_chunks: ClassVar[bool] = False
+    prepares: ClassVar[bool] = False
 
     def __init__(self, context: ImportContext):
         self.context = context
@@ -78,6 +84,13 @@ class Importer:
 
     def finish_chunks(self) -> Counts:
         raise NotImplementedError
+
+    def prepare(self, *, reading_done: threading.Event) -> None:
+        """Read ahead what the writing will need, while the file is read in another thread.
+
+        Outside the import's transaction: what it reads may be out of date by the time the
+        writing starts, which must then find out and read it again. It should return soon
+        after `reading_done` is set (the rows are waiting), done or not."""
 
     def discard(self) -> None:
         """Forget what was staged (nothing valid to write, or a dry run)."""

@@ -197,6 +197,49 @@ class _ParallelWrites:
         return self.counts
 
 
+def _read_while_preparing(importer, read: Callable[[Callable[[], None]], Table]) -> Table:
+    """`read(on_checked)`, in a second thread while this one runs the importer's `prepare`, if
+    it has one.
+
+    Past the workbook check, opening a workbook is calamine's load of the sheet, which lets
+    other threads run: more than a second of a 100,000-firm file in which this thread can read
+    the database (the reading itself touches no database; this thread keeps the database work
+    on the import's own connection). `prepare` starts once the file has passed its check (it
+    would only slow the check's own Python work down), and not at all if the reading is over
+    by then. Whatever either side raises comes out here once both have ended, the reading's
+    error first."""
+    if not importer.prepares:
+        return read(lambda: None)
+    done = threading.Event()
+    go = threading.Event()  # the file passed its check, or the reading is over
+    outcome: dict[str, Any] = {}
+
+    def reading() -> None:
+        try:
+            outcome["table"] = read(go.set)
+        except BaseException as exc:  # noqa: BLE001 - raised again in the importing thread
+            outcome["error"] = exc
+        finally:
+            done.set()
+            go.set()
+
+    thread = threading.Thread(target=reading, name="import-reader", daemon=True)
+    thread.start()
+    try:
+        go.wait()
+        if not done.is_set():
+            importer.prepare(reading_done=done)
+    except BaseException:
+        thread.join()
+        if "error" in outcome:
+            raise outcome["error"] from None
+        raise
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["table"]
+
+
 def run_import(
     job: ImportJob,
     source: str | BinaryIO,
@@ -231,13 +274,18 @@ def _run_import(
     writes = _ParallelWrites(importer) if parallel else _StagedWrites(importer)
     errors: list[tuple[int, list, str]] = []
     try:
-        table = read_table(
-            source,
-            filename=job.filename,
-            columns=importer.columns,
-            max_bytes=settings.IMPORT_MAX_BYTES,
-            limits=workbook_limits(),
-            checked=checked,
+        limits = workbook_limits()
+        table = _read_while_preparing(
+            importer,
+            lambda on_checked: read_table(
+                source,
+                filename=job.filename,
+                columns=importer.columns,
+                max_bytes=settings.IMPORT_MAX_BYTES,
+                limits=limits,
+                checked=checked,
+                on_checked=on_checked,
+            ),
         )
         # Key -> the row number, or (sheet, row number) past the first sheet: a million of them
         # stay in memory.

@@ -86,6 +86,27 @@ def drop_gin_indexes(table: str) -> list[str]:
     return [definition for _name, definition in found]
 
 
+def drop_postgresql_indexes(table: str) -> list[str]:
+    """PostgreSQL, before a first load: drop the table's indexes but the unique ones (the
+    primary key and the codes', which keep the load honest) and the partial ones (the flags':
+    they hold few rows, cheap to keep up to date, while building one reads the whole table);
+    return their definitions, to be run again after the load, in the same transaction.
+
+    Into an empty table, building a B-tree once (a sort) costs less than keeping it up to date
+    row by row, and the name's GIN index far less."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+            "AND indexdef NOT LIKE 'CREATE UNIQUE %%' AND indexdef NOT LIKE '%% WHERE %%' "
+            "ORDER BY indexname",
+            [table],
+        )
+        found = cursor.fetchall()
+        for name, _definition in found:
+            cursor.execute(f'DROP INDEX "{name}"')
+    return [definition for _name, definition in found]
+
+
 def drop_sqlite_indexes(table: str) -> list[str]:
     """SQLite: drop the table's indexes but the unique ones (which keep the load honest);
     return their definitions, to be run again after the load, in the same transaction."""

@@ -366,6 +366,10 @@ class FirmImporter(Importer):
     # --- writing ---------------------------------------------------------------------------
 
     writes_in_chunks = True
+    prepares = True
+
+    def prepare(self, *, reading_done) -> None:
+        self.writer.prefetch(stop=reading_done)
 
     def write_chunk(self, records: list[FirmRecord]) -> None:
         self.writer.write(records)

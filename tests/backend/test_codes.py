@@ -267,6 +267,36 @@ def test_changing_any_single_uscc_character_is_rejected_even_without_org_check(
         check_uscc(mutated, check_org_code=False)
 
 
+@given(
+    st.text(alphabet=USCC_CHARSET, min_size=2, max_size=2),
+    st.text(alphabet="0123456789", min_size=6, max_size=6),
+    st.text(alphabet=USCC_CHARSET, min_size=8, max_size=8),
+    st.one_of(st.none(), uscc_chars),
+    st.one_of(st.none(), uscc_chars),
+)
+def test_the_short_way_for_well_formed_codes_agrees_with_the_reference_algorithms(
+    head, region, body, org_char, check_char
+):
+    # check_uscc sums a well-formed code's weights by int() in another base; the reference
+    # functions sum them character by character. None: the right check character.
+    org = org_code_check_char(body) if org_char is None else org_char
+    first17 = head + region + body + org
+    last = uscc_check_char(first17) if check_char is None else check_char
+    code = first17 + last
+    if last == uscc_check_char(first17):
+        assert check_uscc(code, check_org_code=False) == code
+        if org == org_code_check_char(body):
+            assert check_uscc(code) == code
+        else:
+            with pytest.raises(CodeError, match="第9–17位"):
+                check_uscc(code)
+    else:
+        with pytest.raises(CodeError):
+            check_uscc(code, check_org_code=False)
+        with pytest.raises(CodeError):
+            check_uscc(code)
+
+
 # --------------------------------------------------------------------------- citizen ID: known
 
 

@@ -67,20 +67,36 @@ def test_a_crash_in_the_writer_rolls_everything_back(tmp_path, monkeypatch):
     assert Firm.objects.get(uscc=A).name == "长春华信汽车零部件有限公司"
 
 
-def test_a_first_load_rebuilds_the_name_index_it_set_aside(tmp_path):
+def test_a_first_load_rebuilds_every_index_it_set_aside(tmp_path, monkeypatch):
     from django.db import connection
 
-    def gin_indexes():
+    from inspections.directory import firm_writes
+
+    def indexes():
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT indexname FROM pg_indexes WHERE tablename = 'inspections_firm' "
-                "AND indexdef LIKE '%%USING gin%%'"
+                "SELECT indexname, indexdef FROM pg_indexes "
+                "WHERE tablename = 'inspections_firm' ORDER BY 1"
             )
-            return {row[0] for row in cursor.fetchall()}
+            return cursor.fetchall()
 
-    before = gin_indexes()
-    assert before  # the trigram index on names
+    dropped = []
+    original = firm_writes.drop_postgresql_indexes
+
+    def drop(table):
+        dropped.append(original(table))
+        return dropped[-1]
+
+    monkeypatch.setattr(firm_writes, "drop_postgresql_indexes", drop)
+    before = indexes()
+    assert any("USING gin" in definition for _name, definition in before)
     assert run(tmp_path, GOOD).status == Status.DONE
-    assert gin_indexes() == before
+    assert indexes() == before
+    # Set aside during the load: the name's GIN index and the filters' B-trees; kept: the
+    # unique ones (primary key, codes) and the flags' partial ones.
+    names = {definition.split()[2] for definition in dropped[0]}
+    assert {"firm_name_trgm", "firm_region_idx", "firm_status_idx"} <= names
+    assert not any("UNIQUE" in d or " WHERE " in d for d in dropped[0])
+    Firm.objects.all().delete()
     assert run(tmp_path, GOOD, dry_run=True).status == Status.DONE
-    assert gin_indexes() == before
+    assert indexes() == before
