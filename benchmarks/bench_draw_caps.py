@@ -11,6 +11,11 @@ leave those firms out): alternately without any cap and with a combined cap of 1
 department's field, which puts exactly those firms at it. Prints the median of each and the
 ratio, and how many firms the capped pool names `frequency-cap` (those at the cap that are
 still in existence: the others keep their own reason).
+
+`--pool-only` times only the pool file's building (`draw_files.firms_pool_file`, where the caps
+enter), without and with the cap alternately, each inside a transaction rolled back: no draw is
+saved, so the 25 MB insert of each announcement and its writing to disk do not blur the caps'
+own cost.
 """
 
 import argparse
@@ -19,6 +24,7 @@ import sys
 import time
 from datetime import date
 
+from django.db import transaction
 from draw_fixtures import (
     YEAR,
     department,
@@ -31,7 +37,7 @@ from draw_fixtures import (
 
 from fieldwork.models import Inspection
 from inspections.directory.models import Firm
-from inspections.draws import dr1
+from inspections.draws import dr1, draw_files
 from inspections.draws.services.draws import announce_firms_draw
 from inspections.planning.models import FrequencyCap
 
@@ -77,17 +83,47 @@ def announce(actor, *, capped: bool) -> tuple[float, int]:
     return seconds, excluded
 
 
+def build_pool(task, *, capped: bool) -> float:
+    """Seconds to build `task`'s pool file with or without the cap, nothing kept."""
+    with transaction.atomic():
+        FrequencyCap.objects.filter(department=department()).delete()
+        if capped:
+            FrequencyCap.objects.create(
+                department=department(), enforcement_field=field(), level="combined", limit=1
+            )
+        started = time.perf_counter()
+        draw_files.firms_pool_file(task)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return seconds
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=1_000_000, help="firms in the directory")
     parser.add_argument("--at-cap", type=int, default=50_000, help="firms at their cap")
     parser.add_argument("--repeat", type=int, default=5, help="announcements of each kind")
+    parser.add_argument(
+        "--pool-only", action="store_true", help="time the pool file alone, no draw saved"
+    )
     args = parser.parse_args()
     firms = prepare_directory(args.n)
     inspect_firms(args.at_cap)
     actor = planner()
     print(f"{describe_database()}, {firms:,} firms, {args.at_cap:,} at their cap")
     plain, capped = [], []
+    if args.pool_only:
+        task = draft_task(exclusion_months=0)
+        for _ in range(args.repeat):
+            plain.append(build_pool(task, capped=False))
+            capped.append(build_pool(task, capped=True))
+        without, with_caps = statistics.median(plain), statistics.median(capped)
+        print(
+            f"pool file {firms:,}: without caps {without:.3f} s, with caps {with_caps:.3f} s "
+            f"(+{(with_caps - without) * 1000:.0f} ms); ratio {with_caps / without:.2f}x "
+            f"(medians of {args.repeat})"
+        )
+        return
     for _ in range(args.repeat):  # alternately, so both see the same load
         plain.append(announce(actor, capped=False)[0])
         seconds, excluded = announce(actor, capped=True)
