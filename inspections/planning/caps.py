@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from django.core.exceptions import EmptyResultSet
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
@@ -217,7 +218,10 @@ def firms_at_cap_array(task: SamplingTask, found: TaskCaps | None = None) -> str
         if firms is None:
             listed |= _firms_at_cap_line_by_line(cap, year=found.year)
             continue
-        sql, firm_params = firms.query.sql_with_params()
+        try:
+            sql, firm_params = firms.query.sql_with_params()
+        except EmptyResultSet:  # no body or no task to count: no firm at this cap
+            continue
         parts.append(f"SELECT f.* FROM ({sql}) f")
         params.extend(firm_params)
     if listed:

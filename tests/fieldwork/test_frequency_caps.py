@@ -352,3 +352,24 @@ def test_the_firms_at_several_caps_counted_in_the_database_and_line_by_line(
     assert _at_cap(later) == {twice.firm_id}
     _cap(department_admin, kj, foreign_work, level="combined", limit=1)
     assert _at_cap(later) == inspected  # both ways at once, each firm once
+
+
+def test_a_cap_with_no_body_or_no_task_to_count_has_no_firm_at_it(
+    started, department_admin, kj, foreign_work, open_draft_task
+):
+    """A cap whose bodies have no task of its field (or no body at all) counts nothing, in
+    the draw's array as in `firms_at_cap`."""
+    import dataclasses
+
+    from inspections.planning.caps import TaskCaps, caps_for_task
+
+    _cap(department_admin, kj, foreign_work)
+    later = _later_task(open_draft_task)
+    found = caps_for_task(later)
+    assert firms_at_cap(later, found)
+    for bodies in (frozenset(), frozenset({kj.pk + 10_000})):
+        caps = [dataclasses.replace(cap, bodies=bodies) for cap in found.caps]
+        none = TaskCaps(found.year, caps, found.models)
+        assert firms_at_cap(later, none) == {}
+        if connection.vendor == "postgresql":
+            assert firms_at_cap_array(later, none) == "{}"
