@@ -78,6 +78,8 @@ from personnel.services import update_officer
 S = InspectionState
 PHOTO = Path(__file__).parent / "data" / "site_photo.jpg"
 DEMO_INSPECTORS = {"KJ": "kj_inspector", "GA": "ga_inspector", "RS": "rs_inspector"}
+# The accounts made to author the records of a team with no login (team_author).
+PLACEHOLDER_PREFIX = "demo_"
 PSB = "公安机关出入境管理部门"
 # The bureau's own 违反其他相关规定 (domain.md: one per department).
 KJ_CODE_NAME = "违反外国人来华工作管理规定"
@@ -123,7 +125,7 @@ def _seat_demo_logins(task: SamplingTask, created: dict[str, int]) -> None:
     """Link each demo inspector login to an officer of its department seated on the task."""
     seats = list(
         InspectionMember.objects.filter(inspection__task=task).select_related(
-            "officer", "department"
+            "officer__user", "department"
         )
     )
     counts = Counter(m.officer_id for m in seats)
@@ -136,6 +138,11 @@ def _seat_demo_logins(task: SamplingTask, created: dict[str, int]) -> None:
         if current is not None and current.pk in seated:
             continue
         free = [m for m in seated.values() if m.officer.user_id is None]
+        if not free:
+            # Every seated officer of the department has a login. One that only authors an
+            # earlier team's records (team_author: no usable password) gives the officer up;
+            # the records it wrote stay its own.
+            free = [m for m in seated.values() if _placeholder(m.officer.user)]
         if not free:
             continue
         pick = min(free, key=lambda m: (-counts[m.officer_id], m.certificate_number)).officer
@@ -155,6 +162,16 @@ def _seat_demo_logins(task: SamplingTask, created: dict[str, int]) -> None:
         created["关联的执法人员账号"] += 1
 
 
+def _placeholder(user: User | None) -> bool:
+    """Whether `user` is an account team_author made for a team with no login, never used to
+    log in."""
+    return (
+        user is not None
+        and user.username.startswith(PLACEHOLDER_PREFIX)
+        and not user.has_usable_password()
+    )
+
+
 def team_author(inspection: Inspection, lead_code: str, created: dict[str, int]) -> User:
     """The team member who records the inspection: a demo login if one is seated, else any
     seated officer's login, else a new login for an officer of a participating department
@@ -168,7 +185,7 @@ def team_author(inspection: Inspection, lead_code: str, created: dict[str, int])
     member = next((m for m in members if m.department.code != lead_code), members[0])
     user = create_user(
         actor=None,
-        username=f"demo_{member.certificate_number.lower()}",
+        username=f"{PLACEHOLDER_PREFIX}{member.certificate_number.lower()}",
         # Never used: the account exists to author this team's demo records.
         password=uuid.uuid4().hex + "-Aa1!",
         role=Role.INSPECTOR,

@@ -136,3 +136,45 @@ def test_the_demo_completes_the_joint_task_s_inspections_once(db, client):
     client.force_login(kj_admin)
     page = client.get(reverse("fieldwork:followups", args=[referred.pk]))
     assert page.status_code == 200 and PSB in page.content.decode()
+
+
+def test_a_demo_login_takes_a_seat_whose_officer_only_has_a_placeholder_account(db):
+    """The teams draw seats whom it seats: when every officer of a department seated on this
+    year's task already has a login, the demo inspector takes the officer of one that only
+    authored an earlier team's records (no usable password), instead of seeing no inspection."""
+    from collections import Counter
+
+    from backend.accounts.roles import Role
+    from backend.accounts.services import create_user
+    from demo.fieldwork import PLACEHOLDER_PREFIX, _seat_demo_logins
+    from fieldwork.models import InspectionMember
+    from inspections.planning.models import SamplingTask
+    from personnel.models import Officer
+    from personnel.services import update_officer
+
+    _seed()
+    task = SamplingTask.objects.get(code=current_task_code())
+    ga_inspector = User.objects.get(username="ga_inspector")
+    update_officer(actor=None, officer=Officer.objects.get(user=ga_inspector), user=None)
+    seats = InspectionMember.objects.filter(inspection__task=task, department__code="GA")
+    seated = Officer.objects.filter(pk__in=seats.values("officer_id"))
+    assert seated.exists()
+    for officer in seated.filter(user__isnull=True):
+        placeholder = create_user(
+            actor=None,
+            username=f"{PLACEHOLDER_PREFIX}t{officer.pk}",
+            password="Unused-Aa1!" + str(officer.pk),
+            role=Role.INSPECTOR,
+            department=officer.department,
+            display_name=officer.name,
+        )
+        placeholder.set_unusable_password()
+        placeholder.save(update_fields=["password"])
+        update_officer(actor=None, officer=officer, user=placeholder)
+    assert not inspections_visible_to(ga_inspector).filter(task=task).exists()
+
+    _seat_demo_logins(task, Counter())
+    ga_inspector = User.objects.get(username="ga_inspector")  # its officer, read again
+    assert inspections_visible_to(ga_inspector).filter(task=task).exists()
+    officer = Officer.objects.get(user=ga_inspector)
+    assert officer in seated and ga_inspector.display_name == officer.name
