@@ -28,7 +28,8 @@ moved to an officer of their department seated on the task when their own office
 drawn (the one with most seats, then the lowest certificate number: the same choice for the
 same draw), so that they see inspections. A team with no seated login gets an account for an
 officer of a participating department, without a usable password: it only authors that
-team's records.
+team's records, and gives the officer up to a demo inspector login when every officer of its
+department seated on this year's task has a login.
 """
 
 import uuid
