@@ -74,16 +74,11 @@ def drop_gin_indexes(table: str) -> list[str]:
     Into an empty table, building a GIN index once after the load is much cheaper than keeping
     it up to date row by row.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-            "AND indexdef LIKE '%%USING gin%%'",
-            [table],
-        )
-        found = cursor.fetchall()
-        for name, _definition in found:
-            cursor.execute(f'DROP INDEX "{name}"')
-    return [definition for _name, definition in found]
+    return _drop_indexes(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+        "AND indexdef LIKE '%%USING gin%%'",
+        table,
+    )
 
 
 def drop_postgresql_indexes(table: str) -> list[str]:
@@ -94,28 +89,29 @@ def drop_postgresql_indexes(table: str) -> list[str]:
 
     Into an empty table, building a B-tree once (a sort) costs less than keeping it up to date
     row by row, and the name's GIN index far less."""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
-            "AND indexdef NOT LIKE 'CREATE UNIQUE %%' AND indexdef NOT LIKE '%% WHERE %%' "
-            "ORDER BY indexname",
-            [table],
-        )
-        found = cursor.fetchall()
-        for name, _definition in found:
-            cursor.execute(f'DROP INDEX "{name}"')
-    return [definition for _name, definition in found]
+    return _drop_indexes(
+        "SELECT indexname, indexdef FROM pg_indexes WHERE tablename = %s "
+        "AND indexdef NOT LIKE 'CREATE UNIQUE %%' AND indexdef NOT LIKE '%% WHERE %%' "
+        "ORDER BY indexname",
+        table,
+    )
 
 
 def drop_sqlite_indexes(table: str) -> list[str]:
     """SQLite: drop the table's indexes but the unique ones (which keep the load honest);
     return their definitions, to be run again after the load, in the same transaction."""
+    return _drop_indexes(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
+        "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %%'",
+        table,
+    )
+
+
+def _drop_indexes(query: str, table: str) -> list[str]:
+    """Drop the indexes of `table` that `query` lists as (name, definition); return their
+    definitions, to be run again after the load."""
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = %s "
-            "AND sql IS NOT NULL AND sql NOT LIKE 'CREATE UNIQUE %%'",
-            [table],
-        )
+        cursor.execute(query, [table])
         found = cursor.fetchall()
         for name, _definition in found:
             cursor.execute(f'DROP INDEX "{name}"')
