@@ -318,12 +318,18 @@ def _rows_from(
         # A sheet may carry a million formatted but empty rows: they are not data. (The first
         # cell of a data row is usually filled, which settles it without looking further.)
         first = raw[0] if raw else None
-        if not (type(first) is str and first.strip()) and all(_is_blank(v) for v in raw):
-            continue
+        if type(first) is str and first and not first.isspace():  # a text: the usual row
+            # Looked at only when the first cell could start a totals row: this runs per row.
+            totals = "计" in first
+        elif first is None or isinstance(first, str):  # blank: the row may be, or be a total
+            if all(_is_blank(v) for v in raw):
+                continue
+            totals = True
+        else:  # a number or a date
+            totals = False
         if type(raw) is not list:
             raw = list(raw)
-        # Looked at only when the first cell could start a totals row: this runs per row.
-        if ((type(first) is str and "计" in first) or _is_blank(first)) and _is_totals(raw):
+        if totals and _is_totals(raw):
             # A 合计 row sums the rows above: it is not a record, and nothing in it is lost.
             table.skipped_rows.append((first_number + offset, "合计行"))
             continue
@@ -333,7 +339,8 @@ def _rows_from(
             table.skipped_rows.append((first_number + offset, "模板中的示例行"))
             continue
         if take is not None and len(raw) >= width:
-            values = dict(zip(keys, take(raw), strict=True))
+            # itemgetter gives one value per key; strict= costs a quarter of the dict, a row.
+            values = dict(zip(keys, take(raw)))  # noqa: B905
         else:
             values = {key: (raw[pos] if pos < len(raw) else None) for key, pos in index.items()}
         # By position: a dataclass's __init__ by keywords costs twice as much, once a row.

@@ -6,7 +6,9 @@ import hashlib
 import io
 import logging
 import queue
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from typing import Any, BinaryIO
 
@@ -27,7 +29,11 @@ from backend.workbook_checks import WorkbookLimits
 log = logging.getLogger(__name__)
 
 CHUNK_ROWS = 10_000
+# The job's progress is saved every PROGRESS_EVERY rows, but no more often than every
+# PROGRESS_SECONDS: the page polls about once a second, and each save is a commit (on
+# PostgreSQL about 4 ms: 0.2 s of a 100,000-firm import when it saved every 2,000 rows).
 PROGRESS_EVERY = 2_000
+PROGRESS_SECONDS = 0.5
 
 
 @contextlib.contextmanager
@@ -47,6 +53,26 @@ def _collector_paused() -> Iterator[None]:
     finally:
         if enabled:
             gc.enable()
+
+
+# The interpreter's switch interval while an import runs (Python's default is 5 ms). On
+# PostgreSQL a second thread writes each chunk while this one reads on: each time the writer's
+# statement or COPY returns, it waits for the reading thread to let the interpreter go, up to the
+# interval each time. At 5 ms the writer took twice as long as alone and held the reading up
+# (a 100,000-firm re-import: 1.2 s of writing against 0.6 s alone); at 1 ms, 0.8–0.9 s.
+IMPORT_SWITCH_INTERVAL = 0.001
+
+
+@contextlib.contextmanager
+def _switching_often() -> Iterator[None]:
+    """The interpreter's switch interval at IMPORT_SWITCH_INTERVAL for the block, then as it
+    was (it is per process, as the collector is: other threads switch as often meanwhile)."""
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(min(before, IMPORT_SWITCH_INTERVAL))
+    try:
+        yield
+    finally:
+        sys.setswitchinterval(before)
 
 
 class _RollBack(Exception):
@@ -251,7 +277,7 @@ def run_import(
 
     `checked`: the workbook's bytes already passed `check_workbook` with workbook_limits() (a
     web upload, on its form), so it is not scanned a second time."""
-    with _collector_paused():
+    with _collector_paused(), _switching_often():
         return _run_import(job, source, on_progress=on_progress, checked=checked)
 
 
@@ -291,6 +317,7 @@ def _run_import(
         # stay in memory.
         seen: dict[Any, Any] = {}
         chunk: list[Any] = []
+        next_progress = time.monotonic() + PROGRESS_SECONDS
         for row in table.rows:
             job.total_rows += 1
             sheet = row.sheet or table
@@ -316,7 +343,8 @@ def _run_import(
             if len(chunk) >= CHUNK_ROWS:
                 writes.send(chunk)
                 chunk = []
-            if job.total_rows % PROGRESS_EVERY == 0:
+            if job.total_rows % PROGRESS_EVERY == 0 and time.monotonic() >= next_progress:
+                next_progress = time.monotonic() + PROGRESS_SECONDS
                 _save(job, processed_rows=job.total_rows, total_rows=job.total_rows)
                 if on_progress:
                     on_progress(job)

@@ -18,7 +18,7 @@ from backend.imports.services import create_command_job
 from backend.tabular import TableError
 from inspections.directory import firm_writes
 from inspections.directory.bulk import insert_firms
-from inspections.directory.firm_import import FirmImporter
+from inspections.directory.firm_import import FirmImporter, FirmRecord
 from inspections.directory.firm_writes import FirmWriter
 from inspections.directory.models import Firm
 from inspections.directory.synthetic import synthetic_firms
@@ -186,7 +186,7 @@ def test_a_read_ahead_stopped_part_way_keeps_what_it_read_and_where_it_stopped(d
     over.set()
     writer.prefetch(stop=over)
     firms, last = writer.prefetched[2], writer.prefetched[3]
-    assert sorted(firm_id for firm_id, _values in firms.values()) == ids[:7]
+    assert sorted(firm_id for firm_id, _values, _blanked in firms.values()) == ids[:7]
     assert last == ids[6]
     writer.prefetch(stop=threading.Event())
     assert len(writer.prefetched[2]) == 20 and writer.prefetched[3] is None
@@ -305,3 +305,58 @@ def test_an_import_with_the_read_ahead_on_postgresql_or_sqlite_counts_a_re_impor
     assert (job.status, job.inserted, job.updated, job.unchanged) == (Status.DONE, 0, 0, 30)
     assert "未变化 30" in job.message
     assert connection.vendor in ("sqlite", "postgresql")
+
+
+def _known(**changes):
+    """A firm as the read-ahead holds it: (id, values, the same _blanked)."""
+    values = dict(
+        uscc="91220104MA17XKQ648", name="某公司", target_type="enterprise", region_code="220104",
+        industry_code="", address="", legal_representative="", registered_on=None,
+        status="active", risk_class="B", abnormal_operation=False, serious_violation=False,
+        complaints=False,
+    )  # fmt: skip
+    old = tuple({**values, **changes}[column] for column in firm_writes.COLUMNS)
+    return (7, old, firm_writes._blanked(old))
+
+
+def _row(**values):
+    """A row of a file that names the code and the name and says `values` of the rest."""
+    given = {"uscc": "91220104MA17XKQ648", "name": "某公司", "region_code": "220104", **values}
+    return FirmRecord(values=tuple(given.get(column) for column in firm_writes.COLUMNS), tags={})
+
+
+@pytest.mark.parametrize(
+    ("firm", "row", "changed"),
+    [
+        # Empty cells over the empty defaults: the comparison with the blanked values says so.
+        ({}, {}, None),
+        ({}, {"target_type": "enterprise", "status": "active", "risk_class": "B"}, None),
+        # Empty cells over values: the firm keeps them (the longer way, _merged).
+        ({"industry_code": "C13", "abnormal_operation": True, "address": "长春"}, {}, None),
+        # The same values written out, false flags included.
+        ({"abnormal_operation": True}, {"abnormal_operation": True, "complaints": False}, None),
+        # Values that differ from the empty defaults, and from values.
+        ({}, {"industry_code": "C13"}, {"industry_code": "C13"}),
+        ({}, {"complaints": True}, {"complaints": True}),
+        (
+            {"abnormal_operation": True},
+            {"abnormal_operation": False},
+            {"abnormal_operation": False},
+        ),
+        ({"address": "长春"}, {"address": "吉林"}, {"address": "吉林"}),
+        ({}, {"name": "新名称"}, {"name": "新名称"}),
+    ],
+)
+def test_the_read_ahead_comparison_changes_exactly_what_the_row_changes(firm, row, changed):
+    """A row equal to the firm once its empty defaults read as empty cells changes nothing; any
+    other row is merged as before (a firm whose value is not the default keeps it under an empty
+    cell; a false flag over a true one changes it)."""
+    known = _known(**firm)
+    matched, found = {}, []
+    firm_writes._compare_known([_row(**row)], {known[1][0]: known}, matched, found)
+    assert matched == {known[1][0]: 7}
+    if changed is None:
+        assert found == []
+    else:
+        expected = dict(zip(firm_writes.COLUMNS, known[1], strict=True)) | changed
+        assert found == [(7, *(expected[c] for c in firm_writes.COLUMNS[1:]))]
