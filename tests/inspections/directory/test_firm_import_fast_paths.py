@@ -6,6 +6,7 @@ distinct text is still refused on every row that has it."""
 
 import gc
 import io
+import sys
 from datetime import date
 
 import pytest
@@ -13,6 +14,7 @@ from django.db import connection
 from openpyxl import Workbook, load_workbook
 
 from backend.codes import make_uscc
+from backend.imports import runner
 from backend.imports.models import Mode, Status
 from backend.imports.runner import run_import
 from backend.imports.services import create_command_job
@@ -343,3 +345,48 @@ def test_the_cycle_collector_is_on_again_after_an_import_whatever_happens(
     monkeypatch.setattr(FirmWriter, "finish", fail)
     assert run(tmp_path, GOOD).status == Status.FAILED
     assert gc.isenabled()
+
+
+def test_an_import_switches_threads_more_often_and_gives_the_interval_back(
+    db, tmp_path, monkeypatch
+):
+    # backend.imports.runner._switching_often: 1 ms while the import runs (the writer thread
+    # waits less for the reading one), the process's own interval afterwards, whatever happened.
+    before = sys.getswitchinterval()
+    seen = []
+
+    def finish(self, finish=FirmWriter.finish):
+        seen.append(sys.getswitchinterval())
+        return finish(self)
+
+    monkeypatch.setattr(FirmWriter, "finish", finish)
+    assert run(tmp_path, GOOD).status == Status.DONE
+    assert seen == [pytest.approx(runner.IMPORT_SWITCH_INTERVAL)]
+    assert sys.getswitchinterval() == before
+
+    def fail(self):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(FirmWriter, "finish", fail)
+    assert run(tmp_path, GOOD).status == Status.FAILED
+    assert sys.getswitchinterval() == before
+
+
+@pytest.mark.parametrize(("seconds", "saves"), [(0, [2, 4, 5]), (3600, [5])])
+def test_progress_is_saved_every_so_many_rows_but_not_more_often_than_every_so_long(
+    db, tmp_path, monkeypatch, seconds, saves
+):
+    # Each save is a commit: every PROGRESS_EVERY rows, once PROGRESS_SECONDS have passed
+    # since the last (and once more, with every row, when the writing begins).
+    monkeypatch.setattr(runner, "PROGRESS_EVERY", 2)
+    monkeypatch.setattr(runner, "PROGRESS_SECONDS", seconds)
+    workbook = Workbook()
+    for row in GOOD:
+        workbook.active.append(row)
+    path = tmp_path / "firms.xlsx"
+    workbook.save(path)
+    job = create_command_job(kind="firms", path=str(path), mode=Mode.ALL_OR_NOTHING, dry_run=False)
+    seen = []
+    job = run_import(job, str(path), on_progress=lambda job: seen.append(job.processed_rows))
+    assert job.status == Status.DONE, job.message
+    assert seen == saves
