@@ -58,8 +58,8 @@ def _collector_paused() -> Iterator[None]:
 # The interpreter's switch interval while an import runs (Python's default is 5 ms). On
 # PostgreSQL a second thread writes each chunk while this one reads on: each time the writer's
 # statement or COPY returns, it waits for the reading thread to let the interpreter go, up to the
-# interval each time. At 5 ms the writer took twice as long as alone and held the reading up
-# (a 100,000-firm re-import: 1.2 s of writing against 0.6 s alone); at 1 ms, 0.8–0.9 s.
+# interval each time. At 5 ms the writer took twice as long as alone and held the reading up (a
+# 100,000-firm re-import: 1.2–1.4 s of writing against 0.6–0.7 s alone); at 1 ms, 0.8–1.1 s.
 IMPORT_SWITCH_INTERVAL = 0.001
 
 
