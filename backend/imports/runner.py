@@ -63,16 +63,34 @@ def _collector_paused() -> Iterator[None]:
 IMPORT_SWITCH_INTERVAL = 0.001
 
 
-@contextlib.contextmanager
-def _switching_often() -> Iterator[None]:
-    """The interpreter's switch interval at IMPORT_SWITCH_INTERVAL for the block, then as it
-    was (it is per process, as the collector is: other threads switch as often meanwhile)."""
-    before = sys.getswitchinterval()
-    sys.setswitchinterval(min(before, IMPORT_SWITCH_INTERVAL))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(before)
+class _SwitchingOften:
+    """The interpreter's switch interval at IMPORT_SWITCH_INTERVAL while at least one import
+    runs, then as it was. It is per process, as the collector is: other threads switch as often
+    meanwhile. Imports that overlap (threads of a web process without a broker) count: the
+    interval goes back when the last one ends, whatever the order, never to an import's 1 ms."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.running = 0
+        self.before = 0.0
+
+    @contextlib.contextmanager
+    def __call__(self) -> Iterator[None]:
+        with self.lock:
+            if self.running == 0:
+                self.before = sys.getswitchinterval()
+                sys.setswitchinterval(min(self.before, IMPORT_SWITCH_INTERVAL))
+            self.running += 1
+        try:
+            yield
+        finally:
+            with self.lock:
+                self.running -= 1
+                if self.running == 0:
+                    sys.setswitchinterval(self.before)
+
+
+_switching_often = _SwitchingOften()
 
 
 class _RollBack(Exception):

@@ -390,3 +390,18 @@ def test_progress_is_saved_every_so_many_rows_but_not_more_often_than_every_so_l
     job = run_import(job, str(path), on_progress=lambda job: seen.append(job.processed_rows))
     assert job.status == Status.DONE, job.message
     assert seen == saves
+
+
+def test_overlapping_imports_give_the_switch_interval_back_when_the_last_one_ends():
+    # Two imports in two threads of one process, the first ending first: the interval stays at
+    # 1 ms until the second ends, then is the process's own again (not the 1 ms the second
+    # found when it began).
+    before = sys.getswitchinterval()
+    first, second = runner._switching_often(), runner._switching_often()
+    first.__enter__()
+    second.__enter__()
+    assert sys.getswitchinterval() == pytest.approx(runner.IMPORT_SWITCH_INTERVAL)
+    first.__exit__(None, None, None)
+    assert sys.getswitchinterval() == pytest.approx(runner.IMPORT_SWITCH_INTERVAL)
+    second.__exit__(None, None, None)
+    assert sys.getswitchinterval() == before
