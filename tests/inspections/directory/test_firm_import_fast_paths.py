@@ -31,7 +31,7 @@ def code(n: int) -> str:
     return make_uscc(region="220104", org_body8=f"2{n:07d}")
 
 
-def run(tmp_path, rows, *, dry_run=False):
+def run(tmp_path, rows, *, dry_run=False, on_progress=None):
     workbook = Workbook()
     for row in rows:
         workbook.active.append(row)
@@ -40,7 +40,7 @@ def run(tmp_path, rows, *, dry_run=False):
     job = create_command_job(
         kind="firms", path=str(path), mode=Mode.ALL_OR_NOTHING, dry_run=dry_run
     )
-    return run_import(job, str(path))
+    return run_import(job, str(path), on_progress=on_progress)
 
 
 def errors(job) -> dict[int, str]:
@@ -380,14 +380,8 @@ def test_progress_is_saved_every_so_many_rows_but_not_more_often_than_every_so_l
     # since the last (and once more, with every row, when the writing begins).
     monkeypatch.setattr(runner, "PROGRESS_EVERY", 2)
     monkeypatch.setattr(runner, "PROGRESS_SECONDS", seconds)
-    workbook = Workbook()
-    for row in GOOD:
-        workbook.active.append(row)
-    path = tmp_path / "firms.xlsx"
-    workbook.save(path)
-    job = create_command_job(kind="firms", path=str(path), mode=Mode.ALL_OR_NOTHING, dry_run=False)
     seen = []
-    job = run_import(job, str(path), on_progress=lambda job: seen.append(job.processed_rows))
+    job = run(tmp_path, GOOD, on_progress=lambda job: seen.append(job.processed_rows))
     assert job.status == Status.DONE, job.message
     assert seen == saves
 
